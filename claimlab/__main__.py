@@ -1,0 +1,3 @@
+from claimlab.cli import main
+
+main()

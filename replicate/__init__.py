@@ -1,0 +1,1 @@
+"""replicate: study spec -> runs -> results -> claim checks -> robustness analysis."""

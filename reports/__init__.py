@@ -1,0 +1,1 @@
+"""reports: verdicts + results + analysis -> figures -> report.md / .html / .pdf."""

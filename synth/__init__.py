@@ -1,0 +1,1 @@
+"""synth: papers -> passages -> sentences -> claims -> evidence -> verdicts."""
