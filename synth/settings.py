@@ -48,3 +48,22 @@ class LibrarySettings(Settings):
     busy_timeout_ms: int = Field(
         default=30_000, ge=0, description="SQLite busy timeout, so concurrent writers wait."
     )
+
+
+DATA_ENV = "CLAIMLAB_DATA"
+
+
+def resolve_data_dir(data_dir: str | Path | None = None) -> Path:
+    """The real-data folder: the argument, else $CLAIMLAB_DATA, else ``../shared/data`` beside the repo.
+
+    The repo-relative default is looked up from the working directory first, then from this file.
+    """
+    if data_dir:
+        return Path(data_dir).expanduser().resolve()
+    env = os.environ.get(DATA_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    cwd_candidate = (Path.cwd() / ".." / "shared" / "data").resolve()
+    if cwd_candidate.is_dir():
+        return cwd_candidate
+    return (Path(__file__).resolve().parents[2] / "shared" / "data").resolve()
