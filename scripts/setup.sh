@@ -6,8 +6,11 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+# On these machines the CPU wheel lies in /opt/wheels; elsewhere pip takes torch from the index.
+links=""
+[ -d /opt/wheels ] && links="--find-links /opt/wheels"
 if ! .venv/bin/python -c "import torch" 2>/dev/null; then
-  .venv/bin/python -m pip install -q "torch==${CLAIMLAB_TORCH:-2.13.0}" 2>&1 | grep -v '^WARNING: Location' || true
+  .venv/bin/python -m pip install -q $links "torch==${CLAIMLAB_TORCH:-2.13.0}" 2>&1 | grep -v '^WARNING: Location' || true
 fi
 extra=""
 [ "${1:-}" = "--dev" ] && extra="[dev]"
