@@ -1,9 +1,169 @@
-"""CLI commands of this area (registered by claimlab.cli_replicate)."""
+"""``claimlab replicate sweep | check | results``: studies, claim checks and their results.
+
+A thin layer: each command parses flags, calls into replicate/, and prints a rich summary table (or
+plain JSON with ``--json``).
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.table import Table
+
+from claimlab.console import console, error_line
+
+LibraryOpt = Annotated[
+    Path | None, typer.Option("--library", help="Library directory (default: ./claimlab-library).")
+]
+ExecutorOpt = Annotated[
+    str | None,
+    typer.Option("--executor", help="inprocess | subprocess | slurm (default: the spec's)."),
+]
+RunFnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--run-fn",
+        help="Run function 'module:function' instead of the STILTs pipeline (plug-in seam).",
+        hidden=True,
+    ),
+]
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", help="Subprocesses at once (subprocess executor).")
+]
+
+
+def _executor_settings(spec: Any, executor: str | None, workers: int | None) -> Any:
+    from replicate.executors import ExecutorSettings
+
+    values = dict(spec.executor)
+    if executor:
+        values["kind"] = executor
+    if workers:
+        values["workers"] = workers
+    return ExecutorSettings(**values)
+
+
+def sweep_cmd(
+    spec_path: Annotated[Path, typer.Argument(help="Study spec (TOML).", metavar="SPEC.toml")],
+    executor: ExecutorOpt = None,
+    library: LibraryOpt = None,
+    workers: WorkersOpt = None,
+    run_fn: RunFnOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list the runs.")] = False,
+) -> None:
+    """Run every missing run of a study grid (stop and restart at any point)."""
+    from pydantic import ValidationError
+
+    from replicate.executors import load_run_fn, sweep
+    from replicate.results import ResultsStore
+    from replicate.study import load_study, plan_sweep
+
+    try:
+        spec = load_study(spec_path)
+        settings = _executor_settings(spec, executor, workers)
+        fn = load_run_fn(run_fn)
+    except (ValueError, ValidationError, ImportError, AttributeError) as exc:
+        error_line(str(spec_path), str(exc).splitlines()[0])
+        raise typer.Exit(2) from exc
+    if dry_run:
+        with ResultsStore(library) as store:
+            plan = plan_sweep(spec, store.has)
+        console.print(
+            f"{spec.study.name}: {len(plan.runs)} runs, {plan.done} done, "
+            f"{len(plan.missing)} to run ({settings.kind})"
+        )
+        return
+    summary = sweep(spec, library, settings, fn)
+    table = Table(title=f"sweep {summary.study}")
+    for col in ("runs", "already done", "finished now", "failed", "still missing", "seconds"):
+        table.add_column(col, justify="right")
+    table.add_row(
+        str(summary.total),
+        str(summary.already_done),
+        str(summary.finished),
+        str(len(summary.failed)),
+        str(summary.missing_after),
+        f"{summary.seconds:.1f}",
+    )
+    for run_id, msg in summary.failed:
+        error_line(f"run {run_id}", msg)
+    console.print(table)
+    if summary.failed or summary.missing_after:
+        raise typer.Exit(1)
+
+
+def _result_row(r: Any) -> dict[str, Any]:
+    spec = r.spec
+    inter = spec.get("intermediate_task") or "+".join(spec.get("intermediate_tasks") or []) or "-"
+    return {
+        "run_id": r.run_id,
+        "model": spec.get("model"),
+        "num_layers": spec.get("num_layers"),
+        "intermediate": inter,
+        "cap": spec.get("intermediate_cap"),
+        "target": r.task,
+        "seed": spec.get("seed"),
+        "metric": r.primary_metric,
+        "average": r.average.get(r.primary_metric),
+        "scores": {lang: m.get(r.primary_metric) for lang, m in r.scores.items()},
+    }
+
+
+def results_cmd(
+    library: LibraryOpt = None,
+    task: Annotated[str | None, typer.Option("--task", help="Only this target task.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Plain JSON on stdout.")] = False,
+) -> None:
+    """List stored runs with per-language scores, and the robustness summary."""
+    from replicate.results import ResultsStore
+
+    with ResultsStore(library) as store:
+        results = store.all(task)
+        checks = store.checks()
+    rows = [_result_row(r) for r in results]
+    analysis = None
+    if as_json:
+        payload = {
+            "runs": rows,
+            "robustness": None,
+            "checks": [c.to_dict() for c in checks],
+        }
+        print(json.dumps(payload, indent=1, default=str))
+        return
+    table = Table(title=f"{len(rows)} runs")
+    for col in ("run", "model", "layers", "intermediate", "cap", "target", "seed", "avg", "langs"):
+        table.add_column(col)
+    for row in rows:
+        langs = " ".join(f"{k}:{v:.1f}" for k, v in sorted(row["scores"].items()) if v is not None)
+        avg = row["average"]
+        table.add_row(
+            row["run_id"][:8],
+            str(row["model"]).replace("offline:", ""),
+            str(row["num_layers"] or "all"),
+            row["intermediate"],
+            str(row["cap"] or "all"),
+            row["target"],
+            str(row["seed"]),
+            f"{avg:.1f}" if avg is not None else "-",
+            langs[:60] + ("…" if len(langs) > 60 else ""),
+        )
+    console.print(table)
+    _render_analysis(analysis)
+    _render_checks(checks)
+
+
+def _render_analysis(analysis: Any) -> None:
+    pass
+
+
+def _render_checks(checks: Any) -> None:
+    pass
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to app."""
+    """Add ``sweep``, ``check`` and ``results`` to the ``replicate`` group."""
+    app.command("sweep")(sweep_cmd)
+    app.command("results")(results_cmd)
