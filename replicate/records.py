@@ -103,6 +103,11 @@ class RunSpec(Settings):
         default=3.0, gt=0, description="Epochs of intermediate training."
     )
     target_task: str = Field(default="xnli", description="Registry name of the target task.")
+    extra_eval_tasks: tuple[str, ...] = Field(
+        default=(),
+        description="More tasks evaluated zero-shot with the target head (same label set), e.g."
+        " americasnli for an XNLI run; their languages are scored under their own codes.",
+    )
     target_cap: int | None = Field(
         default=None, ge=1, description="Cap on English target-task training examples."
     )
