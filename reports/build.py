@@ -1,0 +1,254 @@
+"""Gather one report's content from the library and the results store into a ReportContent.
+
+Reads only stored records (papers, claims, verdicts, runs, claim checks, studies): building a report
+never computes a verdict or trains a model. The steps::
+
+    # === Step 1: papers (machine-generated sources flagged and excluded)
+    # === Step 2: claims with their textual verdicts and claim checks
+    # === Step 3: runs -> grid cells -> per-language rows
+    # === Step 4: answer, methods, limitations, reproducibility
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from replicate.records import ClaimCheck, RunResult
+from replicate.results import ResultsStore
+from reports import analysis, narrative, provenance
+from reports.content import ClaimRow, PaperRow, ReportContent, textual_display
+from synth.library import Library
+from synth.records import FLAG_MACHINE_GENERATED, Paper
+
+DEFAULT_QUESTION = (
+    "What is the comparative effect of scaling intermediate-task training data volume versus model "
+    "size on the robustness of zero-shot cross-lingual transfer across low-resource languages?"
+)
+MAX_CLAIM_ROWS = 60  # the rest stay in report.json; the table says how many were left out
+
+
+def build_report(
+    library: str | Path | None = None,
+    question: str | None = None,
+    study: str | None = None,
+    commands: Sequence[str] = (),
+) -> ReportContent:
+    """Build the content of one report from what the library and results store hold.
+
+    Args:
+        library: library directory (holds library.sqlite and results.sqlite).
+        question: the research question; the default is the first report's question.
+        study: restrict claim checks to this study name (None = all stored checks).
+        commands: the commands that produced the stored results, for the appendix.
+
+    Returns:
+        The complete, typed content; figures are added by ``reports.figures``.
+    """
+    question = (question or DEFAULT_QUESTION).strip()
+    with Library(library) as lib:
+        # === Step 1: papers
+        papers = lib.papers()
+        claims, verdicts = _stored_claims(lib.conn), _stored_verdicts(lib.conn)
+        queries = _stored_queries(lib.conn)
+        lib_dir = str(lib.directory)
+    with ResultsStore(library) as store:
+        runs, checks, studies = store.all(), store.checks(study), store.studies()
+    # === Step 2: claims with both verdicts
+    paper_rows = _paper_rows(papers, claims)
+    claim_rows, omitted = _claim_rows(papers, claims, verdicts, checks)
+    # === Step 3: runs of the main target task -> cells -> languages
+    task = analysis.primary_task(runs)
+    task_runs = [r for r in runs if r.task == task]
+    langs = sorted({lg for r in task_runs for lg in r.scores})
+    grouping = analysis.load_grouping(langs)
+    cells = analysis.cells(task_runs, grouping)
+    languages = analysis.language_rows(task_runs, cells, grouping)
+    # === Step 4: words and provenance
+    content = ReportContent(
+        title=_title(question),
+        question=question,
+        papers=paper_rows,
+        claims=claim_rows,
+        claims_omitted=omitted,
+        runs=analysis.run_rows(runs, grouping),
+        cells=cells,
+        languages=languages,
+        primary_metric=task_runs[0].primary_metric if task_runs else "",
+        target_task=task,
+    )
+    content.methods = narrative.methods(content, papers, verdicts, studies, queries, grouping)
+    content.answer = narrative.answer(content, grouping)
+    content.limitations = narrative.limitations(content, runs, studies, grouping)
+    content.repro = provenance.reproducibility(runs, verdicts, claims, studies, lib_dir, commands)
+    return content
+
+
+def _title(question: str) -> str:
+    q = question.rstrip("?. ")
+    return q if len(q) <= 90 else "A verified report on: " + q[:80].rsplit(" ", 1)[0] + " …"
+
+
+# --- reading the library (defensive: the claims/verdicts tables are written by synth) -------------
+def _rows(conn: sqlite3.Connection, sql: str) -> list[sqlite3.Row]:
+    try:
+        return conn.execute(sql).fetchall()
+    except sqlite3.OperationalError:
+        return []
+
+
+def _stored_claims(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    """claim_id -> Claim dict (the newest settings wins when one claim was stored twice)."""
+    out: dict[str, dict[str, Any]] = {}
+    for row in _rows(conn, "SELECT claim_id, payload FROM claims ORDER BY rowid"):
+        try:
+            out[row[0]] = json.loads(row[1])
+        except (TypeError, json.JSONDecodeError):
+            continue
+    return out
+
+
+def _stored_verdicts(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    """claim_id -> Verdict dict; the most recent verdict per claim."""
+    out: dict[str, dict[str, Any]] = {}
+    for row in _rows(conn, "SELECT claim_key, payload FROM verdicts ORDER BY created_at, rowid"):
+        try:
+            v = json.loads(row[1])
+        except (TypeError, json.JSONDecodeError):
+            continue
+        out[str(v.get("claim_id") or row[0])] = v
+    return out
+
+
+def _stored_queries(conn: sqlite3.Connection) -> list[str]:
+    """Search queries the ingest stored (kv namespaces 'queries' / 'search'), if any."""
+    rows = _rows(conn, "SELECT key, value FROM kv WHERE namespace IN ('queries','search','ingest')")
+    out = []
+    for key, value in rows:
+        try:
+            v = json.loads(value)
+        except json.JSONDecodeError:
+            v = value
+        out.append(v.get("query", key) if isinstance(v, dict) else str(key))
+    return sorted(set(map(str, out)))
+
+
+# --- tables ------------------------------------------------------------------------------
+def paper_link(p: Paper) -> str | None:
+    if p.url:
+        return p.url
+    if p.arxiv_id:
+        return f"https://arxiv.org/abs/{p.arxiv_id}" + (f"v{p.version}" if p.version else "")
+    return None
+
+
+def _paper_rows(papers: Sequence[Paper], claims: dict[str, dict[str, Any]]) -> list[PaperRow]:
+    per_paper: dict[str, int] = {}
+    for c in claims.values():
+        per_paper[str(c.get("paper_id"))] = per_paper.get(str(c.get("paper_id")), 0) + 1
+    return [
+        PaperRow(
+            paper_id=p.paper_id,
+            title=p.title,
+            authors=list(p.authors),
+            year=p.year,
+            link=paper_link(p),
+            pages=p.pages,
+            flags=list(p.flags),
+            excluded=FLAG_MACHINE_GENERATED in p.flags,
+            claims=per_paper.get(p.paper_id, 0),
+        )
+        for p in papers
+    ]
+
+
+def _claim_rows(
+    papers: Sequence[Paper],
+    claims: dict[str, dict[str, Any]],
+    verdicts: dict[str, dict[str, Any]],
+    checks: Sequence[ClaimCheck],
+) -> tuple[list[ClaimRow], int]:
+    """Claims that have a verdict or a check; checked and confident first. Returns (rows, omitted)."""
+    by_id = {p.paper_id: p for p in papers}
+    check_by_id = {c.claim_id: c for c in checks}
+    ids = list(dict.fromkeys([*check_by_id, *verdicts]))
+    rows = [
+        _claim_row(cid, claims.get(cid, {}), verdicts.get(cid), check_by_id.get(cid), by_id)
+        for cid in ids
+    ]
+    rows.sort(key=_claim_order)
+    kept = rows[:MAX_CLAIM_ROWS]
+    for i, row in enumerate(kept, 1):
+        row.ref = f"C{i}"
+    return kept, len(rows) - len(kept)
+
+
+def _claim_order(row: ClaimRow) -> tuple:
+    tested = row.empirical_verdict not in ("UNTESTED", "UNTESTABLE")
+    return (not tested, not row.testable, -(row.confidence or 0.0), row.claim_id)
+
+
+def _claim_row(
+    claim_id: str,
+    claim: dict[str, Any],
+    verdict: dict[str, Any] | None,
+    check: ClaimCheck | None,
+    papers: dict[str, Paper],
+) -> ClaimRow:
+    text = claim.get("text") or (verdict or {}).get("claim") or (check.claim if check else "")
+    paper_id = claim.get("paper_id")
+    paper = papers.get(paper_id or "")
+    row = ClaimRow(
+        ref="",
+        claim_id=claim_id,
+        text=text,
+        paper_id=paper_id,
+        paper_title=paper.title if paper else "",
+        page=claim.get("page"),
+        from_machine_generated=bool(paper and paper.machine_generated),
+        truncated_at_source=bool(claim.get("truncated")),
+    )
+    if verdict:
+        _add_verdict(row, verdict, papers)
+    if check:
+        _add_check(row, check)
+    return row
+
+
+def _add_verdict(row: ClaimRow, verdict: dict[str, Any], papers: dict[str, Paper]) -> None:
+    row.textual_label = verdict.get("label")
+    conf = verdict.get("confidence")
+    row.confidence = float(conf) if conf is not None else None
+    row.textual_display = textual_display(row.textual_label, row.confidence)
+    row.verdict_settings_hash = str(verdict.get("settings_hash", ""))
+    evidence = [e for e in verdict.get("evidence") or () if not e.get("machine_generated")]
+    if evidence:
+        top = max(evidence, key=lambda e: e.get("score", 0.0))
+        row.evidence_quote = str(top.get("text", ""))
+        row.evidence_page = top.get("page")
+        pid = str(top.get("paper_id", ""))
+        row.evidence_paper = pid
+        if pid in papers and papers[pid].arxiv_id:
+            row.evidence_paper = f"{papers[pid].arxiv_id}v{papers[pid].version or '?'}"
+
+
+def _add_check(row: ClaimRow, check: ClaimCheck) -> None:
+    row.empirical_verdict = check.verdict
+    row.testable = check.testable
+    row.reason = check.reason
+    row.effect, row.ci_low, row.ci_high = check.effect, check.ci_low, check.ci_high
+    row.p_value = check.p_value
+    row.paper_magnitude = check.expected_magnitude
+    row.scale_difference = list(check.differences)
+    row.run_ids = list(check.run_ids)
+    if not row.text:
+        row.text = check.claim
+
+
+def load_runs(library: str | Path | None = None) -> list[RunResult]:
+    """All stored runs (a convenience for the CLI's summaries)."""
+    with ResultsStore(library) as store:
+        return store.all()

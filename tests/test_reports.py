@@ -1,0 +1,243 @@
+"""Reports render from a small stored study: escaped HTML, a PDF with every section, plots."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from replicate.records import ClaimCheck, RunResult, RunSpec
+from replicate.results import ResultsStore
+from reports.build import build_report
+from reports.content import CONFIDENCE_THRESHOLD
+from reports.figures import draw_all
+from reports.render import render_all
+from synth.library import Library
+from synth.records import FLAG_MACHINE_GENERATED, Claim, Evidence, Paper, Passage, Sentence, Verdict
+
+EVIL = "Robust <script>alert(1)</script> transfer {{x}} & more"
+LANGS = ("en", "de", "ru", "zh", "hi", "sw", "ur", "my")
+# Illustrative fixture scores (not results): lower for languages further from English.
+OFFSET = {"en": 0, "de": -6, "ru": -8, "zh": -10, "hi": -14, "sw": -20, "ur": -18, "my": -24}
+
+
+def _paper(pid: str, title: str, flags: tuple[str, ...] = (), arxiv: str | None = None) -> Paper:
+    return Paper(
+        paper_id=pid,
+        title=title,
+        authors=("A. Author", "B. Author"),
+        year=2020,
+        source="arxiv" if arxiv else "text",
+        sha256=pid * 4,
+        pages=9,
+        arxiv_id=arxiv,
+        version=2 if arxiv else None,
+        flags=flags,
+    )
+
+
+def _store_library(lib_dir: Path) -> None:
+    with Library(lib_dir) as lib:
+        real = _paper("arxiv:2005.13013v2", EVIL, arxiv="2005.13013")
+        seed = _paper("text:seed", "A machine-generated synthesis", (FLAG_MACHINE_GENERATED,))
+        text = f"Intermediate training helps. {EVIL}"
+        for p in (real, seed):
+            lib.add_paper(
+                p,
+                [Passage(p.paper_id, 0, 3, "Results", text)],
+                [Sentence(p.paper_id, 3, "Results", text, passage_id=0)],
+            )
+        claims = [
+            Claim("c1", f"Intermediate training on SQuAD improves BUCC by 8.2 points. {EVIL}",
+                  real.paper_id, 3),
+            Claim("c2", "Multi-task intermediate-task training on all 9 tasks performs best, "
+                  "improving by 8.7 points.", seed.paper_id, 1),
+            Claim("c3", "XNLI does not see benefits from intermediate training.", real.paper_id, 5),
+        ]  # fmt: skip
+        ev = Evidence(real.paper_id, 3, "Results", f"We see gains of 8.2 points {EVIL}", score=0.9)
+        verdicts = [
+            Verdict("c1", claims[0].text, "SUPPORTS", 0.91, (ev,), settings_hash="vh1"),
+            Verdict("c2", claims[1].text, "SUPPORTS", 0.27, (ev,), settings_hash="vh1"),
+            Verdict("c3", claims[2].text, "REFUTES", 0.55, (), settings_hash="vh1"),
+        ]
+        with lib.transaction() as c:
+            for cl in claims:
+                c.execute(
+                    "INSERT INTO claims (claim_id, paper_id, settings_hash, payload) VALUES (?,?,?,?)",
+                    (cl.claim_id, cl.paper_id, "ch1", json.dumps(cl.to_dict())),
+                )
+            for v in verdicts:
+                c.execute(
+                    "INSERT INTO verdicts (claim_key, settings_hash, payload) VALUES (?,?,?)",
+                    (v.claim_id, v.settings_hash, json.dumps(v.to_dict())),
+                )
+
+
+def _run(layers: int, cap: int | None, seed: int) -> RunResult:
+    spec = RunSpec(
+        num_layers=layers,
+        intermediate_task="snli" if cap else None,
+        intermediate_cap=cap,
+        target_task="xnli",
+        seed=seed,
+    )
+    gain = (layers / 4) * 3 + (cap or 0) / 250 + seed * 0.5
+    scores = {lg: {"accuracy": 60 + gain + OFFSET[lg]} for lg in LANGS}
+    avg = sum(s["accuracy"] for s in scores.values()) / len(scores)
+    return RunResult(
+        run_id=spec.run_id,
+        spec=spec.model_dump(mode="json"),
+        task="xnli",
+        scores=scores,
+        average={"accuracy": avg},
+        primary_metric="accuracy",
+        timings={"intermediate": 10.0, "target": 20.0, "evaluate": 5.0},
+        versions={"torch": "2.13.0"},
+        git_hash="abc123",
+    )
+
+
+def _store_results(lib_dir: Path) -> None:
+    with ResultsStore(lib_dir) as store:
+        runs = [_run(l, c, s) for l in (4, 12) for c in (None, 250, 1000) for s in (0, 1)]  # noqa: E741
+        for r in runs:
+            store.put(r)
+        store.put_check(
+            ClaimCheck("c1", "Intermediate training on SQuAD improves BUCC by 8.2 points.", True,
+                       effect=1.5, ci_low=0.4, ci_high=2.6, p_value=0.01, verdict="REPLICATED",
+                       expected_magnitude=8.2,
+                       differences=("e5-small (12 layers) instead of XLM-R Large", "SNLI for SQuAD"),
+                       run_ids=(runs[0].run_id,)),
+            study="demo",
+        )  # fmt: skip
+        store.put_check(
+            ClaimCheck("c3", "XNLI does not see benefits.", False, reason="needs all 9 tasks"),
+            study="demo",
+        )
+
+
+@pytest.fixture()
+def report_dir(tmp_path: Path) -> Path:
+    lib = tmp_path / "lib"
+    _store_library(lib)
+    _store_results(lib)
+    content = build_report(lib, question=f"Does it transfer? {EVIL}", commands=["claimlab demo"])
+    out = tmp_path / "report"
+    content.figures = draw_all(content, out)
+    render_all(content, out)
+    return out
+
+
+def test_html_is_self_contained_and_escaped(report_dir: Path) -> None:
+    html = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "{{x}}" in html  # shown as text, never interpreted
+    assert 'src="data:image/png;base64,' in html
+    assert 'src="http' not in html and "<link" not in html
+    for section in ("1. Answer", "2. Methods", "3. Papers", "4. Claims", "5. Results",
+                    "6. Limitations", "Appendix: reproducibility"):  # fmt: skip
+        assert section in html
+    md = (report_dir / "report.md").read_text(encoding="utf-8")
+    assert "<script>" not in md and "&lt;script&gt;" in md
+
+
+def test_claims_table_never_ticks_low_confidence(report_dir: Path) -> None:
+    data = json.loads((report_dir / "report.json").read_text())
+    rows = {r["claim_id"]: r for r in data["claims"]}
+    assert rows["c2"]["confidence"] < CONFIDENCE_THRESHOLD
+    assert "low confidence" in rows["c2"]["textual_display"]
+    assert rows["c1"]["textual_display"].startswith("supported (0.91")
+    assert rows["c1"]["text"].endswith("& more")  # whole claim, never cut
+    assert rows["c1"]["empirical_verdict"] == "REPLICATED"
+    assert rows["c1"]["evidence_page"] == 3
+    assert "✓" not in (report_dir / "report.html").read_text()
+    assert rows["c2"]["from_machine_generated"]
+
+
+def test_answer_sentences_are_backed_by_measured_numbers(report_dir: Path) -> None:
+    data = json.loads((report_dir / "report.json").read_text())
+    assert len(data["answer"]) >= 4
+    assert all(s["backing"] for s in data["answer"])
+    text = " ".join(s["text"] for s in data["answer"])
+    assert "12 runs" in text  # 2 sizes x (1 baseline + 2 caps) x 2 seeds
+    # The fixture's size effect (12 vs 4 layers: +6 points) exceeds its volume effect (+4 points).
+    assert "model size had the larger effect" in text
+    assert data["repro"]["seeds"] == [0, 1]
+    assert any("stand-in" in x for x in data["limitations"])
+
+
+def _pdf_text(path: Path) -> tuple[pymupdf.Document, str]:
+    doc = pymupdf.open(path)
+    text = "".join(page.get_text() for page in doc)
+    return doc, unicodedata.normalize("NFKC", "".join(text.split()))
+
+
+def test_pdf_has_sections_tables_and_non_latin_scripts(report_dir: Path) -> None:
+    doc, text = _pdf_text(report_dir / "report.pdf")
+    assert doc.page_count >= 2
+    for section in ("1.Answer", "3.Papers", "4.Claims", "5.Results", "6.Limitations", "Appendix"):
+        assert section in text
+    for word in ("اردو", "中文", "Русский", "Kiswahili"):
+        assert word in text, word
+    assert "မြန်မာ" in text or "မြန်မာ" in unicodedata.normalize("NFC", text)
+    tables = sum(len(page.find_tables().tables) for page in doc)
+    assert tables >= 4
+    assert "<script>alert(1)</script>" in text.replace(" ", "")  # literal text, as in the paper
+    for page in doc:  # nothing drawn outside the page
+        for block in page.get_text("blocks"):
+            assert block[2] <= page.rect.width + 1 and block[3] <= page.rect.height + 1
+
+
+def test_plots_exist_and_are_not_empty(report_dir: Path) -> None:
+    names = {"robustness_heatmap", "robustness_curves", "per_language", "english_gap"}
+    for name in names:
+        png = report_dir / f"{name}.png"
+        assert png.stat().st_size > 5_000, name
+        pix = pymupdf.Pixmap(str(png))
+        assert pix.width > 300 and pix.height > 200
+        assert len(set(pix.samples[:: pix.n * 97])) > 8  # many distinct colours: something is drawn
+
+
+def test_report_without_runs_says_so(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    _store_library(lib)
+    content = build_report(lib)
+    assert "No experiment results" in content.answer[0].text
+    out = tmp_path / "r"
+    content.figures = draw_all(content, out)
+    assert content.figures == []
+    paths = render_all(content, out)
+    assert pymupdf.open(paths["pdf"]).page_count >= 1
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+def test_html_screenshot_in_headless_chromium(report_dir: Path, tmp_path: Path) -> None:
+    shot = tmp_path / "shot.png"
+    html = report_dir / "report.html"
+    # Scroll target: the first figure sits under section 5; a tall window captures it.
+    cmd = [
+        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}",
+        "--window-size=1200,6000", "--hide-scrollbars", html.as_uri(),
+    ]  # fmt: skip
+    subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+    pix = pymupdf.Pixmap(str(shot))
+    assert pix.width == 1200 and shot.stat().st_size > 50_000
+    # The heatmap's viridis colours appear only if the inlined plot was decoded and drawn.
+    samples = pix.samples
+    step = pix.n
+    colours = {tuple(samples[i : i + 3]) for i in range(0, len(samples), step * 13)}
+    assert any(g > 100 and b < 120 and r < 120 for r, g, b in colours)  # viridis green
+    assert len(colours) > 200
+    shutil.rmtree(tmp_path / "profile", ignore_errors=True)
