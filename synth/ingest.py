@@ -1,0 +1,279 @@
+"""Ingestion: PDFs, folders of PDFs, text files, arXiv ids and arXiv searches into the library.
+
+``ingest`` reads as numbered steps: classify every input, expand folders and searches, then for
+each document read, parse, flag and store it in one transaction. Each input gets one
+:class:`IngestOutcome` (ok / warning / duplicate / failed with a one-line reason); a failing input
+never stops the batch and never leaves anything half-written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import Field
+
+from synth.arxiv_source import (
+    ArxivError,
+    ArxivId,
+    ArxivRecord,
+    ArxivSettings,
+    ArxivSource,
+    parse_arxiv_id,
+)
+from synth.library import Library
+from synth.pdf import ParsedDocument, ParseSettings, PdfError, file_sha256, parse_pdf
+from synth.provenance import is_machine_generated, parse_text
+from synth.records import FLAG_MACHINE_GENERATED
+from synth.settings import Settings
+
+PDF_SUFFIXES = {".pdf"}
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+
+
+class IngestSettings(Settings):
+    """How documents get into the library."""
+
+    max_file_bytes: int = Field(
+        default=100 * 2**20, gt=0, description="Local files larger than this are refused."
+    )
+    copy_files: bool = Field(
+        default=True, description="Keep a copy of each ingested file under <library>/pdfs/<sha256>."
+    )
+    parse: ParseSettings = Field(default_factory=ParseSettings, description="PDF parsing.")
+    arxiv: ArxivSettings = Field(default_factory=ArxivSettings, description="arXiv access.")
+
+
+@dataclass
+class IngestOutcome:
+    """What happened to one input (or one document found in a folder or a search)."""
+
+    input: str
+    status: str  # "ok" | "warning" | "duplicate" | "failed"
+    message: str = ""
+    paper_id: str | None = None
+    title: str = ""
+    pages: int = 0
+    sentences: int = 0
+    flags: tuple[str, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+class InputError(ValueError):
+    """An input that cannot be ingested; the message is one line."""
+
+
+Progress = Callable[[str, int, int], None]  # (label, done, total)
+
+
+@dataclass(frozen=True)
+class _Task:
+    label: str
+    kind: str  # "pdf" | "text" | "arxiv" | "record" | "error"
+    path: Path | None = None
+    arxiv_id: ArxivId | None = None
+    record: ArxivRecord | None = None
+    error: str = ""
+
+
+def classify(inp: str) -> list[_Task]:
+    """What an input is: a PDF, a folder (expanded to its PDFs and text files), a text file or an id."""
+    path = Path(inp).expanduser()
+    if path.is_dir():
+        found = sorted(
+            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PDF_SUFFIXES
+        )
+        if not found:
+            return [_Task(inp, "error", error="folder holds no PDF files")]
+        return [_Task(str(p), "pdf", path=p) for p in found]
+    if path.is_file():
+        suffix = path.suffix.lower()
+        if suffix in TEXT_SUFFIXES:
+            return [_Task(inp, "text", path=path)]
+        return [_Task(inp, "pdf", path=path)]  # content decides: a non-PDF fails with a clear line
+    try:
+        return [_Task(inp, "arxiv", arxiv_id=parse_arxiv_id(inp))]
+    except ValueError as exc:
+        if os.sep in inp or "/" in inp or Path(inp).suffix:
+            return [_Task(inp, "error", error="no such file or folder (and not an arXiv id)")]
+        return [_Task(inp, "error", error=str(exc))]
+
+
+def _read_local(path: Path, settings: IngestSettings) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror})") from None
+    if size > settings.max_file_bytes:
+        raise InputError(
+            f"file is {size / 2**20:.1f} MiB, over the {settings.max_file_bytes / 2**20:.0f} MiB cap"
+        )
+    return path.read_bytes()
+
+
+def _keep_copy(library: Library, data: bytes, sha: str, suffix: str) -> str:
+    """Write a content-addressed copy atomically; return its path relative to the library."""
+    rel = Path("pdfs") / f"{sha}{suffix}"
+    final = library.directory / rel
+    if not final.exists():
+        fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".part-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, final)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return str(rel)
+
+
+def _flag_machine_generated(doc: ParsedDocument) -> ParsedDocument:
+    """PDFs can be machine-generated syntheses too: check their text for the same signals."""
+    flagged, reasons = is_machine_generated(doc.text)
+    if flagged and FLAG_MACHINE_GENERATED not in doc.paper.flags:
+        doc.paper = dataclasses.replace(doc.paper, flags=(*doc.paper.flags, FLAG_MACHINE_GENERATED))
+        doc.warnings.insert(0, "machine-generated synthesis: " + "; ".join(reasons))
+    return doc
+
+
+def _store(library: Library, task: _Task, doc: ParsedDocument) -> IngestOutcome:
+    stored = library.add_paper(doc.paper, doc.passages, doc.sentences)
+    status = "ok" if stored else "duplicate"
+    if stored and doc.warnings:
+        status = "warning"
+    return IngestOutcome(
+        input=task.label,
+        status=status,
+        message="; ".join(doc.warnings) if stored else "already in the library",
+        paper_id=doc.paper.paper_id,
+        title=doc.paper.title,
+        pages=doc.paper.pages,
+        sentences=len(doc.sentences),
+        flags=doc.paper.flags,
+        warnings=list(doc.warnings),
+    )
+
+
+def _duplicate(task: _Task, paper) -> IngestOutcome:
+    return IngestOutcome(
+        task.label, "duplicate", "already in the library", paper.paper_id, paper.title,
+        paper.pages, 0, paper.flags,
+    )  # fmt: skip
+
+
+def _ingest_local(library: Library, task: _Task, settings: IngestSettings) -> IngestOutcome:
+    assert task.path is not None
+    data = _read_local(task.path, settings)
+    sha = file_sha256(data)
+    known = library.has_sha(sha)
+    if known:
+        return _duplicate(task, known)
+    if task.kind == "text":
+        doc = parse_text(task.path, data, sha)
+    else:
+        doc = _flag_machine_generated(parse_pdf(task.path, settings.parse, data=data))
+    if settings.copy_files:
+        rel = _keep_copy(library, data, sha, task.path.suffix.lower() or ".bin")
+        doc.paper = dataclasses.replace(doc.paper, path=rel)
+    return _store(library, task, doc)
+
+
+def _ingest_arxiv(
+    library: Library, task: _Task, source: ArxivSource, settings: IngestSettings
+) -> IngestOutcome:
+    record = task.record
+    if record is None:
+        aid = task.arxiv_id
+        assert aid is not None
+        if aid.version and (known := library.get_paper(f"arxiv:{aid}")):
+            return _duplicate(task, known)  # pinned and cached: no network needed
+        record = source.lookup([aid]).get(aid)
+        if record is None:
+            raise InputError(f"arXiv has no paper {aid}")
+    paper_id = f"arxiv:{record.arxiv_id}"
+    if known := library.get_paper(paper_id):
+        return _duplicate(task, known)
+    dl = source.download_pdf(record, library.directory / "pdfs")
+    if known := library.has_sha(dl.sha256):
+        return _duplicate(task, known)
+    data = dl.path.read_bytes()
+    doc = _flag_machine_generated(parse_pdf(dl.path, settings.parse, paper_id=paper_id, data=data))
+    doc.paper = dataclasses.replace(
+        doc.paper,
+        title=record.title or doc.paper.title,
+        authors=record.authors or doc.paper.authors,
+        year=record.year or doc.paper.year,
+        abstract=record.abstract or doc.paper.abstract,
+        source="arxiv",
+        arxiv_id=record.arxiv_id.base,
+        version=record.arxiv_id.version,
+        url=record.url,
+        path=str(dl.path.relative_to(library.directory)),
+    )
+    return _store(library, task, doc)
+
+
+def ingest(
+    library: Library,
+    inputs: list[str],
+    settings: IngestSettings | None = None,
+    progress: Progress | None = None,
+    query: str | None = None,
+    max_results: int = 10,
+) -> list[IngestOutcome]:
+    """Ingest every input (and the hits of an arXiv ``query``) into ``library``.
+
+    Args:
+        library: the open library to write to.
+        inputs: PDF files, folders of PDFs, .txt/.md files, arXiv ids.
+        settings: ingestion settings; defaults apply when None.
+        progress: called as ``progress(label, done, total)`` after each document.
+        query: an arXiv search whose first ``max_results`` hits are ingested too.
+        max_results: how many search hits to take.
+
+    Returns:
+        One outcome per document (a folder gives one per PDF; a failed search gives one failure).
+    """
+    settings = settings or IngestSettings()
+    source = ArxivSource(settings.arxiv)
+    # === Step 1: classify inputs; expand folders
+    tasks = [t for inp in inputs for t in classify(inp)]
+    # === Step 2: run the arXiv search, if any
+    if query:
+        try:
+            hits = source.search(query, max_results)
+            tasks += [_Task(f"arxiv:{r.arxiv_id}", "record", record=r) for r in hits]
+            if not hits:
+                tasks.append(_Task(f"query {query!r}", "error", error="arXiv search found nothing"))
+        except ArxivError as exc:
+            tasks.append(_Task(f"query {query!r}", "error", error=str(exc)))
+    # === Step 3: read, parse, flag and store each document; one failure never stops the batch
+    outcomes: list[IngestOutcome] = []
+    for done, task in enumerate(tasks, start=1):
+        outcomes.append(_run_task(library, task, source, settings))
+        if progress is not None:
+            progress(task.label, done, len(tasks))
+    return outcomes
+
+
+def _run_task(
+    library: Library, task: _Task, source: ArxivSource, settings: IngestSettings
+) -> IngestOutcome:
+    try:
+        if task.kind == "error":
+            raise InputError(task.error)
+        if task.kind in ("pdf", "text"):
+            return _ingest_local(library, task, settings)
+        return _ingest_arxiv(library, task, source, settings)
+    except (InputError, PdfError, ArxivError) as exc:
+        return IngestOutcome(task.label, "failed", str(exc))
+    except Exception as exc:  # an unforeseen parser bug must not end the batch either
+        return IngestOutcome(task.label, "failed", f"unexpected {type(exc).__name__}: {exc}")

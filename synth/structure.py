@@ -1,0 +1,359 @@
+"""Document structure from ordered layout blocks: title, authors, headings, passage kinds, paragraphs.
+
+Input: pages of :class:`synth.layout.Block` in reading order with noise marked. Output:
+:class:`synth.sentences.Paragraph` objects with a section and a kind (title, front, abstract, body,
+caption, table, equation, footnote, references), lines joined with hyphenation repaired, and
+paragraphs that continue across columns and pages joined back together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from synth.layout import Block, Line
+from synth.sentences import Paragraph
+
+_NUMBERED_RE = re.compile(
+    r"^(\d{1,2}(\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.|[A-H](\.\d{1,2}){0,2}\.?)\s+\S"
+)
+_KNOWN_HEADINGS = {
+    "abstract",
+    "introduction",
+    "related work",
+    "related works",
+    "background",
+    "method",
+    "methods",
+    "methodology",
+    "experiments",
+    "results",
+    "discussion",
+    "conclusion",
+    "conclusions",
+    "limitations",
+    "acknowledgments",
+    "acknowledgements",
+    "acknowledgment",
+    "references",
+    "bibliography",
+    "appendix",
+    "appendices",
+    "ethics statement",
+    "ethical considerations",
+    "broader impact",
+}
+_REFERENCES = {"references", "bibliography", "works cited", "literature cited"}
+_CAPTION_RE = re.compile(
+    r"^(Figure|Fig\.|Table|Tab\.|Algorithm)\s*([A-Z]?\d+|[IVX]{1,5})[:.]", re.IGNORECASE
+)
+_APPENDIX_RE = re.compile(r"^(appendix|appendices|supplementary|[A-H](\.\d+)*\.?\s)", re.IGNORECASE)
+_WORD_RE = re.compile(r"[^\W\d_]{3,}")
+_NUMERIC_RE = re.compile(r"^[\d.,±%()+\-–−]+$")
+_TOKEN_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+_ORG_WORDS = re.compile(
+    r"\b(University|Universit\w+|Department|Dept|Institute|Institut|Team|Lab|Laboratory|School|"
+    r"Faculty|Center|Centre|Research|College|Inc|Ltd|Corporation|Submission|Anonymous|Abstract|"
+    r"Report|Course|Project|Street|Road)\b",
+    re.IGNORECASE,
+)
+_NAME_PARTICLES = {
+    "de",
+    "da",
+    "van",
+    "von",
+    "der",
+    "den",
+    "del",
+    "la",
+    "le",
+    "di",
+    "du",
+    "dos",
+    "bin",
+}
+
+
+@dataclass
+class FrontMatter:
+    title: str
+    authors: tuple[str, ...]
+
+
+def _strip_number(text: str) -> str:
+    m = _NUMBERED_RE.match(text)
+    return text[m.end() - 1 :].strip() if m else text.strip()
+
+
+def is_heading(line: Line, body_size: float, plain: bool = True) -> bool:
+    """A short line set in bold or a larger font that is numbered or a known section name.
+
+    ``plain``: also accept an unnumbered, unknown bold line in a larger font (off in front matter,
+    where author names and affiliations look just like that).
+    """
+    text = line.text
+    if len(text) > 90 or len(text.split()) > 14 or text.endswith((",", ":", ";")):
+        return False
+    if line.math > 0.3 or not _WORD_RE.search(text):
+        return False
+    larger = line.size >= body_size + 0.9
+    if not (line.bold or larger):
+        return False
+    bare = _strip_number(text).rstrip(".").lower()
+    if bare in _KNOWN_HEADINGS:
+        return True
+    if _NUMBERED_RE.match(text):
+        # "1." alone is a list item; a heading has a capitalised word after the number.
+        return bool(re.match(r"[A-Z]", _strip_number(text))) and not text.endswith(".")
+    return plain and larger and line.bold and not text.endswith(".")
+
+
+def _block_kind(blk: Block, body_size: float, page_height: float) -> str | None:
+    """Kind decided by the block alone (caption, table, equation, footnote), else None."""
+    lines = [ln for ln in blk.lines if not ln.noise]
+    if not lines:
+        return None
+    text = " ".join(ln.text for ln in lines)
+    if _CAPTION_RE.match(text):
+        return "caption"
+    n = sum(len(ln.text) for ln in lines)
+    size = sum(ln.size * len(ln.text) for ln in lines) / n
+    math = sum(ln.math * len(ln.text) for ln in lines) / n
+    letters = sum(c.isalpha() for c in text)
+    if math > 0.4 or not _WORD_RE.search(text) or (len(text) < 25 and letters < 0.5 * len(text)):
+        return "equation"
+    tokens = text.split()
+    numeric = sum(1 for t in tokens if _NUMERIC_RE.match(t)) / max(len(tokens), 1)
+    if size <= 0.72 * body_size or (numeric > 0.4 and len(lines) >= 2):
+        return "table"
+    if size < body_size - 0.7 and blk.y0 > 0.6 * page_height and re.match(r"^[\d*†‡§¶]", text):
+        return "footnote"
+    return None
+
+
+def _join(prev: str, nxt: str, vocab: set[str]) -> tuple[bool, str]:
+    """How to join two lines: (drop the trailing hyphen of ``prev``?, joiner).
+
+    ``exam-`` + ``ple`` becomes ``example``; a hyphen is kept when the document spells the hyphenated
+    form elsewhere and never the joined one, and before a capital (``XLM-`` + ``RoBERTa``).
+    """
+    if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha():
+        if not nxt[:1].islower():
+            return False, ""
+        head = _TOKEN_RE.findall(prev[-40:-1])
+        tail = _TOKEN_RE.findall(nxt[:40])
+        if head and tail:
+            h, t = head[-1].split("-")[-1].lower(), tail[0].split("-")[0].lower()
+            if h + t in vocab:
+                return True, ""
+            if f"{h}-{t}" in vocab or (len(h) >= 3 and len(t) >= 3 and h in vocab and t in vocab):
+                return False, ""  # a real compound: "task-critical", "multi-task"
+        return True, ""
+    return False, " "
+
+
+def append_line(para: Paragraph, text: str, page: int, vocab: set[str]) -> None:
+    """Append one line to a paragraph, repairing hyphenation at the seam."""
+    if para.text:
+        drop, joiner = _join(para.text, text, vocab)
+        if drop:
+            para.text = para.text[:-1]
+        para.add(text, page, joiner)
+    else:
+        para.add(text, page, "")
+
+
+def document_vocab(pages: list[list[Block]]) -> set[str]:
+    """Lower-cased words (hyphenated ones included) seen whole inside lines, for hyphenation repair.
+
+    A line's first word and a hyphen-broken last word are left out: they may be word fragments.
+    """
+    vocab: set[str] = set()
+    for blocks in pages:
+        for blk in blocks:
+            for ln in blk.lines:
+                words = _TOKEN_RE.findall(ln.text)
+                if ln.text.endswith("-") and words:
+                    words.pop()
+                vocab.update(w.lower() for w in words[1:])
+    for w in list(vocab):
+        if "-" in w:
+            vocab.update(w.split("-"))
+    return vocab
+
+
+def _looks_like_names(text: str) -> list[str]:
+    if "@" in text or re.search(r"\d", text) or _ORG_WORDS.search(text):
+        return []
+    parts = [p.strip(" ,;*†‡") for p in re.split(r",|\band\b|&|;", text)]
+    names = []
+    for part in parts:
+        if not part:
+            continue
+        words = part.split()
+        if not 2 <= len(words) <= 5:
+            return []
+        for w in words:
+            if w.lower() in _NAME_PARTICLES:
+                continue
+            if not (w[:1].isupper() and (len(w) <= 2 or not w.isupper())):
+                return []
+        names.append(" ".join(words))
+    return names
+
+
+def front_matter(first_page: list[Block], body_size: float, page_height: float) -> FrontMatter:
+    """Title and authors from the first page; the title lines are consumed (kind "title").
+
+    Title: the largest-font lines near the top; when nothing is larger than body text, the first
+    bold line. Authors: the name-list lines between the title and the first heading.
+    """
+    top = [b for b in first_page if b.y0 < 0.45 * page_height]
+    lines = [(b, ln) for b in top for ln in b.lines if not ln.noise]
+    if not lines:
+        return FrontMatter("", ())
+    max_size = max(ln.size for _, ln in lines)
+    if max_size >= body_size + 1.5:
+        chosen = [(b, ln) for b, ln in lines if ln.size >= max_size - 0.5]
+    else:
+        chosen = [next(((b, ln) for b, ln in lines if ln.bold), lines[0])]
+    title = " ".join(ln.text for _, ln in chosen)
+    chosen_ids = {id(ln) for _, ln in chosen}
+    for b, ln in chosen:
+        ln.noise = True  # consumed: kept as the title passage, never as body text
+        b.meta["title"] = "1"
+    authors: list[str] = []
+    after = False
+    for b in first_page:
+        for ln in b.lines:
+            if id(ln) in chosen_ids:
+                after = True
+                continue
+            if not after or ln.noise:
+                continue
+            if is_heading(ln, body_size, plain=False) or ln.y0 > 0.45 * page_height:
+                return FrontMatter(title, tuple(authors))
+            for cell in ln.cells or (ln.text,):
+                authors.extend(_looks_like_names(cell))
+    return FrontMatter(title, tuple(authors))
+
+
+_TERMINAL_RE = re.compile(r"[.!?:][\"'”’)\]]*$")
+_BULLET_RE = re.compile(r"^([•●▪◦∙·–]|\(?[a-z0-9]{1,2}[.)])\s")
+
+
+def _continues(para: Paragraph | None, text: str) -> bool:
+    """Does ``text`` continue ``para`` across a column or page break (mid-sentence)?"""
+    if para is None or not para.text:
+        return False
+    if para.text.endswith("-"):
+        return True
+    return not _TERMINAL_RE.search(para.text) and text[:1].islower()
+
+
+class _Assembler:
+    """Walks ordered blocks, tracking section and region, emitting paragraphs."""
+
+    def __init__(self, body_size: float, vocab: set[str]) -> None:
+        self.body_size = body_size
+        self.vocab = vocab
+        self.section = ""
+        self.region = "front"  # front | abstract | body | references
+        self.paras: list[Paragraph] = []
+        self.open: Paragraph | None = None  # last body paragraph, may continue in the next block
+        self.ref_x0: float | None = None  # left edge of the current reference entry
+
+    @property
+    def plain(self) -> bool:
+        return self.region != "front"
+
+    def heading(self, text: str) -> None:
+        bare = _strip_number(text).rstrip(".").lower()
+        self.section = text
+        if bare == "abstract":
+            self.region = "abstract"
+        elif bare in _REFERENCES:
+            self.region = "references"
+        else:
+            self.region = "body"
+        self.open = None
+
+    def block(self, blk: Block, page_height: float) -> None:
+        lines = [ln for ln in blk.lines if not ln.noise]
+        if not lines:
+            return
+        if self.region == "references" and self._reference_continues(lines[0]):
+            for ln in lines:
+                append_line(self.open, ln.text, blk.page, self.vocab)
+            return
+        if is_heading(lines[0], self.body_size, self.plain) or _continues(self.open, lines[0].text):
+            self._text_lines(lines, blk.page)
+            return
+        kind = _block_kind(blk, self.body_size, page_height)
+        if kind is not None and not (kind == "table" and self.region == "references"):
+            para = Paragraph(self.section, kind)
+            for ln in lines:
+                append_line(para, ln.text, blk.page, self.vocab)
+            self.paras.append(para)
+            return
+        self._text_lines(lines, blk.page)
+
+    def _text_lines(self, lines: list[Line], page: int) -> None:
+        current: Paragraph | None = None
+        prev: Line | None = None
+        i = 0
+        while i < len(lines):
+            ln = lines[i]
+            if is_heading(ln, self.body_size, self.plain):
+                text = ln.text
+                while i + 1 < len(lines) and self._heading_continues(ln, lines[i + 1]):
+                    i += 1
+                    text += " " + lines[i].text
+                self.heading(text)
+                current, prev = None, None
+                i += 1
+                continue
+            gap = prev is not None and ln.y0 - prev.y1 > 0.8 * ln.size
+            if current is None or gap or _BULLET_RE.match(ln.text):
+                if current is None and _continues(self.open, ln.text):
+                    current = self.open
+                else:
+                    current = Paragraph(self.section, self.region)
+                    self.paras.append(current)
+                    self.ref_x0 = ln.x0
+            append_line(current, ln.text, page, self.vocab)
+            prev = ln
+            i += 1
+        if current is not None and current.kind in ("body", "abstract", "references"):
+            self.open = current
+
+    def _reference_continues(self, first: Line) -> bool:
+        """A reference entry goes on in a new block when it did not end or the block is indented."""
+        if self.open is None or self.open.kind != "references":
+            return False
+        hanging = self.ref_x0 is not None and 3 < first.x0 - self.ref_x0 < 30
+        return hanging or not _TERMINAL_RE.search(self.open.text)
+
+    def _heading_continues(self, head: Line, nxt: Line) -> bool:
+        return (
+            nxt.bold
+            and abs(nxt.size - head.size) < 0.3
+            and len(nxt.text) < 60
+            and not _NUMBERED_RE.match(nxt.text)
+            and nxt.y0 - head.y1 < 0.8 * head.size
+        )
+
+
+def assemble(
+    pages: list[list[Block]], heights: list[float], body_size: float, vocab: set[str], title: str
+) -> list[Paragraph]:
+    """Paragraphs of the whole document in reading order (title first)."""
+    asm = _Assembler(body_size, vocab)
+    if title:
+        asm.paras.append(Paragraph("", "title", title, [(0, 1)]))
+    for page_no, (blocks, height) in enumerate(zip(pages, heights, strict=True), start=1):
+        if page_no == 2 and asm.region == "front":
+            asm.region = "body"  # no heading on page 1: the front matter ends with it
+        for blk in blocks:
+            asm.block(blk, height)
+    return asm.paras
