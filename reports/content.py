@@ -9,9 +9,20 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-# A textual verdict is only shown as settled ("supported", "refuted") at or above this calibrated
+
+def _verified_threshold() -> float:
+    """synth.verify's threshold for calling a verdict settled, so reports and CLI agree."""
+    try:
+        from synth.verify import VerifySettings
+
+        return float(VerifySettings.model_fields["verified_min_confidence"].default)
+    except (ImportError, KeyError, AttributeError, TypeError):
+        return 0.8
+
+
+# A textual verdict is only shown as settled ("verified", "refuted") at or above this calibrated
 # confidence; below it the label word is shown with "low confidence", never a tick.
-CONFIDENCE_THRESHOLD = 0.7
+CONFIDENCE_THRESHOLD = _verified_threshold()
 
 
 class Backed(BaseModel):
@@ -157,11 +168,12 @@ def textual_display(label: str | None, confidence: float | None) -> str:
     """The words shown for a textual verdict: settled only at or above the threshold."""
     if not label:
         return "not verified"
-    word = {"SUPPORTS": "supported", "REFUTES": "refuted"}.get(label, "not enough info")
     if confidence is None:
-        return f"{word} (no confidence)"
-    if label == "NOT ENOUGH INFO":
-        return f"{word} ({confidence:.2f})"
-    if confidence >= CONFIDENCE_THRESHOLD:
-        return f"{word} ({confidence:.2f})"
-    return f"{word}, low confidence ({confidence:.2f})"
+        return f"{label.lower()} (no confidence)"
+    if label == "SUPPORTS":
+        word = "verified" if confidence >= CONFIDENCE_THRESHOLD else "supported, low confidence"
+    elif label == "REFUTES":
+        word = "refuted" if confidence >= CONFIDENCE_THRESHOLD else "refuted, low confidence"
+    else:
+        word = "not enough info"
+    return f"{word} ({confidence:.2f})"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Sequence
 
-from reports.content import ClaimRow, Figure, ReportContent
+from reports.content import CONFIDENCE_THRESHOLD, ClaimRow, Figure, ReportContent
 
 
 def e(value: object) -> str:
@@ -136,8 +136,9 @@ def _label_class(r: ClaimRow) -> str:
 def _claims(c: ReportContent) -> str:
     rows = [_claim_cells(r)[:3] for r in c.claims]
     note = (
-        f"<p>{len(c.claims)} claims. A textual verdict is called supported or refuted only at a "
-        "calibrated confidence of at least 0.70; below that the label is marked low confidence. "
+        f"<p>{len(c.claims)} claims. A textual verdict is called verified or refuted only at a "
+        f"calibrated confidence of at least {CONFIDENCE_THRESHOLD:.2f}; below that the label is "
+        "marked low confidence. "
         "Effects are in points of the target metric, with 95% intervals."
         + (f" {c.claims_omitted} more claims are in report.json." if c.claims_omitted else "")
         + "</p>"

@@ -152,7 +152,7 @@ def test_claims_table_never_ticks_low_confidence(report_dir: Path) -> None:
     rows = {r["claim_id"]: r for r in data["claims"]}
     assert rows["c2"]["confidence"] < CONFIDENCE_THRESHOLD
     assert "low confidence" in rows["c2"]["textual_display"]
-    assert rows["c1"]["textual_display"].startswith("supported (0.91")
+    assert rows["c1"]["textual_display"] == "verified (0.91)"
     assert rows["c1"]["text"].endswith("& more")  # whole claim, never cut
     assert rows["c1"]["empirical_verdict"] == "REPLICATED"
     assert rows["c1"]["evidence_page"] == 3
