@@ -74,6 +74,10 @@ def _short(label: str, width: int = 48) -> str:
     return label if len(label) <= width else "…" + label[-(width - 1) :]
 
 
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _label(inp: str) -> str:
     """Last two path parts of a file input (enough to tell papers apart), else the input."""
     parts = inp.replace("\\", "/").split("/")
@@ -82,11 +86,11 @@ def _label(inp: str) -> str:
 
 def _summary(outcomes, directory) -> Table:
     table = Table(title=f"ingested into {directory}", title_justify="left")
-    table.add_column("input", ratio=2, no_wrap=True, overflow="ellipsis")
-    table.add_column("status")
-    table.add_column("paper", no_wrap=True)
-    for col in ("pages", "sentences", "flags"):
-        table.add_column(col, overflow="fold")
+    table.add_column("input", max_width=36, no_wrap=True, overflow="ellipsis")
+    table.add_column("status", min_width=9)
+    table.add_column("paper", no_wrap=True, min_width=17)
+    for col, width in (("pages", 5), ("sentences", 5), ("flags", 10)):
+        table.add_column(col, overflow="fold", min_width=width)
     for o in outcomes:
         style = _STATUS_STYLE.get(o.status, "")
         table.add_row(
@@ -128,19 +132,22 @@ def papers_cmd(
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     table = Table(title=f"{len(papers)} papers in {directory}", title_justify="left")
-    table.add_column("id", no_wrap=True)
-    table.add_column("version")
-    table.add_column("title", ratio=3, no_wrap=True, overflow="ellipsis")
-    table.add_column("authors", ratio=2, no_wrap=True, overflow="ellipsis")
-    for col in ("year", "pages", "source", "flags"):
-        table.add_column(col, overflow="fold")
+    table.add_column("id", no_wrap=True, min_width=17)
+    table.add_column("v", min_width=3)
+    # The other columns and the borders take ~77 characters; title and authors share the rest.
+    room = max(24, console.width - 77)
+    title_w, authors_w = room * 2 // 3, room // 3
+    table.add_column("title", no_wrap=True)
+    table.add_column("authors", no_wrap=True)
+    for col, width in (("year", 4), ("pages", 5), ("source", 6), ("flags", 17)):
+        table.add_column(col, overflow="fold", min_width=width)
     for p in papers:
         authors = ", ".join(p.authors[:3]) + (" et al." if len(p.authors) > 3 else "")
         table.add_row(
             p.paper_id,
             f"v{p.version}" if p.version else "-",
-            p.title[:80],
-            authors or "-",
+            _clip(p.title, title_w),
+            _clip(authors, authors_w) or "-",
             str(p.year or "-"),
             str(p.pages),
             p.source,
