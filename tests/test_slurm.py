@@ -1,0 +1,118 @@
+"""A tiny grid end to end through a real Slurm cluster (started by scripts/slurm_up.sh in CI).
+
+Skipped, with the reason, when ``sinfo`` is missing or no node is idle.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from replicate.executors import ExecutorSettings, GroupJob, sweep
+from replicate.records import RunSpec
+from replicate.results import ResultsStore
+from replicate.study import load_study
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+sys.path.insert(0, str(TESTS))
+from fake_runs import fake_run  # noqa: E402
+
+
+def _cluster_reason() -> str | None:
+    if shutil.which("sinfo") is None:
+        return "sinfo not found: no Slurm client installed (CI starts one with scripts/slurm_up.sh)"
+    try:
+        out = subprocess.run(
+            ["sinfo", "-h", "-o", "%T"], capture_output=True, text=True, timeout=10
+        ).stdout.split()
+    except (subprocess.SubprocessError, OSError) as exc:
+        return f"sinfo failed: {exc}"
+    if not any(state in ("idle", "mixed", "allocated") for state in out):
+        return f"no Slurm node is up (sinfo states: {out or 'none'}); run scripts/slurm_up.sh"
+    return None
+
+
+pytestmark = [
+    pytest.mark.slurm,
+    pytest.mark.slow,
+    pytest.mark.skipif(_cluster_reason() is not None, reason=str(_cluster_reason())),
+]
+
+GRID = """
+[study]
+name = "slurm-tiny"
+[grid]
+models = ["m"]
+intermediate_tasks = ["none", "snli"]
+intermediate_caps = [8, 16]
+target_tasks = ["xnli", "tatoeba"]
+seeds = [0]
+[executor]
+kind = "slurm"
+timeout_min = 3
+mem_gb = 0.5
+poll_s = 0.5
+"""
+
+
+@pytest.fixture(autouse=True)
+def _job_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    # sbatch exports the submitter's environment: the jobs import the test's run function from here.
+    monkeypatch.setenv("PYTHONPATH", f"{TESTS}{os.pathsep}{REPO}")
+    monkeypatch.chdir(REPO)
+
+
+def test_tiny_grid_through_slurm_job_arrays(tmp_path: Path) -> None:
+    spec_path = tmp_path / "s.toml"
+    spec_path.write_text(GRID)
+    spec = load_study(spec_path)
+    summary = sweep(spec, tmp_path / "lib", run_fn=fake_run, show_progress=False)
+    assert summary.failed == [] and summary.finished == 6 and summary.missing_after == 0
+    with ResultsStore(tmp_path / "lib") as store:
+        results = store.all()
+        reference = {r.run_id: r.scores for r in results}
+    assert len(results) == 6
+    # Results equal an in-process run of the same grid: the cluster changed where, not what.
+    sweep(spec, tmp_path / "ref", ExecutorSettings(), fake_run, show_progress=False)
+    with ResultsStore(tmp_path / "ref") as store:
+        assert {r.run_id: r.scores for r in store.all()} == reference
+    # Three groups (baseline, snli@8, snli@16), one array task each, all through sbatch.
+    logs = list((tmp_path / "lib" / "jobs").glob("*/*_submission.sh"))
+    assert logs, "no submitit job folders: the runs did not go through Slurm"
+
+
+def test_preempted_job_is_requeued_and_finishes(tmp_path: Path, monkeypatch) -> None:
+    import submitit
+
+    monkeypatch.setenv("FAKE_RUN_SLEEP", "4")
+    library = str(tmp_path / "lib")
+    specs = [RunSpec(model="m", seed=s).model_dump(mode="json") for s in range(3)]
+    ex = submitit.AutoExecutor(folder=tmp_path / "jobs" / "%j", cluster="slurm")
+    ex.update_parameters(timeout_min=3, mem_gb=0.5)
+    job = ex.submit(GroupJob(), specs, library, fake_run)
+    deadline = time.monotonic() + 60
+    while job.state != "RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.5)
+    time.sleep(2)
+    job._interrupt()  # what Slurm sends on preemption: USR2 -> checkpoint -> requeue
+    deadline = time.monotonic() + 60
+    while job.state not in ("PENDING", "REQUEUED") and time.monotonic() < deadline:
+        time.sleep(0.5)
+    # Slurm holds a requeued job ~2 min before it may start again; a test need not wait for that.
+    subprocess.run(["scontrol", "update", f"JobId={job.job_id}", "StartTime=now"], check=False)
+    job.result()  # waits for the requeued job to finish
+    with ResultsStore(library) as store:
+        assert store.count() == 3
+    sacct = subprocess.run(
+        ["sacct", "-j", job.job_id, "-D", "-n", "-X", "-o", "State"],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert "REQUEUED" in sacct or "PREEMPTED" in sacct, sacct
