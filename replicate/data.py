@@ -38,9 +38,13 @@ SPLITS = ("train", "validation", "test")
 class DataUnavailable(RuntimeError):
     """A (task, split, lang) that cannot be loaded here; the message is one line naming all three."""
 
-    def __init__(self, task: str, split: str, lang: str, reason: str) -> None:
+    def __init__(
+        self, task: str, split: str | None = None, lang: str | None = None, reason: str = ""
+    ) -> None:
         self.task, self.split, self.lang, self.reason = task, split, lang, reason
-        super().__init__(f"{task} [{lang}] {split}: {reason}")
+        # A single argument is taken as the whole message (callers that combine several failures).
+        message = task if split is None else f"{task} [{lang}] {split}: {reason}"
+        super().__init__(" ".join(message.split("\n")))
 
 
 class DataSettings(Settings):
