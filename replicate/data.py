@@ -26,7 +26,7 @@ from typing import Literal
 from pydantic import Field
 
 from replicate.data_hub import load_from_hub
-from replicate.data_local import local_source
+from replicate.data_sources import local_source
 from replicate.records import RetrievalSet
 from replicate.tasks import get_task
 from synth.settings import Settings, resolve_data_dir

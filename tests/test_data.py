@@ -203,3 +203,127 @@ def test_training_sources_offline(shared_data):
     assert (copa.task, copa.split) == ("socialiqa", "train")
     with pytest.raises(DataUnavailable):
         training_source("hellaswag", shared_data)
+
+
+# === The hub route: datasets.load_dataset on a local dataset repository ==========================
+
+
+def _local_repo(root, config: str, split: str, rows: list[dict]):
+    """A folder laid out like a hub dataset repo (README configs + jsonl), loadable offline."""
+    import json
+
+    (root / config).mkdir(parents=True)
+    with (root / config / f"{split}.jsonl").open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    (root / "README.md").write_text(
+        f"---\nconfigs:\n- config_name: {config}\n  data_files:\n"
+        f"  - split: {split}\n    path: {config}/{split}.jsonl\n---\n"
+    )
+    return root
+
+
+@pytest.fixture()
+def hub_cache(tmp_path, monkeypatch):
+    import datasets
+
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", tmp_path / "hf-cache")
+
+
+def test_hub_route_matches_local_route_for_xnli(shared_data, tmp_path, hub_cache):
+    from dataclasses import replace
+
+    from replicate.data_hub import load_from_hub
+    from replicate.tasks import TASKS
+
+    local = load_examples("xnli", "validation", "sw", data_dir=shared_data)[:20]
+    rows = [{"premise": e.text_a, "hypothesis": e.text_b, "label": e.label} for e in local]
+    rows.append({"premise": "x", "hypothesis": "y", "label": -1})  # hub marks no-gold items -1
+    repo = _local_repo(tmp_path / "xnli", "sw", "validation", rows)
+    spec = replace(TASKS["xnli"], hf_id=str(repo))
+    hub = load_from_hub(spec, "validation", "sw")
+    assert [(e.text_a, e.text_b, e.label) for e in hub] == [
+        (e.text_a, e.text_b, e.label) for e in local
+    ]
+
+
+def test_hub_route_converts_each_format(tmp_path, hub_cache):
+    from dataclasses import replace
+
+    from replicate.data_hub import load_from_hub
+    from replicate.tasks import TASKS
+
+    tat = _local_repo(
+        tmp_path / "t",
+        "tatoeba.swh",
+        "validation",
+        [{"source_sentence": "Hakuna matata.", "target_sentence": "No problems."}],
+    )
+    rset = load_from_hub(replace(TASKS["tatoeba"], hf_id=str(tat)), "test", "sw")
+    assert rset == RetrievalSet("sw", ("Hakuna matata.",), ("No problems.",))
+
+    panx = _local_repo(
+        tmp_path / "p",
+        "PAN-X.sw",
+        "test",
+        [{"tokens": ["Khartoum", ",", "Sudan"], "ner_tags": [5, 0, 5], "langs": ["sw"] * 3}],
+    )
+    tags = load_from_hub(replace(TASKS["panx"], hf_id=str(panx)), "test", "sw")
+    assert tags[0].tags == ("B-LOC", "O", "B-LOC")
+
+    siqa = _local_repo(
+        tmp_path / "s",
+        "default",
+        "validation",
+        [
+            {
+                "context": "c",
+                "question": "q",
+                "answerA": "a",
+                "answerB": "b",
+                "answerC": "c",
+                "label": "3",
+            }
+        ],
+    )
+    spec = replace(TASKS["socialiqa"], hf_id=str(siqa), hf_config="default")
+    assert load_from_hub(spec, "validation", "en")[0].label == 2  # hub labels are 1-based strings
+
+    squad = _local_repo(
+        tmp_path / "q",
+        "default",
+        "validation",
+        [
+            {
+                "id": "q1",
+                "title": "t",
+                "context": "Paris is big.",
+                "question": "What?",
+                "answers": {"text": ["Paris"], "answer_start": [0]},
+            }
+        ],
+    )
+    spec = replace(TASKS["squad"], hf_id=str(squad), hf_config="default")
+    assert load_from_hub(spec, "validation", "en")[0] == QAExample(
+        "q1", "What?", "Paris is big.", ("Paris",), (0,)
+    )
+
+
+@pytest.mark.parametrize(
+    ("task", "split", "lang", "count", "first_label"),
+    [
+        ("anli", "train", "en", 9, 0),  # R1-R3, 3 each; "e" -> entailment
+        ("snli", "train", "en", 3, 1),  # SNLI 1.0 release format, first item neutral
+        ("mnli", "train", "en", 5, 1),
+        ("qqp", "train", "en", 3, 0),
+        ("hellaswag", "validation", "en", 2, 3),
+        ("copa", "validation", "en", 2, 1),
+        ("tydiqa", "test", "ar", 1, None),
+        ("mlqa", "test", "en", 1, None),
+    ],
+)
+def test_format_fixtures_load_when_asked(shared_data, task, split, lang, count, first_label):
+    examples = load_examples(task, split, lang, data_dir=shared_data, allow_fixtures=True)
+    assert len(examples) == count
+    assert getattr(examples[0], "label", None) == first_label
+    assert not available(task, split, lang, shared_data)  # never used by default
