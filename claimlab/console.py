@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 
 console = Console()
 err_console = Console(stderr=True)
@@ -10,8 +11,13 @@ err_console = Console(stderr=True)
 
 def error_line(subject: str, message: str) -> None:
     """Print one clear error line naming the input: ``error: SUBJECT: MESSAGE``."""
-    err_console.print(f"[bold red]error[/]: {subject}: {message}", highlight=False, markup=True)
+    # soft_wrap: one line even when piped (rich would wrap at 80 columns); escape: names may hold "[".
+    err_console.print(
+        f"[bold red]error[/]: {escape(subject)}: {escape(message)}", highlight=False, soft_wrap=True
+    )
 
 
 def warn_line(subject: str, message: str) -> None:
-    err_console.print(f"[yellow]warning[/]: {subject}: {message}", highlight=False)
+    err_console.print(
+        f"[yellow]warning[/]: {escape(subject)}: {escape(message)}", highlight=False, soft_wrap=True
+    )

@@ -29,6 +29,7 @@ from pydantic import Field
 from synth.settings import Settings
 
 API_ENV = "CLAIMLAB_ARXIV_API"
+DELAY_ENV = "CLAIMLAB_ARXIV_DELAY"  # seconds between requests (a local mirror needs none)
 DEFAULT_API = "https://export.arxiv.org/api/query?{}"
 
 _NEW_ID = re.compile(r"^(\d{4}\.\d{4,5})(?:v(\d+))?$")
@@ -42,6 +43,10 @@ def _default_api() -> str:
     return os.environ.get(API_ENV) or DEFAULT_API
 
 
+def _default_delay() -> float:
+    return float(os.environ.get(DELAY_ENV) or 3.0)
+
+
 class ArxivSettings(Settings):
     """How claimlab talks to arXiv."""
 
@@ -53,7 +58,9 @@ class ArxivSettings(Settings):
         default=30.0, gt=0, description="Per-request timeout (connect and read)."
     )
     delay_s: float = Field(
-        default=3.0, ge=0, description="Least time between two requests; arXiv asks for 3 s."
+        default_factory=_default_delay,
+        ge=0,
+        description="Least time between two requests; arXiv asks for 3 s. $CLAIMLAB_ARXIV_DELAY overrides.",
     )
     retries: int = Field(
         default=3, ge=0, le=10, description="Retries after a timeout, connection error or 5xx."
@@ -100,11 +107,18 @@ def parse_arxiv_id(text: str) -> ArxivId:
         s = s[:-4]
     for pattern in (_NEW_ID, _OLD_ID):
         m = pattern.match(s)
-        if m:
+        if m and (pattern is _OLD_ID or _valid_new_id(m.group(1))):
             return ArxivId(m.group(1), int(m.group(2)) if m.group(2) else None)
     raise ValueError(
         f"malformed arXiv id {raw!r} (expected e.g. 2005.13013, 2005.13013v2, cs/0112017)"
     )
+
+
+def _valid_new_id(base: str) -> bool:
+    """YYMM.NNNN until 2014, YYMM.NNNNN since 2015; the month must exist."""
+    yymm, number = base.split(".")
+    year, month = int(yymm[:2]), int(yymm[2:])
+    return 1 <= month <= 12 and (len(number) == 5) == (year >= 15)
 
 
 def looks_like_arxiv_id(text: str) -> bool:

@@ -102,7 +102,12 @@ def classify(inp: str) -> list[_Task]:
     try:
         return [_Task(inp, "arxiv", arxiv_id=parse_arxiv_id(inp))]
     except ValueError as exc:
-        if os.sep in inp or "/" in inp or Path(inp).suffix:
+        looks_like_path = (
+            os.sep in inp
+            or "/" in inp
+            or Path(inp).suffix.lower() in (PDF_SUFFIXES | TEXT_SUFFIXES)
+        )
+        if looks_like_path:
             return [_Task(inp, "error", error="no such file or folder (and not an arXiv id)")]
         return [_Task(inp, "error", error=str(exc))]
 

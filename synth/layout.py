@@ -54,7 +54,11 @@ FLAGS = pymupdf.TEXTFLAGS_TEXT  # no images: "dict" with images is 3x slower
 
 def normalize_text(text: str) -> str:
     """Expand ligatures, drop zero-width characters, repair pdfTeX's spacing accents (NFC)."""
-    text = _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group(0)], text)
+    return fix_accents(_LIGATURE_RE.sub(lambda m: _LIGATURES[m.group(0)], text))
+
+
+def fix_accents(text: str) -> str:
+    """``Vuli´c`` -> ``Vulić``: a spacing accent before a letter becomes the accented letter."""
     if _ACCENT_RE.search(text):
         text = _ACCENT_RE.sub(lambda m: m.group(2) + _SPACING_ACCENTS[m.group(1)], text)
         text = unicodedata.normalize("NFC", text)
@@ -109,7 +113,6 @@ class Block:
 
 
 def _line_from_spans(spans: list[dict]) -> Line | None:
-    spans = sorted(spans, key=lambda s: s["bbox"][0])
     parts: list[str] = []
     cells: list[list[str]] = [[]]
     prev_x1 = None
@@ -135,7 +138,7 @@ def _line_from_spans(spans: list[dict]) -> Line | None:
             n_bold += visible
         if _MATH_FONT_RE.match(s["font"]):
             n_math += visible
-    text = re.sub(r"\s+", " ", "".join(parts)).strip()
+    text = fix_accents(re.sub(r"\s+", " ", "".join(parts)).strip())
     if not text:
         return None
     x0 = min(s["bbox"][0] for s in spans)
@@ -159,14 +162,18 @@ def _group_baselines(raw_lines: list[dict]) -> list[list[dict]]:
         y0, y1 = ln["bbox"][1], ln["bbox"][3]
         h = max(y1 - y0, 1e-3)
         if groups:
-            gy0, gy1, spans = groups[-1]
+            gy0, gy1, members = groups[-1]
             overlap = min(gy1, y1) - max(gy0, y0)
             if overlap > 0.5 * min(h, gy1 - gy0):
-                spans.extend(ln["spans"])
-                groups[-1] = (min(gy0, y0), max(gy1, y1), spans)
+                members.append(ln)
+                groups[-1] = (min(gy0, y0), max(gy1, y1), members)
                 continue
-        groups.append((y0, y1, list(ln["spans"])))
-    return [g[2] for g in groups]
+        groups.append((y0, y1, [ln]))
+    # pymupdf's span order inside one of its lines is kept (accents placed over letters would
+    # move if sorted by x); only whole lines sharing a baseline are ordered left to right.
+    return [
+        [s for ln in sorted(g[2], key=lambda r: r["bbox"][0]) for s in ln["spans"]] for g in groups
+    ]
 
 
 def page_blocks(page: pymupdf.Page, page_no: int) -> list[Block]:

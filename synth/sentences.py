@@ -15,6 +15,11 @@ from synth.records import Passage, Sentence
 
 # A sentence boundary is possible only where terminal punctuation is followed by space and more text.
 _BOUNDARY_RE = re.compile(r"[.!?][\"'”’)\]]*\s+\S")
+# pysbd splits after some abbreviations common in papers ("(cf. Smith", "Fig. 2"): glue them back.
+_ABBREV_END_RE = re.compile(
+    r"(\b(cf|e\.g|i\.e|vs|viz|resp|approx|Fig|Figs|Eq|Eqs|Sec|Tab|No|et al)\.|\(cf\.)$",
+    re.IGNORECASE,
+)
 _LETTER_RE = re.compile(r"[^\W\d_]", re.UNICODE)
 PASSAGE_SEP = "\n\n"  # between passages in the paper's full reading-order text
 
@@ -34,6 +39,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         pieces = _segmenter().segment(text)
     spans: list[tuple[int, int]] = []
     cursor = 0
+    glue = False
     for piece in pieces:
         piece = piece.strip()
         if not piece:
@@ -42,7 +48,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if start < 0:  # pysbd altered the text (it should not with clean=False): skip safely
             continue
         end = start + len(piece)
-        spans.append((start, end))
+        if glue and spans:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+        glue = bool(_ABBREV_END_RE.search(piece))
         cursor = end
     return spans
 

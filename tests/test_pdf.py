@@ -1,0 +1,272 @@
+"""PDF parsing: the real papers in ../shared/data/papers and PDFs generated here with pymupdf."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from synth import layout
+from synth.pdf import PdfError, parse_pdf
+from synth.records import FLAG_REVIEW_COPY, FLAG_TRUNCATED
+
+PAPERS = "papers"
+
+
+@pytest.fixture(scope="module")
+def parsed(shared_data: Path) -> dict:
+    docs = {}
+    for pdf in sorted((shared_data / PAPERS).glob("*/*.pdf")):
+        docs[pdf.parent.name] = parse_pdf(pdf)
+    assert len(docs) == 5
+    return docs
+
+
+def one(doc, text: str):
+    """The single sentence equal to ``text``."""
+    hits = [s for s in doc.sentences if s.text == text]
+    assert len(hits) == 1, [s.text for s in doc.sentences if text[:30] in s.text]
+    return hits[0]
+
+
+# --- concrete sentences, one paper at a time -------------------------------------------------
+def test_decoding_review_draft(parsed):
+    doc = parsed["decoding_diversity_review_draft"]
+    assert FLAG_REVIEW_COPY in doc.paper.flags
+    assert doc.paper.title.startswith("Diversity, Pragmatic Informativeness and Semantic Adequacy")
+    # "train-" / "ing" across a line break; line numbers 000-099 sit beside it in the margins.
+    s = one(
+        doc,
+        "So far, research has mainly focused on the training of the models (Zarrieß and Schlangen, 2018).",
+    )
+    assert (s.page, s.section, s.kind) == (1, "1 Introduction", "body")
+    # Continues from the bottom of the left column to the top of the right one.
+    s = one(
+        doc,
+        "These shortcomings are addressed by various attempts to enhance diversity through e.g. "
+        "stochastic decoding strategies such as Top-K Random Sampling (Fan et al., 2018) or Nucleus "
+        "Sampling (Holtzman et al.) (cf. Ippolito et al. (2019a) for a comprehensive overview).",
+    )
+    assert s.page == 1
+    s = one(
+        doc,
+        "In this work, we want to explore the interactions between likelihood, diversity and pragmatic informativity.",
+    )
+    assert (s.page, s.section) == (2, "1 Introduction")
+    s = one(
+        doc,
+        "Here, we use a rather standard approach - we use static beam widths, refrain from pruning "
+        "or length normalization, and terminate the beam search if the top candidate has the end "
+        "token as its final segment.",
+    )
+    assert (s.page, s.section) == (2, "3.2 Decoding Strategies")  # runs on to page 3
+
+
+def test_mesh_two_column_student_paper(parsed):
+    doc = parsed["mesh_xtreme_mbert_pruning"]
+    assert doc.paper.authors == ("Gautam Gupta", "Ravil Patel", "Avantika Singh")
+    assert (
+        FLAG_REVIEW_COPY not in doc.paper.flags
+    )  # table digits in the margin are not line numbers
+    s = one(
+        doc,
+        "Meta-learning has gained significant attention for enabling models to learn and adapt quickly to new tasks and languages.",
+    )
+    assert (s.page, s.kind, s.section) == (1, "abstract", "Abstract")
+    s = one(doc, "Fig. 1: Attention visualization")
+    assert (s.page, s.kind) == (2, "caption")
+    s = [
+        x
+        for x in doc.sentences
+        if x.text.startswith("Furthermore, similar strategy can be used to optimize tasks")
+    ]
+    assert s and s[0].page == 6 and s[0].section == "V. Conclusion and Future Scope"
+    refs = [x for x in doc.sentences if "Mapreduce" in x.text]
+    assert refs and all(x.kind == "references" for x in refs)
+
+
+def test_structural_neg_review_copy(parsed):
+    doc = parsed["structural_neg_emnlp2020_review"]
+    assert FLAG_REVIEW_COPY in doc.paper.flags
+    s = one(
+        doc,
+        "This document contains the instructions for preparing a manuscript for the proceedings of EMNLP 2020.",
+    )
+    assert (s.page, s.kind) == (1, "abstract")
+    s = one(doc, "Manuscripts must be in two-column format.")
+    assert (s.page, s.section) == (2, "7 Formatting Instructions")
+    credits = [
+        x for x in doc.sentences if x.text.startswith("This document has been adapted by Yulan He")
+    ][0]
+    assert "Ivan Vulić," in credits.text  # pdfTeX's spacing accent repaired
+    s = one(doc, "Such images may reproduce poorly.")
+    assert (s.page, s.section) == (3, "7.1 File Format")
+
+
+def test_semeval_system_paper(parsed):
+    doc = parsed["ub_semeval2022_task4"]
+    assert doc.paper.authors[2] == "Tudor-Andrei Dumitraşcu"
+    s = one(doc, "The challenge is divided into two subtasks.")
+    assert (s.page, s.section) == (1, "1 Introduction")
+    s = one(doc, "Figure 1: Classes Distribution for Binary Classification problem (Subtask 1)")
+    assert s.kind == "caption"
+    s = one(
+        doc,
+        "Because the dataset was very imbalanced, we tried different approaches in order to make it balanced:",
+    )
+    assert (s.page, s.section) == (2, "3 System Overview")
+    s = one(
+        doc,
+        "In the binary classification problem, the approach that gave the best result on the "
+        "validation dataset was BERT transformers combined with Bert for Sequence Classification, "
+        "obtaining 0.50 as f1_score.",
+    )
+    assert (s.page, s.section) == (4, "5 Conclusion")
+    assert any(x.kind == "table" and "Logistic Regression 0.34" in x.text for x in doc.sentences)
+
+
+def test_single_column_google_docs_report(parsed):
+    doc = parsed["xlmr_xnli_en_tr_student_report"]
+    assert doc.paper.title == "Cross-Lingual Natural Language Inference with XLM-RoBERTa"
+    assert doc.paper.authors == ("Elisa Lopes de Souza",)
+    # Justified words that pymupdf returns as separate lines on one baseline are one line again.
+    s = one(
+        doc,
+        "Turkish was selected as the second language to evaluate the model's performance on an "
+        "agglutinative language with distinct morphological characteristics compared to English.",
+    )
+    assert s.page == 1
+    s = one(doc, "There is a performance gap of approximately 6.15% between English and Turkish.")
+    assert (s.page, s.section) == (3, "4. Quantitative Results")
+
+
+# --- properties every real paper must have ------------------------------------------------------
+_LINE_NUMBER_RUN = re.compile(r"\b\d{3}( \d{3}){2,}\b")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "decoding_diversity_review_draft",
+        "mesh_xtreme_mbert_pruning",
+        "structural_neg_emnlp2020_review",
+        "ub_semeval2022_task4",
+        "xlmr_xnli_en_tr_student_report",
+    ],
+)
+def test_sentences_are_clean(parsed, name):
+    doc = parsed[name]
+    body = [s for s in doc.sentences if s.kind in ("body", "abstract")]
+    assert len(body) > 40
+    for s in doc.sentences:
+        assert 1 <= s.page <= doc.paper.pages
+        assert not _LINE_NUMBER_RUN.search(s.text), s.text  # no review line numbers
+        assert "Review Copy" not in s.text and "DO NOT DISTRIBUTE" not in s.text  # running header
+        assert not re.search("[\ufb00-\ufb06\u200b\u00ad]", s.text)  # ligatures, zero-width
+        assert doc.text[s.char_start : s.char_end] == s.text  # offsets index the full text
+    pages = [s.page for s in body]
+    assert pages == sorted(pages)  # reading order never goes back a page
+    words = {w for s in body for w in re.findall(r"[A-Za-z]+", s.text)}
+    # Fragments of words broken at line ends must not survive as words of their own.
+    assert not {"ing", "tion", "ment"} & words
+
+
+# --- generated PDFs ---------------------------------------------------------------------------
+LEFT = [
+    "Cross-lingual transfer remains hard for low-",
+    "resource languages. We study intermedi-",
+    "ate training with English data and report the",
+    "average gain over the baseline on XTREME.",
+    "The method is simple: train on one task,",
+]
+RIGHT = [
+    "then train on the target task and evaluate",
+    "zero-shot. Results improve by 3.1 points on",
+    "average across nine low-resource tasks.",
+]
+
+
+def two_column_pdf(path: Path, pages: int = 2) -> Path:
+    doc = pymupdf.open()
+    for n in range(1, pages + 1):
+        page = doc.new_page(width=595, height=842)
+        page.insert_text((200, 40), "Proceedings of the Test Workshop 2026", fontsize=8)
+        page.insert_text((295, 810), str(n), fontsize=10)
+        for i in range(50):  # review-copy line numbers in both margins
+            page.insert_text((15, 80 + 14 * i), f"{(n - 1) * 100 + i:03d}", fontsize=7)
+            page.insert_text((565, 80 + 14 * i), f"{(n - 1) * 100 + 50 + i:03d}", fontsize=7)
+        y = 80
+        if n == 1:
+            page.insert_text((150, y), "A Generated Two Column Paper", fontsize=16, fontname="hebo")
+            y = 130
+        page.insert_text((72, y), f"{n} Section Number {n}", fontsize=12, fontname="hebo")
+        for i, line in enumerate(LEFT):
+            page.insert_text((72, y + 20 + 13 * i), line, fontsize=10)
+        for i, line in enumerate(RIGHT):
+            page.insert_text((310, 80 + 13 * i), line, fontsize=10)
+        page.insert_text((310, 200), f"Table {n}: Scores on page {n}.", fontsize=9)
+    doc.save(path)
+    return path
+
+
+def test_generated_two_column_paper(tmp_path):
+    doc = parse_pdf(two_column_pdf(tmp_path / "gen.pdf"))
+    texts = [s.text for s in doc.sentences]
+    assert doc.paper.title == "A Generated Two Column Paper"
+    assert FLAG_REVIEW_COPY in doc.paper.flags
+    # "low-" + "resource": the document writes "low-resource" elsewhere, so the hyphen stays;
+    # "intermedi-" + "ate" is a broken word and is joined.
+    assert "Cross-lingual transfer remains hard for low-resource languages." in texts
+    assert any("We study intermediate training with English data" in t for t in texts)
+    # The left column's last sentence continues at the top of the right column.
+    joined = "The method is simple: train on one task, then train on the target task and evaluate zero-shot."
+    assert texts.count(joined) == 2
+    hits = [s for s in doc.sentences if s.text == joined]
+    assert [h.page for h in hits] == [1, 2]
+    assert [h.section for h in hits] == ["1 Section Number 1", "2 Section Number 2"]
+    caps = [s for s in doc.sentences if s.kind == "caption"]
+    assert [c.text for c in caps] == ["Table 1: Scores on page 1.", "Table 2: Scores on page 2."]
+    assert not any("Proceedings of the Test Workshop" in t for t in texts)
+    assert not any(re.search(r"\b0\d\d\b", t) for t in texts)
+
+
+def test_a_failing_page_does_not_lose_the_document(tmp_path, monkeypatch):
+    pdf = two_column_pdf(tmp_path / "gen.pdf", pages=3)
+    real = layout.page_blocks
+
+    def flaky(page, page_no):
+        if page_no == 2:
+            raise RuntimeError("simulated damaged content stream")
+        return real(page, page_no)
+
+    monkeypatch.setattr("synth.pdf.page_blocks", flaky)
+    doc = parse_pdf(pdf)
+    assert doc.page_errors == {2: "RuntimeError: simulated damaged content stream"}
+    assert any("page 2 could not be read" in w for w in doc.warnings)
+    assert {s.page for s in doc.sentences} == {1, 3}
+
+
+def test_bad_files(tmp_path):
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    with pytest.raises(PdfError, match="empty file"):
+        parse_pdf(empty)
+    html = tmp_path / "page.pdf"
+    html.write_text("<html><body>not a pdf</body></html>")
+    with pytest.raises(PdfError, match="not a PDF"):
+        parse_pdf(html)
+    good = two_column_pdf(tmp_path / "good.pdf", pages=4)
+    enc = pymupdf.open(good)
+    enc.save(
+        tmp_path / "enc.pdf", encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="u", owner_pw="o"
+    )
+    with pytest.raises(PdfError, match="encrypted"):
+        parse_pdf(tmp_path / "enc.pdf")
+    data = good.read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(data[: len(data) // 2])
+    doc = parse_pdf(cut)  # pymupdf repairs silently: we must notice
+    assert FLAG_TRUNCATED in doc.paper.flags
+    assert any("truncated" in w for w in doc.warnings)
