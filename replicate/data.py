@@ -78,6 +78,7 @@ def load_examples(
     data_dir: str | Path | None = None,
     source: Source = "auto",
     allow_fixtures: bool = False,
+    settings: DataSettings | None = None,
 ) -> list | RetrievalSet:
     """Load one task split in one language as example records.
 
@@ -91,6 +92,7 @@ def load_examples(
         data_dir: Real-data folder; None resolves ``$CLAIMLAB_DATA`` or ``../shared/data``.
         source: ``auto`` (local first, then hub), ``local`` or ``hub``.
         allow_fixtures: Let ``local`` reads use the 1-5 item format fixtures.
+        settings: A DataSettings; when given, its source/data_dir/allow_fixtures win.
 
     Returns:
         A list of ClassificationExample / MultipleChoiceExample / QAExample / TaggingExample, or
@@ -100,7 +102,11 @@ def load_examples(
         DataUnavailable: no local file and the hub is off or unreachable, or an unknown split or
             language; the message is one line naming task, lang and split.
     """
+    if settings is not None:
+        source, data_dir = settings.source, settings.data_dir
+        allow_fixtures = settings.allow_fixtures
     spec = get_task(task)
+    lang = xtreme_code(task, lang)
     if split not in SPLITS:
         raise DataUnavailable(task, split, lang, f"unknown split; use one of {', '.join(SPLITS)}")
     root = resolve_data_dir(data_dir)
@@ -115,6 +121,15 @@ def load_examples(
             tuple(examples.targets[i] for i in keep),
         )
     return stratified_cap(examples, cap, seed)
+
+
+def xtreme_code(task: str, lang: str) -> str:
+    """The XTREME code for a dataset code (Tatoeba ``cmn`` -> ``zh``); other codes pass through."""
+    spec = get_task(task)
+    if lang in spec.languages:
+        return lang
+    reverse = {code: xtreme for xtreme, code in spec.lang_codes.items()}
+    return reverse.get(lang, lang)
 
 
 def _load_uncapped(spec, split: str, lang: str, root: Path, source: Source, allow_fixtures: bool):

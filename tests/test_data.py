@@ -327,3 +327,17 @@ def test_format_fixtures_load_when_asked(shared_data, task, split, lang, count, 
     assert len(examples) == count
     assert getattr(examples[0], "label", None) == first_label
     assert not available(task, split, lang, shared_data)  # never used by default
+
+
+def test_laser_codes_and_settings_are_accepted(shared_data):
+    from replicate.data import DataSettings, xtreme_code
+
+    assert xtreme_code("tatoeba", "cmn") == "zh" and xtreme_code("tatoeba", "swh") == "sw"
+    assert xtreme_code("xnli", "sw") == "sw"
+    by_laser = load_examples("tatoeba", "test", "swh", data_dir=shared_data)
+    assert by_laser.lang == "sw" and len(by_laser.sources) == 390
+    local_only = DataSettings(source="local", data_dir=str(shared_data))
+    with pytest.raises(DataUnavailable, match="no local data"):
+        load_examples("hellaswag", "validation", settings=local_only)
+    fixtures = DataSettings(source="local", data_dir=str(shared_data), allow_fixtures=True)
+    assert len(load_examples("hellaswag", "validation", settings=fixtures)) == 2
