@@ -239,10 +239,12 @@ def _label_of(example) -> int | None:
 def stratified_cap(examples: list, cap: int, seed: int = 0) -> list:
     """Keep ``cap`` examples, seeded, with each label's share as in the full set.
 
-    Per label, the examples are shuffled with ``random.Random(seed)`` and the first
-    ``round(share * cap)`` kept (largest remainders fill the last places, ties broken by label).
-    Examples without labels (QA, tagging) get a plain seeded sample. The result keeps file order,
-    and the same (examples, cap, seed) always gives the same list.
+    Each label's examples are shuffled with ``random.Random(seed)``; then places are filled one
+    at a time from the label furthest below its share (ties: label order), so every label ends
+    within one example of ``share * cap``. Smaller caps are prefixes of larger ones with the same
+    seed (cap 1,000 contains cap 100), which keeps points on the data-volume axis comparable.
+    Examples without labels (QA, tagging) get a seeded sample with the same nesting. The result
+    keeps file order; the same (examples, cap, seed) always gives the same list.
     """
     if cap >= len(examples):
         return list(examples)
@@ -252,30 +254,26 @@ def stratified_cap(examples: list, cap: int, seed: int = 0) -> list:
     for i, ex in enumerate(examples):
         by_label[_label_of(ex)].append(i)
     if len(by_label) == 1:
-        keep = _sample_indices(len(examples), cap, seed)
-        return [examples[i] for i in keep]
-    quotas = _largest_remainder({k: len(v) for k, v in by_label.items()}, cap)
+        return [examples[i] for i in _sample_indices(len(examples), cap, seed)]
     rng = random.Random(seed)
+    labels = sorted(by_label, key=repr)
+    queues = {}
+    for label in labels:
+        queues[label] = list(by_label[label])
+        rng.shuffle(queues[label])
+    share = {label: len(by_label[label]) / len(examples) for label in labels}
+    taken = dict.fromkeys(labels, 0)
     keep = []
-    for label in sorted(by_label, key=repr):
-        idx = list(by_label[label])
-        rng.shuffle(idx)
-        keep.extend(idx[: quotas[label]])
+    for step in range(1, cap + 1):
+        label = max(labels, key=lambda k: share[k] * step - taken[k])  # first max wins ties
+        keep.append(queues[label][taken[label]])
+        taken[label] += 1
     return [examples[i] for i in sorted(keep)]
-
-
-def _largest_remainder(counts: dict, cap: int) -> dict:
-    total = sum(counts.values())
-    exact = {k: cap * n / total for k, n in counts.items()}
-    quotas = {k: int(v) for k, v in exact.items()}
-    left = cap - sum(quotas.values())
-    order = sorted(counts, key=lambda k: (-(exact[k] - quotas[k]), repr(k)))
-    for k in order[:left]:
-        quotas[k] += 1
-    return quotas
 
 
 def _sample_indices(n: int, cap: int, seed: int) -> list[int]:
     if cap >= n:
         return list(range(n))
-    return sorted(random.Random(seed).sample(range(n), cap))
+    order = list(range(n))
+    random.Random(seed).shuffle(order)  # a full permutation, so smaller caps are prefixes
+    return sorted(order[:cap])

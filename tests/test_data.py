@@ -341,3 +341,24 @@ def test_laser_codes_and_settings_are_accepted(shared_data):
         load_examples("hellaswag", "validation", settings=local_only)
     fixtures = DataSettings(source="local", data_dir=str(shared_data), allow_fixtures=True)
     assert len(load_examples("hellaswag", "validation", settings=fixtures)) == 2
+
+
+def test_smaller_caps_are_inside_larger_ones(shared_data):
+    small = load_examples("snli", "validation", cap=100, seed=5, data_dir=shared_data)
+    large = load_examples("snli", "validation", cap=1000, seed=5, data_dir=shared_data)
+    assert {e.guid for e in small} <= {e.guid for e in large}
+    qa_small = load_examples("mlqa", "validation", cap=20, seed=5, data_dir=shared_data)
+    qa_large = load_examples("mlqa", "validation", cap=200, seed=5, data_dir=shared_data)
+    assert {e.guid for e in qa_small} <= {e.guid for e in qa_large}
+
+
+def test_stratified_cap_stays_within_one_of_each_share():
+    exs = [
+        ClassificationExample(str(i), "x", 0 if i < 70 else (1 if i < 95 else 2))
+        for i in range(100)
+    ]
+    for cap in range(1, 100):
+        got = Counter(e.label for e in stratified_cap(exs, cap, seed=1))
+        assert sum(got.values()) == cap
+        for label, share in ((0, 0.70), (1, 0.25), (2, 0.05)):
+            assert abs(got[label] - share * cap) <= 1, (cap, label, got)
