@@ -85,6 +85,10 @@ class TaskSpec:
     grad_accum: int = 8
     note: str = ""
 
+    def __hash__(self) -> int:
+        # The dict fields make the generated hash fail; a task is identified by its name.
+        return hash(self.name)
+
     @property
     def num_labels(self) -> int:
         """Number of classes (tag set size for tagging; 0 for QA and retrieval)."""

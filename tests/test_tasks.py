@@ -131,3 +131,11 @@ def test_groups_and_official_folder_names():
 def test_unknown_task_names_the_known_ones():
     with pytest.raises(KeyError, match="known: .*xnli"):
         get_task("xnly")
+
+
+def test_task_specs_are_hashable_and_frozen():
+    import dataclasses
+
+    assert len({TASKS["xnli"], TASKS["xnli"], TASKS["snli"]}) == 2
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        TASKS["xnli"].max_length = 10  # type: ignore[misc]
