@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from replicate import data as data_module
-from replicate.tasks import get_task
 
 DataUnavailable = data_module.DataUnavailable
 
@@ -53,6 +52,14 @@ def load_training(
         DataUnavailable: when nothing can train it here (one line naming the task).
     """
     src = data_module.training_source(task)
+    if not src.is_standin and not data_module.available(src.task, src.split, src.lang):
+        try:  # the hub route: fetch it now, and fall back to local stand-ins when unreachable
+            examples = load_examples(src.task, src.split, src.lang, cap, seed)
+            return examples, DataSource(src.task, src.split, src.lang, len(examples))
+        except DataUnavailable as exc:
+            hub_error = str(exc).splitlines()[0]
+            src = data_module.training_source(task, source="local")
+            src = type(src)(src.task, src.split, src.lang, f"{src.note} (hub: {hub_error})")
     choice, note = (src.task, src.split), src.note
     if choice in avoid:
         for split in ("train", "test", "validation"):
@@ -79,22 +86,29 @@ def load_evaluation(task: str, lang: str, cap: int | None, seed: int) -> tuple[A
     raise DataUnavailable(f"{task}/{lang}: " + "; ".join(errors))
 
 
-def write_predictions(task: str, lang: str, predictions: Any, out_dir: Path) -> Path:
-    """Prediction file in the official XTREME format, written by ``replicate.metrics``.
+def write_and_score(
+    task: str, lang: str, labels: Any, predictions: Any, run_dir: Path
+) -> tuple[dict[str, float], Path]:
+    """Write gold labels and predictions in the official XTREME format, then score the files.
 
-    Until that module is importable, label-per-line tasks (xnli, pawsx, tatoeba, ...) are written
-    here in the same ``<task folder>/test-<lang>.tsv`` shape; other formats then raise.
+    Scoring reads the files back exactly as ``claimlab score TASK PRED_DIR LABEL_DIR`` does, so a
+    run's numbers can be recomputed from ``predictions/`` and ``labels/`` alone.
     """
-    try:
-        from replicate import metrics
-    except ImportError:
-        metrics = None
-    if metrics is not None and hasattr(metrics, "write_predictions"):
-        return metrics.write_predictions(task, lang, predictions, out_dir)
-    if isinstance(predictions, dict) or (predictions and isinstance(predictions[0], list)):
-        raise RuntimeError(f"{task}: replicate.metrics is needed to write this prediction format")
-    folder = Path(out_dir) / (get_task(task).xtreme_name or task)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"test-{lang}.tsv"
-    path.write_text("".join(f"{p}\n" for p in predictions), encoding="utf-8")
-    return path
+    from replicate import metrics, xtreme_io
+
+    pred_path = xtreme_io.write_predictions(task, lang, predictions, run_dir / "predictions")
+    label_path = xtreme_io.write_labels(task, lang, labels, run_dir / "labels")
+    scores = metrics.score_language(
+        task, lang, xtreme_io.read_file(task, label_path), xtreme_io.read_file(task, pred_path)
+    )
+    return scores, pred_path
+
+
+def qa_per_example_f1(
+    task: str, lang: str, examples: Sequence[Any], answers: dict[str, str]
+) -> list[float]:
+    """Per-question F1 (0-1) with the task's official normalisation (MLQA's per language)."""
+    from replicate import metrics, xtreme_io
+
+    data = xtreme_io.squad_payload(examples)["data"]
+    return [row[2] for row in metrics.qa_per_example(data, answers, task, lang)]

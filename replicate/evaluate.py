@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 
 from replicate import adapters
@@ -69,45 +68,28 @@ def predict_logits(
     return out
 
 
-def _outcomes(
-    task: TaskSpec, examples: Sequence[Any], preds: Sequence[Any]
-) -> tuple[dict[str, float], list[float]]:
-    """Official-scale score of one language and per-example outcomes."""
+def _payloads(task: TaskSpec, examples: Sequence[Any], preds: Sequence[Any]) -> tuple[Any, Any]:
+    """(gold labels, predictions) in the shapes the official-format writers take."""
+    if task.format == "qa":
+        return list(examples), {e.guid: p for e, p in zip(examples, preds, strict=True)}
     if task.format == "tagging":
-        from seqeval.metrics import f1_score, precision_score, recall_score
+        return list(examples), list(preds)
+    return [e.label for e in examples], list(preds)
 
-        gold = [list(e.tags) for e in examples]
-        per = [
-            sum(p == g for p, g in zip(pr, go, strict=True)) / max(len(go), 1)
-            for pr, go in zip(preds, gold, strict=True)
-        ]
-        return {
-            "f1": 100 * f1_score(gold, list(preds)),
-            "precision": 100 * precision_score(gold, list(preds)),
-            "recall": 100 * recall_score(gold, list(preds)),
-        }, per
+
+def _per_example(
+    task: TaskSpec, lang: str, examples: Sequence[Any], preds: Sequence[Any]
+) -> list[float]:
+    """Per-example outcome: 1/0 correct, token accuracy of a sentence, or a question's F1."""
     if task.format == "qa":
-        from replicate import metrics
-
-        per = [
-            max(metrics.squad_f1(p, a) for a in e.answer_texts)
-            for e, p in zip(examples, preds, strict=True)
+        answers = {e.guid: p for e, p in zip(examples, preds, strict=True)}
+        return adapters.qa_per_example_f1(task.name, lang, examples, answers)
+    if task.format == "tagging":
+        return [
+            sum(p == g for p, g in zip(pr, e.tags, strict=True)) / max(len(e.tags), 1)
+            for pr, e in zip(preds, examples, strict=True)
         ]
-        ems = [
-            max(metrics.squad_exact_match(p, a) for a in e.answer_texts)
-            for e, p in zip(examples, preds, strict=True)
-        ]
-        return {"f1": 100 * float(np.mean(per)), "exact_match": 100 * float(np.mean(ems))}, per
-    per = [float(p == e.label) for e, p in zip(examples, preds, strict=True)]
-    return {"accuracy": 100 * float(np.mean(per)) if per else 0.0}, per
-
-
-def _prediction_payload(task: TaskSpec, examples: Sequence[Any], preds: Sequence[Any]) -> Any:
-    if task.format == "qa":
-        return {e.guid: p for e, p in zip(examples, preds, strict=True)}
-    if task.label_names and task.format != "tagging":
-        return [task.label_names[p] for p in preds]
-    return list(preds)
+    return [float(p == e.label) for e, p in zip(examples, preds, strict=True)]
 
 
 def evaluate_with_head(
@@ -119,7 +101,7 @@ def evaluate_with_head(
     max_length: int,
     cap: int | None,
     seed: int,
-    out_dir: Path,
+    run_dir: Path,
     on_language: LangProgress | None = None,
 ) -> Evaluation:
     """Evaluate a trained head zero-shot on each language of ``task_name``."""
@@ -139,10 +121,9 @@ def evaluate_with_head(
             decode(task.format, f, lg, task.label_names)
             for f, lg in zip(feats, logits, strict=True)
         ]
-        adapters.write_predictions(
-            task_name, lang, _prediction_payload(task, examples, preds), out_dir
-        )
-        result.scores[lang], result.per_example[lang] = _outcomes(task, examples, preds)
+        labels, payload = _payloads(task, examples, preds)
+        result.scores[lang], _ = adapters.write_and_score(task_name, lang, labels, payload, run_dir)
+        result.per_example[lang] = _per_example(task, lang, examples, preds)
         result.sources[lang] = source.describe()
     return result
 
@@ -156,7 +137,7 @@ def evaluate_retrieval(
     max_length: int,
     cap: int | None,
     seed: int,
-    out_dir: Path,
+    run_dir: Path,
     on_language: LangProgress | None = None,
 ) -> Evaluation:
     """Tatoeba-style bitext retrieval: each source sentence's nearest English target by cosine."""
@@ -175,8 +156,8 @@ def evaluate_retrieval(
         src = embed_sentences(encoder, tokenizer, rset.sources, settings, max_length)
         tgt = embed_sentences(encoder, tokenizer, rset.targets, settings, max_length)
         preds = tatoeba_predictions(src, tgt)
-        adapters.write_predictions(task_name, lang, preds, out_dir)
-        acc, per = tatoeba_accuracy(preds)
-        result.scores[lang], result.per_example[lang] = {"accuracy": acc}, per
+        gold = list(range(len(rset.sources)))  # target i translates source i
+        result.scores[lang], _ = adapters.write_and_score(task_name, lang, gold, preds, run_dir)
+        result.per_example[lang] = tatoeba_accuracy(preds)[1]
         result.sources[lang] = source.describe()
     return result

@@ -9,7 +9,7 @@ locked too, and every file is written atomically.
 Layout under the library directory::
 
     intermediate/<key hash>/{checkpoint.pt, encoder/, done.json}
-    runs/<run id>/{target/, predictions/<task>/test-<lang>.tsv|json, result.json}
+    runs/<run id>/{target/, predictions/ and labels/ <task>/test-<lang>.tsv|json, result.json}
 """
 
 from __future__ import annotations
@@ -286,7 +286,6 @@ def _evaluate(state: RunState, model: TaskModel) -> list[Evaluation]:
     tokenizer = models.load_tokenizer(state.resolved)  # type: ignore[arg-type]
     if torch.cuda.is_available():
         model.to("cuda")
-    out_dir = state.run_dir / "predictions"
     evaluations = []
     for name in (spec.target_task, *spec.extra_eval_tasks):
         task = get_task(name)
@@ -319,7 +318,7 @@ def _evaluate(state: RunState, model: TaskModel) -> list[Evaluation]:
                 max_length,
                 spec.eval_cap,
                 spec.seed,
-                out_dir,
+                state.run_dir,
                 on_language,
             )
         else:
@@ -332,7 +331,7 @@ def _evaluate(state: RunState, model: TaskModel) -> list[Evaluation]:
                 max_length,
                 spec.eval_cap,
                 spec.seed,
-                out_dir,
+                state.run_dir,
                 on_language,
             )
         evaluations.append(ev)

@@ -182,7 +182,9 @@ def save_checkpoint(
 def load_checkpoint(path: Path, model: nn.Module, opt: Any, sched: Any, cfg: TrainSettings) -> int:
     """Restore a checkpoint written with the same config; return the micro-step to continue from."""
     state = torch.load(path, weights_only=False, map_location="cpu")
-    if state["config"] != cfg.model_dump(mode="json"):
+    # checkpoint_every only says how often to save; it never changes what is trained.
+    saved = {k: v for k, v in state["config"].items() if k != "checkpoint_every"}
+    if saved != cfg.model_dump(mode="json", exclude={"checkpoint_every"}):
         raise ValueError(f"{path}: checkpoint was written with another config; refusing to resume")
     getattr(model, "module", model).load_state_dict(state["model"])
     opt.load_state_dict(state["optimizer"])
