@@ -136,9 +136,16 @@ def _qa(spec, lang, split, rows):
     ]
 
 
+def _class_names(rows: Any, column: str) -> tuple[str, ...]:
+    # Tag ids are decoded with the dataset's own ClassLabel names when it declares them.
+    feature = getattr(rows, "features", {}).get(column) if hasattr(rows, "features") else None
+    inner = getattr(feature, "feature", None)
+    return tuple(getattr(inner, "names", ()) or ())
+
+
 def _tagging(column: str) -> Callable:
     def convert(spec, lang, split, rows):
-        names = spec.label_names
+        names = _class_names(rows, column) or spec.label_names
         out = []
         for i, r in enumerate(rows):
             tags = tuple(t if isinstance(t, str) else names[int(t)] for t in r[column])

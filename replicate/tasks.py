@@ -148,8 +148,9 @@ TATOEBA_CODES = {
 TATOEBA_XTREME = tuple(list(TATOEBA_CODES)[:36])
 TATOEBA_XTREME_R = tuple(TATOEBA_CODES)  # + az lt pl uk ro = 41
 
+# Config tokens of google/xtreme's udpos.* configs (its Afrikaans config is spelt "Afrikans").
 UDPOS_NAMES = {
-    "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "de": "German", "el": "Greek",
+    "af": "Afrikans", "ar": "Arabic", "bg": "Bulgarian", "de": "German", "el": "Greek",
     "en": "English", "es": "Spanish", "et": "Estonian", "eu": "Basque", "fa": "Persian",
     "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi", "hu": "Hungarian",
     "id": "Indonesian", "it": "Italian", "ja": "Japanese", "kk": "Kazakh", "ko": "Korean",

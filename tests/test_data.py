@@ -362,3 +362,16 @@ def test_stratified_cap_stays_within_one_of_each_share():
         assert sum(got.values()) == cap
         for label, share in ((0, 0.70), (1, 0.25), (2, 0.05)):
             assert abs(got[label] - share * cap) <= 1, (cap, label, got)
+
+
+def test_hub_tag_ids_decode_with_the_datasets_own_class_names():
+    from datasets import ClassLabel, Dataset, Features, Sequence, Value
+
+    from replicate.data_hub import CONVERTERS
+    from replicate.tasks import TASKS
+
+    features = Features(
+        {"tokens": Sequence(Value("string")), "pos_tags": Sequence(ClassLabel(names=["X", "NOUN"]))}
+    )
+    rows = Dataset.from_dict({"tokens": [["Haus", "!"]], "pos_tags": [[1, 0]]}, features=features)
+    assert CONVERTERS["udpos"](TASKS["udpos"], "de", "test", rows)[0].tags == ("NOUN", "X")

@@ -75,6 +75,7 @@ def test_tatoeba_maps_xtreme_codes_to_laser_codes():
 def test_hub_configs_fill_in_the_language():
     assert get_task("xnli").config_for("sw") == "sw"
     assert get_task("udpos").config_for("de") == "udpos.German"
+    assert get_task("udpos").config_for("af") == "udpos.Afrikans"  # the hub config's spelling
     assert get_task("panx").config_for("sw") == "PAN-X.sw"
     assert get_task("mlqa").config_for("zh") == "mlqa.zh.zh"
     assert get_task("snli").config_for("en") is None
