@@ -119,16 +119,17 @@ def results_cmd(
 ) -> None:
     """List stored runs with per-language scores, and the robustness summary."""
     from replicate.results import ResultsStore
+    from replicate.robustness import analyse
 
     with ResultsStore(library) as store:
         results = store.all(task)
         checks = store.checks()
     rows = [_result_row(r) for r in results]
-    analysis = None
+    analysis = analyse(results)
     if as_json:
         payload = {
             "runs": rows,
-            "robustness": None,
+            "robustness": analysis.to_dict(),
             "checks": [c.to_dict() for c in checks],
         }
         print(json.dumps(payload, indent=1, default=str))
@@ -155,15 +156,117 @@ def results_cmd(
     _render_checks(checks)
 
 
+def _fmt(v: float | None, ci: tuple[float, float] | None = None) -> str:
+    if v is None:
+        return "-"
+    return f"{v:+.2f} [{ci[0]:+.2f}, {ci[1]:+.2f}]" if ci else f"{v:.1f}"
+
+
 def _render_analysis(analysis: Any) -> None:
-    pass
+    if not analysis.rows:
+        return
+    table = Table(title=f"robustness per cell ({analysis.rule})")
+    for col in ("target", "layers", "intermediate", "cap", "seeds", "mean", "low-res", "worst",
+                "gap to en", "lang sd", "seed sd"):  # fmt: skip
+        table.add_column(col)
+    for r in analysis.rows:
+        table.add_row(
+            r.target, str(r.num_layers or "all"), r.intermediate, str(r.cap or "all"),
+            str(r.n_seeds), _fmt(r.mean), _fmt(r.lowres_mean),
+            f"{r.worst_language} {r.worst_score:.1f}", _fmt(r.gap_to_english),
+            _fmt(r.lang_spread), _fmt(r.seed_spread),
+        )  # fmt: skip
+    console.print(table)
+    if not analysis.fits:
+        return
+    fits = Table(title="points per doubling (OLS, 95% bootstrap CI)")
+    for col in ("target", "measure", "runs", "data volume", "model size", "conclusion"):
+        fits.add_column(col)
+    for f in analysis.fits:
+        fits.add_row(
+            f.target, f.measure, str(f.n_rows), _fmt(f.data_slope, f.data_ci),
+            _fmt(f.size_slope, f.size_ci), f.conclusion,
+        )  # fmt: skip
+    console.print(fits)
 
 
 def _render_checks(checks: Any) -> None:
-    pass
+    if not checks:
+        return
+    table = Table(title="claim checks")
+    for col in ("claim", "targets", "expected", "effect [95% CI]", "p", "verdict", "why"):
+        table.add_column(col)
+    for c in checks:
+        exp = {1: "+", -1: "-", 0: "no gain"}.get(c.expected_direction, "?")
+        if c.expected_magnitude:
+            exp += f"{c.expected_magnitude:g}"
+        ci = (c.ci_low, c.ci_high) if c.ci_low is not None else None
+        table.add_row(
+            c.claim_id, ",".join(c.target_tasks) or "-", exp if c.testable else "-",
+            _fmt(c.effect, ci) if c.effect is not None else "-",
+            f"{c.p_value:.3g}" if c.p_value is not None else "-", c.verdict, c.reason[-90:],
+        )  # fmt: skip
+    console.print(table)
+
+
+def _load_claims(path: Path) -> list[tuple[str, str]]:
+    """(id, claim) pairs from JSON lines, or from a report read by ``synth.audit``."""
+    if path.suffix in (".jsonl", ".json"):
+        out = []
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    row = json.loads(line)
+                    out.append((str(row["id"]), str(row["claim"])))
+                except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                    error_line(f"{path}:{n}", f'expected {{"id", "claim"}}: {exc}')
+        return out
+    from synth import audit  # a report file: its claims as the audit reads them
+
+    return [(c.claim_id, c.text) for c in audit.report_claims(path)]
+
+
+def check_cmd(
+    claims_path: Annotated[
+        Path, typer.Argument(help="JSON lines {id, claim}, or a report file.", metavar="CLAIMS")
+    ],
+    spec_path: Annotated[
+        Path, typer.Option("--spec", help="Study spec giving model, caps, seeds, languages.")
+    ] = Path("specs/demo.toml"),
+    executor: ExecutorOpt = None,
+    library: LibraryOpt = None,
+    run_fn: RunFnOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Plain JSON lines on stdout.")] = False,
+) -> None:
+    """Turn claims into experiments, run what is missing, print verdicts."""
+    from replicate.checks import CheckContext, plan_claim, run_checks
+    from replicate.executors import load_run_fn
+    from replicate.study import load_study
+
+    try:
+        spec = load_study(spec_path)
+        settings = _executor_settings(spec, executor, None)
+        fn = load_run_fn(run_fn)
+        claims = _load_claims(claims_path)
+    except (ValueError, OSError, ImportError, AttributeError) as exc:
+        error_line(str(claims_path), str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        raise typer.Exit(2) from exc
+    planned = [check for cid, text in claims for check in plan_claim(cid, text)]
+    done = run_checks(planned, CheckContext.from_study(spec), library, settings, fn,
+                      show_progress=not as_json)  # fmt: skip
+    if as_json:
+        for c in done:
+            print(json.dumps(c.to_dict(), default=str))
+        return
+    _render_checks(done)
+    counts: dict[str, int] = {}
+    for c in done:
+        counts[c.verdict] = counts.get(c.verdict, 0) + 1
+    console.print(", ".join(f"{v}: {n}" for v, n in sorted(counts.items())))
 
 
 def register(app: typer.Typer) -> None:
     """Add ``sweep``, ``check`` and ``results`` to the ``replicate`` group."""
     app.command("sweep")(sweep_cmd)
     app.command("results")(results_cmd)
+    app.command("check")(check_cmd)

@@ -80,17 +80,26 @@ class GroupOutcome:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def default_run_fn(spec: RunSpec) -> RunResult:
-    """The real STILTs pipeline (imported lazily: it pulls in torch)."""
-    from replicate.pipeline import run_pipeline
+@dataclass
+class PipelineRun:
+    """The real STILTs pipeline writing into ``library`` (picklable; torch is imported lazily).
 
-    return run_pipeline(spec)
+    ``progress`` (in-process only) receives the pipeline's ``(phase, message, done, total)``.
+    """
+
+    library: str
+    progress: Callable[[str, str, int, int], None] | None = None
+
+    def __call__(self, spec: RunSpec) -> RunResult:
+        from replicate.pipeline import run_pipeline
+
+        return run_pipeline(spec, Path(self.library), self.progress)
 
 
-def load_run_fn(ref: str | None) -> RunFn:
+def load_run_fn(ref: str | None) -> RunFn | None:
     """Resolve ``'package.module:function'`` to a run function; None = the real pipeline."""
     if not ref:
-        return default_run_fn
+        return None
     module, _, attr = ref.partition(":")
     if not attr:
         raise ValueError(f"run function {ref!r}: expected 'module:function'")
@@ -187,8 +196,8 @@ def execute(
         show_progress: draw a rich progress bar.
     """
     settings = settings or ExecutorSettings()
-    run_fn = run_fn or default_run_fn
     library = str(Path(library).resolve())
+    run_fn = run_fn or PipelineRun(library)
     groups = group_runs(list(plan.missing))
     runners = {"inprocess": _run_inprocess, "subprocess": _run_subprocess, "slurm": _run_slurm}
     with _progress(show_progress) as progress:
@@ -198,6 +207,13 @@ def execute(
 
 def _run_inprocess(groups, library, settings, run_fn, progress, task) -> GroupOutcome:
     outcomes = []
+    if isinstance(run_fn, PipelineRun):  # show the current run's phase under the bar
+        phase = progress.add_task("", total=None)
+
+        def report(name: str, message: str, done: int, total: int) -> None:
+            progress.update(phase, description=f"  {name}: {message}")
+
+        run_fn = PipelineRun(run_fn.library, report)
     for group in groups:
         for payload in _payloads([group])[0]:
             outcome = run_group([payload], library, run_fn)
