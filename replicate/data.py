@@ -145,16 +145,17 @@ def _load_uncapped(spec, split: str, lang: str, root: Path, source: Source, allo
                     ) from None
         if source == "local":
             raise DataUnavailable(spec.name, split, lang, _no_local_reason(spec, split))
+    if lang not in spec.languages:
+        known = ", ".join(spec.languages)
+        raise DataUnavailable(spec.name, split, lang, f"not a language of {spec.name} ({known})")
     if split not in spec.hf_splits:
         raise DataUnavailable(
             spec.name, split, lang, f"no {split} split (has {', '.join(spec.hf_splits)})"
         )
     if hub_offline():
+        local_part = "" if source == "hub" else _no_local_reason(spec, split) + "; "
         raise DataUnavailable(
-            spec.name,
-            split,
-            lang,
-            _no_local_reason(spec, split) + "; hub is off (HF_DATASETS_OFFLINE)",
+            spec.name, split, lang, local_part + "hub is off (HF_DATASETS_OFFLINE)"
         )
     try:
         return load_from_hub(spec, split, lang)

@@ -375,3 +375,8 @@ def test_hub_tag_ids_decode_with_the_datasets_own_class_names():
     )
     rows = Dataset.from_dict({"tokens": [["Haus", "!"]], "pos_tags": [[1, 0]]}, features=features)
     assert CONVERTERS["udpos"](TASKS["udpos"], "de", "test", rows)[0].tags == ("NOUN", "X")
+
+
+def test_unknown_language_is_named(shared_data):
+    with pytest.raises(DataUnavailable, match=r"xnli \[xx\] test: not a language of xnli \(ar, bg"):
+        load_examples("xnli", "test", "xx", data_dir=shared_data)
