@@ -24,9 +24,7 @@ def score(
 ) -> None:
     """Score predictions exactly as google-research/xtreme's evaluate.py does.
 
-    Both folders hold one task's per-language files (or a root with the task's subfolder).
-    Missing or mismatched files get one line each on stderr; the other languages are still
-    scored, and the exit status is 1 when anything failed.
+    Both folders hold one task's test-{lang} files, or a root holding the task's subfolder. Each missing or mismatched file gets one line on stderr, the rest is still scored, and the exit status is 1 when anything failed.
     """
     from replicate.scoring import ScoreError, score_dirs
     from replicate.tasks import TASKS
