@@ -194,8 +194,9 @@ def _render_checks(checks: Any) -> None:
     if not checks:
         return
     table = Table(title="claim checks")
-    for col in ("claim", "targets", "expected", "effect [95% CI]", "p", "verdict", "why"):
-        table.add_column(col)
+    for col in ("claim", "targets", "expected", "effect [95% CI]", "p", "verdict"):
+        table.add_column(col, no_wrap=col in ("verdict", "claim"))
+    table.add_column("why", ratio=1)
     for c in checks:
         exp = {1: "+", -1: "-", 0: "no gain"}.get(c.expected_direction, "?")
         if c.expected_magnitude:
@@ -204,9 +205,14 @@ def _render_checks(checks: Any) -> None:
         table.add_row(
             c.claim_id, ",".join(c.target_tasks) or "-", exp if c.testable else "-",
             _fmt(c.effect, ci) if c.effect is not None else "-",
-            f"{c.p_value:.3g}" if c.p_value is not None else "-", c.verdict, c.reason[-90:],
+            f"{c.p_value:.3g}" if c.p_value is not None else "-", c.verdict, _why(c),
         )  # fmt: skip
     console.print(table)
+
+
+def _why(check: Any) -> str:
+    """The last clause of a check's reason: the verdict's own reason, or why it did not run."""
+    return check.reason.rsplit(" | ", 1)[-1]
 
 
 def _load_claims(path: Path) -> list[tuple[str, str]]:
@@ -221,9 +227,9 @@ def _load_claims(path: Path) -> list[tuple[str, str]]:
                 except (json.JSONDecodeError, KeyError, TypeError) as exc:
                     error_line(f"{path}:{n}", f'expected {{"id", "claim"}}: {exc}')
         return out
-    from synth import audit  # a report file: its claims as the audit reads them
+    from synth.audit import audit_report  # a report file: its claims as the audit reads them
 
-    return [(c.claim_id, c.text) for c in audit.report_claims(path)]
+    return [(a.claim.claim_id, a.claim.text) for a in audit_report(path).claims]
 
 
 def check_cmd(
@@ -248,7 +254,7 @@ def check_cmd(
         settings = _executor_settings(spec, executor, None)
         fn = load_run_fn(run_fn)
         claims = _load_claims(claims_path)
-    except (ValueError, OSError, ImportError, AttributeError) as exc:
+    except (ValueError, OSError, ImportError, AttributeError) as exc:  # AuditError is a ValueError
         error_line(str(claims_path), str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         raise typer.Exit(2) from exc
     planned = [check for cid, text in claims for check in plan_claim(cid, text)]

@@ -235,7 +235,7 @@ def realise(check: ClaimCheck, ctx: CheckContext) -> tuple[ClaimCheck, bool]:
     if not kept or not targets:
         why = "cannot run here: " + "; ".join(n for n in notes if "dropped" in n)
         return replace(
-            check, differences=tuple(notes), verdict=UNTESTED, reason=check.reason + "; " + why
+            check, differences=tuple(notes), verdict=UNTESTED, reason=check.reason + " | " + why
         ), False
     treatment = (
         {"intermediate_task": kept[0]} if len(kept) == 1 else {"intermediate_tasks": tuple(kept)}
@@ -311,12 +311,14 @@ def decide_check(
     treat = [results[s.run_id] for s in treat_specs if s.run_id in results]
     ids = tuple(s.run_id for s in base_specs + treat_specs)
     if len(base) < len(base_specs) or len(treat) < len(treat_specs):
-        return replace(check, run_ids=ids, verdict=UNTESTED, reason=check.reason + "; runs missing")
+        return replace(
+            check, run_ids=ids, verdict=UNTESTED, reason=check.reason + " | runs missing"
+        )
     est = estimate_effect(_merged(base), _merged(treat), None, stats)
     verdict, why = decide(est, check.expected_direction, check.expected_magnitude, stats)
     return replace(
         check, effect=est.effect, ci_low=est.ci_low, ci_high=est.ci_high, p_value=est.p_value,
-        verdict=verdict, reason=f"{check.reason}; {why}; {est.method}", run_ids=ids,
+        verdict=verdict, reason=f"{check.reason} | {why} ({est.method})", run_ids=ids,
         languages=est.languages,
     )  # fmt: skip
 
