@@ -22,8 +22,6 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlparse
 
-import arxiv
-import requests
 from pydantic import Field
 
 from synth.settings import Settings
@@ -164,19 +162,19 @@ def _reason(exc: Exception) -> str:
     return type(exc).__name__
 
 
-class _TimeoutSession(requests.Session):
+def _timeout_session(timeout: float):
     """A requests session that applies a default timeout to every request."""
+    import requests  # imported on first use: local ingests never pay for it
 
-    def __init__(self, timeout: float) -> None:
-        super().__init__()
-        self.timeout = timeout
+    class TimeoutSession(requests.Session):
+        def request(self, method, url, **kwargs):  # type: ignore[override]
+            kwargs.setdefault("timeout", timeout)
+            return super().request(method, url, **kwargs)
 
-    def request(self, method, url, **kwargs):  # type: ignore[override]
-        kwargs.setdefault("timeout", self.timeout)
-        return super().request(method, url, **kwargs)
+    return TimeoutSession()
 
 
-def _record(result: arxiv.Result) -> ArxivRecord:
+def _record(result) -> ArxivRecord:  # arxiv.Result
     aid = parse_arxiv_id(result.get_short_id())
     published = result.published
     return ArxivRecord(
@@ -194,8 +192,10 @@ class ArxivSource:
     """Polite access to arXiv: one client, one session, spaced and retried requests."""
 
     def __init__(self, settings: ArxivSettings | None = None) -> None:
+        import arxiv
+
         self.settings = settings or ArxivSettings()
-        self.session = _TimeoutSession(self.settings.timeout_s)
+        self.session = _timeout_session(self.settings.timeout_s)
         # Retries and spacing are done here (with backoff, across API and PDF requests alike).
         self.client = arxiv.Client(
             page_size=self.settings.page_size, delay_seconds=0.0, num_retries=0
@@ -214,6 +214,9 @@ class ArxivSource:
 
     def _call(self, what: str, fn: Callable[[], T]) -> T:
         """Run one request with spacing and bounded retries; raise one clear error at the end."""
+        import arxiv
+        import requests
+
         if self._unreachable:
             raise ArxivUnavailable(self._unreachable)
         host = urlparse(self.settings.api_url).netloc or self.settings.api_url
@@ -250,6 +253,8 @@ class ArxivSource:
         """Feed records for ids (a pinned version is fetched as pinned; else the latest)."""
         if not ids:
             return {}
+        import arxiv
+
         search = arxiv.Search(id_list=[str(i) for i in ids], max_results=len(ids))
         results = self._call("id lookup", lambda: list(self.client.results(search)))
         records = [_record(r) for r in results]
@@ -266,6 +271,8 @@ class ArxivSource:
 
     def search(self, query: str, max_results: int) -> list[ArxivRecord]:
         """The first ``max_results`` hits of an arXiv query, by relevance."""
+        import arxiv
+
         search = arxiv.Search(query=query, max_results=max_results)
         results = self._call(f"search {query!r}", lambda: list(self.client.results(search)))
         return [_record(r) for r in results]
@@ -286,6 +293,8 @@ class ArxivSource:
         return self._call(f"PDF {record.arxiv_id}", lambda: self._stream(record, final))
 
     def _stream(self, record: ArxivRecord, final: Path) -> Download:
+        import arxiv
+
         cap = self.settings.max_pdf_bytes
         with self.session.get(record.pdf_url, stream=True) as resp:
             if resp.status_code >= 500:

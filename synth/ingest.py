@@ -248,7 +248,7 @@ def ingest(
         One outcome per document (a folder gives one per PDF; a failed search gives one failure).
     """
     settings = settings or IngestSettings()
-    source = ArxivSource(settings.arxiv)
+    source = _LazySource(settings.arxiv)
     # === Step 1: classify inputs; expand folders
     tasks = [t for inp in inputs for t in classify(inp)]
     # === Step 2: run the arXiv search, if any
@@ -267,6 +267,19 @@ def ingest(
         if progress is not None:
             progress(task.label, done, len(tasks))
     return outcomes
+
+
+class _LazySource:
+    """Builds the arXiv client (requests, lxml) only when an input needs arXiv."""
+
+    def __init__(self, settings: ArxivSettings) -> None:
+        self.settings = settings
+        self._source: ArxivSource | None = None
+
+    def __getattr__(self, name: str):
+        if self._source is None:
+            self._source = ArxivSource(self.settings)
+        return getattr(self._source, name)
 
 
 def _run_task(

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pymupdf
 
@@ -32,7 +33,7 @@ _LIGATURES = {
     "\ufeff": "",
     "\u00ad": "",  # soft hyphen
 }
-_LIGATURE_RE = re.compile("|".join(map(re.escape, _LIGATURES)))
+_LIGATURE_TABLE = str.maketrans(_LIGATURES)
 # pdfTeX often writes accents as a spacing accent before the letter ("Vuli´c", "B¨orschinger").
 _SPACING_ACCENTS = {
     "\u00b4": "\u0301",  # acute
@@ -54,7 +55,7 @@ FLAGS = pymupdf.TEXTFLAGS_TEXT  # no images: "dict" with images is 3x slower
 
 def normalize_text(text: str) -> str:
     """Expand ligatures, drop zero-width characters, repair pdfTeX's spacing accents (NFC)."""
-    return fix_accents(_LIGATURE_RE.sub(lambda m: _LIGATURES[m.group(0)], text))
+    return fix_accents(text.translate(_LIGATURE_TABLE))
 
 
 def fix_accents(text: str) -> str:
@@ -112,6 +113,15 @@ class Block:
         return max(ln.y1 for ln in self.lines)
 
 
+_WS_RE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=512)
+def _font_kind(font: str) -> tuple[bool, bool]:
+    """(bold?, math?) from a font name; fonts repeat, so this is memoised."""
+    return bool(_BOLD_FONT_RE.search(font)), bool(_MATH_FONT_RE.match(font))
+
+
 def _line_from_spans(spans: list[dict]) -> Line | None:
     parts: list[str] = []
     cells: list[list[str]] = [[]]
@@ -119,7 +129,7 @@ def _line_from_spans(spans: list[dict]) -> Line | None:
     n_chars = n_bold = n_math = 0
     size_sum = 0.0
     for s in spans:
-        t = normalize_text(s["text"])
+        t = s["text"].translate(_LIGATURE_TABLE)  # accents are repaired on the whole line
         if not t:
             continue
         x0 = s["bbox"][0]
@@ -134,11 +144,12 @@ def _line_from_spans(spans: list[dict]) -> Line | None:
         visible = len(t.strip())
         n_chars += visible
         size_sum += s["size"] * visible
-        if s["flags"] & 16 or _BOLD_FONT_RE.search(s["font"]):
+        bold, math = _font_kind(s["font"])
+        if bold or s["flags"] & 16:
             n_bold += visible
-        if _MATH_FONT_RE.match(s["font"]):
+        if math:
             n_math += visible
-    text = fix_accents(re.sub(r"\s+", " ", "".join(parts)).strip())
+    text = fix_accents(_WS_RE.sub(" ", "".join(parts)).strip())
     if not text:
         return None
     x0 = min(s["bbox"][0] for s in spans)
@@ -151,7 +162,9 @@ def _line_from_spans(spans: list[dict]) -> Line | None:
         size=size_sum / max(n_chars, 1),
         bold=n_chars > 0 and n_bold == n_chars,
         math=n_math / max(n_chars, 1),
-        cells=tuple(c for c in (re.sub(r"\s+", " ", "".join(c)).strip() for c in cells) if c),
+        cells=tuple(c for c in (_WS_RE.sub(" ", "".join(c)).strip() for c in cells) if c)
+        if len(cells) > 1
+        else (),
     )
 
 

@@ -22,12 +22,24 @@ _ABBREV_END_RE = re.compile(
 )
 _LETTER_RE = re.compile(r"[^\W\d_]", re.UNICODE)
 PASSAGE_SEP = "\n\n"  # between passages in the paper's full reading-order text
+# Passages whose unit is the passage itself: a reference entry, a table, an equation, the title.
+# They are not prose, so a sentence splitter has nothing to find in them (and costs time).
+WHOLE_PASSAGE_KINDS = frozenset({"references", "table", "equation", "title", "front"})
+
+
+# pysbd builds regexes from strings on every call (one per abbreviation it meets, ~1,100 distinct
+# patterns on five papers), which overflows the ``re`` module's 512-entry cache and recompiles
+# them again and again: about half its time. A larger cache keeps them compiled (measured by
+# bench/ingest.py). ``_MAXCACHE`` is CPython's own knob; where it is missing nothing changes.
+_RE_CACHE_SIZE = 4096
 
 
 @lru_cache(maxsize=1)
 def _segmenter():  # pysbd builds its rule tables on construction: do it once
     import pysbd
 
+    if getattr(re, "_MAXCACHE", _RE_CACHE_SIZE) < _RE_CACHE_SIZE:
+        re._MAXCACHE = _RE_CACHE_SIZE  # type: ignore[attr-defined]
     return pysbd.Segmenter(language="en", clean=False)
 
 
@@ -122,7 +134,8 @@ def build_records(
                 char_end=offset + len(text),
             )
         )
-        for start, end in split_sentences(text):
+        spans = [(0, len(text))] if para.kind in WHOLE_PASSAGE_KINDS else split_sentences(text)
+        for start, end in spans:
             sent = text[start:end]
             if not _LETTER_RE.search(sent):
                 continue

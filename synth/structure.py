@@ -119,8 +119,8 @@ def _block_kind(blk: Block, body_size: float, page_height: float) -> str | None:
     n = sum(len(ln.text) for ln in lines)
     size = sum(ln.size * len(ln.text) for ln in lines) / n
     math = sum(ln.math * len(ln.text) for ln in lines) / n
-    letters = sum(c.isalpha() for c in text)
-    if math > 0.4 or not _WORD_RE.search(text) or (len(text) < 25 and letters < 0.5 * len(text)):
+    short_symbols = len(text) < 25 and sum(c.isalpha() for c in text) < 0.5 * len(text)
+    if math > 0.4 or not _WORD_RE.search(text) or short_symbols:
         return "equation"
     tokens = text.split()
     numeric = sum(1 for t in tokens if _NUMERIC_RE.match(t)) / max(len(tokens), 1)
