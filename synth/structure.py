@@ -108,8 +108,12 @@ def is_heading(line: Line, body_size: float, plain: bool = True) -> bool:
     return plain and larger and line.bold and not text.endswith(".")
 
 
-def _block_kind(blk: Block, body_size: float, page_height: float) -> str | None:
-    """Kind decided by the block alone (caption, table, equation, footnote), else None."""
+def _block_kind(blk: Block, body_size: float, page_height: float, cells: bool = True) -> str | None:
+    """Kind decided by the block alone (caption, table, equation, footnote), else None.
+
+    ``cells``: lines split into three or more wide-gapped cells make a table (off in the front
+    matter, where authors sit side by side).
+    """
     lines = [ln for ln in blk.lines if not ln.noise]
     if not lines:
         return None
@@ -125,6 +129,10 @@ def _block_kind(blk: Block, body_size: float, page_height: float) -> str | None:
     tokens = text.split()
     numeric = sum(1 for t in tokens if _NUMERIC_RE.match(t)) / max(len(tokens), 1)
     if size <= 0.72 * body_size or (numeric > 0.4 and len(lines) >= 2):
+        return "table"
+    three = sum(1 for ln in lines if len(ln.cells) >= 3)
+    two = sum(1 for ln in lines if len(ln.cells) >= 2)
+    if cells and (three >= max(1, len(lines) / 2) or (len(lines) >= 2 and two >= 0.6 * len(lines))):
         return "table"
     if size < body_size - 0.7 and blk.y0 > 0.6 * page_height and re.match(r"^[\d*†‡§¶]", text):
         return "footnote"
@@ -242,13 +250,20 @@ _TERMINAL_RE = re.compile(r"[.!?:][\"'”’)\]]*$")
 _BULLET_RE = re.compile(r"^([•●▪◦∙·–]|\(?[a-z0-9]{1,2}[.)])\s")
 
 
-def _continues(para: Paragraph | None, text: str) -> bool:
-    """Does ``text`` continue ``para`` across a column or page break (mid-sentence)?"""
+def _continues(para: Paragraph | None, text: str, full: bool = False) -> bool:
+    """Does ``text`` continue ``para`` across a column or page break (mid-sentence)?
+
+    Yes when ``para`` ends in a hyphen, or has no final punctuation and ``text`` starts in lower
+    case, or starts a name or capitalised word while ``para``'s last line ran the full column
+    width (``full``: the sentence was wrapped, not ended).
+    """
     if para is None or not para.text:
         return False
     if para.text.endswith("-"):
         return True
-    return not _TERMINAL_RE.search(para.text) and text[:1].islower()
+    if _TERMINAL_RE.search(para.text):
+        return False
+    return text[:1].islower() or (full and text[:1].isupper() and not _BULLET_RE.match(text))
 
 
 class _Assembler:
@@ -262,6 +277,8 @@ class _Assembler:
         self.paras: list[Paragraph] = []
         self.open: Paragraph | None = None  # last body paragraph, may continue in the next block
         self.ref_x0: float | None = None  # left edge of the current reference entry
+        self.open_full = False  # the open paragraph's last line filled its column
+        self.col_width: dict[str, float] = {}  # widest text line seen per column kind
 
     @property
     def plain(self) -> bool:
@@ -286,19 +303,25 @@ class _Assembler:
             for ln in lines:
                 append_line(self.open, ln.text, blk.page, self.vocab)
             return
-        if is_heading(lines[0], self.body_size, self.plain) or _continues(self.open, lines[0].text):
-            self._text_lines(lines, blk.page)
-            return
-        kind = _block_kind(blk, self.body_size, page_height)
-        if kind is not None and not (kind == "table" and self.region == "references"):
+        kind = _block_kind(blk, self.body_size, page_height, cells=self.region != "front")
+        if kind == "table" and self.region == "references":
+            kind = None  # reference lists are full of years and page numbers
+        if is_heading(lines[0], self.body_size, self.plain):
+            kind = None
+        elif kind in ("caption", "table"):
+            pass  # a caption or a table never continues a sentence
+        elif _continues(self.open, lines[0].text, self.open_full):
+            kind = None  # e.g. the rest of a hyphenated word, too short to look like text
+        if kind is not None:
             para = Paragraph(self.section, kind)
             for ln in lines:
                 append_line(para, ln.text, blk.page, self.vocab)
             self.paras.append(para)
             return
-        self._text_lines(lines, blk.page)
+        self._text_lines(lines, blk)
 
-    def _text_lines(self, lines: list[Line], page: int) -> None:
+    def _text_lines(self, lines: list[Line], blk: Block) -> None:
+        page = blk.page
         current: Paragraph | None = None
         prev: Line | None = None
         i = 0
@@ -315,17 +338,23 @@ class _Assembler:
                 continue
             gap = prev is not None and ln.y0 - prev.y1 > 0.8 * ln.size
             if current is None or gap or _BULLET_RE.match(ln.text):
-                if current is None and _continues(self.open, ln.text):
+                if current is None and _continues(self.open, ln.text, self.open_full):
                     current = self.open
                 else:
                     current = Paragraph(self.section, self.region)
                     self.paras.append(current)
                     self.ref_x0 = ln.x0
             append_line(current, ln.text, page, self.vocab)
+            if len(lines) >= 3:  # only real paragraphs tell how wide a column is
+                widest = self.col_width.get(blk.column, 0.0)
+                self.col_width[blk.column] = max(widest, ln.width)
             prev = ln
             i += 1
         if current is not None and current.kind in ("body", "abstract", "references"):
             self.open = current
+            assert prev is not None
+            width = self.col_width.get(blk.column)
+            self.open_full = width is not None and prev.width >= 0.9 * width
 
     def _reference_continues(self, first: Line) -> bool:
         """A reference entry goes on in a new block when it did not end or the block is indented."""

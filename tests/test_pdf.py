@@ -85,6 +85,8 @@ def test_mesh_two_column_student_paper(parsed):
     assert s and s[0].page == 6 and s[0].section == "V. Conclusion and Future Scope"
     refs = [x for x in doc.sentences if "Mapreduce" in x.text]
     assert refs and all(x.kind == "references" for x in refs)
+    s = one(doc, "Question Answering (QA) 88.0K 81.8K")
+    assert (s.page, s.kind) == (5, "table")
 
 
 def test_structural_neg_review_copy(parsed):
@@ -125,6 +127,13 @@ def test_semeval_system_paper(parsed):
     )
     assert (s.page, s.section) == (4, "5 Conclusion")
     assert any(x.kind == "table" and "Logistic Regression 0.34" in x.text for x in doc.sentences)
+    # The sentence breaks after "Ana-Sabina" at the foot of the left column: joined again.
+    s = one(
+        doc,
+        "We would like to thank our supervisor Ana-Sabina Uban for the guidance and throughout "
+        "the development of the project.",
+    )
+    assert (s.page, s.section) == (4, "Acknowledgements")
 
 
 def test_single_column_google_docs_report(parsed):
@@ -140,6 +149,8 @@ def test_single_column_google_docs_report(parsed):
     assert s.page == 1
     s = one(doc, "There is a performance gap of approximately 6.15% between English and Turkish.")
     assert (s.page, s.section) == (3, "4. Quantitative Results")
+    s = one(doc, "Exp 4 69.92% 0.8803 Best Performance")  # a table row, kept out of the body
+    assert (s.page, s.kind) == (3, "table")
 
 
 # --- properties every real paper must have ------------------------------------------------------
