@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from claimlab.console import console, error_line, warn_line
 from synth.ingest import IngestSettings, ingest
@@ -75,7 +76,7 @@ def _short(label: str, width: int = 48) -> str:
 
 
 def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
 def _label(inp: str) -> str:
@@ -84,23 +85,63 @@ def _label(inp: str) -> str:
     return "/".join(parts[-2:]) if len(parts) > 2 else inp
 
 
+def fit_table(
+    title: str,
+    columns: list[tuple[str, int, bool]],
+    rows: list[list[str]],
+    styles: dict[int, list[str]] | None = None,
+) -> Table:
+    """A table that fits the terminal: columns are (header, flex share, optional).
+
+    Fixed columns (share 0) are as wide as their content; flexible ones share what is left and
+    are clipped with an ellipsis; optional columns are dropped first when the terminal is narrow.
+    Cells are plain text (titles may hold "["); ``styles`` gives per-row styles of a column.
+    """
+    cols = list(range(len(columns)))
+
+    def fixed_width(i: int) -> int:
+        return max([len(columns[i][0])] + [len(r[i]) for r in rows])
+
+    def room(keep: list[int]) -> int:
+        used = sum(fixed_width(i) for i in keep if columns[i][1] == 0)
+        return console.width - used - 3 * len(keep) - 1  # borders and padding
+
+    flex = [i for i in cols if columns[i][1]]
+    for i in [i for i in cols if columns[i][2]]:
+        if room(cols) >= 14 * len(flex):
+            break
+        cols.remove(i)
+    space = max(room(cols), 8 * len(flex))
+    shares = sum(columns[i][1] for i in flex) or 1
+    table = Table(title=title, title_justify="left")
+    for i in cols:
+        table.add_column(columns[i][0], no_wrap=True)
+    styles = styles or {}
+    for n, r in enumerate(rows):
+        cells = []
+        for i in cols:
+            value = _clip(r[i], space * columns[i][1] // shares) if columns[i][1] else r[i]
+            cells.append(Text(value, style=styles[i][n] if i in styles else ""))
+        table.add_row(*cells)
+    return table
+
+
 def _summary(outcomes, directory) -> Table:
-    table = Table(title=f"ingested into {directory}", title_justify="left")
-    table.add_column("input", max_width=36, no_wrap=True, overflow="ellipsis")
-    table.add_column("status", min_width=9)
-    table.add_column("paper", no_wrap=True, min_width=17)
-    for col, width in (("pages", 5), ("sentences", 5), ("flags", 10)):
-        table.add_column(col, overflow="fold", min_width=width)
-    for o in outcomes:
-        style = _STATUS_STYLE.get(o.status, "")
-        table.add_row(
+    rows = [
+        [
             _label(o.input),
-            f"[{style}]{o.status}[/]",
+            o.status,
             o.paper_id or "-",
             str(o.pages or "-"),
             str(o.sentences or "-"),
             ", ".join(o.flags) or "-",
-        )
+        ]
+        for o in outcomes
+    ]
+    columns = [("input", 1, False), ("status", 0, False), ("paper", 0, False)]
+    columns += [("pages", 0, True), ("sentences", 0, True), ("flags", 0, False)]
+    status_styles = {1: [_STATUS_STYLE.get(o.status, "") for o in outcomes]}
+    table = fit_table(f"ingested into {directory}", columns, rows, status_styles)
     counts = {s: sum(o.status == s for o in outcomes) for s in _STATUS_STYLE}
     table.caption = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
     return table
@@ -131,28 +172,24 @@ def papers_cmd(
             rows.append(row)
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"{len(papers)} papers in {directory}", title_justify="left")
-    table.add_column("id", no_wrap=True, min_width=17)
-    table.add_column("v", min_width=3)
-    # The other columns and the borders take ~77 characters; title and authors share the rest.
-    room = max(24, console.width - 77)
-    title_w, authors_w = room * 2 // 3, room // 3
-    table.add_column("title", no_wrap=True)
-    table.add_column("authors", no_wrap=True)
-    for col, width in (("year", 4), ("pages", 5), ("source", 6), ("flags", 17)):
-        table.add_column(col, overflow="fold", min_width=width)
+    rows = []
     for p in papers:
         authors = ", ".join(p.authors[:3]) + (" et al." if len(p.authors) > 3 else "")
-        table.add_row(
-            p.paper_id,
-            f"v{p.version}" if p.version else "-",
-            _clip(p.title, title_w),
-            _clip(authors, authors_w) or "-",
-            str(p.year or "-"),
-            str(p.pages),
-            p.source,
-            ", ".join(p.flags) or "-",
+        rows.append(
+            [
+                p.paper_id,
+                f"v{p.version}" if p.version else "-",
+                p.title,
+                authors or "-",
+                str(p.year or "-"),
+                str(p.pages),
+                p.source,
+                ", ".join(p.flags) or "-",
+            ]
         )
+    columns = [("id", 0, False), ("version", 0, True), ("title", 2, False), ("authors", 1, False)]
+    columns += [("year", 0, False), ("pages", 0, True), ("source", 0, True), ("flags", 0, False)]
+    table = fit_table(f"{len(papers)} papers in {directory}", columns, rows)
     console.print(table)
 
 

@@ -31,6 +31,7 @@ from synth.provenance import is_machine_generated, parse_text
 from synth.records import FLAG_MACHINE_GENERATED
 from synth.settings import Settings
 
+INGEST_KV = "ingest"  # Library.kv namespace: per paper, the settings hash, warnings, page errors
 PDF_SUFFIXES = {".pdf"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 
@@ -149,8 +150,22 @@ def _flag_machine_generated(doc: ParsedDocument) -> ParsedDocument:
     return doc
 
 
-def _store(library: Library, task: _Task, doc: ParsedDocument) -> IngestOutcome:
+def _store(
+    library: Library, task: _Task, doc: ParsedDocument, settings: IngestSettings
+) -> IngestOutcome:
     stored = library.add_paper(doc.paper, doc.passages, doc.sentences)
+    if stored:
+        # How the paper was read, beside it: which settings, what went wrong on which page.
+        library.kv_put(
+            INGEST_KV,
+            doc.paper.paper_id,
+            {
+                "input": task.label,
+                "settings_hash": settings.settings_hash(),
+                "warnings": doc.warnings,
+                "page_errors": {str(k): v for k, v in doc.page_errors.items()},
+            },
+        )
     status = "ok" if stored else "duplicate"
     if stored and doc.warnings:
         status = "warning"
@@ -188,7 +203,7 @@ def _ingest_local(library: Library, task: _Task, settings: IngestSettings) -> In
     if settings.copy_files:
         rel = _keep_copy(library, data, sha, task.path.suffix.lower() or ".bin")
         doc.paper = dataclasses.replace(doc.paper, path=rel)
-    return _store(library, task, doc)
+    return _store(library, task, doc, settings)
 
 
 def _ingest_arxiv(
@@ -223,7 +238,7 @@ def _ingest_arxiv(
         url=record.url,
         path=str(dl.path.relative_to(library.directory)),
     )
-    return _store(library, task, doc)
+    return _store(library, task, doc, settings)
 
 
 def ingest(

@@ -54,6 +54,9 @@ def test_ingest_real_papers_and_seed_then_reingest(shared_data, seed, library_di
     assert (mesh["pages"], mesh["year"]) == (7, 2024)
     with Library(library_dir) as lib:
         before = lib.count_sentences()
+        record = lib.kv_get("ingest", mesh["paper_id"])
+        assert record["settings_hash"] == IngestSettings().settings_hash()
+        assert record["input"].endswith("mesh_xtreme_mbert_pruning/paper.pdf")
         hits = lib.fts_search("performance gap between English and Turkish", limit=3)
         assert hits and hits[0][0].page == 3
     again = cli("ingest", str(shared_data / "papers"), str(seed), "--library", str(library_dir))
