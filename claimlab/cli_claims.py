@@ -1,9 +1,318 @@
-"""CLI commands of this area (registered on the main app by claimlab.cli)."""
+"""``claimlab claims``, ``verify``, ``audit`` and ``synthesize``: claims, evidence and verdicts."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from claimlab.console import console, error_line, warn_line
+from synth.library import Library, LibraryError
+
+LibraryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--library", help="Library directory (default: $CLAIMLAB_LIBRARY, else ./claimlab-library)."
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON lines on stdout, no tables.")]
+NliOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--nli-model", help="Optional NLI cross-encoder (hub id or folder), a second stage."
+    ),
+]
+_LABEL_STYLE = {"SUPPORTS": "green", "REFUTES": "red", "NOT ENOUGH INFO": "yellow"}
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _open(library: str | None, subject: str) -> Library:
+    """Open the library; exit with one clear line when it cannot be used or holds no papers."""
+    try:
+        lib = Library(library)
+    except (LibraryError, OSError) as exc:
+        error_line(subject, str(exc))
+        raise typer.Exit(1) from exc
+    if not lib.papers():
+        error_line(
+            str(lib.directory), "the library has no papers: run `claimlab ingest PATH` first"
+        )
+        lib.close()
+        raise typer.Exit(1)
+    return lib
+
+
+def _progress(label: str) -> Progress:
+    return Progress(
+        TextColumn(f"[bold]{label}[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True, disable=False,
+    )  # fmt: skip
+
+
+def _summary(title: str, rows: list[tuple[str, str]]) -> Table:
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    for k, v in rows:
+        table.add_row(k, v)
+    return table
+
+
+# --- claims --------------------------------------------------------------------------------------
+def claims_cmd(
+    paper: Annotated[str | None, typer.Option("--paper", help="Only this paper id.")] = None,
+    min_score: Annotated[float, typer.Option("--min-score", min=0, max=1)] = 0.5,
+    as_json: JsonOpt = False,
+    library: LibraryOpt = None,
+) -> None:
+    """List the claims the library's papers make: typed, scored, with numbers and entities."""
+    from synth.claims import ClaimSettings, library_claims
+
+    settings = ClaimSettings(min_score=min_score)
+    with _open(library, "claims") as lib:
+        papers = [p.paper_id for p in lib.papers()]
+        if paper and paper not in papers:
+            error_line(paper, "no such paper in the library (see `claimlab papers`)")
+            raise typer.Exit(1)
+        targets = [paper] if paper else papers
+        claims = []
+        with _progress("claims") as bar:
+            task = bar.add_task("", total=len(targets))
+            for pid in targets:
+                claims.extend(library_claims(lib, pid, settings))
+                bar.advance(task)
+    if as_json:
+        for c in claims:
+            print(json.dumps(_claim_json(c), ensure_ascii=False))
+        return
+    table = Table(title="claims", show_lines=False)
+    for col in ("paper", "p.", "section", "type", "score", "claim"):
+        table.add_column(col, overflow="fold" if col == "claim" else "ellipsis")
+    for c in claims:
+        table.add_row(
+            c.paper_id, str(c.page), _clip(c.section or "", 18), c.type, f"{c.score:.2f}", c.text
+        )
+    console.print(table)
+    by_type = {
+        t: sum(c.type == t for c in claims)
+        for t in ("result", "comparison", "method", "contribution")
+    }
+    console.print(_summary("summary", [("papers", str(len(targets))), ("claims", str(len(claims)))]
+                           + [(k, str(v)) for k, v in by_type.items()]))  # fmt: skip
+
+
+def _claim_json(c) -> dict[str, object]:
+    return {
+        "id": c.claim_id, "paper": c.paper_id, "page": c.page, "section": c.section,
+        "text": c.text, "type": c.type, "score": c.score,
+        "numbers": [n.to_dict() for n in c.numbers], "entities": c.entities,
+        "sources": [{"paper": p, "page": pg} for p, pg in c.sources],
+    }  # fmt: skip
+
+
+# --- verify --------------------------------------------------------------------------------------
+def read_claims_file(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(id, claim) pairs from JSON lines or plain text, and (where, problem) for bad lines."""
+    good: list[tuple[str, str]] = []
+    bad: list[tuple[str, str]] = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        where = f"{path}:{lineno}"
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("{"):
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                bad.append((where, f"not valid JSON ({exc.msg})"))
+                continue
+            text = obj.get("claim") if isinstance(obj, dict) else None
+            if not isinstance(text, str) or not text.strip():
+                bad.append((where, 'needs a non-empty "claim" string'))
+                continue
+            good.append((str(obj.get("id", f"line-{lineno}")), text.strip()))
+        else:
+            good.append((f"line-{lineno}", line))
+    return good, bad
+
+
+def verify_cmd(
+    claims_file: Annotated[
+        Path, typer.Argument(help="JSON lines with id+claim, or one claim a line.")
+    ],
+    as_json: JsonOpt = False,
+    nli_model: NliOpt = None,
+    calibrator: Annotated[str | None, typer.Option("--calibrator", help="Calibrator JSON.")] = None,
+    top_k: Annotated[int, typer.Option("--top-k", min=1, help="Evidence sentences kept.")] = 5,
+    library: LibraryOpt = None,
+) -> None:
+    """Verify claims against the library: label, calibrated confidence, evidence with pages."""
+    from synth.search import SearchSettings
+    from synth.verify import Verifier, VerifySettings, looks_english, verdict_json
+
+    if not claims_file.is_file():
+        error_line(str(claims_file), "no such file")
+        raise typer.Exit(1)
+    try:
+        items, bad = read_claims_file(claims_file)
+    except UnicodeDecodeError:
+        error_line(str(claims_file), "not UTF-8 text")
+        raise typer.Exit(1) from None
+    for where, problem in bad:
+        error_line(where, problem)
+    if not items:
+        error_line(str(claims_file), "no claims to verify (the file is empty or every line is bad)")
+        raise typer.Exit(1)
+    for cid, text in items:
+        if not looks_english(text):
+            warn_line(cid, "claim is not in English: marked NOT ENOUGH INFO, not checked")
+    settings = VerifySettings(
+        search=SearchSettings(top_k=top_k), nli_model=nli_model, calibrator=calibrator
+    )
+    with _open(library, "verify") as lib:
+        try:
+            verifier = Verifier(lib, settings)
+            with _progress("verify") as bar:
+                task = bar.add_task("", total=len(items))
+                verdicts = verifier.verify_many(items, progress=lambda n: bar.advance(task, n))
+        except (OSError, ValueError, RuntimeError) as exc:
+            error_line("verify", f"{exc.__class__.__name__}: {exc}")
+            raise typer.Exit(1) from exc
+    if as_json:
+        for v in verdicts:
+            print(json.dumps(verdict_json(v), ensure_ascii=False))
+    else:
+        _print_verdicts(verdicts, settings.verified_min_confidence)
+    if bad:
+        raise typer.Exit(1)
+
+
+def _print_verdicts(verdicts, min_conf: float) -> None:
+    from synth.verify import verified_label
+
+    table = Table(title="verdicts")
+    for col in ("id", "claim", "verdict", "conf.", "evidence"):
+        table.add_column(col, overflow="fold")
+    for v in verdicts:
+        style = _LABEL_STYLE[v.label]
+        ev = "; ".join(f"{e.paper_id} p.{e.page}" for e in v.evidence) or "—"
+        table.add_row(v.claim_id, _clip(v.claim, 70), f"[{style}]{verified_label(v, min_conf)}[/]",
+                      f"{v.confidence:.2f}", ev)  # fmt: skip
+    console.print(table)
+    counts = [(lab, str(sum(v.label == lab for v in verdicts))) for lab in _LABEL_STYLE]
+    console.print(_summary("summary", [("claims", str(len(verdicts))), *counts]))
+
+
+# --- audit ---------------------------------------------------------------------------------------
+def audit_cmd(
+    report: Annotated[Path, typer.Argument(help="A synthesis report: .txt, .md or .pdf.")],
+    as_json: JsonOpt = False,
+    library: LibraryOpt = None,
+) -> None:
+    """Audit a report: its claims and claims table, what is cut off, what the library says."""
+    from synth.audit import AuditError, audit_report
+    from synth.verify import Verifier, verdict_json, verified_label
+
+    with _open(library, "audit") as lib:
+        try:
+            result = audit_report(report, Verifier(lib))
+        except AuditError as exc:
+            error_line(str(report), str(exc).removeprefix(f"{report}: "))
+            raise typer.Exit(1) from exc
+    if as_json:
+        for c in result.claims:
+            row = {"origin": c.origin, "truncated": c.claim.truncated, "issues": list(c.issues),
+                   "reported_verified": c.reported_verified, "reported_confidence": c.reported_confidence}  # fmt: skip
+            print(json.dumps({**verdict_json(c.verdict), **row}, ensure_ascii=False))
+        return
+    table = Table(title=f"audit: {_clip(result.title, 70)}")
+    for col in ("from", "claim", "report said", "we find", "conf.", "issues"):
+        table.add_column(col, overflow="fold")
+    for c in result.claims:
+        said = "" if c.reported_verified is None else ("✓" if c.reported_verified else "✗")
+        if c.reported_confidence is not None:
+            said += f" {c.reported_confidence:.2f}"
+        v = c.verdict
+        table.add_row(c.origin, _clip(c.claim.text, 60), said, verified_label(v), f"{v.confidence:.2f}",
+                      "; ".join(c.issues) or "—")  # fmt: skip
+    console.print(table)
+    rows = [("report", str(report)), ("claims", str(len(result.claims))),
+            ("cut off", str(sum(c.claim.truncated for c in result.claims)))]  # fmt: skip
+    rows += [(lab, str(sum(c.verdict.label == lab for c in result.claims))) for lab in _LABEL_STYLE]
+    rows += [("issue", i) for i in result.issues]
+    console.print(_summary("summary", rows))
+
+
+# --- synthesize ----------------------------------------------------------------------------------
+def synthesize_cmd(
+    question: Annotated[str, typer.Argument(help="The research question.")],
+    top_n: Annotated[int, typer.Option("--top", min=1, help="Claims kept.")] = 20,
+    as_json: JsonOpt = False,
+    library: LibraryOpt = None,
+) -> None:
+    """Answer a question from the library's claims: themes, agreement, conflicts, citations."""
+    from synth.synthesize import SynthesisSettings, synthesize
+
+    if not question.strip():
+        error_line("synthesize", "the question is empty")
+        raise typer.Exit(2)
+    with _open(library, "synthesize") as lib:
+        result = synthesize(lib, question, SynthesisSettings(top_n=top_n))
+    if as_json:
+        print(json.dumps(synthesis_json(result), ensure_ascii=False))
+        return
+    console.print(f"[bold]{question}[/]")
+    for theme in result.themes:
+        mg = (
+            f", {len(theme.machine_generated_papers)} machine-generated not counted"
+            if theme.machine_generated_papers
+            else ""
+        )
+        console.print(f"\n[bold cyan]{theme.name}[/] — {theme.evidence_count} paper(s){mg}")
+        for line in theme.claims:
+            cites = ", ".join(f"{p} p.{pg}" for p, pg in line.citations)
+            mark = (
+                "[red]conflicts[/] "
+                if line.conflicts_with
+                else ("[green]agrees[/] " if line.agrees_with else "")
+            )
+            flag = " [magenta](machine-generated)[/]" if line.machine_generated else ""
+            console.print(f"  • {mark}{line.claim.text} [dim]({cites})[/]{flag}", highlight=False)
+    if not result.themes:
+        warn_line("synthesize", "no claim in the library is relevant to the question")
+    papers = {p for t in result.themes for p in t.papers}
+    console.print(_summary("summary", [("claims considered", str(result.considered)),
+                                       ("themes", str(len(result.themes))),
+                                       ("papers cited (human-written)", str(len(papers)))]))  # fmt: skip
+
+
+def synthesis_json(s) -> dict[str, object]:
+    """The JSON form of a Synthesis."""
+    return {
+        "question": s.question, "considered": s.considered, "settings_hash": s.settings_hash,
+        "models": s.models, "excluded_machine_generated": list(s.excluded_machine_generated),
+        "themes": [
+            {"name": t.name, "evidence_count": t.evidence_count, "papers": list(t.papers),
+             "machine_generated_papers": list(t.machine_generated_papers),
+             "claims": [{"id": c.claim.claim_id, "text": c.claim.text, "relevance": c.relevance,
+                         "citations": [{"paper": p, "page": pg} for p, pg in c.citations],
+                         "machine_generated": c.machine_generated, "agrees_with": list(c.agrees_with),
+                         "conflicts_with": list(c.conflicts_with)} for c in t.claims]}
+            for t in s.themes
+        ],
+    }  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to app."""
+    """Add claims, verify, audit and synthesize to the app."""
+    app.command("claims")(claims_cmd)
+    app.command("verify")(verify_cmd)
+    app.command("audit")(audit_cmd)
+    app.command("synthesize")(synthesize_cmd)

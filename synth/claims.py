@@ -48,9 +48,13 @@ SECTION_WEIGHTS: dict[str, float] = {
     "introduction": 0.5,  # only its contribution-like sentences rise above the threshold
     "contribution": 0.9,
     "summary": 0.8,
+    "related work": 0.15,  # others' claims, restated
+    "background": 0.2,
 }
 EXCLUDED_SECTIONS = ("reference", "bibliograph", "acknowledg", "appendix", "credits")
-EXCLUDED_KINDS = frozenset({"references", "caption", "title", "header", "footer", "table"})
+EXCLUDED_KINDS = frozenset(
+    {"references", "caption", "title", "header", "footer", "table", "equation", "front", "footnote"}
+)
 
 _CONTRIBUTION = re.compile(
     r"\b(we|this (paper|work|report|study)|our (work|paper|contributions?))\b[^.]{0,60}?\b"
@@ -162,7 +166,7 @@ def score_claim(text: str, section: str = "", kind: str = "body") -> float:
     z += 0.8 * bool(_COMPARISON.search(text)) + 0.9 * bool(_RESULT.search(text))
     z += 1.4 * bool(_CONTRIBUTION.search(text))
     z += 0.25 * min(4, sum(len(v) for v in ents.values()))
-    z += 0.4 * bool(re.search(r"\b(we|our)\b", text, re.I))
+    z += 0.4 * bool(re.search(r"\b([Ww]e|[Oo]ur|I)\b", text))
     z -= 0.6 * bool(_HEDGE.search(text)) + 0.8 * bool(_CITED.search(text))
     z -= 2.0 * text.rstrip().endswith("?") + 1.0 * (words < 8)
     z -= 0.8 * bool(_METHOD.search(text) and not numbers)
@@ -275,3 +279,62 @@ def extract_claims(
         vectors = embedder.encode([c.text for c in claims])  # type: ignore[attr-defined]
         merged.extend(merge_near_duplicates(claims, vectors, settings.dedup_threshold))
     return merged
+
+
+def store_claims(library: Library, claims: list[Claim], settings: ClaimSettings) -> None:
+    """Replace the stored claims of the papers in ``claims`` (one transaction)."""
+    import json
+
+    papers = sorted({c.paper_id for c in claims if c.paper_id})
+    with library.transaction() as conn:
+        conn.executemany("DELETE FROM claims WHERE paper_id=?", [(p,) for p in papers])
+        conn.executemany(
+            "INSERT OR REPLACE INTO claims (claim_id, paper_id, settings_hash, payload)"
+            " VALUES (?,?,?,?)",
+            [
+                (c.claim_id, c.paper_id, settings.settings_hash(), json.dumps(c.to_dict()))
+                for c in claims
+            ],
+        )
+
+
+def claim_from_dict(data: dict) -> Claim:
+    """Rebuild a Claim from its ``to_dict`` form."""
+    from synth.records import Number
+
+    fields = dict(data)
+    fields["numbers"] = tuple(Number(**n) for n in data.get("numbers", ()))
+    fields["entities"] = {k: tuple(v) for k, v in data.get("entities", {}).items()}
+    fields["sources"] = tuple(tuple(s) for s in data.get("sources", ()))
+    return Claim(**fields)
+
+
+def library_claims(
+    library: Library, paper_id: str | None = None, settings: ClaimSettings | None = None
+) -> list[Claim]:
+    """The library's claims: stored ones made with these settings, else extracted and stored."""
+    import json
+
+    settings = settings or ClaimSettings()
+    papers = [paper_id] if paper_id else [p.paper_id for p in library.papers()]
+    out: list[Claim] = []
+    missing = []
+    for pid in papers:
+        rows = library.conn.execute(
+            "SELECT payload FROM claims WHERE paper_id=? AND settings_hash=?",
+            (pid, settings.settings_hash()),
+        ).fetchall()
+        done = library.kv_get("claims_extracted", f"{pid}|{settings.settings_hash()}")
+        if done:
+            out.extend(claim_from_dict(json.loads(r[0])) for r in rows)
+        else:
+            missing.append(pid)
+    for pid in missing:
+        claims = extract_claims(library, pid, settings)
+        store_claims(library, claims, settings)
+        library.kv_put("claims_extracted", f"{pid}|{settings.settings_hash()}", len(claims))
+        out.extend(claims)
+    out.sort(
+        key=lambda c: (papers.index(c.paper_id) if c.paper_id in papers else 0, c.sentence_id or 0)
+    )
+    return out

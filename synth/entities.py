@@ -116,7 +116,7 @@ MODELS: dict[str, tuple[str, ...]] = {
     ),
     "BERT Large": ("BERT[ -]Large", "bert-large(?:-\\w+)?"),
     "BERT Base": ("BERT[ -]Base", "bert-base(?:-uncased|-cased)?"),
-    "BERT": ("BERT",),
+    "BERT": ("BERT", "Bert"),
     "RoBERTa": ("RoBERTa(?:[ -](?:base|large|Base|Large))?",),
     "DistilBERT": ("DistilBERT", "distilbert"),
     "ALBERT": ("ALBERT",),
@@ -233,11 +233,19 @@ def _patterns() -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
 
 
 def _scan(kind: str, text: str) -> list[tuple[int, str]]:
+    return [(start, name) for start, _end, name in entity_spans(kind, text)]
+
+
+def entity_spans(kind: str, text: str) -> list[tuple[int, int, str]]:
+    """(start, end, canonical name) of every ``kind`` entity named in ``text``.
+
+    ``kind`` is one of tasks, models, datasets, languages, metrics.
+    """
     pattern, names = _patterns()[kind]
     found = []
     for m in pattern.finditer(text):
         group = next(g for g, v in m.groupdict().items() if v is not None)
-        found.append((m.start(), names[group]))
+        found.append((m.start(), m.end(), names[group]))
     return found
 
 
@@ -301,7 +309,7 @@ _NUMBER = re.compile(
 # Numbers that name things rather than state results.
 _REFERENCE = re.compile(
     r"(?:Table|Tab\.|Figure|Fig\.|Section|Sec\.|Eq\.|Equation|Appendix|Chapter|Task|Subtask|"
-    r"Tutorials?|Option|Step|Phase|Algorithm|Line|line|page|Page|v|Version|version|Option|arXiv:?|"
+    r"Tutorials?|Option|Step|Phase|Experiments?|Exp\.|Stage|Algorithm|Line|line|page|Page|v|Version|version|Option|arXiv:?|"
     r"Tables|Figures|Sections|§)\s*$"
 )
 # A number followed by one of these counts things; it measures no metric.
@@ -337,6 +345,8 @@ def _is_reference(text: str, start: int, raw_num: str, unit: str | None) -> bool
     before = text[max(0, start - 14) : start]
     if _REFERENCE.search(before) and not unit:
         return True
+    if not before.strip() and re.match(r"[.)]\s", text[start + len(raw_num) :]):
+        return True  # "2. Mixed-language validation": a list marker
     if not unit and re.fullmatch(r"(19|20)\d\d", raw_num):
         return True  # a year (citations, venues)
     if re.match(r"\s*\)", text[start + len(raw_num) :]) and re.search(r"\(\s*$", before):

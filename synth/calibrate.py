@@ -1,0 +1,146 @@
+"""Calibrated confidence: a multinomial logistic model from check features to label probabilities.
+
+The verifier measures a handful of features for a claim against its best evidence (similarity,
+coverage, numeric agreement, negation, direction, entity swaps); this module turns them into
+P(SUPPORTS), P(REFUTES), P(NOT ENOUGH INFO). The model is fitted on one part of the labelled set
+(``synth.labelled``) by ``python -m synth.calibrate fit`` and saved as a small JSON file; the
+package ships the one fitted on the real papers in ../shared/data/papers (see ``scripts`` note in
+the JSON's ``made_by`` field). Confidence = the probability of the predicted label.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from synth.records import LABELS
+
+FEATURES: tuple[str, ...] = (
+    "sim",  # cosine similarity of the claim to its best evidence
+    "sim_gap",  # sim minus the second-best evidence's sim (one clear match vs many vague ones)
+    "cover",  # fraction of the claim's content words in the evidence
+    "num_match",  # fraction of the claim's numbers the evidence states
+    "num_conflict",  # fraction of the claim's numbers contradicted by comparable evidence numbers
+    "negation",  # one of claim/evidence negated, the other not
+    "direction",  # opposite direction of an effect or comparison
+    "swap",  # an entity replaced by another of its kind
+    "missing",  # fraction of the claim's entities the evidence does not name
+    "conflict_x_sim",  # any conflict signal, weighted by how clearly the evidence is on topic
+)
+DEFAULT_PATH = Path(__file__).with_name("verify_calibrator.json")
+
+
+def feature_vector(feats: dict[str, float]) -> np.ndarray:
+    """Features in :data:`FEATURES` order (missing ones are 0)."""
+    return np.array([float(feats.get(name, 0.0)) for name in FEATURES], dtype=np.float64)
+
+
+@dataclass
+class Calibrator:
+    """Softmax(W x + b) over :data:`LABELS`; ``fitted`` says whether it came from data."""
+
+    weights: np.ndarray  # (3, len(FEATURES))
+    bias: np.ndarray  # (3,)
+    fitted: bool = False
+    meta: dict[str, object] = field(default_factory=dict)
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        """Label probabilities for feature rows ``x`` (shape (n, F) or (F,))."""
+        x2 = np.atleast_2d(x)
+        z = x2 @ self.weights.T + self.bias
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        return p if x.ndim == 2 else p[0]
+
+    @property
+    def stamp(self) -> str:
+        """Name and content hash, stamped on verdicts."""
+        payload = json.dumps(self.to_json(), sort_keys=True).encode()
+        kind = "fitted" if self.fitted else "prior"
+        return f"calibrator-{kind}@{hashlib.sha256(payload).hexdigest()[:10]}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "features": list(FEATURES),
+            "labels": list(LABELS),
+            "weights": np.round(self.weights, 6).tolist(),
+            "bias": np.round(self.bias, 6).tolist(),
+            "fitted": self.fitted,
+            "meta": self.meta,
+        }
+
+    def save(self, path: str | Path) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(json.dumps(self.to_json(), indent=1) + "\n")
+
+    @classmethod
+    def load(cls, path: str | Path) -> Calibrator:
+        data = json.loads(Path(path).read_text())
+        if tuple(data["features"]) != FEATURES or tuple(data["labels"]) != LABELS:
+            raise ValueError(f"{path}: calibrator features/labels differ from this code's")
+        return cls(
+            weights=np.array(data["weights"], dtype=np.float64),
+            bias=np.array(data["bias"], dtype=np.float64),
+            fitted=bool(data.get("fitted", False)),
+            meta=dict(data.get("meta", {})),
+        )
+
+
+def prior_calibrator() -> Calibrator:
+    """Hand-set weights used only until a fitted calibrator exists (marked ``fitted=False``)."""
+    w = np.zeros((3, len(FEATURES)))
+    idx = {n: i for i, n in enumerate(FEATURES)}
+    w[0, idx["sim"]], w[0, idx["cover"]], w[0, idx["num_match"]] = 6.0, 3.0, 2.0
+    w[0, idx["conflict_x_sim"]], w[0, idx["missing"]] = -6.0, -2.0
+    w[1, idx["sim"]], w[1, idx["cover"]], w[1, idx["conflict_x_sim"]] = 5.0, 2.0, 6.0
+    w[2, idx["missing"]] = 2.0
+    return Calibrator(weights=w, bias=np.array([-6.0, -7.0, 0.0]), fitted=False)
+
+
+def load_calibrator(path: str | Path | None = None) -> Calibrator:
+    """The calibrator at ``path``, else the packaged fitted one, else the prior."""
+    target = Path(path) if path else DEFAULT_PATH
+    if target.exists():
+        return Calibrator.load(target)
+    if path:
+        raise FileNotFoundError(f"{path}: no such calibrator file")
+    return prior_calibrator()
+
+
+def fit_calibrator(
+    x: np.ndarray, y: list[str], c: float = 1.0, meta: dict[str, object] | None = None
+) -> Calibrator:
+    """Fit a multinomial logistic regression (L2, strength ``1/c``) on feature rows and labels."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, max_iter=2000)
+    model.fit(x, y)
+    order = [list(model.classes_).index(label) for label in LABELS]
+    return Calibrator(
+        weights=model.coef_[order].astype(np.float64),
+        bias=model.intercept_[order].astype(np.float64),
+        fitted=True,
+        meta=dict(meta or {}),
+    )
+
+
+def expected_calibration_error(
+    confidence: np.ndarray, correct: np.ndarray, bins: int = 10
+) -> float:
+    """ECE with ``bins`` equal-width confidence bins: sum over bins of |acc - conf| * share."""
+    confidence = np.asarray(confidence, dtype=float)
+    correct = np.asarray(correct, dtype=float)
+    if confidence.size == 0:
+        return 0.0
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    ece = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        mask = (confidence > lo) & (confidence <= hi) if lo > 0 else (confidence <= hi)
+        if mask.any():
+            ece += abs(correct[mask].mean() - confidence[mask].mean()) * mask.mean()
+    return float(ece)

