@@ -154,10 +154,29 @@ def _join(prev: str, nxt: str, vocab: set[str]) -> tuple[bool, str]:
             h, t = head[-1].split("-")[-1].lower(), tail[0].split("-")[0].lower()
             if h + t in vocab:
                 return True, ""
-            if f"{h}-{t}" in vocab or (len(h) >= 3 and len(t) >= 3 and h in vocab and t in vocab):
-                return False, ""  # a real compound: "task-critical", "multi-task"
+            if f"{h}-{t}" in vocab or f"{h}-" in vocab or _two_content_words(h, t, vocab):
+                return False, ""  # a real compound: "multi-task", "task-critical", "color-blind"
         return True, ""
     return False, " "
+
+
+# First or second halves of words that TeX splits into two real words ("some-times",
+# "with-out", "them-selves"): such a pair is no evidence of a compound.
+_FUNCTION_WORDS = frozenset(
+    "a an the some any every no none with without them there where here how what when who which"
+    " over under in out for to be can not all one self selves times thing things ever fore".split()
+)
+
+
+def _two_content_words(head: str, tail: str, vocab: set[str]) -> bool:
+    return (
+        len(head) >= 3
+        and len(tail) >= 3
+        and head in vocab
+        and tail in vocab
+        and head not in _FUNCTION_WORDS
+        and tail not in _FUNCTION_WORDS
+    )
 
 
 def append_line(para: Paragraph, text: str, page: int, vocab: set[str]) -> None:
@@ -175,6 +194,7 @@ def document_vocab(pages: list[list[Block]]) -> set[str]:
     """Lower-cased words (hyphenated ones included) seen whole inside lines, for hyphenation repair.
 
     A line's first word and a hyphen-broken last word are left out: they may be word fragments.
+    ``"multi-"`` entries mark words the document uses as the first part of hyphenated compounds.
     """
     vocab: set[str] = set()
     for blocks in pages:
@@ -186,7 +206,11 @@ def document_vocab(pages: list[list[Block]]) -> set[str]:
                 vocab.update(w.lower() for w in words[1:])
     for w in list(vocab):
         if "-" in w:
-            vocab.update(w.split("-"))
+            parts = w.split("-")
+            vocab.update(parts)
+            # "multi-": this document builds compounds with it; "the-art": a piece of one.
+            vocab.update(p + "-" for p in parts[:-1])
+            vocab.update(f"{a}-{b}" for a, b in zip(parts, parts[1:], strict=False))
     return vocab
 
 

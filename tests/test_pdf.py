@@ -281,3 +281,32 @@ def test_bad_files(tmp_path):
     doc = parse_pdf(cut)  # pymupdf repairs silently: we must notice
     assert FLAG_TRUNCATED in doc.paper.flags
     assert any("truncated" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize(
+    "prev, nxt, vocab, expected",
+    [
+        ("the train-", "ing of models", set(), "the training of models"),
+        ("can some-", "times help", {"some", "times"}, "can sometimes help"),  # TeX split
+        ("people who are color-", "blind", {"color", "blind"}, "people who are color-blind"),
+        ("a multi-", "headed model", {"multi-", "multi"}, "a multi-headed model"),  # "multi-task"
+        ("state-of-the-", "art models", {"the-art"}, "state-of-the-art models"),
+        ("with XLM-", "RoBERTa Large", set(), "with XLM-RoBERTa Large"),  # capital: keep
+        ("pre-", "trained", {"pretrained", "pre-"}, "pretrained"),  # the document spells it so
+    ],
+)
+def test_hyphenation_repair(prev, nxt, vocab, expected):
+    from synth.sentences import Paragraph
+    from synth.structure import append_line
+
+    para = Paragraph("", "body")
+    append_line(para, prev, 1, vocab)
+    append_line(para, nxt, 1, vocab)
+    assert para.text == expected
+
+
+def test_task_critical_compound_kept(parsed):
+    doc = parsed["mesh_xtreme_mbert_pruning"]
+    body = " ".join(s.text for s in doc.sentences)
+    assert "partitioning task-critical modules" in body
+    assert "Multi-headed attention, in particular," in body
