@@ -11,11 +11,13 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+
 from replicate.records import RunResult
-from reports.content import CellRow, LanguageRow, RunRow
+from reports.content import CellRow, FitRow, LanguageRow, RunRow
 from reports.languages import endonym, english_name
 
 SOURCE_LANG = "en"
@@ -38,15 +40,13 @@ class Grouping:
 
 
 def load_grouping(langs: Sequence[str]) -> Grouping:
-    """The project's low-resource grouping for ``langs``, read from replicate.robustness if present."""
+    """The project's low-resource grouping for ``langs``, from replicate.robustness when present."""
     try:
-        from replicate import robustness  # H5's module; optional until it lands
+        from replicate import robustness  # one definition of "low-resource" for the project
     except ImportError:
         robustness = None
-    if robustness is not None:
-        grouping = _grouping_from_module(robustness, langs)
-        if grouping is not None:
-            return grouping
+    if robustness is not None and hasattr(robustness, "is_low_resource"):
+        return _grouping_from_module(robustness, langs)
     return Grouping(
         low=frozenset(),
         rule="No low-resource grouping was available (replicate.robustness missing); "
@@ -54,33 +54,44 @@ def load_grouping(langs: Sequence[str]) -> Grouping:
     )
 
 
-def _grouping_from_module(module: Any, langs: Sequence[str]) -> Grouping | None:
-    """Read the grouping defensively: the module's API may grow; use what it offers."""
-    fn = getattr(module, "low_resource_languages", None)
-    low: set[str] | None = None
-    if callable(fn):
-        try:
-            low = set(fn(list(langs)))
-        except TypeError:
-            low = set(fn())
-    elif hasattr(module, "LOW_RESOURCE"):
-        low = set(module.LOW_RESOURCE)
-    if low is None:
-        return None
-    resource: dict[str, float] = {}
-    table = getattr(module, "RESOURCE_LEVEL", None) or getattr(module, "RESOURCE_GIB", None)
-    if isinstance(table, dict):
-        resource = {k: float(v) for k, v in table.items() if isinstance(v, (int, float))}
-    rule = str(
-        getattr(module, "GROUPING_RULE", "") or "low-resource languages per replicate.robustness"
+def _grouping_from_module(module: Any, langs: Sequence[str]) -> Grouping:
+    """Read the grouping defensively: use what the module offers, name its rule."""
+    low = frozenset(lg for lg in langs if module.is_low_resource(lg))
+    sizes = getattr(module, "CC100_GIB", {})
+    absent = getattr(module, "ABSENT_FROM_XLMR", frozenset())
+    norm = getattr(module, "normalise_lang", lambda x: x)
+    resource = {lg: float(sizes.get(norm(lg), 0.0 if norm(lg) in absent else -1.0)) for lg in langs}
+    resource = {lg: v for lg, v in resource.items() if v >= 0}
+    threshold = getattr(module, "LOW_RESOURCE_GIB", None)
+    rule = (
+        "Low-resource = absent from XLM-R's pretraining data (CC-100) or with less than "
+        f"{threshold:g} GiB of it (Conneau et al. 2020, Table 6), per replicate.robustness; "
+        "languages are sorted by their CC-100 size."
+        if threshold is not None
+        else "Low-resource languages per replicate.robustness.is_low_resource."
     )
-    return Grouping(low=frozenset(low), resource=resource, rule=rule)
+    return Grouping(low=low, resource=resource, rule=rule)
+
+
+def axis_fits(runs: Sequence[RunResult]) -> list[FitRow]:
+    """Points per doubling of data volume and of model size (replicate.robustness.analyse)."""
+    try:
+        from replicate.robustness import analyse
+    except ImportError:
+        return []
+    try:
+        result = analyse(list(runs))
+    except (ValueError, KeyError, ZeroDivisionError, np.linalg.LinAlgError):
+        return []
+    return [FitRow.model_validate(asdict(f)) for f in getattr(result, "fits", ())]
 
 
 # --- runs ----------------------------------------------------------------------------------
-def primary_task(runs: Sequence[RunResult]) -> str:
-    """The target task with the most runs: the one the figures describe."""
-    return Counter(r.task for r in runs).most_common(1)[0][0] if runs else ""
+def task_order(runs: Sequence[RunResult]) -> list[str]:
+    """Target tasks, the primary one first: most runs, then those scoring English, then by name."""
+    counts = Counter(r.task for r in runs)
+    has_en = {r.task for r in runs if SOURCE_LANG in r.scores}
+    return sorted(counts, key=lambda t: (-counts[t], t not in has_en, t))
 
 
 def run_score(run: RunResult, lang: str) -> float | None:
@@ -169,6 +180,7 @@ def cells(runs: Sequence[RunResult], grouping: Grouping) -> list[CellRow]:
         low = statistics.fmean(lows)
         out.append(
             CellRow(
+                task=group[0].task,
                 size=size,
                 layers=layers,
                 volume=volume,
@@ -232,6 +244,7 @@ def language_rows(
         ref = best if best is not None else _mean_lang(base_runs, lang)
         rows.append(
             LanguageRow(
+                task=runs[0].task,
                 lang=lang,
                 english_name=english_name(lang),
                 endonym=endonym(lang),

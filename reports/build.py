@@ -56,17 +56,22 @@ def build_report(
         queries = _stored_queries(lib.conn)
         lib_dir = str(lib.directory)
     with ResultsStore(library) as store:
-        runs, checks, studies = store.all(), store.checks(study), store.studies()
+        all_runs, checks, studies = store.all(), store.checks(study), store.studies()
+    runs, study_name = _study_runs(all_runs, studies, study)
     # === Step 2: claims with both verdicts
     paper_rows = _paper_rows(papers, claims)
     claim_rows, omitted = _claim_rows(papers, claims, verdicts, checks)
-    # === Step 3: runs of the main target task -> cells -> languages
-    task = analysis.primary_task(runs)
-    task_runs = [r for r in runs if r.task == task]
-    langs = sorted({lg for r in task_runs for lg in r.scores})
-    grouping = analysis.load_grouping(langs)
-    cells = analysis.cells(task_runs, grouping)
-    languages = analysis.language_rows(task_runs, cells, grouping)
+    # === Step 3: runs of each target task -> cells -> languages -> per-doubling fits
+    tasks = analysis.task_order(runs)
+    grouping = analysis.load_grouping(sorted({lg for r in runs for lg in r.scores}))
+    cells, languages, fits = [], [], []
+    for task in tasks:
+        task_runs = [r for r in runs if r.task == task]
+        task_cells = analysis.cells(task_runs, grouping)
+        cells += task_cells
+        languages += analysis.language_rows(task_runs, task_cells, grouping)
+        fits += analysis.axis_fits(task_runs)
+    metrics = {t: next(r.primary_metric for r in runs if r.task == t) for t in tasks}
     # === Step 4: words and provenance
     content = ReportContent(
         title=_title(question),
@@ -76,15 +81,32 @@ def build_report(
         claims_omitted=omitted,
         runs=analysis.run_rows(runs, grouping),
         cells=cells,
+        fits=fits,
         languages=languages,
-        primary_metric=task_runs[0].primary_metric if task_runs else "",
-        target_task=task,
+        primary_metric=metrics[tasks[0]] if tasks else "",
+        target_task=tasks[0] if tasks else "",
+        tasks=metrics,
+        study=study_name,
     )
     content.methods = narrative.methods(content, papers, verdicts, studies, queries, grouping)
+    content.methods.data = run_data_sources(lib_dir, runs)
     content.answer = narrative.answer(content, grouping)
     content.limitations = narrative.limitations(content, runs, studies, grouping)
     content.repro = provenance.reproducibility(runs, verdicts, claims, studies, lib_dir, commands)
     return content
+
+
+def _study_runs(
+    runs: list[RunResult], studies: Sequence[dict[str, Any]], study: str | None
+) -> tuple[list[RunResult], str]:
+    """The runs of one study (the named one, else the latest recorded); all runs if none is."""
+    chosen = [s for s in studies if s.get("name") == study] if study else list(studies[-1:])
+    if study and not chosen:
+        raise ValueError(f"no study named {study!r} in the results store")
+    if not chosen or not chosen[-1].get("run_ids"):
+        return runs, ""
+    ids = set(chosen[-1]["run_ids"])
+    return [r for r in runs if r.run_id in ids], str(chosen[-1].get("name", ""))
 
 
 def _title(question: str) -> str:
@@ -246,6 +268,38 @@ def _add_check(row: ClaimRow, check: ClaimCheck) -> None:
     row.run_ids = list(check.run_ids)
     if not row.text:
         row.text = check.claim
+
+
+def _run_details(library: str | Path, run: RunResult) -> dict[str, Any]:
+    """A run's result.json (beside its predictions), else replicate.pipeline.run_details."""
+    if run.prediction_dir:
+        path = Path(run.prediction_dir).parent / "result.json"
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        from replicate.pipeline import run_details
+    except ImportError:
+        return {}
+    return run_details(Path(library), run.run_id)
+
+
+def run_data_sources(library: str | Path, runs: Sequence[RunResult]) -> list[str]:
+    """What the runs' phases actually read, from each run's result.json (stand-ins are named)."""
+    seen: dict[str, None] = {}
+    for r in runs:
+        try:
+            whole = _run_details(library, r)
+        except (OSError, ValueError):
+            continue
+        details = whole.get("details", whole)  # result.json = the RunResult plus "details"
+        for phase in ("intermediate", "target_training"):
+            info = details.get(phase)
+            data = info.get("data", []) if isinstance(info, dict) else []
+            for d in data:
+                seen[f"{phase.replace('_', ' ')}: {d}"] = None
+        for task, langs in (details.get("skipped_languages") or {}).items():
+            seen[f"skipped in {task}: {', '.join(map(str, langs))}"] = None
+    return list(seen)
 
 
 def load_runs(library: str | Path | None = None) -> list[RunResult]:

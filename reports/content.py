@@ -91,6 +91,7 @@ class RunRow(BaseModel):
 class CellRow(BaseModel):
     """One grid cell (model size x intermediate data volume), averaged over seeds."""
 
+    task: str = ""
     size: str  # e.g. "6 layers"
     layers: int | None = None
     volume: int | None  # intermediate examples; 0 = no intermediate phase, None = all
@@ -104,7 +105,22 @@ class CellRow(BaseModel):
     gap: float | None = None  # English minus the low-resource mean
 
 
+class FitRow(BaseModel):
+    """Points per doubling of data volume and of model size (replicate.robustness's fit)."""
+
+    target: str
+    measure: str
+    n_rows: int
+    data_slope: float | None = None
+    data_ci: tuple[float, float] | None = None
+    size_slope: float | None = None
+    size_ci: tuple[float, float] | None = None
+    difference_ci: tuple[float, float] | None = None
+    conclusion: str = ""
+
+
 class LanguageRow(BaseModel):
+    task: str = ""
     lang: str
     english_name: str
     endonym: str
@@ -117,6 +133,7 @@ class LanguageRow(BaseModel):
 
 
 class Figure(BaseModel):
+    task: str = ""
     name: str
     file: str  # relative to the report folder
     caption: str
@@ -139,6 +156,7 @@ class Methods(BaseModel):
     queries: list[str] = Field(default_factory=list)
     filters: list[str] = Field(default_factory=list)
     models: list[str] = Field(default_factory=list)
+    data: list[str] = Field(default_factory=list)  # what each phase actually read (stand-ins named)
     settings_hashes: dict[str, str] = Field(default_factory=dict)
     grid: dict[str, list[str]] = Field(default_factory=dict)
     grouping: str = ""
@@ -156,12 +174,21 @@ class ReportContent(BaseModel):
     claims_omitted: int = 0
     runs: list[RunRow] = Field(default_factory=list)
     cells: list[CellRow] = Field(default_factory=list)
+    fits: list[FitRow] = Field(default_factory=list)
     languages: list[LanguageRow] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
     limitations: list[str] = Field(default_factory=list)
     repro: Reproducibility = Field(default_factory=Reproducibility)
     primary_metric: str = ""
-    target_task: str = ""
+    target_task: str = ""  # the primary target task (most runs)
+    tasks: dict[str, str] = Field(default_factory=dict)  # every target task -> its metric
+    study: str = ""  # the study whose runs are shown ("" = every stored run)
+
+    def task_cells(self, task: str) -> list[CellRow]:
+        return [c for c in self.cells if c.task == task]
+
+    def task_languages(self, task: str) -> list[LanguageRow]:
+        return [r for r in self.languages if r.task == task]
 
 
 def textual_display(label: str | None, confidence: float | None) -> str:

@@ -9,6 +9,7 @@ CJK glyphs, and the tables beside the plots show the endonyms.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -27,25 +28,42 @@ def draw_all(content: ReportContent, out_dir: str | Path) -> list[Figure]:
     """Draw every figure the content supports into ``out_dir`` (created); returns those drawn."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    figs = [
-        heatmap(content, out),
-        curves(content, out),
-        per_language(content, out),
-        english_gap(content, out),
-    ]
+    figs = []
+    for task, metric in content.tasks.items():
+        view = TaskView(task, metric, content.task_cells(task), content.task_languages(task))
+        figs += [
+            heatmap(view, out),
+            curves(view, out),
+            per_language(view, out),
+            english_gap(view, out),
+        ]
     return [f for f in figs if f is not None]
 
 
+@dataclass(frozen=True)
+class TaskView:
+    """One target task's slice of the content."""
+
+    task: str
+    metric: str
+    cells: list[CellRow]
+    languages: list[LanguageRow]
+
+    def file(self, name: str) -> str:
+        return f"{name}_{self.task}"
+
+
 def _save(fig: plt.Figure, out: Path, name: str) -> str:
-    path = out / f"{name}.png"
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)
+    path = out / f"{safe}.png"
     fig.tight_layout()
     fig.savefig(path, dpi=DPI)
     plt.close(fig)
     return path.name
 
 
-def _metric(content: ReportContent) -> str:
-    return f"{content.target_task} {content.primary_metric}".strip()
+def _metric(view: TaskView) -> str:
+    return f"{view.task} {view.metric}".strip()
 
 
 def _grid(cells: Sequence[CellRow]) -> tuple[list[str], list[str], np.ndarray]:
@@ -59,7 +77,7 @@ def _grid(cells: Sequence[CellRow]) -> tuple[list[str], list[str], np.ndarray]:
     return sizes, [labels[v] for v in vols], grid
 
 
-def heatmap(content: ReportContent, out: Path) -> Figure | None:
+def heatmap(content: TaskView, out: Path) -> Figure | None:
     """Low-resource mean score over model size x intermediate data volume."""
     if not content.cells:
         return None
@@ -77,17 +95,18 @@ def heatmap(content: ReportContent, out: Path) -> Figure | None:
             if np.isfinite(grid[i, j]):
                 color = "black" if grid[i, j] > mid else "white"
                 ax.text(j, i, f"{grid[i, j]:.1f}", ha="center", va="center", color=color)
-    fig.colorbar(im, ax=ax, label=f"low-resource mean ({content.primary_metric})")
+    fig.colorbar(im, ax=ax, label=f"low-resource mean ({content.metric})")
     ax.set_title(f"Zero-shot robustness: {_metric(content)}", fontsize=10)
     return Figure(
+        task=content.task,
         name="heatmap",
-        file=_save(fig, out, "robustness_heatmap"),
+        file=_save(fig, out, content.file("robustness_heatmap")),
         caption="Mean zero-shot score over the low-resource languages, by model size (rows) and "
         "intermediate-task data volume (columns), averaged over seeds.",
     )
 
 
-def curves(content: ReportContent, out: Path) -> Figure | None:
+def curves(content: TaskView, out: Path) -> Figure | None:
     """One line per model size: low-resource mean (± sd over seeds) against data volume."""
     if not content.cells:
         return None
@@ -102,13 +121,14 @@ def curves(content: ReportContent, out: Path) -> Figure | None:
         ax.errorbar(x[ok], y[ok], yerr=err[ok], marker="o", capsize=3, label=size)
     ax.set_xticks(x, vols)
     ax.set_xlabel("intermediate-task examples (none = no intermediate phase)")
-    ax.set_ylabel(f"low-resource mean ({content.primary_metric})")
+    ax.set_ylabel(f"low-resource mean ({content.metric})")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, title="model size", title_fontsize=8)
     ax.set_title(f"Data volume vs model size: {_metric(content)}", fontsize=10)
     return Figure(
+        task=content.task,
         name="curves",
-        file=_save(fig, out, "robustness_curves"),
+        file=_save(fig, out, content.file("robustness_curves")),
         caption="Low-resource mean score against intermediate data volume, one line per model "
         "size; error bars are the standard deviation over seeds.",
     )
@@ -128,7 +148,7 @@ def _mark_low(ax: plt.Axes, rows: Sequence[LanguageRow]) -> None:
         )  # fmt: skip
 
 
-def per_language(content: ReportContent, out: Path) -> Figure | None:
+def per_language(content: TaskView, out: Path) -> Figure | None:
     """Per-language scores, sorted by resource level, baseline vs STILTs, low-resource marked."""
     rows = [r for r in content.languages if r.best is not None or r.baseline is not None]
     if not rows:
@@ -145,21 +165,23 @@ def per_language(content: ReportContent, out: Path) -> Figure | None:
         ax.bar(x, np.where(np.isfinite(best), best, base), 0.6, color=colors)
     _mark_low(ax, rows)
     ax.set_xticks(x, [_lang_label(r) for r in rows], fontsize=7)
-    ax.set_ylabel(content.primary_metric or "score")
-    ax.legend(fontsize=7, loc="upper right")
+    ax.set_ylabel(content.metric or "score")
+    if ax.get_legend_handles_labels()[1]:
+        ax.legend(fontsize=7, loc="upper right")
     ax.grid(axis="y", alpha=0.3)
     ax.set_title(
         f"Per-language zero-shot scores, by resource level: {_metric(content)}", fontsize=10
     )
     return Figure(
+        task=content.task,
         name="per_language",
-        file=_save(fig, out, "per_language"),
+        file=_save(fig, out, content.file("per_language")),
         caption="Zero-shot score per language, most-resourced first; red bars and the shaded band "
         "mark the low-resource group; grey bars are the runs without intermediate training.",
     )
 
 
-def english_gap(content: ReportContent, out: Path) -> Figure | None:
+def english_gap(content: TaskView, out: Path) -> Figure | None:
     """English score minus each other language's score (larger = less robust transfer)."""
     rows = [r for r in content.languages if r.group != "source" and r.gap_to_english is not None]
     if not rows:
@@ -171,12 +193,13 @@ def english_gap(content: ReportContent, out: Path) -> Figure | None:
     _mark_low(ax, rows)
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x, [_lang_label(r) for r in rows], fontsize=7)
-    ax.set_ylabel(f"English − language ({content.primary_metric})")
+    ax.set_ylabel(f"English − language ({content.metric})")
     ax.grid(axis="y", alpha=0.3)
     ax.set_title("English → other-language transfer gap", fontsize=10)
     return Figure(
+        task=content.task,
         name="english_gap",
-        file=_save(fig, out, "english_gap"),
+        file=_save(fig, out, content.file("english_gap")),
         caption="English score minus each language's zero-shot score in the reference cell "
         f"({rows[0].best_cell or 'largest setting'}); red marks the low-resource group.",
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Sequence
 
-from reports.content import CONFIDENCE_THRESHOLD, ClaimRow, Figure, ReportContent
+from reports.content import CONFIDENCE_THRESHOLD, ClaimRow, Figure, FitRow, ReportContent
 
 
 def e(value: object) -> str:
@@ -68,6 +68,7 @@ def _methods(c: ReportContent) -> str:
         ("Queries", e("; ".join(m.queries) or "none stored (local files ingested)")),
         ("Filters", "<br/>".join(e(f) for f in m.filters) or "none"),
         ("Models", "<br/>".join(e(x) for x in m.models) or "none"),
+        ("Data read", "<br/>".join(e(x) for x in m.data) or "not recorded"),
         ("Low-resource grouping", e(m.grouping)),
         ("Experiment grid", "<br/>".join(f"{e(k)}: {e(', '.join(v))}" for k, v in m.grid.items())),
         ("Settings hashes", "<br/>".join(f"{e(k)}: <code>{e(v)}</code>" for k, v in m.settings_hashes.items()) or "none"),
@@ -79,7 +80,9 @@ def _papers(c: ReportContent) -> str:
     rows = []
     for p in c.papers:
         status = "excluded: machine-generated" if p.excluded else ", ".join(p.flags) or "used"
-        link = f'<a href="{e(p.link)}">{e(p.link)}</a>' if p.link else "–"
+        link = e(p.link or "–")
+        if p.link and p.link.lower().startswith(("https://", "http://")):  # no javascript: hrefs
+            link = f'<a href="{e(p.link)}">{e(p.link)}</a>'
         authors = ", ".join(p.authors[:6]) + (" et al." if len(p.authors) > 6 else "")
         rows.append(
             (
@@ -154,51 +157,75 @@ def _claims(c: ReportContent) -> str:
     )
 
 
+CELL_HEAD = (
+    "Model size",
+    "Intermediate",
+    "Examples",
+    "Runs",
+    "Low-res. mean",
+    "SD",
+    "English",
+    "Gap",
+)
+LANG_HEAD = ("Code", "Language", "Own name", "Group", "No intermediate", "STILTs", "Gap to en")
+
+
 def _results(c: ReportContent, image_src: Callable[[Figure], str]) -> str:
     parts = ["<h2>5. Results</h2>"]
-    if c.cells:
-        rows = [
-            (e(x.size), e(x.intermediate), e(x.volume_label), e(x.runs), num(x.low_resource_mean),
-             num(x.low_resource_sd), num(x.english), num(x.gap))
-            for x in c.cells
-        ]  # fmt: skip
-        parts.append(
-            table(
-                (
-                    "Model size",
-                    "Intermediate",
-                    "Examples",
-                    "Runs",
-                    "Low-res. mean",
-                    "SD",
-                    "English",
-                    "Gap",
-                ),
-                rows,
-                "num",
-            )  # fmt: skip
-        )
-    for f in c.figures:
-        parts.append(
-            f'<div class="fig"><img src="{e(image_src(f))}" alt="{e(f.caption)}"/>'
-            f'<p class="caption">{e(f.caption)}</p></div>'
-        )
-    if c.languages:
-        rows = [
-            (f"<code>{e(x.lang)}</code>", e(x.english_name), f'<span class="endo">{e(x.endonym)}</span>',
-             e(x.group), num(x.baseline), num(x.best), num(x.gap_to_english))
-            for x in c.languages
-        ]  # fmt: skip
-        parts.append(
-            table(
-                ("Code", "Language", "Own name", "Group", "No intermediate", "STILTs", "Gap to en"),
-                rows,
-                "num",
-            )  # fmt: skip
-        )
-    if len(parts) == 1:
+    if c.study:
+        parts.append(f"<p>Runs of study <b>{e(c.study)}</b>.</p>")
+    for k, (task, metric) in enumerate(c.tasks.items(), 1):
+        parts.append(f"<h3>5.{k} {e(task)} ({e(metric)}, zero-shot)</h3>")
+        parts.append(_task_results(c, task, image_src))
+    if not c.tasks:
         parts.append("<p>No runs are stored.</p>")
     return "\n".join(parts)
+
+
+def _task_results(c: ReportContent, task: str, image_src: Callable[[Figure], str]) -> str:
+    parts = []
+    rows = [
+        (e(x.size), e(x.intermediate), e(x.volume_label), e(x.runs), num(x.low_resource_mean),
+         num(x.low_resource_sd), num(x.english), num(x.gap))
+        for x in c.task_cells(task)
+    ]  # fmt: skip
+    if rows:
+        parts.append(table(CELL_HEAD, rows, "num"))
+    fits = [f for f in c.fits if f.target == task]
+    if fits:
+        parts.append(_fits(fits))
+    for f in c.figures:
+        if f.task == task:
+            parts.append(
+                f'<div class="fig"><img src="{e(image_src(f))}" alt="{e(f.caption)}"/>'
+                f'<p class="caption">{e(f.caption)}</p></div>'
+            )
+    rows = [
+        (f"<code>{e(x.lang)}</code>", e(x.english_name), f'<span class="endo">{e(x.endonym)}</span>',
+         e(x.group), num(x.baseline), num(x.best), num(x.gap_to_english))
+        for x in c.task_languages(task)
+    ]  # fmt: skip
+    if rows:
+        parts.append(table(LANG_HEAD, rows, "num"))
+    return "\n".join(parts)
+
+
+def _ci(ci: tuple[float, float] | None) -> str:
+    return f"[{ci[0]:+.2f}, {ci[1]:+.2f}]" if ci else "–"
+
+
+def _fits(fits: Sequence[FitRow]) -> str:
+    rows = [
+        (e(f.target), e(f.measure), e(f.n_rows), num(f.data_slope, "{:+.2f}") + " " + _ci(f.data_ci),
+         num(f.size_slope, "{:+.2f}") + " " + _ci(f.size_ci), _ci(f.difference_ci), e(f.conclusion))
+        for f in fits
+    ]  # fmt: skip
+    head = ("Target", "Measure", "Runs", "Data: pts/doubling", "Size: pts/doubling",
+            "Data − size", "Conclusion")  # fmt: skip
+    return (
+        "<p><b>Points per doubling</b> (OLS on log2 volume and log2 size, 95% bootstrap)</p>"
+        + table(head, rows, "num")
+    )
 
 
 def _limitations(c: ReportContent) -> str:

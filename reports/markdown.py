@@ -44,6 +44,31 @@ def _claim_row(r: ClaimRow) -> tuple[str, str, str, str]:
     return f"**{r.ref}** {m(r.text)}", src, textual, emp
 
 
+def _task_md(c: ReportContent, task: str) -> list[str]:
+    out = _table(
+        ("Model size", "Intermediate", "Examples", "Runs", "Low-res. mean", "SD", "English", "Gap"),
+        ((m(x.size), m(x.intermediate), m(x.volume_label), str(x.runs), _n(x.low_resource_mean),
+          _n(x.low_resource_sd), _n(x.english), _n(x.gap)) for x in c.task_cells(task)),
+    )  # fmt: skip
+    fits = [f for f in c.fits if f.target == task]
+    if fits:
+        out += ["Points per doubling (OLS on log2 volume and log2 size, 95% bootstrap):", ""]
+        out += _table(
+            ("Measure", "Runs", "Data slope", "Size slope", "Conclusion"),
+            ((m(f.measure), str(f.n_rows), _n(f.data_slope, "{:+.2f}"),
+              _n(f.size_slope, "{:+.2f}"), m(f.conclusion)) for f in fits),
+        )  # fmt: skip
+    for f in c.figures:
+        if f.task == task:
+            out += [f"![{m(f.caption)}]({f.file})", "", f"_{m(f.caption)}_", ""]
+    out += _table(
+        ("Code", "Language", "Own name", "Group", "No intermediate", "STILTs", "Gap to en"),
+        ((f"`{m(x.lang)}`", m(x.english_name), m(x.endonym), m(x.group), _n(x.baseline),
+          _n(x.best), _n(x.gap_to_english)) for x in c.task_languages(task)),
+    )  # fmt: skip
+    return out
+
+
 def markdown(c: ReportContent) -> str:
     """The whole report as one Markdown string; figures are linked relative to the report."""
     out = [f"# {m(c.title)}", "", f"**Research question:** {m(c.question)}", ""]
@@ -60,6 +85,7 @@ def markdown(c: ReportContent) -> str:
     out += [f"- **Queries:** {m('; '.join(mt.queries) or 'none stored')}"]
     out += [f"- **Filters:** {m(f)}" for f in mt.filters]
     out += [f"- **Model:** {m(x)}" for x in mt.models]
+    out += [f"- **Data read:** {m(x)}" for x in mt.data]
     out += [f"- **Low-resource grouping:** {m(mt.grouping)}"]
     out += [f"- **Grid {m(k)}:** {m(', '.join(v))}" for k, v in mt.grid.items()]
     out += [f"- **Settings hash {m(k)}:** `{m(v)}`" for k, v in mt.settings_hashes.items()] + [""]
@@ -77,18 +103,8 @@ def markdown(c: ReportContent) -> str:
         ("Claim", "Source", "Textual verdict", "Empirical verdict"), map(_claim_row, c.claims)
     )
     out += ["## 5. Results", ""]
-    out += _table(
-        ("Model size", "Intermediate", "Examples", "Runs", "Low-res. mean", "SD", "English", "Gap"),
-        ((m(x.size), m(x.intermediate), m(x.volume_label), str(x.runs), _n(x.low_resource_mean),
-          _n(x.low_resource_sd), _n(x.english), _n(x.gap)) for x in c.cells),
-    )  # fmt: skip
-    for f in c.figures:
-        out += [f"![{m(f.caption)}]({f.file})", "", f"_{m(f.caption)}_", ""]
-    out += _table(
-        ("Code", "Language", "Own name", "Group", "No intermediate", "STILTs", "Gap to en"),
-        ((f"`{m(x.lang)}`", m(x.english_name), m(x.endonym), m(x.group), _n(x.baseline),
-          _n(x.best), _n(x.gap_to_english)) for x in c.languages),
-    )  # fmt: skip
+    for k, (task, metric) in enumerate(c.tasks.items(), 1):
+        out += [f"### 5.{k} {m(task)} ({m(metric)}, zero-shot)", ""] + _task_md(c, task)
     out += ["## 6. Limitations", ""] + [f"- {m(x)}" for x in c.limitations] + [""]
     r = c.repro
     out += ["## Appendix: reproducibility", "", f"- Git hash: `{m(r.git_hash)}`"]

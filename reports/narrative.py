@@ -17,7 +17,19 @@ from synth.records import FLAG_MACHINE_GENERATED, Paper
 
 
 def _pts(x: float) -> str:
-    return f"{x:+.1f}"
+    return f"{x:+.1f}".replace("-0.0", "+0.0")
+
+
+def _signed(x: float) -> str:
+    return f"{x:+.2f}".replace("-0.00", "+0.00")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _vol_words(c: CellRow) -> str:
+    return "no intermediate training" if c.volume == 0 else f"{c.volume_label} examples"
 
 
 def _cell_ref(c: CellRow) -> str:
@@ -33,7 +45,7 @@ def _group_word(grouping: Grouping) -> str:
 def answer(content: ReportContent, grouping: Grouping) -> list[Backed]:
     """The answer paragraph, one backed sentence at a time."""
     out: list[Backed] = []
-    metric, task, word = content.primary_metric, content.target_task, _group_word(grouping)
+    word = _group_word(grouping)
     if not content.cells:
         out.append(
             Backed(
@@ -43,19 +55,27 @@ def answer(content: ReportContent, grouping: Grouping) -> list[Backed]:
             )
         )
     else:
-        out += _grid_sentences(content.cells, metric, task, word)
+        for task, metric in content.tasks.items():
+            low = [r.lang for r in content.task_languages(task) if r.group == "low"]
+            out += _grid_sentences(content.task_cells(task), metric, task, word, low)
+            out += _fit_sentences(content, task)
     out += _claim_sentences(content)
     return out
 
 
-def _grid_sentences(cells: Sequence[CellRow], metric: str, task: str, word: str) -> list[Backed]:
+def _grid_sentences(
+    cells: Sequence[CellRow], metric: str, task: str, word: str, low: Sequence[str]
+) -> list[Backed]:
     out: list[Backed] = []
+    if not cells:
+        return out
     base, best = reference_cells(cells)
     n_runs = sum(c.runs for c in cells)
     out.append(
         Backed(
-            text=f"The demo grid ran {n_runs} runs in {len(cells)} cells on {task}, scored by "
-            f"{metric} averaged over the {word} languages.",
+            text=f"On {task}, the grid ran {n_runs} runs in {len(cells)} cells, scored by "
+            f"{metric} averaged over the {word} languages"
+            + (f" ({', '.join(low)})." if low else "."),
             backing=[f"{n_runs} runs"],
         )
     )
@@ -64,8 +84,7 @@ def _grid_sentences(cells: Sequence[CellRow], metric: str, task: str, word: str)
         lo, hi = vol
         out.append(
             Backed(
-                text=f"Raising the intermediate data from {lo.volume_label} to {hi.volume_label} "
-                f"examples ({hi.size}) moved the {word} mean from {lo.low_resource_mean:.1f} to "
+                text=f"Going from {_vol_words(lo)} to {_vol_words(hi)} ({hi.size}) moved the {word} mean from {lo.low_resource_mean:.1f} to "
                 f"{hi.low_resource_mean:.1f} ({_pts(hi.low_resource_mean - lo.low_resource_mean)}"
                 " points).",
                 backing=[_cell_ref(lo), _cell_ref(hi)],
@@ -76,8 +95,8 @@ def _grid_sentences(cells: Sequence[CellRow], metric: str, task: str, word: str)
         small, large = size
         out.append(
             Backed(
-                text=f"Growing the model from {small.size} to {large.size} (at "
-                f"{large.volume_label} intermediate examples) moved it from "
+                text=f"Growing the model from {small.size} to {large.size} (with "
+                f"{_vol_words(large)}) moved it from "
                 f"{small.low_resource_mean:.1f} to {large.low_resource_mean:.1f} "
                 f"({_pts(large.low_resource_mean - small.low_resource_mean)} points).",
                 backing=[_cell_ref(small), _cell_ref(large)],
@@ -102,6 +121,45 @@ def _grid_sentences(cells: Sequence[CellRow], metric: str, task: str, word: str)
                 f"training and {best.gap:.1f} points with {best.volume_label} intermediate "
                 f"examples ({best.size}).",
                 backing=[_cell_ref(base), _cell_ref(best)],
+            )
+        )
+    return out
+
+
+MEASURE_WORDS = {
+    "lowres_mean": "the low-resource mean",
+    "worst_score": "the worst language's score",
+    "gap_to_english": "the English-to-low-resource gap",
+}
+
+
+def _ci(ci: tuple[float, float] | None) -> str:
+    return f"[{_signed(ci[0])}, {_signed(ci[1])}]" if ci else "[no interval]"
+
+
+def _fit_sentences(content: ReportContent, task: str) -> list[Backed]:
+    """The per-doubling comparison of the two axes, from replicate.robustness's fit."""
+    out = []
+    for f in content.fits:
+        if f.target != task or f.measure not in ("lowres_mean", "gap_to_english"):
+            continue
+        what = MEASURE_WORDS[f.measure]
+        if f.data_slope is None or f.size_slope is None:
+            out.append(
+                Backed(
+                    text=f"A per-doubling comparison for {what} is not possible from this grid "
+                    f"({f.conclusion}).",
+                    backing=[f"fit over {f.n_rows} runs"],
+                )
+            )
+            continue
+        out.append(
+            Backed(
+                text=f"Per doubling, intermediate data moved {what} by {_signed(f.data_slope)} "
+                f"points {_ci(f.data_ci)} and model size by {_signed(f.size_slope)} "
+                f"{_ci(f.size_ci)} "
+                f"(95% bootstrap intervals): {f.conclusion}.",
+                backing=[f"OLS fit over {f.n_rows} runs with an intermediate phase"],
             )
         )
     return out
@@ -139,7 +197,7 @@ def _claim_sentences(content: ReportContent) -> list[Backed]:
         parts = ", ".join(f"{n} {v.lower()}" for v, n in sorted(tally.items()))
         out.append(
             Backed(
-                text=f"Of the {len(checked)} claims this grid could test, {parts}.",
+                text=f"Of the {_plural(len(checked), 'claim')} this grid could test, {parts}.",
                 backing=[c.ref for c in checked],
             )
         )
@@ -165,8 +223,8 @@ def _claim_sentences(content: ReportContent) -> list[Backed]:
         low = [c for c in seed if (c.confidence or 0) < CONFIDENCE_THRESHOLD]
         out.append(
             Backed(
-                text=f"Of {len(seed)} claims taken from machine-generated sources, {len(low)} "
-                f"fall below the {CONFIDENCE_THRESHOLD:.2f} confidence needed to call them "
+                text=f"Of {_plural(len(seed), 'claim')} taken from machine-generated sources, "
+                f"{len(low)} {'falls' if len(low) == 1 else 'fall'} below the {CONFIDENCE_THRESHOLD:.2f} confidence needed to call them "
                 "supported by the papers.",
                 backing=[c.ref for c in seed],
             )
@@ -256,6 +314,9 @@ def limitations(
             + "), not by training models of different sizes."
         )
     out += _data_limits(runs)
+    standins = [d for d in content.methods.data if "stand" in d or "not available" in d]
+    if standins:
+        out.append("Stand-in training data was read: " + "; ".join(standins) + ".")
     seeds = sorted({int(r.spec.get("seed", 0)) for r in runs})
     if runs:
         out.append(
@@ -284,10 +345,7 @@ def _data_limits(runs: Sequence[RunResult]) -> list[str]:
     inter = sorted({t for r in runs for t in _inter_tasks(r.spec)})
     targets = sorted({r.task for r in runs})
     if inter:
-        out.append(
-            "Intermediate tasks run: " + ", ".join(inter) + " (offline stand-ins where the "
-            "original data is not available; see replicate.tasks)."
-        )
+        out.append("Intermediate tasks run: " + ", ".join(inter) + ".")
     if targets:
         out.append("Target tasks run: " + ", ".join(targets) + ".")
     caps = sorted({r.spec.get("eval_cap") for r in runs if r.spec.get("eval_cap")})

@@ -106,7 +106,8 @@ def pdf_bytes(content: ReportContent, out_dir: Path) -> bytes:
     writer.close()
     doc = pymupdf.open("pdf", buffer.getvalue())
     _stamp(doc, content)
-    return doc.tobytes(garbage=3, deflate=True)
+    doc.subset_fonts()  # the CJK fallback font alone is megabytes; keep only the glyphs used
+    return doc.tobytes(garbage=3, deflate=True, deflate_images=True)
 
 
 def _stamp(doc: pymupdf.Document, content: ReportContent) -> None:

@@ -26,7 +26,9 @@ LANGS = ("en", "de", "ru", "zh", "hi", "sw", "ur", "my")
 OFFSET = {"en": 0, "de": -6, "ru": -8, "zh": -10, "hi": -14, "sw": -20, "ur": -18, "my": -24}
 
 
-def _paper(pid: str, title: str, flags: tuple[str, ...] = (), arxiv: str | None = None) -> Paper:
+def _paper(
+    pid: str, title: str, flags: tuple[str, ...] = (), arxiv: str | None = None, url: str = ""
+) -> Paper:
     return Paper(
         paper_id=pid,
         title=title,
@@ -38,13 +40,17 @@ def _paper(pid: str, title: str, flags: tuple[str, ...] = (), arxiv: str | None 
         arxiv_id=arxiv,
         version=2 if arxiv else None,
         flags=flags,
+        url=url or None,
     )
 
 
 def _store_library(lib_dir: Path) -> None:
     with Library(lib_dir) as lib:
         real = _paper("arxiv:2005.13013v2", EVIL, arxiv="2005.13013")
-        seed = _paper("text:seed", "A machine-generated synthesis", (FLAG_MACHINE_GENERATED,))
+        seed = _paper(
+            "text:seed", "A machine-generated synthesis", (FLAG_MACHINE_GENERATED,),
+            url="javascript:alert(1)",
+        )  # fmt: skip
         text = f"Intermediate training helps. {EVIL}"
         for p in (real, seed):
             lib.add_paper(
@@ -168,6 +174,9 @@ def test_answer_sentences_are_backed_by_measured_numbers(report_dir: Path) -> No
     assert "12 runs" in text  # 2 sizes x (1 baseline + 2 caps) x 2 seeds
     # The fixture's size effect (12 vs 4 layers: +6 points) exceeds its volume effect (+4 points).
     assert "model size had the larger effect" in text
+    # replicate.robustness's per-doubling fit is reported with its intervals.
+    assert "Per doubling, intermediate data moved the low-resource mean by" in text
+    assert "model size buys more per doubling" in text
     assert data["repro"]["seeds"] == [0, 1]
     assert any("stand-in" in x for x in data["limitations"])
 
@@ -195,7 +204,12 @@ def test_pdf_has_sections_tables_and_non_latin_scripts(report_dir: Path) -> None
 
 
 def test_plots_exist_and_are_not_empty(report_dir: Path) -> None:
-    names = {"robustness_heatmap", "robustness_curves", "per_language", "english_gap"}
+    names = {
+        "robustness_heatmap_xnli",
+        "robustness_curves_xnli",
+        "per_language_xnli",
+        "english_gap_xnli",
+    }
     for name in names:
         png = report_dir / f"{name}.png"
         assert png.stat().st_size > 5_000, name
