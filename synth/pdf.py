@@ -82,6 +82,11 @@ def open_pdf(data: bytes, name: str, settings: ParseSettings) -> tuple[pymupdf.D
     return doc, flags
 
 
+def _page_list(pages: list[int], limit: int = 8) -> str:
+    shown = ", ".join(map(str, pages[:limit]))
+    return shown + (f" and {len(pages) - limit} more" if len(pages) > limit else "")
+
+
 def _metadata_year(doc: pymupdf.Document, first_page_text: str) -> int | None:
     date = (doc.metadata or {}).get("creationDate") or ""
     m = re.match(r"^D:(\d{4})", date)
@@ -152,8 +157,13 @@ def parse_pdf(
         mark_running_noise(pages, heights)
         if any(b.meta.get("review_copy") for blocks in pages for b in blocks):
             flags.append(FLAG_REVIEW_COPY)
-        if any(not blocks for blocks in pages):
+        empty = [i + 1 for i, blocks in enumerate(pages) if not blocks and i + 1 not in errors]
+        if empty:
             flags.append(FLAG_NO_TEXT)
+            warnings.append(
+                f"{len(empty)} of {len(pages)} pages have no text layer (scanned images?):"
+                f" page {_page_list(empty)}"
+            )
         # === Step 4: reading order per page
         pages = [reading_order(b, w) for b, w in zip(pages, widths, strict=True)]
         # === Step 5: title and authors from the first page

@@ -270,6 +270,8 @@ def front_matter(first_page: list[Block], body_size: float, page_height: float) 
     return FrontMatter(title, tuple(authors))
 
 
+# Prose: a sentence ends and the next begins. Titles, names and affiliations never do that.
+_PROSE_RE = re.compile(r"[a-z]{2,}[.!?]\s+[A-Z][a-z]")
 _TERMINAL_RE = re.compile(r"[.!?:][\"'”’)\]]*$")
 _BULLET_RE = re.compile(r"^([•●▪◦∙·–]|\(?[a-z0-9]{1,2}[.)])\s")
 
@@ -327,6 +329,14 @@ class _Assembler:
             for ln in lines:
                 append_line(self.open, ln.text, blk.page, self.vocab)
             return
+        if self.region == "front":
+            before = []
+            for ln in lines:
+                if is_heading(ln, self.body_size, plain=False):
+                    break
+                before.append(ln.text)
+            if _PROSE_RE.search(" ".join(before)):
+                self.region = "body"  # text starts with no heading before it: front matter over
         kind = _block_kind(blk, self.body_size, page_height, cells=self.region != "front")
         if kind == "table" and self.region == "references":
             kind = None  # reference lists are full of years and page numbers

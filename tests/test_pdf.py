@@ -310,3 +310,23 @@ def test_task_critical_compound_kept(parsed):
     body = " ".join(s.text for s in doc.sentences)
     assert "partitioning task-critical modules" in body
     assert "Multi-headed attention, in particular," in body
+
+
+def test_pages_without_text_are_flagged(tmp_path):
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "A Paper With One Text Page", fontsize=16)
+    page.insert_text(
+        (72, 140), "Only this page has a text layer. The next two are images.", fontsize=10
+    )
+    for _ in range(2):
+        blank = doc.new_page()
+        blank.draw_rect(pymupdf.Rect(72, 72, 300, 300), color=(0, 0, 0), fill=(0.5, 0.5, 0.5))
+    doc.save(tmp_path / "scan.pdf")
+    parsed = parse_pdf(tmp_path / "scan.pdf")
+    assert "no_text" in parsed.paper.flags
+    assert any("2 of 3 pages have no text layer" in w and "page 2, 3" in w for w in parsed.warnings)
+    assert [s.text for s in parsed.sentences if s.kind == "body"] == [
+        "Only this page has a text layer.",
+        "The next two are images.",
+    ]
