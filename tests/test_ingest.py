@@ -46,6 +46,7 @@ def test_ingest_real_papers_and_seed_then_reingest(shared_data, seed, library_di
     assert len(rows) == 6
     by_source = {r["source"] for r in rows}
     assert by_source == {"pdf", "text"}
+    assert all(r["flags"] != [FLAG_MACHINE_GENERATED] for r in rows if r["source"] == "pdf")
     text = next(r for r in rows if r["source"] == "text")
     assert text["flags"] == [FLAG_MACHINE_GENERATED]
     assert text["title"].startswith("Comparative Effects of Data Volume and Model Size")
@@ -184,3 +185,37 @@ def test_offline_arxiv_one_line_and_local_files_still_ingested(tmp_path, library
     errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
     assert len(errors) == 1 and "2005.13013" in errors[0] and "cannot reach arXiv" in errors[0]
     assert len(papers_json(library_dir)) == 1
+
+
+def test_markdown_file_sections_and_no_false_flag(tmp_path, library_dir):
+    md = tmp_path / "notes.md"
+    md.write_text(
+        "# Reading notes on STILTs\n\n## 1 Setup\n\nWe fine-tune XLM-R on MNLI first. Then on the"
+        " target task.\n\n## 2 Findings\n\nQA tasks gain the most. XNLI gains little.\n"
+    )
+    with Library(library_dir) as lib:
+        [out] = ingest(lib, [str(md)])
+        sents = lib.sentences(out.paper_id)
+    assert out.status == "ok" and out.flags == () and out.paper_id.startswith("text:")
+    assert out.title == "Reading notes on STILTs"
+    assert [(s.section, s.text) for s in sents if s.kind == "body"] == [
+        ("1 Setup", "We fine-tune XLM-R on MNLI first."),
+        ("1 Setup", "Then on the target task."),
+        ("2 Findings", "QA tasks gain the most."),
+        ("2 Findings", "XNLI gains little."),
+    ]
+
+
+def test_machine_generated_signals():
+    from synth.provenance import is_machine_generated
+
+    flagged, reasons = is_machine_generated(
+        "This report is a machine-generated literature synthesis and does not constitute"
+        " original research."
+    )
+    assert flagged and "not original research" in reasons
+    weak_only, reasons = is_machine_generated("Quality review score: 9.0/10.")
+    assert not weak_only and reasons == ["quality score out of 10"]
+    assert is_machine_generated("16 claims extracted; 16 verified. Quality score: 9.0/10.")[0]
+    # A paper that discusses generated text is not itself one.
+    assert not is_machine_generated("We compare machine-generated captions with human ones.")[0]
