@@ -219,3 +219,14 @@ def test_machine_generated_signals():
     assert is_machine_generated("16 claims extracted; 16 verified. Quality score: 9.0/10.")[0]
     # A paper that discusses generated text is not itself one.
     assert not is_machine_generated("We compare machine-generated captions with human ones.")[0]
+
+
+def test_unknown_arxiv_id_and_failed_search(arxiv_server, library_dir):
+    settings = IngestSettings(arxiv=ArxivSettings(api_url=arxiv_server.api_url, delay_s=0))
+    with Library(library_dir) as lib:
+        outs = ingest(lib, ["2104.99999", "2005.13013v7"], settings, query="zzzz-nothing")
+    by_input = {o.input: o for o in outs}
+    assert by_input["2104.99999"].message == "arXiv has no paper 2104.99999"
+    assert by_input["2005.13013v7"].message == "arXiv has no paper 2005.13013v7"
+    assert by_input["query 'zzzz-nothing'"].message == "arXiv search found nothing"
+    assert all(o.failed for o in outs)
