@@ -28,6 +28,15 @@ def _verdict_style(display: str) -> str:
     )
 
 
+def _empirical(x: dict[str, Any]) -> str:
+    out = escape(x["verdict"].lower()) + (f" ({escape(x['arm'])})" if x.get("arm") else "")
+    if x.get("effect") is not None:
+        out += f" {x['effect']:+.1f} [{_n(x.get('ci_low'))}, {_n(x.get('ci_high'))}]"
+    if x.get("paper_magnitude") is not None:
+        out += f", paper {x['paper_magnitude']:+.1f}"
+    return out
+
+
 def claims_table(claims: list[dict[str, Any]]) -> Table:
     table = Table(title="claims", show_lines=True, expand=True)
     table.add_column("#", no_wrap=True)
@@ -39,11 +48,7 @@ def claims_table(claims: list[dict[str, Any]]) -> Table:
         textual = f"[{_verdict_style(c['textual_display'])}]{escape(c['textual_display'])}[/]"
         if c.get("evidence_quote"):
             textual += f"\n[dim]p. {c.get('evidence_page') or '?'}[/]"
-        emp = escape(c["empirical_verdict"].lower())
-        if c.get("effect") is not None:
-            emp += f"\n{c['effect']:+.1f} [{_n(c.get('ci_low'))}, {_n(c.get('ci_high'))}]"
-        if c.get("paper_magnitude") is not None:
-            emp += f"\npaper {c['paper_magnitude']:+.1f}"
+        emp = "\n".join(_empirical(x) for x in c.get("empirical", [])) or "untested"
         table.add_row(c["ref"], f"{escape(c['text'])}\n[dim]{escape(src)}[/]", textual, emp)
     return table
 

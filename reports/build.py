@@ -20,7 +20,7 @@ from typing import Any
 from replicate.records import ClaimCheck, RunResult
 from replicate.results import ResultsStore
 from reports import analysis, narrative, provenance
-from reports.content import ClaimRow, PaperRow, ReportContent, textual_display
+from reports.content import ClaimRow, EmpiricalRow, PaperRow, ReportContent, textual_display
 from synth.library import Library
 from synth.records import FLAG_MACHINE_GENERATED, Paper
 
@@ -195,10 +195,12 @@ def _claim_rows(
 ) -> tuple[list[ClaimRow], int]:
     """Claims that have a verdict or a check; checked and confident first. Returns (rows, omitted)."""
     by_id = {p.paper_id: p for p in papers}
-    check_by_id = {c.claim_id: c for c in checks}
-    ids = list(dict.fromkeys([*check_by_id, *verdicts]))
+    checks_by_claim: dict[str, list[ClaimCheck]] = {}
+    for c in checks:  # a check id is the claim id, or "<claim id>:<arm>[:<target>]"
+        checks_by_claim.setdefault(c.claim_id.split(":", 1)[0], []).append(c)
+    ids = list(dict.fromkeys([*checks_by_claim, *verdicts]))
     rows = [
-        _claim_row(cid, claims.get(cid, {}), verdicts.get(cid), check_by_id.get(cid), by_id)
+        _claim_row(cid, claims.get(cid, {}), verdicts.get(cid), checks_by_claim.get(cid, []), by_id)
         for cid in ids
     ]
     rows.sort(key=_claim_order)
@@ -209,7 +211,7 @@ def _claim_rows(
 
 
 def _claim_order(row: ClaimRow) -> tuple:
-    tested = row.empirical_verdict not in ("UNTESTED", "UNTESTABLE")
+    tested = any(x.verdict not in ("UNTESTED", "UNTESTABLE") for x in row.empirical)
     return (not tested, not row.testable, -(row.confidence or 0.0), row.claim_id)
 
 
@@ -217,10 +219,10 @@ def _claim_row(
     claim_id: str,
     claim: dict[str, Any],
     verdict: dict[str, Any] | None,
-    check: ClaimCheck | None,
+    checks: Sequence[ClaimCheck],
     papers: dict[str, Paper],
 ) -> ClaimRow:
-    text = claim.get("text") or (verdict or {}).get("claim") or (check.claim if check else "")
+    text = claim.get("text") or (verdict or {}).get("claim") or (checks[0].claim if checks else "")
     paper_id = claim.get("paper_id")
     paper = papers.get(paper_id or "")
     row = ClaimRow(
@@ -235,8 +237,8 @@ def _claim_row(
     )
     if verdict:
         _add_verdict(row, verdict, papers)
-    if check:
-        _add_check(row, check)
+    if checks:
+        _add_checks(row, checks)
     return row
 
 
@@ -257,17 +259,35 @@ def _add_verdict(row: ClaimRow, verdict: dict[str, Any], papers: dict[str, Paper
             row.evidence_paper = f"{papers[pid].arxiv_id}v{papers[pid].version or '?'}"
 
 
-def _add_check(row: ClaimRow, check: ClaimCheck) -> None:
-    row.empirical_verdict = check.verdict
-    row.testable = check.testable
-    row.reason = check.reason
-    row.effect, row.ci_low, row.ci_high = check.effect, check.ci_low, check.ci_high
-    row.p_value = check.p_value
-    row.paper_magnitude = check.expected_magnitude
-    row.scale_difference = list(check.differences)
-    row.run_ids = list(check.run_ids)
+def _add_checks(row: ClaimRow, checks: Sequence[ClaimCheck]) -> None:
+    row.empirical = [
+        EmpiricalRow(
+            check_id=c.claim_id,
+            arm=str(
+                c.treatment.get("intermediate_task")
+                or "+".join(c.treatment.get("intermediate_tasks") or ())
+                or ""
+            ),
+            targets=list(c.target_tasks),
+            verdict=c.verdict,
+            testable=c.testable,
+            reason=c.reason,
+            effect=c.effect,
+            ci_low=c.ci_low,
+            ci_high=c.ci_high,
+            p_value=c.p_value,
+            paper_magnitude=c.expected_magnitude,
+            differences=list(c.differences),
+            languages=list(c.languages),
+            run_ids=list(c.run_ids),
+        )
+        for c in checks
+    ]
+    row.testable = any(c.testable for c in checks)
+    verdicts = list(dict.fromkeys(c.verdict for c in checks))
+    row.empirical_verdict = verdicts[0] if len(verdicts) == 1 else " / ".join(verdicts)
     if not row.text:
-        row.text = check.claim
+        row.text = checks[0].claim
 
 
 def _run_details(library: str | Path, run: RunResult) -> dict[str, Any]:

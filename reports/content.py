@@ -44,6 +44,25 @@ class PaperRow(BaseModel):
     claims: int = 0
 
 
+class EmpiricalRow(BaseModel):
+    """One experiment a claim was turned into (a claim can name several arms or targets)."""
+
+    check_id: str
+    arm: str = ""  # the treatment, e.g. "snli" or "squad+mnli"
+    targets: list[str] = Field(default_factory=list)
+    verdict: str = "UNTESTED"
+    testable: bool = False
+    reason: str = ""
+    effect: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_value: float | None = None
+    paper_magnitude: float | None = None
+    differences: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    run_ids: list[str] = Field(default_factory=list)
+
+
 class ClaimRow(BaseModel):
     """One row of the claims table: the whole claim, both verdicts, every page cited."""
 
@@ -62,16 +81,9 @@ class ClaimRow(BaseModel):
     evidence_paper: str = ""
     evidence_page: int | None = None
     verdict_settings_hash: str = ""
-    empirical_verdict: str = "UNTESTED"
+    empirical_verdict: str = "UNTESTED"  # summary over this claim's checks
     testable: bool = False
-    reason: str = ""
-    effect: float | None = None
-    ci_low: float | None = None
-    ci_high: float | None = None
-    p_value: float | None = None
-    paper_magnitude: float | None = None
-    scale_difference: list[str] = Field(default_factory=list)
-    run_ids: list[str] = Field(default_factory=list)
+    empirical: list[EmpiricalRow] = Field(default_factory=list)
 
 
 class RunRow(BaseModel):

@@ -143,7 +143,7 @@ def _mark_low(ax: plt.Axes, rows: Sequence[LanguageRow]) -> None:
     if low:
         ax.axvspan(min(low) - 0.5, max(low) + 0.5, color=LOW_COLOR, alpha=0.08)
         ax.text(
-            (min(low) + max(low)) / 2, 1.0, "low-resource", ha="center", va="bottom",
+            (min(low) + max(low)) / 2, 0.98, "low-resource", ha="center", va="top",
             color=LOW_COLOR, transform=ax.get_xaxis_transform(), fontsize=8,
         )  # fmt: skip
 

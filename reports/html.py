@@ -10,7 +10,14 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Sequence
 
-from reports.content import CONFIDENCE_THRESHOLD, ClaimRow, Figure, FitRow, ReportContent
+from reports.content import (
+    CONFIDENCE_THRESHOLD,
+    ClaimRow,
+    EmpiricalRow,
+    Figure,
+    FitRow,
+    ReportContent,
+)
 
 
 def e(value: object) -> str:
@@ -116,18 +123,25 @@ def _claim_cells(r: ClaimRow) -> tuple[str, str, str, str]:
     if r.evidence_quote:
         page = f", p. {e(r.evidence_page)}" if r.evidence_page else ""
         textual += f"<br/><small>“{e(r.evidence_quote)}” ({e(r.evidence_paper)}{page})</small>"
-    emp = f"<b>{e(r.empirical_verdict.lower())}</b>"
-    if r.effect is not None:
-        emp += f"<br/>effect {num(r.effect, '{:+.1f}')} [{num(r.ci_low)}, {num(r.ci_high)}]"
-        if r.p_value is not None:
-            emp += f", p = {num(r.p_value, '{:.3f}')}"
-    if r.paper_magnitude is not None:
-        emp += f"<br/>paper: {num(r.paper_magnitude, '{:+.1f}')}"
-    if r.scale_difference:
-        emp += "<br/><small>differs: " + e("; ".join(r.scale_difference)) + "</small>"
-    elif r.reason:
-        emp += f"<br/><small>{e(r.reason)}</small>"
+    emp = "<br/>".join(_empirical(x) for x in r.empirical) or "<b>untested</b>"
     return claim, textual, emp, ""
+
+
+def _empirical(x: EmpiricalRow) -> str:
+    """One check: verdict, effect with its interval, the paper's number, how the setup differs."""
+    head = e(x.verdict.lower()) + (f" ({e(x.arm)} → {e(', '.join(x.targets))})" if x.arm else "")
+    out = f"<b>{head}</b>"
+    if x.effect is not None:
+        out += f"<br/>effect {num(x.effect, '{:+.1f}')} [{num(x.ci_low)}, {num(x.ci_high)}]"
+        if x.p_value is not None:
+            out += f", p = {num(x.p_value, '{:.3f}')}"
+    if x.paper_magnitude is not None:
+        out += f"<br/>paper: {num(x.paper_magnitude, '{:+.1f}')}"
+    if x.differences:
+        out += "<br/><small>differs: " + e("; ".join(x.differences)) + "</small>"
+    if x.reason and (not x.testable or x.effect is None):
+        out += f"<br/><small>{e(x.reason)}</small>"
+    return out
 
 
 def _label_class(r: ClaimRow) -> str:
@@ -146,6 +160,8 @@ def _claims(c: ReportContent) -> str:
         + (f" {c.claims_omitted} more claims are in report.json." if c.claims_omitted else "")
         + "</p>"
     )
+    if not rows:
+        return "<h2>4. Claims</h2>" + note
     return (
         "<h2>4. Claims</h2>"
         + note

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-from reports.content import ClaimRow, ReportContent
+from reports.content import ClaimRow, EmpiricalRow, ReportContent
 
 
 def m(value: object) -> str:
@@ -24,6 +24,21 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     return lines + [""]
 
 
+def _empirical(x: EmpiricalRow) -> str:
+    out = f"**{m(x.verdict.lower())}**" + (
+        f" ({m(x.arm)} → {m(', '.join(x.targets))})" if x.arm else ""
+    )
+    if x.effect is not None:
+        out += f" {_n(x.effect, '{:+.1f}')} [{_n(x.ci_low)}, {_n(x.ci_high)}]"
+    if x.paper_magnitude is not None:
+        out += f"; paper {_n(x.paper_magnitude, '{:+.1f}')}"
+    if x.differences:
+        out += "; differs: " + m("; ".join(x.differences))
+    if x.reason and (not x.testable or x.effect is None):
+        out += "; " + m(x.reason)
+    return out
+
+
 def _claim_row(r: ClaimRow) -> tuple[str, str, str, str]:
     src = m(r.paper_id or "unknown") + (f", p. {r.page}" if r.page else "")
     if r.from_machine_generated:
@@ -32,15 +47,7 @@ def _claim_row(r: ClaimRow) -> tuple[str, str, str, str]:
     if r.evidence_quote:
         page = f", p. {r.evidence_page}" if r.evidence_page else ""
         textual += f"<br>“{m(r.evidence_quote)}” ({m(r.evidence_paper)}{page})"
-    emp = f"**{m(r.empirical_verdict.lower())}**"
-    if r.effect is not None:
-        emp += f" {_n(r.effect, '{:+.1f}')} [{_n(r.ci_low)}, {_n(r.ci_high)}]"
-    if r.paper_magnitude is not None:
-        emp += f"; paper {_n(r.paper_magnitude, '{:+.1f}')}"
-    if r.scale_difference:
-        emp += "<br>differs: " + m("; ".join(r.scale_difference))
-    elif r.reason:
-        emp += "<br>" + m(r.reason)
+    emp = "<br>".join(_empirical(x) for x in r.empirical) or "**untested**"
     return f"**{r.ref}** {m(r.text)}", src, textual, emp
 
 

@@ -191,14 +191,21 @@ def _size_effect(cells: Sequence[CellRow]) -> tuple[CellRow, CellRow] | None:
 
 def _claim_sentences(content: ReportContent) -> list[Backed]:
     out: list[Backed] = []
-    checked = [c for c in content.claims if c.empirical_verdict not in ("UNTESTED", "UNTESTABLE")]
+    checked = [
+        (c, x)
+        for c in content.claims
+        for x in c.empirical
+        if x.verdict not in ("UNTESTED", "UNTESTABLE")
+    ]
     if checked:
-        tally = Counter(c.empirical_verdict for c in checked)
+        tally = Counter(x.verdict for _, x in checked)
         parts = ", ".join(f"{n} {v.lower()}" for v, n in sorted(tally.items()))
+        claims = list(dict.fromkeys(c.ref for c, _ in checked))
         out.append(
             Backed(
-                text=f"Of the {_plural(len(checked), 'claim')} this grid could test, {parts}.",
-                backing=[c.ref for c in checked],
+                text=f"{_plural(len(claims), 'claim')} could be tested here by "
+                f"{_plural(len(checked), 'experiment')}: {parts}.",
+                backing=claims,
             )
         )
     confident = [

@@ -122,6 +122,12 @@ def _store_results(lib_dir: Path) -> None:
             study="demo",
         )  # fmt: skip
         store.put_check(
+            ClaimCheck("c1:mnli", "Intermediate training on SQuAD improves BUCC by 8.2 points.",
+                       True, effect=-0.4, ci_low=-1.9, ci_high=1.1, verdict="INCONCLUSIVE",
+                       treatment={"intermediate_task": "mnli"}, target_tasks=("xnli",)),
+            study="demo",
+        )  # fmt: skip
+        store.put_check(
             ClaimCheck("c3", "XNLI does not see benefits.", False, reason="needs all 9 tasks"),
             study="demo",
         )
@@ -160,7 +166,8 @@ def test_claims_table_never_ticks_low_confidence(report_dir: Path) -> None:
     assert "low confidence" in rows["c2"]["textual_display"]
     assert rows["c1"]["textual_display"] == "verified (0.91)"
     assert rows["c1"]["text"].endswith("& more")  # whole claim, never cut
-    assert rows["c1"]["empirical_verdict"] == "REPLICATED"
+    assert [x["verdict"] for x in rows["c1"]["empirical"]] == ["REPLICATED", "INCONCLUSIVE"]
+    assert rows["c1"]["empirical"][1]["arm"] == "mnli"
     assert rows["c1"]["evidence_page"] == 3
     assert "✓" not in (report_dir / "report.html").read_text()
     assert rows["c2"]["from_machine_generated"]
