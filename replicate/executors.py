@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -153,7 +154,59 @@ def _count_done(store: ResultsStore, run_ids: set[str]) -> int:
     return sum(1 for rid in run_ids if store.has(rid))
 
 
-def _progress(show: bool) -> Progress:
+class LineProgress:
+    """Progress for logs (output not a terminal): one plain line per finished run, with an ETA.
+
+    Mimics the parts of ``rich.progress.Progress`` the executors use.
+    """
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.done: dict[int, float] = {}
+        self.total: dict[int, float | None] = {}
+        self.first: float = 0.0
+        self.phase = ""
+        self.name = ""
+
+    def __enter__(self) -> LineProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, description: str, total: float | None = None, completed: float = 0) -> int:
+        tid = len(self.total)
+        self.total[tid], self.done[tid] = total, completed
+        self.name = self.name if tid else description
+        self.first = self.first if tid else completed
+        return tid
+
+    def completed(self, tid: int = 0) -> float:
+        return self.done[tid]
+
+    def advance(self, tid: int, n: float) -> None:
+        self.update(tid, completed=self.done[tid] + n)
+
+    def update(self, tid: int, completed: float | None = None, description: str = "") -> None:
+        if description and description.split(":")[0] != self.phase:
+            self.phase = description.split(":")[0]
+            print(f"[{time.strftime('%H:%M:%S')}] {description.strip()}", flush=True)
+        if completed is None or completed == self.done[tid]:
+            return
+        self.done[tid] = completed
+        elapsed = time.monotonic() - self.start
+        rate = (completed - self.first) / elapsed if elapsed > 0 else 0
+        left = (self.total[tid] - completed) / rate if rate else float("nan")
+        print(
+            f"[{time.strftime('%H:%M:%S')}] {self.name}: {completed:g}/{self.total[tid]:g} runs,"
+            f" elapsed {elapsed / 60:.1f} min, ETA {left / 60:.1f} min",
+            flush=True,
+        )
+
+
+def _progress(show: bool) -> Progress | LineProgress:
+    if show and not sys.stdout.isatty():
+        return LineProgress()
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -222,10 +275,16 @@ def _run_inprocess(groups, library, settings, run_fn, progress, task) -> GroupOu
     return _merge(outcomes)
 
 
+def _completed(progress: Progress | LineProgress, task: int) -> float:
+    if isinstance(progress, LineProgress):
+        return progress.completed(task)
+    return progress.tasks[task].completed
+
+
 def _wait(futures: list[Any], done_fn, library, ids, settings, progress, task) -> None:
     """Poll until every future is done, moving the bar as runs land in the store."""
     with ResultsStore(library) as store:
-        base = progress.tasks[0].completed - _count_done(store, ids)
+        base = _completed(progress, task) - _count_done(store, ids)
         while True:
             progress.update(task, completed=base + _count_done(store, ids))
             if all(done_fn(f) for f in futures):
