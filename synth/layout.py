@@ -207,6 +207,10 @@ def page_blocks(page: pymupdf.Page, page_no: int) -> list[Block]:
     for b in raw:
         lines = []
         for ln in b.get("lines", ()):
+            if abs(ln["dir"][1]) > 0.1:
+                # Rotated text: arXiv's vertical "arXiv:2005.13013v2 [cs.CL] 26 May 2020" stamp,
+                # rotated table headers. Never part of the reading-order text.
+                continue
             kept = [s for s in ln["spans"] if id(s) not in drop]
             if kept:
                 lines.append({"bbox": ln["bbox"], "spans": kept})

@@ -211,6 +211,10 @@ def two_column_pdf(path: Path, pages: int = 2) -> Path:
         y = 80
         if n == 1:
             page.insert_text((150, y), "A Generated Two Column Paper", fontsize=16, fontname="hebo")
+            # arXiv's stamp runs up the left margin of the first page.
+            page.insert_text(
+                (40, 600), "arXiv:2005.13013v2 [cs.CL] 26 May 2020", fontsize=14, rotate=90
+            )
             y = 130
         page.insert_text((72, y), f"{n} Section Number {n}", fontsize=12, fontname="hebo")
         for i, line in enumerate(LEFT):
@@ -240,6 +244,7 @@ def test_generated_two_column_paper(tmp_path):
     caps = [s for s in doc.sentences if s.kind == "caption"]
     assert [c.text for c in caps] == ["Table 1: Scores on page 1.", "Table 2: Scores on page 2."]
     assert not any("Proceedings of the Test Workshop" in t for t in texts)
+    assert not any("arXiv:2005.13013v2" in t for t in texts)
     assert not any(re.search(r"\b0\d\d\b", t) for t in texts)
 
 
