@@ -9,6 +9,7 @@ paragraphs that continue across columns and pages joined back together.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from synth.layout import Block, Line
@@ -272,6 +273,7 @@ def front_matter(first_page: list[Block], body_size: float, page_height: float) 
 
 # Prose: a sentence ends and the next begins. Titles, names and affiliations never do that.
 _PROSE_RE = re.compile(r"[a-z]{2,}[.!?]\s+[A-Z][a-z]")
+_REF_NUMBER_RE = re.compile(r"^(\[\d{1,3}\]|\d{1,3}\.\s)")
 _TERMINAL_RE = re.compile(r"[.!?:][\"'”’)\]]*$")
 _BULLET_RE = re.compile(r"^([•●▪◦∙·–]|\(?[a-z0-9]{1,2}[.)])\s")
 
@@ -305,6 +307,8 @@ class _Assembler:
         self.ref_x0: float | None = None  # left edge of the current reference entry
         self.open_full = False  # the open paragraph's last line filled its column
         self.col_width: dict[str, float] = {}  # widest text line seen per column kind
+        self.col_left: dict[str, float] = {}  # column kind -> usual left text edge
+        self.ref_hanging = False  # the reference list uses hanging indents
 
     @property
     def plain(self) -> bool:
@@ -315,8 +319,8 @@ class _Assembler:
         self.section = text
         if bare == "abstract":
             self.region = "abstract"
-        elif bare in _REFERENCES:
-            self.region = "references"
+        elif bare in _REFERENCES and not re.match(r"^\d+\.\d", text):
+            self.region = "references"  # a subsection named so ("7.13 References") is prose
         else:
             self.region = "body"
         self.open = None
@@ -325,9 +329,8 @@ class _Assembler:
         lines = [ln for ln in blk.lines if not ln.noise]
         if not lines:
             return
-        if self.region == "references" and self._reference_continues(lines[0]):
-            for ln in lines:
-                append_line(self.open, ln.text, blk.page, self.vocab)
+        if self.region == "references" and not is_heading(lines[0], self.body_size):
+            self._reference_lines(lines, blk)
             return
         if self.region == "front":
             before = []
@@ -390,12 +393,38 @@ class _Assembler:
             width = self.col_width.get(blk.column)
             self.open_full = width is not None and prev.width >= 0.9 * width
 
-    def _reference_continues(self, first: Line) -> bool:
-        """A reference entry goes on in a new block when it did not end or the block is indented."""
-        if self.open is None or self.open.kind != "references":
-            return False
-        hanging = self.ref_x0 is not None and 3 < first.x0 - self.ref_x0 < 30
-        return hanging or not _TERMINAL_RE.search(self.open.text)
+    def _reference_lines(self, lines: list[Line], blk: Block) -> None:
+        """Split a reference list into entries, line by line.
+
+        An entry starts with "[n]" or "n.", or, in the usual hanging-indent style, with a line
+        flush with the column's left edge; indented lines (in this block or the next column)
+        continue the entry before. Without hanging indents, a vertical gap starts an entry.
+        """
+        left = min(min(ln.x0 for ln in lines), self.col_left.get(blk.column, 1e9))
+        size = lines[0].size
+        if any(0.5 * size < ln.x0 - left < 4 * size for ln in lines):
+            self.ref_hanging = True
+        prev: Line | None = None
+        for ln in lines:
+            flush = ln.x0 - left < 0.5 * size
+            gap = prev is not None and ln.y0 - prev.y1 > 0.4 * size
+            starts = (
+                _REF_NUMBER_RE.match(ln.text) is not None
+                or (self.ref_hanging and flush)
+                or (
+                    not self.ref_hanging
+                    and (
+                        gap
+                        or prev is None
+                        and _TERMINAL_RE.search(self.open.text if self.open else ".")
+                    )
+                )
+            )
+            if starts or self.open is None or self.open.kind != "references":
+                self.open = Paragraph(self.section, "references")
+                self.paras.append(self.open)
+            append_line(self.open, ln.text, blk.page, self.vocab)
+            prev = ln
 
     def _heading_continues(self, head: Line, nxt: Line) -> bool:
         return (
@@ -412,6 +441,14 @@ def assemble(
 ) -> list[Paragraph]:
     """Paragraphs of the whole document in reading order (title first)."""
     asm = _Assembler(body_size, vocab)
+    # A column's left text edge: the x where most of its lines start, over the whole document.
+    starts: dict[str, Counter[int]] = {}
+    for blocks in pages:
+        for blk in blocks:
+            for ln in blk.lines:
+                if not ln.noise:
+                    starts.setdefault(blk.column, Counter())[round(ln.x0)] += 1
+    asm.col_left = {col: float(c.most_common(1)[0][0]) for col, c in starts.items()}
     if title:
         asm.paras.append(Paragraph("", "title", title, [(0, 1)]))
     for page_no, (blocks, height) in enumerate(zip(pages, heights, strict=True), start=1):

@@ -85,6 +85,9 @@ def test_mesh_two_column_student_paper(parsed):
     assert s and s[0].page == 6 and s[0].section == "V. Conclusion and Future Scope"
     refs = [x for x in doc.sentences if "Mapreduce" in x.text]
     assert refs and all(x.kind == "references" for x in refs)
+    # One passage per reference entry, even when an entry runs on into the next page.
+    xie = [x for x in doc.passages if x.text.startswith("Wanying Xie, Yang Feng")]
+    assert len(xie) == 1 and "pages 5725–5737" in xie[0].text and xie[0].page == 6
     s = one(doc, "Question Answering (QA) 88.0K 81.8K")
     assert (s.page, s.kind) == (5, "table")
 
@@ -105,6 +108,9 @@ def test_structural_neg_review_copy(parsed):
     assert "Ivan Vulić," in credits.text  # pdfTeX's spacing accent repaired
     s = one(doc, "Such images may reproduce poorly.")
     assert (s.page, s.section) == (3, "7.1 File Format")
+    # A subsection titled "7.13 References" is prose, not the reference list.
+    s = one(doc, "Use full names for authors, not just initials.")
+    assert (s.kind, s.section) == ("body", "7.13 References")
 
 
 def test_semeval_system_paper(parsed):
@@ -127,6 +133,8 @@ def test_semeval_system_paper(parsed):
     )
     assert (s.page, s.section) == (4, "5 Conclusion")
     assert any(x.kind == "table" and "Logistic Regression 0.34" in x.text for x in doc.sentences)
+    refs = [p for p in doc.passages if p.kind == "references"]
+    assert len(refs) == 9 and refs[0].text.startswith("Jacob Devlin, Ming-Wei Chang")
     # The sentence breaks after "Ana-Sabina" at the foot of the left column: joined again.
     s = one(
         doc,
