@@ -8,8 +8,9 @@ the results store already holds is reused. A step whose module is not installed 
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,8 @@ class DemoContext:
     executor: str | None = None
     question: str | None = None
     commands: list[str] = field(default_factory=list)
-    seed_paper_ids: list[str] = field(default_factory=list)
+    seed_paper_ids: dict[str, str] = field(default_factory=dict)  # seed path -> paper id
+    seed_claims: list[tuple[str, str]] = field(default_factory=list)  # (claim id, text)
     study: str | None = None
 
     @classmethod
@@ -100,6 +102,7 @@ def ingest(ctx: DemoContext) -> str:
     papers = ctx.data / "papers"
     inputs = [str(papers)] if papers.is_dir() else []
     inputs += [str(p) for p in ctx.seed_reports]
+    online = seed_arxiv_ids(ctx.seed_reports)  # the papers the seed cites, when arXiv is reachable
     if not inputs:
         raise FileNotFoundError(f"no papers under {papers} and no seed report")
     with Library(ctx.library) as lib, progress_bar() as bar:
@@ -108,35 +111,180 @@ def ingest(ctx: DemoContext) -> str:
         def tick(label: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total, description=f"ingest {Path(label).name}")
 
-        outcomes = run_ingest(lib, inputs, progress=tick)
+        outcomes = run_ingest(lib, inputs + online, progress=tick)
         seed_names = {str(p) for p in ctx.seed_reports}
-        ctx.seed_paper_ids = [o.paper_id for o in outcomes if o.input in seed_names and o.paper_id]
+        ctx.seed_paper_ids = {
+            o.input: o.paper_id for o in outcomes if o.input in seed_names and o.paper_id
+        }
         total = len(lib.papers())
     tally: dict[str, int] = {}
     for o in outcomes:
         tally[o.status] = tally.get(o.status, 0) + 1
-    failed = [o for o in outcomes if o.status == "failed"]
-    for o in failed:
-        from claimlab.console import error_line
+    from claimlab.console import error_line, warn_line
 
+    unreachable = [o for o in outcomes if o.status == "failed" and o.input in set(online)]
+    failed = [o for o in outcomes if o.status == "failed" and o not in unreachable]
+    for o in failed:
         error_line(o.input, o.message)
-    ctx.commands.append("claimlab ingest " + " ".join(inputs))
+    for o in unreachable:  # offline is a supported way to run: the local papers serve
+        warn_line(o.input, f"not fetched ({o.message}); continuing with local papers")
+    ctx.commands.append("claimlab ingest " + " ".join(inputs + online))
     detail = ", ".join(f"{n} {s}" for s, n in sorted(tally.items())) + f"; {total} in library"
+    if unreachable:
+        detail += f"; {len(unreachable)} arXiv paper(s) unreachable (offline)"
     if failed:
         raise RuntimeError(detail)
     return detail
 
 
+def seed_arxiv_ids(seeds: list[Path]) -> list[str]:
+    """Versioned arXiv ids the seed reports cite (``arxiv.org/abs/2005.13013v2`` -> ``2005.13013v2``)."""
+    import re
+
+    found: dict[str, None] = {}
+    for seed in seeds:
+        text = Path(seed).read_text(encoding="utf-8", errors="replace")
+        for m in re.finditer(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5}(?:v\d+)?)", text):
+            found[m.group(1)] = None
+    return list(found)
+
+
 # === Step 2 ====================================================================================
 def extract_and_verify(ctx: DemoContext) -> str:
-    """Extract claims from every paper and verify them; stored verdicts are reused."""
-    raise StepUnavailable("synth claims/verify storage API not wired yet")
+    """Extract every paper's claims, pick those relevant to the question, verify them.
+
+    Claims are extracted once per paper and settings (synth.claims.library_claims); verdicts are
+    stored per claim and verification settings, so a re-run verifies nothing twice. A claim's own
+    paper is excluded from its evidence: a sentence cannot support itself.
+    """
+    library_claims = need("synth.claims", "library_claims")
+    synthesize = need("synth.synthesize", "synthesize")
+    verifier_cls = need("synth.verify", "Verifier")
+    from reports.build import DEFAULT_QUESTION
+    from synth.library import Library
+
+    question = ctx.question or DEFAULT_QUESTION
+    with Library(ctx.library) as lib:
+        claims = library_claims(lib)
+        synthesis = synthesize(lib, question)
+        picked = [line.claim for theme in synthesis.themes for line in theme.claims]
+        verifier = verifier_cls(lib)
+        new = verify_and_store(lib, verifier, [(c.claim_id, c.text, c.paper_id) for c in picked])
+    ctx.commands += ["claimlab claims", f'claimlab synthesize "{question}"']
+    return (
+        f"{len(claims)} claims extracted; {len(picked)} relevant to the question; "
+        f"{new} verified now, {len(picked) - new} reused"
+    )
+
+
+def verify_and_store(lib: Any, verifier: Any, items: list[tuple[str, str, str | None]]) -> int:
+    """Verify the (id, text, own paper) items without a stored verdict; store them. Returns how many."""
+    done = {
+        row[0]
+        for row in lib.conn.execute(
+            "SELECT claim_key FROM verdicts WHERE settings_hash=?", (verifier.settings_hash,)
+        )
+    }
+    todo = [(cid, text, own) for cid, text, own in items if cid not in done]
+    if not todo:
+        return 0
+    with progress_bar() as bar:
+        task = bar.add_task("verify", total=len(todo))
+        verdicts = verifier.verify_many(
+            [(cid, text) for cid, text, _ in todo],
+            exclude=[(own,) if own else () for *_, own in todo],
+            progress=lambda n: bar.advance(task, n),
+        )
+    # synth stores claims but leaves verdict storage to its callers: one row per claim x settings.
+    with lib.transaction() as conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO verdicts (claim_key, settings_hash, payload) VALUES (?,?,?)",
+            [(v.claim_id, verifier.settings_hash, json.dumps(v.to_dict())) for v in verdicts],
+        )
+    return len(verdicts)
 
 
 # === Step 3 ====================================================================================
 def audit_seed(ctx: DemoContext) -> str:
-    """Read the seed report's claims table and check each claim against the papers."""
-    raise StepUnavailable("synth.audit not wired yet")
+    """Read each seed report's claims (table and text), verify them, record what is wrong."""
+    audit_report = need("synth.audit", "audit_report")
+    claim_issues = need("synth.audit", "claim_issues")
+    verifier_cls = need("synth.verify", "Verifier")
+    from synth.library import Library
+
+    if not ctx.seed_reports:
+        raise FileNotFoundError("no seed report found (../shared/seed/*.txt)")
+    details = []
+    with Library(ctx.library) as lib:
+        verifier = verifier_cls(lib)
+        for seed in ctx.seed_reports:
+            result = audit_report(
+                seed
+            )  # unverified: verdicts come from the store or verify_and_store
+            paper_id = ctx.seed_paper_ids.get(str(seed)) or _paper_id_of(lib, seed)
+            claims = [
+                replace(a.claim, paper_id=paper_id, page=a.claim.page or 1) for a in result.claims
+            ]
+            new = verify_and_store(lib, verifier, [(c.claim_id, c.text, None) for c in claims])
+            verdicts = _stored_verdicts(lib, [c.claim_id for c in claims], verifier.settings_hash)
+            audited = [replace(a, verdict=verdicts.get(a.claim.claim_id)) for a in result.claims]
+            issues = [claim_issues(a) for a in audited]
+            _store_audit(lib, seed, paper_id, result, claims, issues)
+            details.append(f"{Path(seed).name}: {len(claims)} claims ({new} verified now), "
+                           f"{len(result.issues)} report issues")  # fmt: skip
+            ctx.seed_claims += [(c.claim_id, c.text) for c in claims]
+            ctx.commands.append(f"claimlab audit {seed}")
+    return "; ".join(details)
+
+
+def _paper_id_of(lib: Any, path: Path) -> str | None:
+    import hashlib
+
+    paper = lib.has_sha(hashlib.sha256(Path(path).read_bytes()).hexdigest())
+    return paper.paper_id if paper else None
+
+
+def _stored_verdicts(lib: Any, ids: list[str], settings_hash: str) -> dict[str, Any]:
+    from synth.records import Evidence, Verdict
+
+    out = {}
+    for cid in ids:
+        row = lib.conn.execute(
+            "SELECT payload FROM verdicts WHERE claim_key=? AND settings_hash=?",
+            (cid, settings_hash),
+        ).fetchone()
+        if row:
+            d = json.loads(row[0])
+            d["evidence"] = tuple(Evidence(**e) for e in d.get("evidence", ()))
+            out[cid] = Verdict(**d)
+    return out
+
+
+def _store_audit(
+    lib: Any, seed: Path, paper_id: str | None, result: Any, claims: list, issues: list
+) -> None:
+    """The seed's claims (as the claims of its library paper) and the audit's findings."""
+    with lib.transaction() as conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO claims (claim_id, paper_id, settings_hash, payload) VALUES (?,?,?,?)",
+            [(c.claim_id, paper_id, "audit", json.dumps(c.to_dict())) for c in claims],
+        )
+    lib.kv_put(
+        "audit",
+        str(seed),
+        {
+            "source": str(seed),
+            "paper_id": paper_id,
+            "title": result.title,
+            "machine_generated": result.machine_generated,
+            "references": list(result.references),
+            "issues": list(result.issues),
+            "claims": len(claims),
+            "from_table": sum(a.origin == "table" for a in result.claims),
+            "cut_off": sum(c.truncated for c in claims),
+            "claim_issues": {c.claim_id: list(i) for c, i in zip(claims, issues, strict=True) if i},
+        },
+    )
 
 
 # === Step 4 ====================================================================================
@@ -165,8 +313,30 @@ def run_grid(ctx: DemoContext) -> str:
 
 # === Step 5 ====================================================================================
 def check_claims(ctx: DemoContext) -> str:
-    """Turn the seed's testable claims into experiment arms and decide them from the runs."""
-    raise StepUnavailable("replicate.checks not wired yet")
+    """Turn the seed's claims into experiment arms, run what is missing, decide each one."""
+    plan_claim = need("replicate.checks", "plan_claim")
+    run_checks = need("replicate.checks", "run_checks")
+    context_cls = need("replicate.checks", "CheckContext")
+    load_study = need("replicate.study", "load_study")
+    from replicate.executors import ExecutorSettings
+
+    if not ctx.seed_claims:
+        raise RuntimeError("no seed claims to check (step 3 did not run)")
+    spec = load_study(ctx.spec)
+    values = dict(spec.executor)
+    if ctx.executor:
+        values["kind"] = ctx.executor
+    planned = [check for cid, text in ctx.seed_claims for check in plan_claim(cid, text)]
+    done = run_checks(
+        planned, context_cls.from_study(spec), ctx.library, ExecutorSettings(**values)
+    )
+    tally: dict[str, int] = {}
+    for c in done:
+        tally[c.verdict] = tally.get(c.verdict, 0) + 1
+    ctx.commands.append(f"claimlab replicate check {ctx.seed_reports[0]} --spec {ctx.spec}")
+    return f"{len(ctx.seed_claims)} claims -> {len(done)} checks: " + ", ".join(
+        f"{n} {v.lower()}" for v, n in sorted(tally.items())
+    )
 
 
 # === Step 6 ====================================================================================
@@ -174,5 +344,5 @@ def render_report(ctx: DemoContext) -> str:
     """Build, draw and render the report from everything stored."""
     from claimlab.cli_reports import make_report
 
-    paths = make_report(ctx.library, ctx.out, ctx.question, None, ctx.commands)
+    paths = make_report(ctx.library, ctx.out, ctx.question, ctx.study, ctx.commands)
     return f"{paths['pdf']} ({paths['pdf'].stat().st_size // 1024} KiB)"

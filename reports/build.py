@@ -20,7 +20,14 @@ from typing import Any
 from replicate.records import ClaimCheck, RunResult
 from replicate.results import ResultsStore
 from reports import analysis, narrative, provenance
-from reports.content import ClaimRow, EmpiricalRow, PaperRow, ReportContent, textual_display
+from reports.content import (
+    AuditRow,
+    ClaimRow,
+    EmpiricalRow,
+    PaperRow,
+    ReportContent,
+    textual_display,
+)
 from synth.library import Library
 from synth.records import FLAG_MACHINE_GENERATED, Paper
 
@@ -42,7 +49,7 @@ def build_report(
     Args:
         library: library directory (holds library.sqlite and results.sqlite).
         question: the research question; the default is the first report's question.
-        study: restrict claim checks to this study name (None = all stored checks).
+        study: show the runs of this study (None = the latest recorded study, else every run).
         commands: the commands that produced the stored results, for the appendix.
 
     Returns:
@@ -54,13 +61,17 @@ def build_report(
         papers = lib.papers()
         claims, verdicts = _stored_claims(lib.conn), _stored_verdicts(lib.conn)
         queries = _stored_queries(lib.conn)
+        audits = _stored_audits(lib.conn)
         lib_dir = str(lib.directory)
     with ResultsStore(library) as store:
-        all_runs, checks, studies = store.all(), store.checks(study), store.studies()
+        all_runs, checks, studies = store.all(), store.checks(), store.studies()
     runs, study_name = _study_runs(all_runs, studies, study)
     # === Step 2: claims with both verdicts
     paper_rows = _paper_rows(papers, claims)
     claim_rows, omitted = _claim_rows(papers, claims, verdicts, checks)
+    for audit in audits:  # the audit's per-claim findings go beside the claim
+        for row in claim_rows:
+            row.issues = list(audit.claim_issues.get(row.claim_id, row.issues))
     # === Step 3: runs of each target task -> cells -> languages -> per-doubling fits
     tasks = analysis.task_order(runs)
     grouping = analysis.load_grouping(sorted({lg for r in runs for lg in r.scores}))
@@ -79,6 +90,7 @@ def build_report(
         papers=paper_rows,
         claims=claim_rows,
         claims_omitted=omitted,
+        audits=audits,
         runs=analysis.run_rows(runs, grouping),
         cells=cells,
         fits=fits,
@@ -156,6 +168,19 @@ def _stored_queries(conn: sqlite3.Connection) -> list[str]:
             v = value
         out.append(v.get("query", key) if isinstance(v, dict) else str(key))
     return sorted(set(map(str, out)))
+
+
+def _stored_audits(conn: sqlite3.Connection) -> list[AuditRow]:
+    """Audits of input reports (kv namespace 'audit', written by the demo's audit step)."""
+    out = []
+    for _key, value in _rows(
+        conn, "SELECT key, value FROM kv WHERE namespace='audit' ORDER BY key"
+    ):
+        try:
+            out.append(AuditRow.model_validate(json.loads(value)))
+        except (json.JSONDecodeError, ValueError):
+            continue
+    return out
 
 
 # --- tables ------------------------------------------------------------------------------

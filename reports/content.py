@@ -81,9 +81,25 @@ class ClaimRow(BaseModel):
     evidence_paper: str = ""
     evidence_page: int | None = None
     verdict_settings_hash: str = ""
+    issues: list[str] = Field(default_factory=list)  # what the audit found wrong in its source
     empirical_verdict: str = "UNTESTED"  # summary over this claim's checks
     testable: bool = False
     empirical: list[EmpiricalRow] = Field(default_factory=list)
+
+
+class AuditRow(BaseModel):
+    """What the audit of an input report (e.g. the seed synthesis) found."""
+
+    source: str
+    paper_id: str | None = None
+    title: str = ""
+    machine_generated: bool = False
+    references: list[str] = Field(default_factory=list)
+    issues: list[str] = Field(default_factory=list)
+    claims: int = 0
+    from_table: int = 0
+    cut_off: int = 0
+    claim_issues: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class RunRow(BaseModel):
@@ -184,6 +200,7 @@ class ReportContent(BaseModel):
     papers: list[PaperRow] = Field(default_factory=list)
     claims: list[ClaimRow] = Field(default_factory=list)
     claims_omitted: int = 0
+    audits: list[AuditRow] = Field(default_factory=list)
     runs: list[RunRow] = Field(default_factory=list)
     cells: list[CellRow] = Field(default_factory=list)
     fits: list[FitRow] = Field(default_factory=list)

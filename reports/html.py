@@ -47,6 +47,7 @@ def body(content: ReportContent, image_src: Callable[[Figure], str]) -> str:
         _answer(content),
         _methods(content),
         _papers(content),
+        _audits(content),
         _claims(content),
         _results(content, image_src),
         _limitations(content),
@@ -112,6 +113,22 @@ def _papers(c: ReportContent) -> str:
     )
 
 
+def _audits(c: ReportContent) -> str:
+    if not c.audits:
+        return ""
+    parts = ["<h2>Audit of the input report</h2>"]
+    for a in c.audits:
+        kind = "machine-generated" if a.machine_generated else "not flagged machine-generated"
+        parts.append(
+            f"<p><b>{e(a.title)}</b> (<code>{e(a.paper_id or a.source)}</code>, {e(kind)}): "
+            f"{e(a.claims)} claims read ({e(a.from_table)} from its claims table, {e(a.cut_off)} "
+            f"cut off mid-sentence), {e(len(a.references))} references listed.</p>"
+        )
+        if a.issues:
+            parts.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in a.issues) + "</ul>")
+    return "\n".join(parts)
+
+
 def _claim_cells(r: ClaimRow) -> tuple[str, str, str, str]:
     src = f"{e(r.paper_id or 'unknown source')}" + (f", p. {e(r.page)}" if r.page else "")
     if r.from_machine_generated:
@@ -119,6 +136,8 @@ def _claim_cells(r: ClaimRow) -> tuple[str, str, str, str]:
     if r.truncated_at_source:
         src += " <i>(cut off in its source)</i>"
     claim = f"<b>{e(r.ref)}</b> {e(r.text)}<br/><small>{src}</small>"
+    if r.issues:
+        claim += f'<br/><small class="weak">audit: {e("; ".join(r.issues))}</small>'
     textual = f'<span class="{_label_class(r)}">{e(r.textual_display)}</span>'
     if r.evidence_quote:
         page = f", p. {e(r.evidence_page)}" if r.evidence_page else ""

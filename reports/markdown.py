@@ -48,6 +48,8 @@ def _claim_row(r: ClaimRow) -> tuple[str, str, str, str]:
         page = f", p. {r.evidence_page}" if r.evidence_page else ""
         textual += f"<br>“{m(r.evidence_quote)}” ({m(r.evidence_paper)}{page})"
     emp = "<br>".join(_empirical(x) for x in r.empirical) or "**untested**"
+    if r.issues:
+        src += "<br>audit: " + m("; ".join(r.issues))
     return f"**{r.ref}** {m(r.text)}", src, textual, emp
 
 
@@ -105,6 +107,12 @@ def markdown(c: ReportContent) -> str:
             for p in c.papers
         ),
     )  # fmt: skip
+    for a in c.audits:
+        out += ["## Audit of the input report", ""]
+        out += [f"**{m(a.title)}** (`{m(a.paper_id or a.source)}`): {a.claims} claims read "
+                f"({a.from_table} from its claims table, {a.cut_off} cut off), "
+                f"{len(a.references)} references listed.", ""]  # fmt: skip
+        out += [f"- {m(i)}" for i in a.issues] + [""]
     out += ["## 4. Claims", ""]
     out += _table(
         ("Claim", "Source", "Textual verdict", "Empirical verdict"), map(_claim_row, c.claims)

@@ -71,6 +71,14 @@ def _store_library(lib_dir: Path) -> None:
             Verdict("c2", claims[1].text, "SUPPORTS", 0.27, (ev,), settings_hash="vh1"),
             Verdict("c3", claims[2].text, "REFUTES", 0.55, (), settings_hash="vh1"),
         ]
+        lib.kv_put(
+            "audit",
+            "seed.txt",
+            {"source": "seed.txt", "paper_id": seed.paper_id, "title": f"Seed {EVIL}",
+             "machine_generated": True, "references": ["2005.13013v2"], "claims": 2,
+             "from_table": 1, "cut_off": 1, "issues": ["11 papers said retrieved, 1 listed"],
+             "claim_issues": {"c2": ["marked verified at confidence 0.25"]}},
+        )  # fmt: skip
         with lib.transaction() as c:
             for cl in claims:
                 c.execute(
@@ -171,6 +179,10 @@ def test_claims_table_never_ticks_low_confidence(report_dir: Path) -> None:
     assert rows["c1"]["evidence_page"] == 3
     assert "✓" not in (report_dir / "report.html").read_text()
     assert rows["c2"]["from_machine_generated"]
+    assert rows["c2"]["issues"] == ["marked verified at confidence 0.25"]
+    assert data["audits"][0]["issues"] == ["11 papers said retrieved, 1 listed"]
+    html = (report_dir / "report.html").read_text()
+    assert "Audit of the input report" in html and "Seed Robust &lt;script&gt;" in html
 
 
 def test_answer_sentences_are_backed_by_measured_numbers(report_dir: Path) -> None:
