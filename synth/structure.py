@@ -9,7 +9,6 @@ paragraphs that continue across columns and pages joined back together.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from synth.layout import Block, Line
@@ -441,14 +440,13 @@ def assemble(
 ) -> list[Paragraph]:
     """Paragraphs of the whole document in reading order (title first)."""
     asm = _Assembler(body_size, vocab)
-    # A column's left text edge: the x where most of its lines start, over the whole document.
-    starts: dict[str, Counter[int]] = {}
+    # A column's left text edge, over the whole document: a low percentile of where its lines
+    # start (most lines start there; lists and hanging indents start to the right of it).
+    starts: dict[str, list[float]] = {}
     for blocks in pages:
         for blk in blocks:
-            for ln in blk.lines:
-                if not ln.noise:
-                    starts.setdefault(blk.column, Counter())[round(ln.x0)] += 1
-    asm.col_left = {col: float(c.most_common(1)[0][0]) for col, c in starts.items()}
+            starts.setdefault(blk.column, []).extend(ln.x0 for ln in blk.lines if not ln.noise)
+    asm.col_left = {c: sorted(xs)[len(xs) // 20] for c, xs in starts.items() if xs}
     if title:
         asm.paras.append(Paragraph("", "title", title, [(0, 1)]))
     for page_no, (blocks, height) in enumerate(zip(pages, heights, strict=True), start=1):
