@@ -116,3 +116,49 @@ def test_preempted_job_is_requeued_and_finishes(tmp_path: Path, monkeypatch) -> 
         text=True,
     ).stdout.split()
     assert "REQUEUED" in sacct or "PREEMPTED" in sacct, sacct
+
+
+def test_real_pipeline_tiny_grid_through_slurm(tmp_path: Path, shared_data: Path) -> None:
+    from tests.tiny_models import build_tiny_model, corpus_lines
+
+    model = build_tiny_model(tmp_path / "tiny", corpus_lines(shared_data))
+    spec_path = tmp_path / "real.toml"
+    spec_path.write_text(
+        f"""
+[study]
+name = "slurm-real"
+[grid]
+models = ["{model}"]
+intermediate_tasks = ["none", "snli"]
+intermediate_caps = [32]
+target_tasks = ["xnli", "tatoeba"]
+[shared]
+intermediate_epochs = 1.0
+target_cap = 32
+target_epochs = 1.0
+eval_cap = 20
+learning_rate = 1e-3
+batch_size = 8
+grad_accum = 1
+max_length = 48
+[targets.xnli]
+eval_languages = ["de", "sw"]
+[targets.tatoeba]
+eval_languages = ["de", "sw"]
+[executor]
+kind = "slurm"
+timeout_min = 5
+mem_gb = 2
+poll_s = 1
+"""
+    )
+    summary = sweep(load_study(spec_path), tmp_path / "lib", show_progress=False)
+    assert summary.failed == [] and summary.finished == 4 and summary.missing_after == 0
+    with ResultsStore(tmp_path / "lib") as store:
+        results = store.all()
+    assert {r.task for r in results} == {"xnli", "tatoeba"}
+    for r in results:
+        assert set(r.scores) == {"de", "sw"} and r.git_hash and r.timings["evaluate"] >= 0
+        assert all(len(v) == 20 for v in r.per_example.values())
+    # The jobs ran the real pipeline: prediction files in the official scorer's layout.
+    assert all(Path(r.prediction_dir).is_dir() for r in results)
