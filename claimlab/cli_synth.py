@@ -28,7 +28,8 @@ def ingest_cmd(
     inputs: Annotated[
         list[str] | None,
         typer.Argument(
-            help="PDF files, folders of PDFs, .txt/.md files, arXiv ids (2005.13013v2)."
+            metavar="PATH_OR_ID",
+            help="PDF files, folders of PDFs, .txt/.md files, arXiv ids (2005.13013v2).",
         ),
     ] = None,
     query: Annotated[

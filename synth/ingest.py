@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -153,7 +154,10 @@ def _flag_machine_generated(doc: ParsedDocument) -> ParsedDocument:
 def _store(
     library: Library, task: _Task, doc: ParsedDocument, settings: IngestSettings
 ) -> IngestOutcome:
-    stored = library.add_paper(doc.paper, doc.passages, doc.sentences)
+    try:
+        stored = library.add_paper(doc.paper, doc.passages, doc.sentences)
+    except sqlite3.IntegrityError:
+        stored = False  # another process stored the same paper between our check and our write
     if stored:
         # How the paper was read, beside it: which settings, what went wrong on which page.
         library.kv_put(

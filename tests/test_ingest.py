@@ -230,3 +230,16 @@ def test_unknown_arxiv_id_and_failed_search(arxiv_server, library_dir):
     assert by_input["2005.13013v7"].message == "arXiv has no paper 2005.13013v7"
     assert by_input["query 'zzzz-nothing'"].message == "arXiv search found nothing"
     assert all(o.failed for o in outs)
+
+
+def test_concurrent_writer_race_counts_as_duplicate(shared_data, library_dir, monkeypatch):
+    pdf = str(next((shared_data / "papers").glob("ub_*/*.pdf")))
+    with Library(library_dir) as lib:
+        [first] = ingest(lib, [pdf])
+        # Another process stored it after our dedup check: the write meets the UNIQUE constraint.
+        monkeypatch.setattr(Library, "has_sha", lambda self, sha: None)
+        monkeypatch.setattr(Library, "get_paper", lambda self, pid: None)
+        [second] = ingest(lib, [pdf])
+        monkeypatch.undo()
+        assert (first.status, second.status) == ("ok", "duplicate")
+        assert len(lib.papers()) == 1
