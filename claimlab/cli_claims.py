@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from claimlab.console import console, error_line, warn_line
+from claimlab.console import console, err_console, error_line, warn_line
 from synth.library import Library, LibraryError
 
 LibraryOpt = Annotated[
@@ -52,7 +52,7 @@ def _open(library: str | None, subject: str) -> Library:
 def _progress(label: str) -> Progress:
     return Progress(
         TextColumn(f"[bold]{label}[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True, disable=False,
+        console=err_console, transient=True,
     )  # fmt: skip
 
 

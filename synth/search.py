@@ -51,6 +51,13 @@ class _Row:
     sentence: Sentence
     machine_generated: bool
     words: set[str]
+    entities: frozenset[str] | None = None  # tagged on first use, then kept
+
+    def entity_set(self) -> frozenset[str]:
+        if self.entities is None:
+            tags = tag_entities(self.sentence.text)
+            self.entities = frozenset(v for vals in tags.values() for v in vals)
+        return self.entities
 
 
 class HybridSearcher:
@@ -120,8 +127,7 @@ class HybridSearcher:
             cover = len(qwords & row.words) / max(1, len(qwords))
             ent = 0.0
             if qents:
-                ents = {v for vals in tag_entities(row.sentence.text).values() for v in vals}
-                ent = len(qents & ents) / len(qents)
+                ent = len(qents & row.entity_set()) / len(qents)
             score = 0.6 * cos + 0.25 * cover + 0.1 * ent + 2.0 * rrf
             scored.append((score, i, cos))
         scored.sort(reverse=True)

@@ -113,7 +113,9 @@ class Verifier:
 
     @property
     def settings_hash(self) -> str:
-        return self.settings.settings_hash()
+        if not hasattr(self, "_settings_hash"):
+            self._settings_hash = self.settings.settings_hash()
+        return self._settings_hash
 
     def _evidence_facts(self, ev: Evidence) -> SentenceFacts:
         key = ev.sentence_id if ev.sentence_id is not None else hash(ev.text)
