@@ -80,6 +80,7 @@ class Line:
     math: float  # share of characters in math fonts
     noise: bool = False
     cells: tuple[str, ...] = ()  # pieces separated by wide gaps (table cells, side-by-side names)
+    lead_marker: bool = False  # began with a superscript marker (dropped): a footnote's first line
 
     @property
     def width(self) -> float:
@@ -114,6 +115,8 @@ class Block:
 
 
 _WS_RE = re.compile(r"\s+")
+_MARKER_RE = re.compile(r"^\s*(\d{1,3}(,\d{1,3})*|[*†‡§¶]{1,2})\s*$")
+_MARKER_AFTER_RE = re.compile(r"[^\W\d_][.,;:)]?$|[^\d\s][.,;:)]$")
 
 
 @lru_cache(maxsize=512)
@@ -122,16 +125,34 @@ def _font_kind(font: str) -> tuple[bool, bool]:
     return bool(_BOLD_FONT_RE.search(font)), bool(_MATH_FONT_RE.match(font))
 
 
+def _raised(span: dict, spans: list[dict]) -> bool:
+    """A superscript: flagged so, or smaller than the line's main font and set above its baseline."""
+    if span["flags"] & 1:
+        return True
+    main = max(spans, key=lambda x: x["size"])
+    return (
+        span["size"] < 0.8 * main["size"] and span["bbox"][3] < main["bbox"][3] - 0.1 * main["size"]
+    )
+
+
 def _line_from_spans(spans: list[dict]) -> Line | None:
     parts: list[str] = []
     cells: list[list[str]] = [[]]
     prev_x1 = None
     n_chars = n_bold = n_math = 0
     size_sum = 0.0
+    lead_marker = False
     for s in spans:
         t = s["text"].translate(_LIGATURE_TABLE)  # accents are repaired on the whole line
         if not t:
             continue
+        if (
+            _MARKER_RE.match(t)
+            and (not parts and len(spans) > 1 or parts and _MARKER_AFTER_RE.search(parts[-1]))
+            and _raised(s, spans)
+        ):
+            lead_marker = lead_marker or not parts
+            continue  # a superscript footnote marker ("by a line.²", "¹This is"), not text
         x0 = s["bbox"][0]
         if prev_x1 is not None and x0 - prev_x1 > 0.15 * s["size"] and not parts[-1].endswith(" "):
             parts.append(" ")
@@ -165,6 +186,7 @@ def _line_from_spans(spans: list[dict]) -> Line | None:
         cells=tuple(c for c in (_WS_RE.sub(" ", "".join(c)).strip() for c in cells) if c)
         if len(cells) > 1
         else (),
+        lead_marker=lead_marker,
     )
 
 

@@ -134,7 +134,11 @@ def _block_kind(blk: Block, body_size: float, page_height: float, cells: bool = 
     two = sum(1 for ln in lines if len(ln.cells) >= 2)
     if cells and (three >= max(1, len(lines) / 2) or (len(lines) >= 2 and two >= 0.6 * len(lines))):
         return "table"
-    if size < body_size - 0.7 and blk.y0 > 0.6 * page_height and re.match(r"^[\d*†‡§¶]", text):
+    if (
+        size < body_size - 0.7
+        and blk.y0 > 0.6 * page_height
+        and (lines[0].lead_marker or re.match(r"^[\d*†‡§¶]", text))
+    ):
         return "footnote"
     return None
 

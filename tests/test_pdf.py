@@ -108,6 +108,11 @@ def test_structural_neg_review_copy(parsed):
     assert "Ivan Vulić," in credits.text  # pdfTeX's spacing accent repaired
     s = one(doc, "Such images may reproduce poorly.")
     assert (s.page, s.section) == (3, "7.1 File Format")
+    # Superscript footnote markers do not stick to the sentence ("by a line.2").
+    s = one(doc, "Footnotes should be separated from the text by a line.")
+    assert (s.page, s.section) == (4, "7.9 Footnotes")
+    s = one(doc, "This is how a footnote should appear.")
+    assert (s.page, s.kind) == (4, "footnote")
     # A subsection titled "7.13 References" is prose, not the reference list.
     s = one(doc, "Use full names for authors, not just initials.")
     assert (s.kind, s.section) == ("body", "7.13 References")
