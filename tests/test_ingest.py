@@ -243,3 +243,11 @@ def test_concurrent_writer_race_counts_as_duplicate(shared_data, library_dir, mo
         monkeypatch.undo()
         assert (first.status, second.status) == ("ok", "duplicate")
         assert len(lib.papers()) == 1
+
+
+def test_library_from_environment(seed, tmp_path):
+    env = {"CLAIMLAB_LIBRARY": str(tmp_path / "envlib")}
+    assert cli("ingest", str(seed), env=env).exit_code == 0
+    rows = json.loads(cli("papers", "--json", env=env).stdout)
+    assert [r["source"] for r in rows] == ["text"]
+    assert (tmp_path / "envlib" / "library.sqlite").is_file()
