@@ -15,11 +15,13 @@ from pathlib import Path
 import pymupdf
 from pydantic import Field
 
+from synth.frontmatter import front_matter
+from synth.hyphenation import document_vocab
 from synth.layout import Block, body_font_size, mark_running_noise, page_blocks, reading_order
 from synth.records import FLAG_NO_TEXT, FLAG_REVIEW_COPY, FLAG_TRUNCATED, Paper, Passage, Sentence
 from synth.sentences import build_records
 from synth.settings import Settings
-from synth.structure import assemble, document_vocab, front_matter
+from synth.structure import assemble
 
 _YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 
@@ -80,6 +82,21 @@ def open_pdf(data: bytes, name: str, settings: ParseSettings) -> tuple[pymupdf.D
     if doc.is_repaired or b"%%EOF" not in data[-settings.eof_window :]:
         flags.append(FLAG_TRUNCATED)
     return doc, flags
+
+
+def _page_flags(
+    pages: list[list[Block]], errors: dict[int, str], flags: list[str], warnings: list[str]
+) -> None:
+    """Flag review copies and pages without a text layer (naming the pages)."""
+    if any(b.meta.get("review_copy") for blocks in pages for b in blocks):
+        flags.append(FLAG_REVIEW_COPY)
+    empty = [i + 1 for i, blocks in enumerate(pages) if not blocks and i + 1 not in errors]
+    if empty:
+        flags.append(FLAG_NO_TEXT)
+        warnings.append(
+            f"{len(empty)} of {len(pages)} pages have no text layer (scanned images?):"
+            f" page {_page_list(empty)}"
+        )
 
 
 def _page_list(pages: list[int], limit: int = 8) -> str:
@@ -155,15 +172,7 @@ def parse_pdf(
             warnings.append(f"page {page_no} could not be read: {err}")
         # === Step 3: layout noise (running headers/footers, page numbers, line numbers)
         mark_running_noise(pages, heights)
-        if any(b.meta.get("review_copy") for blocks in pages for b in blocks):
-            flags.append(FLAG_REVIEW_COPY)
-        empty = [i + 1 for i, blocks in enumerate(pages) if not blocks and i + 1 not in errors]
-        if empty:
-            flags.append(FLAG_NO_TEXT)
-            warnings.append(
-                f"{len(empty)} of {len(pages)} pages have no text layer (scanned images?):"
-                f" page {_page_list(empty)}"
-            )
+        _page_flags(pages, errors, flags, warnings)
         # === Step 4: reading order per page
         pages = [reading_order(b, w) for b, w in zip(pages, widths, strict=True)]
         # === Step 5: title and authors from the first page
@@ -179,7 +188,6 @@ def parse_pdf(
         n_pages = doc.page_count
     finally:
         doc.close()
-    abstract = " ".join(p.text for p in passages if p.kind == "abstract")
     paper = Paper(
         paper_id=paper_id,
         title=title,
@@ -189,6 +197,6 @@ def parse_pdf(
         sha256=sha,
         pages=n_pages,
         flags=tuple(dict.fromkeys(flags)),
-        abstract=abstract,
+        abstract=" ".join(p.text for p in passages if p.kind == "abstract"),
     )
     return ParsedDocument(paper, passages, sentences, warnings, errors, text)

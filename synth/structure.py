@@ -9,8 +9,8 @@ paragraphs that continue across columns and pages joined back together.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from synth.hyphenation import append_line
 from synth.layout import Block, Line
 from synth.sentences import Paragraph
 
@@ -50,34 +50,6 @@ _CAPTION_RE = re.compile(
 _APPENDIX_RE = re.compile(r"^(appendix|appendices|supplementary|[A-H](\.\d+)*\.?\s)", re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\W\d_]{3,}")
 _NUMERIC_RE = re.compile(r"^[\d.,±%()+\-–−]+$")
-_TOKEN_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
-_ORG_WORDS = re.compile(
-    r"\b(University|Universit\w+|Department|Dept|Institute|Institut|Team|Lab|Laboratory|School|"
-    r"Faculty|Center|Centre|Research|College|Inc|Ltd|Corporation|Submission|Anonymous|Abstract|"
-    r"Report|Course|Project|Street|Road)\b",
-    re.IGNORECASE,
-)
-_NAME_PARTICLES = {
-    "de",
-    "da",
-    "van",
-    "von",
-    "der",
-    "den",
-    "del",
-    "la",
-    "le",
-    "di",
-    "du",
-    "dos",
-    "bin",
-}
-
-
-@dataclass
-class FrontMatter:
-    title: str
-    authors: tuple[str, ...]
 
 
 def _strip_number(text: str) -> str:
@@ -143,138 +115,6 @@ def _block_kind(blk: Block, body_size: float, page_height: float, cells: bool = 
     return None
 
 
-def _join(prev: str, nxt: str, vocab: set[str]) -> tuple[bool, str]:
-    """How to join two lines: (drop the trailing hyphen of ``prev``?, joiner).
-
-    ``exam-`` + ``ple`` becomes ``example``; a hyphen is kept when the document spells the hyphenated
-    form elsewhere and never the joined one, and before a capital (``XLM-`` + ``RoBERTa``).
-    """
-    if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha():
-        if not nxt[:1].islower():
-            return False, ""
-        head = _TOKEN_RE.findall(prev[-40:-1])
-        tail = _TOKEN_RE.findall(nxt[:40])
-        if head and tail:
-            h, t = head[-1].split("-")[-1].lower(), tail[0].split("-")[0].lower()
-            if h + t in vocab:
-                return True, ""
-            if f"{h}-{t}" in vocab or f"{h}-" in vocab or _two_content_words(h, t, vocab):
-                return False, ""  # a real compound: "multi-task", "task-critical", "color-blind"
-        return True, ""
-    return False, " "
-
-
-# First or second halves of words that TeX splits into two real words ("some-times",
-# "with-out", "them-selves"): such a pair is no evidence of a compound.
-_FUNCTION_WORDS = frozenset(
-    "a an the some any every no none with without them there where here how what when who which"
-    " over under in out for to be can not all one self selves times thing things ever fore".split()
-)
-
-
-def _two_content_words(head: str, tail: str, vocab: set[str]) -> bool:
-    return (
-        len(head) >= 3
-        and len(tail) >= 3
-        and head in vocab
-        and tail in vocab
-        and head not in _FUNCTION_WORDS
-        and tail not in _FUNCTION_WORDS
-    )
-
-
-def append_line(para: Paragraph, text: str, page: int, vocab: set[str]) -> None:
-    """Append one line to a paragraph, repairing hyphenation at the seam."""
-    if para.text:
-        drop, joiner = _join(para.text, text, vocab)
-        if drop:
-            para.text = para.text[:-1]
-        para.add(text, page, joiner)
-    else:
-        para.add(text, page, "")
-
-
-def document_vocab(pages: list[list[Block]]) -> set[str]:
-    """Lower-cased words (hyphenated ones included) seen whole inside lines, for hyphenation repair.
-
-    A line's first word and a hyphen-broken last word are left out: they may be word fragments.
-    ``"multi-"`` entries mark words the document uses as the first part of hyphenated compounds.
-    """
-    vocab: set[str] = set()
-    for blocks in pages:
-        for blk in blocks:
-            for ln in blk.lines:
-                words = _TOKEN_RE.findall(ln.text)
-                if ln.text.endswith("-") and words:
-                    words.pop()
-                vocab.update(w.lower() for w in words[1:])
-    for w in list(vocab):
-        if "-" in w:
-            parts = w.split("-")
-            vocab.update(parts)
-            # "multi-": this document builds compounds with it; "the-art": a piece of one.
-            vocab.update(p + "-" for p in parts[:-1])
-            vocab.update(f"{a}-{b}" for a, b in zip(parts, parts[1:], strict=False))
-    return vocab
-
-
-def _looks_like_names(text: str) -> list[str]:
-    if "@" in text or re.search(r"\d", text) or _ORG_WORDS.search(text):
-        return []
-    parts = [p.strip(" ,;*†‡") for p in re.split(r",|\band\b|&|;", text)]
-    names = []
-    for part in parts:
-        if not part:
-            continue
-        words = part.split()
-        if not 2 <= len(words) <= 5:
-            return []
-        for w in words:
-            if w.lower() in _NAME_PARTICLES:
-                continue
-            if not (w[:1].isupper() and (len(w) <= 2 or not w.isupper())):
-                return []
-        names.append(" ".join(words))
-    return names
-
-
-def front_matter(first_page: list[Block], body_size: float, page_height: float) -> FrontMatter:
-    """Title and authors from the first page; the title lines are consumed (kind "title").
-
-    Title: the largest-font lines near the top; when nothing is larger than body text, the first
-    bold line. Authors: the name-list lines between the title and the first heading.
-    """
-    top = [b for b in first_page if b.y0 < 0.45 * page_height]
-    lines = [(b, ln) for b in top for ln in b.lines if not ln.noise]
-    if not lines:
-        return FrontMatter("", ())
-    max_size = max(ln.size for _, ln in lines)
-    if max_size >= body_size + 1.5:
-        chosen = [(b, ln) for b, ln in lines if ln.size >= max_size - 0.5]
-    else:
-        chosen = [next(((b, ln) for b, ln in lines if ln.bold), lines[0])]
-    title = " ".join(ln.text for _, ln in chosen)
-    chosen_ids = {id(ln) for _, ln in chosen}
-    for b, ln in chosen:
-        ln.noise = True  # consumed: kept as the title passage, never as body text
-        b.meta["title"] = "1"
-    authors: list[str] = []
-    after = False
-    for b in first_page:
-        for ln in b.lines:
-            if id(ln) in chosen_ids:
-                after = True
-                continue
-            if not after or ln.noise:
-                continue
-            if is_heading(ln, body_size, plain=False) or ln.y0 > 0.45 * page_height:
-                return FrontMatter(title, tuple(authors))
-            for cell in ln.cells or (ln.text,):
-                authors.extend(_looks_like_names(cell))
-    return FrontMatter(title, tuple(authors))
-
-
-# Prose: a sentence ends and the next begins. Titles, names and affiliations never do that.
 _PROSE_RE = re.compile(r"[a-z]{2,}[.!?]\s+[A-Z][a-z]")
 _REF_NUMBER_RE = re.compile(r"^(\[\d{1,3}\]|\d{1,3}\.\s)")
 _TERMINAL_RE = re.compile(r"[.!?:][\"'”’)\]]*$")

@@ -314,8 +314,8 @@ def test_bad_files(tmp_path):
     ],
 )
 def test_hyphenation_repair(prev, nxt, vocab, expected):
+    from synth.hyphenation import append_line
     from synth.sentences import Paragraph
-    from synth.structure import append_line
 
     para = Paragraph("", "body")
     append_line(para, prev, 1, vocab)
