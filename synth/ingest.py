@@ -117,13 +117,12 @@ def classify(inp: str) -> list[_Task]:
 def _read_local(path: Path, settings: IngestSettings) -> bytes:
     try:
         size = path.stat().st_size
+        if size > settings.max_file_bytes:
+            cap = settings.max_file_bytes / 2**20
+            raise InputError(f"file is {size / 2**20:.1f} MiB, over the {cap:.0f} MiB cap")
+        return path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read file ({exc.strerror})") from None
-    if size > settings.max_file_bytes:
-        raise InputError(
-            f"file is {size / 2**20:.1f} MiB, over the {settings.max_file_bytes / 2**20:.0f} MiB cap"
-        )
-    return path.read_bytes()
+        raise InputError(f"cannot read file ({exc.strerror or exc})") from None
 
 
 def _keep_copy(library: Library, data: bytes, sha: str, suffix: str) -> str:
