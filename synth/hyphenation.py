@@ -69,7 +69,8 @@ def append_line(para: Paragraph, text: str, page: int, vocab: set[str]) -> None:
 def document_vocab(pages: list[list[Block]]) -> set[str]:
     """Lower-cased words (hyphenated ones included) seen whole inside lines, for hyphenation repair.
 
-    A line's first word and a hyphen-broken last word are left out: they may be word fragments.
+    A line's lower-case first word and a hyphen-broken last word are left out: they may be word
+    fragments.
     ``"multi-"`` entries mark words the document uses as the first part of hyphenated compounds.
     """
     vocab: set[str] = set()
@@ -79,7 +80,9 @@ def document_vocab(pages: list[list[Block]]) -> set[str]:
                 words = _TOKEN_RE.findall(ln.text)
                 if ln.text.endswith("-") and words:
                     words.pop()
-                vocab.update(w.lower() for w in words[1:])
+                if words and words[0][:1].islower():
+                    words = words[1:]  # maybe the tail of a word broken on the line before
+                vocab.update(w.lower() for w in words)
     for w in list(vocab):
         if "-" in w:
             parts = w.split("-")

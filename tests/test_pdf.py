@@ -348,3 +348,45 @@ def test_pages_without_text_are_flagged(tmp_path):
         "Only this page has a text layer.",
         "The next two are images.",
     ]
+
+
+def test_html_rendered_pdf(tmp_path):
+    """A PDF that is not from LaTeX: pymupdf's Story renders HTML (headings by font size only)."""
+    html = (
+        "<h1>Zero-shot Transfer Notes</h1><p>Alice Smith, Bob Jones</p>"
+        "<h2>Introduction</h2><p>Cross-lingual transfer is studied widely. We look at STILTs.</p>"
+        "<h2>Method Overview</h2><p>We first train on MNLI. Then we train on the target task in"
+        " English and evaluate in 40 languages.</p><h2>References</h2><p>Phang et al. 2020. English"
+        " intermediate-task training improves zero-shot cross-lingual transfer too.</p>"
+    )
+    story = pymupdf.Story(html)
+    writer = pymupdf.DocumentWriter(str(tmp_path / "story.pdf"))
+    more = True
+    while more:
+        dev = writer.begin_page(pymupdf.paper_rect("a4"))
+        more, _ = story.place(pymupdf.paper_rect("a4") + (72, 72, -72, -72))
+        story.draw(dev)
+        writer.end_page()
+    writer.close()
+    doc = parse_pdf(tmp_path / "story.pdf")
+    assert (doc.paper.title, doc.paper.authors) == (
+        "Zero-shot Transfer Notes",
+        ("Alice Smith", "Bob Jones"),
+    )
+    got = [(s.kind, s.section, s.text) for s in doc.sentences if s.kind != "title"]
+    assert got == [
+        ("front", "", "Alice Smith, Bob Jones"),
+        ("body", "Introduction", "Cross-lingual transfer is studied widely."),
+        ("body", "Introduction", "We look at STILTs."),
+        ("body", "Method Overview", "We first train on MNLI."),
+        (
+            "body",
+            "Method Overview",
+            "Then we train on the target task in English and evaluate in 40 languages.",
+        ),
+        (
+            "references",
+            "References",
+            "Phang et al. 2020. English intermediate-task training improves zero-shot cross-lingual transfer too.",
+        ),
+    ]
