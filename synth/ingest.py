@@ -213,14 +213,10 @@ def _ingest_arxiv(
     library: Library, task: _Task, source: ArxivSource, settings: IngestSettings
 ) -> IngestOutcome:
     record = task.record
-    if record is None:
-        aid = task.arxiv_id
-        assert aid is not None
-        if aid.version and (known := library.get_paper(f"arxiv:{aid}")):
-            return _duplicate(task, known)  # pinned and cached: no network needed
-        record = source.lookup([aid]).get(aid)
-        if record is None:
-            raise InputError(f"arXiv has no paper {aid}")
+    if record is None:  # only a pinned id already in the library gets here: no network needed
+        known = library.get_paper(f"arxiv:{task.arxiv_id}")
+        assert known is not None
+        return _duplicate(task, known)
     paper_id = f"arxiv:{record.arxiv_id}"
     if known := library.get_paper(paper_id):
         return _duplicate(task, known)
@@ -269,7 +265,9 @@ def ingest(
     source = _LazySource(settings.arxiv)
     # === Step 1: classify inputs; expand folders
     tasks = [t for inp in inputs for t in classify(inp)]
-    # === Step 2: run the arXiv search, if any
+    # === Step 2: look up all arXiv ids in one request (pinned ones already stored need none)
+    tasks = _resolve_ids(library, tasks, source)
+    # === Step 3: run the arXiv search, if any
     if query:
         try:
             hits = source.search(query, max_results)
@@ -278,13 +276,43 @@ def ingest(
                 tasks.append(_Task(f"query {query!r}", "error", error="arXiv search found nothing"))
         except ArxivError as exc:
             tasks.append(_Task(f"query {query!r}", "error", error=str(exc)))
-    # === Step 3: read, parse, flag and store each document; one failure never stops the batch
+    # === Step 4: read, parse, flag and store each document; one failure never stops the batch
     outcomes: list[IngestOutcome] = []
     for done, task in enumerate(tasks, start=1):
         outcomes.append(_run_task(library, task, source, settings))
         if progress is not None:
             progress(task.label, done, len(tasks))
     return outcomes
+
+
+def _resolve_ids(library: Library, tasks: list[_Task], source: ArxivSource) -> list[_Task]:
+    """Turn arXiv-id tasks into record tasks with one batched lookup (arXiv prefers id_list)."""
+    wanted = [
+        t.arxiv_id
+        for t in tasks
+        if t.kind == "arxiv"
+        and t.arxiv_id is not None
+        and not (t.arxiv_id.version and library.get_paper(f"arxiv:{t.arxiv_id}"))
+    ]
+    if not wanted:
+        return tasks
+    try:
+        found, error = source.lookup(list(dict.fromkeys(wanted))), ""
+    except ArxivError as exc:
+        found, error = {}, str(exc)
+    resolved = []
+    for t in tasks:
+        if t.kind != "arxiv" or t.arxiv_id not in wanted:
+            resolved.append(t)
+        elif t.arxiv_id in found:
+            resolved.append(dataclasses.replace(t, kind="record", record=found[t.arxiv_id]))
+        else:
+            resolved.append(
+                dataclasses.replace(
+                    t, kind="error", error=error or f"arXiv has no paper {t.arxiv_id}"
+                )
+            )
+    return resolved
 
 
 class _LazySource:

@@ -146,6 +146,8 @@ def test_arxiv_ids_and_search_through_local_server(arxiv_server, library_dir):
         "--library", str(library_dir), env=env,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+    lookups = [p for p in arxiv_server.paths("/api/query") if "id_list=2005" in p]
+    assert len(lookups) == 1  # both ids in one batched request, as arXiv asks
     rows = {r["paper_id"]: r for r in papers_json(library_dir, env)}
     assert set(rows) == {"arxiv:2005.13013v2", "arxiv:2005.13013v1", "arxiv:2104.08645v1"}
     v2 = rows["arxiv:2005.13013v2"]
