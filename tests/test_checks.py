@@ -138,3 +138,37 @@ def test_checks_run_end_to_end_with_an_injected_run_function(tmp_path, claims, s
         assert {c.claim_id for c in store.checks()} == set(by_id)
         # Both XNLI checks share one baseline arm: 3 baseline + 2 x 3 treatment runs.
         assert store.count() == 9
+
+
+def test_check_and_results_cli_json(tmp_path: Path, claims, shared_data) -> None:
+    import json
+    import os
+    import subprocess
+
+    spec = tmp_path / "s.toml"
+    spec.write_text(
+        '[study]\nname="cli"\n[grid]\nmodels=["m"]\nintermediate_tasks=["none","snli"]\n'
+        'intermediate_caps=[64]\ntarget_tasks=["xnli"]\nseeds=[0,1]\n[shared]\neval_cap=50\n'
+    )
+    lines = [json.dumps({"id": f"c{i}", "claim": c}) for i, c in enumerate(claims, 1)]
+    (tmp_path / "claims.jsonl").write_text("\n".join(lines + ["not json"]) + "\n")
+    env = {**os.environ, "PYTHONPATH": f"{TESTS}{os.pathsep}{TESTS.parent}"}
+    lib = ["--library", str(tmp_path / "lib")]
+    base = [sys.executable, "-m", "claimlab", "replicate"]
+    out = subprocess.run(
+        [*base, "check", str(tmp_path / "claims.jsonl"), "--spec", str(spec), *lib,
+         "--run-fn", "fake_runs:fake_run", "--json"],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "claims.jsonl:17" in out.stderr  # the bad line is named, the batch went on
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert {r["claim_id"] for r in rows} >= {"c1:squad", "c3", "c4:mnli:xnli", "c16"}
+    assert all(r["differences"] for r in rows if r["claim_id"] == "c4:mnli:xnli")
+    res = subprocess.run(
+        [*base, "results", *lib, "--json"], capture_output=True, text=True, env=env, timeout=120
+    )
+    payload = json.loads(res.stdout)
+    # xnli: baseline, mnli, squad; tatoeba: baseline, squad, mnli, multi-task; two seeds each
+    assert len(payload["runs"]) == 14 and payload["robustness"]["rows"]
+    assert {c["claim_id"] for c in payload["checks"]} == {r["claim_id"] for r in rows}
