@@ -188,6 +188,17 @@ def _record(result) -> ArxivRecord:  # arxiv.Result
     )
 
 
+def _records(results: list) -> list[ArxivRecord]:
+    """Feed entries as records; arXiv's error entries (ids like ``api/errors#...``) are skipped."""
+    out = []
+    for result in results:
+        try:
+            out.append(_record(result))
+        except ValueError:
+            continue
+    return out
+
+
 class ArxivSource:
     """Polite access to arXiv: one client, one session, spaced and retried requests."""
 
@@ -257,7 +268,7 @@ class ArxivSource:
 
         search = arxiv.Search(id_list=[str(i) for i in ids], max_results=len(ids))
         results = self._call("id lookup", lambda: list(self.client.results(search)))
-        records = [_record(r) for r in results]
+        records = _records(results)
         found: dict[ArxivId, ArxivRecord] = {}
         for wanted in ids:
             for rec in records:
@@ -275,7 +286,7 @@ class ArxivSource:
 
         search = arxiv.Search(query=query, max_results=max_results)
         results = self._call(f"search {query!r}", lambda: list(self.client.results(search)))
-        return [_record(r) for r in results]
+        return _records(results)
 
     # --- PDFs ----------------------------------------------------------------------------
     def cache_path(self, cache_dir: Path, aid: ArxivId) -> Path:

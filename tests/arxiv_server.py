@@ -73,6 +73,19 @@ def _entry(p: FakePaper, version: int, base_url: str) -> str:
   </entry>"""
 
 
+def _error_entry(wanted: str) -> str:
+    return f"""
+  <entry>
+    <id>http://arxiv.org/api/errors#incorrect_id_format_for_{escape(wanted)}</id>
+    <title>Error</title>
+    <summary>incorrect id format for {escape(wanted)}</summary>
+    <updated>2026-11-25T00:00:00-05:00</updated>
+    <published>2026-11-25T00:00:00-05:00</published>
+    <link href="http://arxiv.org/api/errors#incorrect_id_format_for_{escape(wanted)}" rel="alternate" type="text/html"/>
+    <author><name>arXiv api core</name></author>
+  </entry>"""
+
+
 def atom_feed(entries: list[str], total: int, start: int, per_page: int) -> bytes:
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/"
@@ -162,22 +175,24 @@ class ArxivTestServer:
         per_page = int(q.get("max_results", ["10"])[0])
         ids = [i for i in q.get("id_list", [""])[0].split(",") if i]
         hits: list[tuple[FakePaper, int]] = []
+        errors: list[str] = []
         if ids:
             for wanted in ids:
                 base, v = re.match(r"^(.*?)(?:v(\d+))?$", wanted).groups()
                 p = self.papers.get(base)
-                if p and p.versions:
-                    version = int(v) if v else max(p.versions)
-                    if version in p.versions:
-                        hits.append((p, version))
+                version = (int(v) if v else max(p.versions)) if p and p.versions else None
+                if p and version in p.versions:
+                    hits.append((p, version))
+                else:  # arXiv answers an unknown id with an error entry, not an empty feed
+                    errors.append(_error_entry(wanted))
         else:
             words = q.get("search_query", [""])[0].lower().replace("all:", "").split()
             for p in self.papers.values():
                 text = (p.title + " " + p.summary).lower()
                 if any(w in text for w in words):
                     hits.append((p, max(p.versions)))
-        page = hits[start : start + per_page]
-        return atom_feed([_entry(p, v, self.base_url) for p, v in page], len(hits), start, per_page)
+        page = [_entry(p, v, self.base_url) for p, v in hits] + errors
+        return atom_feed(page[start : start + per_page], len(page), start, per_page)
 
     def _pdf(self, name: str) -> bytes | None:
         if self.pdf_body is not None:
