@@ -3,6 +3,10 @@
 ``parse_pdf`` reads in numbered steps: open and check the file, extract each page's blocks (a page
 that fails is reported and skipped, the document goes on), remove layout noise, order blocks for
 reading, find title and authors, assemble paragraphs under their section headings, split sentences.
+
+The work is done by: ``layout`` (visual lines, noise, reading order), ``frontmatter`` (title,
+authors), ``structure`` (headings, passage kinds, paragraphs), ``hyphenation`` (words broken at
+line ends), ``sentences`` (pysbd, passages and sentences with offsets).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Document structure from ordered layout blocks: title, authors, headings, passage kinds, paragraphs.
+"""Document structure from ordered layout blocks: headings, passage kinds, paragraphs.
 
 Input: pages of :class:`synth.layout.Block` in reading order with noise marked. Output:
 :class:`synth.sentences.Paragraph` objects with a section and a kind (title, front, abstract, body,
