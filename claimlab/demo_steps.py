@@ -117,13 +117,14 @@ def ingest(ctx: DemoContext) -> str:
             o.input: o.paper_id for o in outcomes if o.input in seed_names and o.paper_id
         }
         total = len(lib.papers())
-    tally: dict[str, int] = {}
-    for o in outcomes:
-        tally[o.status] = tally.get(o.status, 0) + 1
     from claimlab.console import error_line, warn_line
 
     unreachable = [o for o in outcomes if o.status == "failed" and o.input in set(online)]
     failed = [o for o in outcomes if o.status == "failed" and o not in unreachable]
+    tally: dict[str, int] = {}
+    for o in outcomes:
+        if o not in unreachable:
+            tally[o.status] = tally.get(o.status, 0) + 1
     for o in failed:
         error_line(o.input, o.message)
     for o in unreachable:  # offline is a supported way to run: the local papers serve
@@ -131,7 +132,7 @@ def ingest(ctx: DemoContext) -> str:
     ctx.commands.append("claimlab ingest " + " ".join(inputs + online))
     detail = ", ".join(f"{n} {s}" for s, n in sorted(tally.items())) + f"; {total} in library"
     if unreachable:
-        detail += f"; {len(unreachable)} arXiv paper(s) unreachable (offline)"
+        detail += f"; {len(unreachable)} cited arXiv paper(s) unreachable (offline)"
     if failed:
         raise RuntimeError(detail)
     return detail

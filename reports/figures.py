@@ -82,7 +82,8 @@ def heatmap(content: TaskView, out: Path) -> Figure | None:
     if not content.cells:
         return None
     sizes, vols, grid = _grid(content.cells)
-    fig, ax = plt.subplots(figsize=(1.6 + 1.25 * len(vols), 1.4 + 0.75 * len(sizes)))
+    # Wide enough for the size labels even with one column; cells stay readable with many.
+    fig, ax = plt.subplots(figsize=(max(6.0, 3.4 + 1.1 * len(vols)), 1.6 + 0.75 * len(sizes)))
     im = ax.imshow(grid, cmap="viridis", aspect="auto")
     ax.set_xticks(range(len(vols)), vols)
     ax.set_yticks(range(len(sizes)), sizes)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from pathlib import Path
 
 import pymupdf
@@ -89,20 +90,47 @@ def html_document(content: ReportContent, out_dir: Path) -> str:
     )
 
 
+LONG_TOKEN = re.compile(r"[^\s<>]{41,}")
+MAX_PAGES = 400  # a layout that has not finished by then never will
+
+
+def _break_long(match: re.Match[str]) -> str:
+    """Zero-width spaces inside one long token (URL, hash, path) so MuPDF can wrap it."""
+    out, run, entity = [], 0, False
+    for ch in match.group(0):
+        out.append(ch)
+        entity = (entity or ch == "&") and ch != ";"
+        run += 1
+        if not entity and (run >= 20 or (run >= 8 and ch in "/._-,;:")):
+            out.append("\u200b")
+            run = 0
+    return "".join(out)
+
+
+def breakable(markup: str) -> str:
+    """MuPDF never breaks inside a word: give long words break points (text nodes only)."""
+    return re.sub(
+        r">([^<]+)<", lambda m: ">" + LONG_TOKEN.sub(_break_long, m.group(1)) + "<", markup
+    )
+
+
 def pdf_bytes(content: ReportContent, out_dir: Path) -> bytes:
     """Lay out the report with pymupdf's Story, then stamp page numbers."""
-    body = H.body(content, lambda f: f.file)
+    body = breakable(H.body(content, lambda f: f.file))
     archive = pymupdf.Archive(str(out_dir))
     story = pymupdf.Story(html=body, user_css=PDF_CSS, archive=archive)
     buffer = io.BytesIO()
     writer = pymupdf.DocumentWriter(buffer)
     where = PAGE + (MARGIN, MARGIN, -MARGIN, -MARGIN - 10)
-    more = 1
+    more, pages = 1, 0
     while more:
+        if pages == MAX_PAGES:
+            raise RuntimeError(f"PDF layout did not finish within {MAX_PAGES} pages")
         device = writer.begin_page(PAGE)
         more, _ = story.place(where)
         story.draw(device)
         writer.end_page()
+        pages += 1
     writer.close()
     doc = pymupdf.open("pdf", buffer.getvalue())
     _stamp(doc, content)
