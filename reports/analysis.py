@@ -86,6 +86,28 @@ def axis_fits(runs: Sequence[RunResult]) -> list[FitRow]:
     return [FitRow.model_validate(asdict(f)) for f in getattr(result, "fits", ())]
 
 
+def chance_level(task: str) -> float | None:
+    """Accuracy of guessing for a classification or multiple-choice task (None: not defined)."""
+    try:
+        from replicate.tasks import get_task
+
+        spec = get_task(task)
+    except (ImportError, KeyError):
+        return None
+    n = spec.num_choices or (spec.num_labels if "classification" in spec.format else 0)
+    return 100.0 / n if n else None
+
+
+def near_chance(runs: Sequence[RunResult], task: str, tolerance: float = 3.0) -> float | None:
+    """The chance level if every language of every run of ``task`` scored within ``tolerance``."""
+    chance = chance_level(task)
+    scores = [run_score(r, lg) for r in runs if r.task == task for lg in r.scores]
+    scores = [v for v in scores if v is not None]
+    if chance is None or not scores:
+        return None
+    return chance if max(abs(v - chance) for v in scores) <= tolerance else None
+
+
 # --- runs ----------------------------------------------------------------------------------
 def task_order(runs: Sequence[RunResult]) -> list[str]:
     """Target tasks, the primary one first: most runs, then those scoring English, then by name."""

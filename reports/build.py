@@ -83,6 +83,7 @@ def build_report(
         languages += analysis.language_rows(task_runs, task_cells, grouping)
         fits += analysis.axis_fits(task_runs)
     metrics = {t: next(r.primary_metric for r in runs if r.task == t) for t in tasks}
+    at_chance = {t: c for t in tasks if (c := analysis.near_chance(runs, t)) is not None}
     # === Step 4: words and provenance
     content = ReportContent(
         title=_title(question),
@@ -98,6 +99,7 @@ def build_report(
         primary_metric=metrics[tasks[0]] if tasks else "",
         target_task=tasks[0] if tasks else "",
         tasks=metrics,
+        at_chance=at_chance,
         study=study_name,
     )
     content.methods = narrative.methods(content, papers, verdicts, studies, queries, grouping)
@@ -159,7 +161,7 @@ def _stored_verdicts(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
 
 def _stored_queries(conn: sqlite3.Connection) -> list[str]:
     """Search queries the ingest stored (kv namespaces 'queries' / 'search'), if any."""
-    rows = _rows(conn, "SELECT key, value FROM kv WHERE namespace IN ('queries','search','ingest')")
+    rows = _rows(conn, "SELECT key, value FROM kv WHERE namespace IN ('queries','search')")
     out = []
     for key, value in rows:
         try:

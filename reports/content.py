@@ -211,6 +211,7 @@ class ReportContent(BaseModel):
     primary_metric: str = ""
     target_task: str = ""  # the primary target task (most runs)
     tasks: dict[str, str] = Field(default_factory=dict)  # every target task -> its metric
+    at_chance: dict[str, float] = Field(default_factory=dict)  # task -> chance level it stayed at
     study: str = ""  # the study whose runs are shown ("" = every stored run)
 
     def task_cells(self, task: str) -> list[CellRow]:

@@ -59,6 +59,8 @@ def answer(content: ReportContent, grouping: Grouping) -> list[Backed]:
             low = [r.lang for r in content.task_languages(task) if r.group == "low"]
             out += _grid_sentences(content.task_cells(task), metric, task, word, low)
             out += _fit_sentences(content, task)
+            if task in content.at_chance:
+                out.append(_chance_sentence(content, task))
     out += _claim_sentences(content)
     return out
 
@@ -124,6 +126,16 @@ def _grid_sentences(
             )
         )
     return out
+
+
+def _chance_sentence(content: ReportContent, task: str) -> Backed:
+    n = sum(1 for r in content.runs if r.task == task)
+    return Backed(
+        text=f"Every {task} score stayed within 3 points of chance ({content.at_chance[task]:.1f}): "
+        "at this scale the model did not learn the task, so the differences above are noise, "
+        "not evidence for either axis.",
+        backing=[f"all languages of {_plural(n, 'run')}"],
+    )
 
 
 MEASURE_WORDS = {
@@ -334,6 +346,11 @@ def limitations(
                 if len(seeds) < 2
                 else "intervals over so few seeds are wide."
             )
+        )
+    for task, chance in content.at_chance.items():
+        out.append(
+            f"{task}: every score is within 3 points of chance ({chance:.1f}); the stand-in "
+            "model did not learn the task with this little data and training."
         )
     out.append(grouping.rule)
     untestable = [c for c in content.claims if not c.testable]

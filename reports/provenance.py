@@ -83,8 +83,10 @@ def reproducibility(
     for r in runs:
         for k, v in r.versions.items():
             run_versions.setdefault(k, set()).add(str(v))
-    for k, vs in run_versions.items():
-        versions[f"{k} (runs)"] = ", ".join(sorted(vs))
+    for k, vs in run_versions.items():  # "now (runs: ...)" only where the runs used another
+        used = ", ".join(sorted(vs))
+        now = versions.get(k)
+        versions[k] = used if now is None else (now if used == now else f"{now} (runs: {used})")
     seconds = {
         r.run_id: float(sum(v for v in r.timings.values() if isinstance(v, (int, float))))
         for r in runs

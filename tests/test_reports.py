@@ -249,6 +249,19 @@ def test_report_without_runs_says_so(tmp_path: Path) -> None:
     assert pymupdf.open(paths["pdf"]).page_count >= 1
 
 
+def test_runs_at_chance_are_called_noise(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    with ResultsStore(lib) as store:
+        for layers, cap in ((4, None), (4, 250), (12, None), (12, 250)):
+            r = _run(layers, cap, 0)
+            r.scores = {lg: {"accuracy": 33.3 + (0.5 if cap else 0)} for lg in LANGS}
+            store.put(r)
+    content = build_report(lib)
+    assert round(content.at_chance["xnli"], 1) == 33.3
+    assert any("did not learn the task" in s.text for s in content.answer)
+    assert any("within 3 points of chance" in x for x in content.limitations)
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 
