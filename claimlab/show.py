@@ -8,6 +8,7 @@ from typing import Any
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from claimlab.console import console
 
@@ -45,21 +46,33 @@ def claims_table(claims: list[dict[str, Any]]) -> Table:
     table.add_column("empirical", ratio=2)
     for c in claims:
         src = f"{c.get('paper_id') or '?'}" + (f", p. {c['page']}" if c.get("page") else "")
-        textual = f"[{_verdict_style(c['textual_display'])}]{escape(c['textual_display'])}[/]"
+        textual = Text(c["textual_display"], style=_verdict_style(c["textual_display"]))
         if c.get("evidence_quote"):
-            textual += f"\n[dim]p. {c.get('evidence_page') or '?'}[/]"
+            textual.append(f"\nevidence p. {c.get('evidence_page') or '?'}", style="dim")
         emp = "\n".join(_empirical(x) for x in c.get("empirical", [])) or "untested"
         table.add_row(c["ref"], f"{escape(c['text'])}\n[dim]{escape(src)}[/]", textual, emp)
     return table
 
 
 def cells_table(cells: list[dict[str, Any]], metric: str) -> Table:
-    table = Table(title=f"grid: low-resource mean {metric}")
-    for col in ("model size", "intermediate", "examples", "runs", "low-res.", "sd", "en", "gap"):
-        table.add_column(col, justify="left" if col in ("model size", "intermediate") else "right")
+    table = Table(title="grid: low-resource mean of each task's metric")
+    for col in (
+        "task",
+        "model size",
+        "intermediate",
+        "examples",
+        "runs",
+        "low-res.",
+        "sd",
+        "en",
+        "gap",
+    ):
+        table.add_column(
+            col, justify="left" if col in ("task", "model size", "intermediate") else "right"
+        )
     for x in cells:
         table.add_row(
-            escape(x["size"]), escape(x["intermediate"]), x["volume_label"], str(x["runs"]),
+            escape(x.get("task", "")), escape(x["size"]), escape(x["intermediate"]), x["volume_label"], str(x["runs"]),
             _n(x["low_resource_mean"]), _n(x["low_resource_sd"]), _n(x["english"]), _n(x["gap"]),
         )  # fmt: skip
     return table
@@ -67,13 +80,13 @@ def cells_table(cells: list[dict[str, Any]], metric: str) -> Table:
 
 def languages_table(rows: list[dict[str, Any]]) -> Table:
     table = Table(title="per language (most-resourced first)")
-    for col in ("code", "language", "group", "no intermediate", "STILTs", "gap to en"):
+    for col in ("task", "code", "language", "group", "no intermediate", "STILTs", "gap to en"):
         table.add_column(col, justify="right" if col[0] in "nSg" and col != "group" else "left")
     for x in rows:
         style = "red" if x["group"] == "low" else ""
         table.add_row(
-            x["lang"], f"{escape(x['english_name'])} ({escape(x['endonym'])})",
-            f"[{style}]{x['group']}[/]" if style else x["group"],
+            escape(x.get("task", "")), x["lang"], f"{escape(x['english_name'])} ({escape(x['endonym'])})",
+            Text(x["group"], style=style),
             _n(x["baseline"]), _n(x["best"]), _n(x["gap_to_english"]),
         )  # fmt: skip
     return table

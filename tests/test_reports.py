@@ -249,6 +249,27 @@ def test_report_without_runs_says_so(tmp_path: Path) -> None:
     assert pymupdf.open(paths["pdf"]).page_count >= 1
 
 
+def test_cli_report_then_show(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from claimlab.cli import app
+
+    lib = tmp_path / "lib"
+    _store_library(lib)
+    _store_results(lib)
+    out = tmp_path / "out"
+    runner = CliRunner()
+    res = runner.invoke(app, ["report", "--library", str(lib), "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["pdf"].endswith("report.pdf")
+    res = runner.invoke(app, ["show", "--library", str(lib)], env={"COLUMNS": "160"})
+    assert res.exit_code == 0, res.output
+    for word in ("answer", "claims", "grid: low-resource mean", "per language", "replicated"):
+        assert word in res.stdout, word
+    missing = runner.invoke(app, ["show", "--library", str(tmp_path / "empty")])
+    assert missing.exit_code == 1
+
+
 def test_runs_at_chance_are_called_noise(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
     with ResultsStore(lib) as store:
