@@ -14,6 +14,7 @@ Timed, side by side, on the same claims:
 - claimlab: ``Verifier.verify_many`` (hybrid BM25 + dense retrieval, rerank, checks, calibrated label);
 - baseline: what a user would otherwise run, sentence-transformers ``util.semantic_search`` over
   the same sentence matrix (retrieval only, no label);
+- claimlab again on the same claims, now in the embedding cache (everything but the encoder);
 - whole process: ``claimlab verify CLAIMS --json`` as a subprocess (start-up and model loading
   included), against the same library.
 """
@@ -99,6 +100,10 @@ def main() -> int:
         t0 = time.perf_counter()
         verdicts = verifier.verify_many([(str(i), c) for i, c in enumerate(claims)])
         ours_s = time.perf_counter() - t0
+        # Again: every claim is now in the embedding cache, so this is the cost of everything else.
+        t0 = time.perf_counter()
+        verifier.verify_many([(str(i), c) for i, c in enumerate(claims)])
+        cached_s = time.perf_counter() - t0
         library.close()
         # === Step 4: the whole process, as a user runs it (claims now cached: rephrase them)
         claims_file = Path(tmp) / "claims.txt"
@@ -112,9 +117,11 @@ def main() -> int:
         whole_s = time.perf_counter() - t0
     report = {
         "cores": len(os.sched_getaffinity(0)),
+        "load_average_1m_at_end": round(os.getloadavg()[0], 2),
         "library_sentences": n_sent,
         "claims": len(claims),
         "claimlab_claims_per_s": round(len(claims) / ours_s, 1),
+        "claimlab_embeddings_cached_claims_per_s": round(len(claims) / cached_s, 1),
         "baseline_semantic_search_claims_per_s": round(len(claims) / base_s, 1),
         "whole_process_claims_per_s": round(len(claims) / whole_s, 1),
         "whole_process_seconds": round(whole_s, 2),

@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 
 from synth.calibrate import DEFAULT_PATH, fit_calibrator, prior_calibrator  # noqa: E402
-from synth.labelled import build_labelled_set, featurize, library_from_papers  # noqa: E402
+from synth.labelled import build_labelled_set, featurize, library_from_papers, seed_report_claims  # noqa: E402
 from synth.records import LABELS  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
 from synth.verify import Verifier, VerifySettings  # noqa: E402
@@ -64,7 +64,7 @@ def main() -> int:
         # === Step 1: the papers, parsed into a fresh library
         library = library_from_papers(args.papers, Path(tmp) / "library")
         # === Step 2: the labelled set, split by paper
-        examples = build_labelled_set(library)
+        examples = build_labelled_set(library, related_unaddressed=seed_report_claims())
         fit = [e for e in examples if e.split == "fit"]
         # === Step 3: features of every 'fit' example (prior weights: features do not depend on them)
         prior = Path(tmp) / "prior.json"
@@ -77,7 +77,7 @@ def main() -> int:
             "made_by": "scripts/fit_calibrator.py",
             "date": datetime.date.today().isoformat(),
             "papers_sha256_12": papers,
-            "fit_papers": sorted({e.paper_id for e in fit}),
+            "fit_papers": sorted({e.paper_id for e in fit if e.paper_id}),
             "n_fit": len(fit),
             "embedding": verifier.models["embedding"],
             "labelled_set_hash": hashlib.sha256(

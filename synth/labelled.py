@@ -23,7 +23,7 @@ from synth.claims import ClaimSettings, extract_claims
 from synth.entities import LANGUAGES, MODELS, TASK_KINDS, TASKS, entity_spans, parse_numbers
 from synth.library import Library
 from synth.records import Verdict
-from synth.textchecks import DIRECTION_ANTONYMS, antonym
+from synth.textchecks import DIRECTION_ANTONYMS, antonym, paper_entities
 
 # Synonyms that keep the meaning (and the direction) of a finding.
 PARAPHRASE_SYNONYMS: dict[str, str] = {
@@ -128,6 +128,20 @@ def paraphrase(text: str) -> str | None:
     return out if out != text else None
 
 
+_CLAUSE_BREAK = re.compile(r"(?:,\s+(?:while|whereas|but|although|which|since|as)\b|;\s+)")
+
+
+def sub_claim(text: str) -> str | None:
+    """The first clause of a two-clause sentence, as a sentence: a weaker claim the whole supports."""
+    m = _CLAUSE_BREAK.search(text)
+    if not m:
+        return None
+    head = text[: m.start()].rstrip(" ,;")
+    if len(head.split()) < 6 or _DISCOURSE.match(head + ", "):
+        return None
+    return head + "."
+
+
 def change_number(text: str) -> str | None:
     """The claim with one stated number changed enough to be false."""
     nums = [n for n in parse_numbers(text) if n.unit or n.metric] or list(parse_numbers(text))
@@ -163,8 +177,12 @@ def flip_direction(text: str) -> str | None:
     return None
 
 
-def swap_entity(text: str) -> str | None:
-    """The claim with one named model, task or language replaced by another of its kind."""
+def swap_entity(text: str, avoid: frozenset[str] = frozenset()) -> str | None:
+    """The claim with one named model, task or language replaced by another of its kind.
+
+    The replacement is never one of ``avoid`` (the entities the claim's paper names anywhere),
+    so the swapped claim is false of the paper, not merely about another part of it.
+    """
     pools = {
         "models": [m for m in MODELS if " " not in m],
         "tasks": [t for t in TASKS if t not in TASK_KINDS],
@@ -176,7 +194,7 @@ def swap_entity(text: str) -> str | None:
             continue
         start, end, name = spans[0]
         named = {n for _, _, n in spans}
-        choices = [c for c in pools[kind] if c not in named and c != name]
+        choices = [c for c in pools[kind] if c not in named and c != name and c not in avoid]
         new = _rng(text + kind).choice(choices)
         surface = LANGUAGES[new] if kind == "languages" else new
         if kind == "languages" and text[start:end].islower():
@@ -210,7 +228,9 @@ PERTURBATIONS = {
 }
 
 
-def examples_for_claim(text: str, paper_id: str, page: int, split: str) -> list[LabelledExample]:
+def examples_for_claim(
+    text: str, paper_id: str, page: int, split: str, avoid: frozenset[str] = frozenset()
+) -> list[LabelledExample]:
     """Every labelled example one claim yields (see the module docstring)."""
     base = hashlib.sha256(f"{paper_id}|{text}".encode()).hexdigest()[:10]
 
@@ -225,9 +245,12 @@ def examples_for_claim(text: str, paper_id: str, page: int, split: str) -> list[
     para = paraphrase(text)
     if para:
         out.append(make(para, "SUPPORTS", "paraphrase"))
+    sub = sub_claim(text)
+    if sub:
+        out.append(make(sub, "SUPPORTS", "subclaim"))
     perturbed = []
     for kind, fn in PERTURBATIONS.items():
-        changed = fn(text)
+        changed = swap_entity(text, avoid) if kind == "entity" else fn(text)
         if changed and changed != text:
             perturbed.append(changed)
             out.append(make(changed, "REFUTES", kind))
@@ -248,9 +271,19 @@ def paper_split(paper_ids: list[str]) -> dict[str, str]:
 
 
 def build_labelled_set(
-    library: Library, settings: ClaimSettings | None = None
+    library: Library,
+    settings: ClaimSettings | None = None,
+    related_unaddressed: tuple[str, ...] = (),
 ) -> list[LabelledExample]:
-    """The labelled set of a library's papers (machine-generated papers are left out)."""
+    """The labelled set of a library's papers (machine-generated papers are left out).
+
+    Args:
+        library: the library whose papers make the claims.
+        settings: claim extraction settings.
+        related_unaddressed: claims on nearby topics that no paper of the library makes (e.g. the
+            seed report's claims about arXiv 2005.13013): NOT ENOUGH INFO with nothing excluded,
+            split half and half by hash.
+    """
     claims = [
         c
         for c in extract_claims(library, settings=settings)
@@ -258,11 +291,31 @@ def build_labelled_set(
     ]
     split = paper_split(sorted({c.paper_id for c in claims if c.paper_id}))
     out: list[LabelledExample] = []
+    named: dict[str, frozenset[str]] = {}
     for c in claims:
-        out.extend(
-            examples_for_claim(c.text, c.paper_id or "", c.page or 0, split[c.paper_id or ""])
-        )
+        pid = c.paper_id or ""
+        if pid not in named:
+            ents = paper_entities([s.text for s in library.sentences(paper_id=pid)])
+            named[pid] = frozenset(n for names in ents.values() for n in names)
+        out.extend(examples_for_claim(c.text, pid, c.page or 0, split[pid], named[pid]))
+    for text in related_unaddressed:
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        out.append(
+            LabelledExample(f"{digest[:10]}-related", text, "NOT ENOUGH INFO", "related",
+                            "", 0, text, (), "test" if int(digest, 16) % 2 else "fit")
+        )  # fmt: skip
     return out
+
+
+def seed_report_claims(path: str | Path | None = None) -> tuple[str, ...]:
+    """The seed report's claims (cut-off ones too), for ``related_unaddressed``."""
+    from synth.audit import audit_report
+    from synth.settings import resolve_data_dir
+
+    path = Path(path) if path else resolve_data_dir().parent / "seed" / "000_fea3552473fb1e67.txt"
+    if not path.is_file():
+        return ()
+    return tuple(c.claim.text for c in audit_report(path).claims)
 
 
 class _NoPaper:

@@ -99,11 +99,12 @@ def _theme_key(claim: Claim) -> str | None:
 
 def _group(claims: list[Claim], vecs: np.ndarray, threshold: float) -> dict[str, list[int]]:
     """Themes: the first named task/dataset/model; otherwise greedy embedding clusters."""
-    groups: dict[str, list[int]] = {}
-    loose: list[int] = []
+    keyed: dict[str, list[int]] = {}
     for i, c in enumerate(claims):
-        key = _theme_key(c)
-        (groups.setdefault(key, []) if key else loose).append(i)
+        keyed.setdefault(_theme_key(c) or "", []).append(i)
+    # A named task/dataset/model is a theme when two claims or more share it.
+    groups = {k: v for k, v in keyed.items() if k and len(v) >= 2}
+    loose = sorted(i for k, v in keyed.items() if not k or len(v) < 2 for i in v)
     clusters: list[list[int]] = []
     for i in loose:
         best = max(clusters, key=lambda cl: float(vecs[cl].mean(0) @ vecs[i]), default=None)

@@ -150,21 +150,39 @@ def direction_flip(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     return float((up_c and down_e and not up_e) or (down_c and up_e and not down_e)) * 0.5
 
 
-def entity_checks(claim: SentenceFacts, evidence: SentenceFacts) -> tuple[float, float]:
+def entity_checks(
+    claim: SentenceFacts,
+    evidence: SentenceFacts,
+    context: dict[str, frozenset[str]] | None = None,
+) -> tuple[float, float]:
     """(swapped, missing): a claim entity replaced by another of its kind; claim entities absent.
 
-    ``swapped`` is 1.0 when, for some kind (task, model, dataset, language), the claim names an
-    entity the evidence lacks while the evidence names one of that kind the claim lacks.
-    ``missing`` is the fraction of the claim's entities the evidence does not name.
+    ``context`` holds, per kind, the entities the evidence's whole paper names: a sentence rarely
+    repeats what its paper is about ("the gap" in a paper on XNLI), so a claim entity named in the
+    paper counts as present. ``swapped`` is 1.0 when, for some kind (task, model, dataset,
+    language), the claim names an entity absent from the evidence and its paper while the evidence
+    names one of that kind the claim lacks. ``missing`` is the fraction of the claim's entities
+    absent from the evidence and its paper.
     """
+    context = context or {}
     swapped, total, absent = 0.0, 0, 0
     for kind in ("tasks", "models", "datasets", "languages"):
         c, e = set(claim.entities.get(kind, ())), set(evidence.entities.get(kind, ()))
+        lacking = c - e - context.get(kind, frozenset())
         total += len(c)
-        absent += len(c - e)
-        if c - e and e - c:
+        absent += len(lacking)
+        if lacking and e - c:
             swapped = 1.0
     return swapped, (absent / total if total else 0.0)
+
+
+def paper_entities(texts: list[str]) -> dict[str, frozenset[str]]:
+    """Per kind, every entity a paper's sentences name (the context of ``entity_checks``)."""
+    out: dict[str, set[str]] = {}
+    for text in texts:
+        for kind, names in tag_entities(text).items():
+            out.setdefault(kind, set()).update(names)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def antonym(word: str) -> str | None:

@@ -28,6 +28,7 @@ from synth.textchecks import (
     facts,
     negation_mismatch,
     numeric_agreement,
+    paper_entities,
 )
 
 NLI_LABEL_MAP: dict[str, str] = {
@@ -101,6 +102,7 @@ class Verifier:
         self.searcher = searcher or HybridSearcher(library, self.settings.search)
         self.calibrator: Calibrator = load_calibrator(self.settings.calibrator)
         self._facts: dict[int, SentenceFacts] = {}
+        self._papers: dict[str, dict[str, frozenset[str]]] = {}
         self.models = {
             "embedding": self.searcher.embedder.stamp,
             "calibrator": self.calibrator.stamp,
@@ -123,6 +125,13 @@ class Verifier:
             self._facts[key] = facts(ev.text)
         return self._facts[key]
 
+    def _paper_entities(self, paper_id: str) -> dict[str, frozenset[str]]:
+        if paper_id not in self._papers:
+            texts = [s.text for s in self.library.sentences(paper_id=paper_id)]
+            paper = self.library.get_paper(paper_id)
+            self._papers[paper_id] = paper_entities(texts + ([paper.title] if paper else []))
+        return self._papers[paper_id]
+
     # === Step 1: features of a claim against its human-written evidence =======================
     def features(
         self, claim: str, evidence: Sequence[Evidence], qvec: np.ndarray
@@ -131,20 +140,20 @@ class Verifier:
         human = [e for e in evidence if not e.machine_generated]
         if not human:
             return {"missing": 1.0}, None
-        sims = [self.searcher.cosine(e, qvec) for e in human]
-        order = np.argsort(sims)[::-1]
-        best = human[int(order[0])]
+        # The reranker's first choice is the evidence; similarity alone favours short sentences.
+        best = human[0]
+        sims = sorted((self.searcher.cosine(e, qvec) for e in human[1:]), reverse=True)
         cf, ef = facts(claim), self._evidence_facts(best)
-        sim = sims[int(order[0])]
+        sim = self.searcher.cosine(best, qvec)
         cwords = content_words(claim)
         cover = len(cwords & content_words(best.text)) / max(1, len(cwords))
         num_match, num_conflict = numeric_agreement(cf, ef)
-        swap, missing = entity_checks(cf, ef)
+        swap, missing = entity_checks(cf, ef, self._paper_entities(best.paper_id))
         neg, direction = negation_mismatch(cf, ef), direction_flip(cf, ef)
         conflict = max(num_conflict, neg, direction, swap)
         feats = {
             "sim": sim,
-            "sim_gap": sim - (sims[int(order[1])] if len(order) > 1 else 0.0),
+            "sim_gap": sim - (sims[0] if sims else 0.0),
             "cover": cover,
             "num_match": num_match,
             "num_conflict": num_conflict,
