@@ -39,7 +39,7 @@ fi
 if ! mariadb-admin ping >/dev/null 2>&1; then
   mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
   [ -d /var/lib/mysql/mysql ] || mariadb-install-db --user=mysql >/dev/null 2>&1
-  nohup mariadbd --user=mysql --skip-networking --pid-file=/run/mysqld/mysqld.pid \
+  setsid nohup mariadbd --user=mysql --skip-networking --pid-file=/run/mysqld/mysqld.pid \
     >"$LOG/mariadb.log" 2>&1 &
   for _ in $(seq 100); do mariadb-admin ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
