@@ -125,7 +125,7 @@ def _study_runs(
 
 def _title(question: str) -> str:
     q = question.rstrip("?. ")
-    return q if len(q) <= 90 else "A verified report on: " + q[:80].rsplit(" ", 1)[0] + " …"
+    return q if len(q) <= 100 else q[:95].rsplit(" ", 1)[0] + " …"
 
 
 # --- reading the library (defensive: the claims/verdicts tables are written by synth) -------------

@@ -157,6 +157,8 @@ def _fit_sentences(content: ReportContent, task: str) -> list[Backed]:
             continue
         what = MEASURE_WORDS[f.measure]
         if f.data_slope is None or f.size_slope is None:
+            if f.measure != "lowres_mean":  # one "not identifiable" sentence per task is enough
+                continue
             out.append(
                 Backed(
                     text=f"A per-doubling comparison for {what} is not possible from this grid "
@@ -237,14 +239,20 @@ def _claim_sentences(content: ReportContent) -> list[Backed]:
                 backing=[top.ref],
             )
         )
-    seed = [c for c in content.claims if c.from_machine_generated]
+    seed = [c for c in content.claims if c.from_machine_generated and c.textual_label]
     if seed:
-        low = [c for c in seed if (c.confidence or 0) < CONFIDENCE_THRESHOLD]
+        ok = [
+            c
+            for c in seed
+            if c.textual_label == "SUPPORTS" and (c.confidence or 0) >= CONFIDENCE_THRESHOLD
+        ]
+        labels = Counter(c.textual_label for c in seed)
+        parts = ", ".join(f"{n} {lab.lower()}" for lab, n in sorted(labels.items()))
         out.append(
             Backed(
-                text=f"Of {_plural(len(seed), 'claim')} taken from machine-generated sources, "
-                f"{len(low)} {'falls' if len(low) == 1 else 'fall'} below the {CONFIDENCE_THRESHOLD:.2f} confidence needed to call them "
-                "supported by the papers.",
+                text=f"Of the {_plural(len(seed), 'claim')} taken from machine-generated sources, "
+                f"{len(ok)} {'is' if len(ok) == 1 else 'are'} supported by the human-written papers "
+                f"in the library at confidence {CONFIDENCE_THRESHOLD:.2f} or more (labels: {parts}).",
                 backing=[c.ref for c in seed],
             )
         )
