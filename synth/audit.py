@@ -10,6 +10,7 @@ every claim against the library.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -76,7 +77,8 @@ def read_report_text(path: str | Path) -> str:
 
         try:
             with pymupdf.open(path) as doc:
-                return "\n".join(page.get_text() for page in doc)
+                text = "\n".join(page.get_text() for page in doc)
+            return unicodedata.normalize("NFKC", text)  # ligatures: "ﬁ" -> "fi"
         except (RuntimeError, ValueError) as exc:
             raise AuditError(f"{path}: cannot read PDF ({exc})") from exc
     try:
@@ -112,7 +114,7 @@ def parse_claims_table(lines: list[str]) -> list[tuple[str, bool | None, float |
         elif ln.strip().startswith("|") and not re.fullmatch(r"[|\s:-]+", ln.strip()):
             rows.append([c.strip() for c in ln.strip().strip("|").split("|")])
     if not rows:
-        return []
+        return _loose_rows(lines)
     header = [h.lower() for h in rows[0]]
     if not any("claim" in h for h in header):
         return []
@@ -134,8 +136,46 @@ def parse_claims_table(lines: list[str]) -> list[tuple[str, bool | None, float |
     return out
 
 
-def text_claims(sections: list[tuple[str, list[str]]], min_score: float = 0.5) -> list[Claim]:
-    """Check-worthy sentences of the abstract, results and conclusions (cut ones included)."""
+_MARKS = ("✓", "✔", "✗", "✘")
+_LOOSE_ROW = re.compile(r"^(?P<claim>.{20,}?)\s+(?P<mark>[✓✔✗✘])\s+(?P<conf>[01](?:\.\d+)?)\s*$")
+
+
+def _loose_rows(lines: list[str]) -> list[tuple[str, bool | None, float | None]]:
+    """Table rows whose cells lost their tabs (text pulled from a PDF).
+
+    Either one line a row ("claim ✓ 0.27"), or, as pymupdf gives a table, the claim's lines, then
+    the mark on a line of its own, then the confidence.
+    """
+    out: list[tuple[str, bool | None, float | None]] = []
+    buffer: list[str] = []
+    started = False
+    for k, raw in enumerate(lines):
+        ln = raw.strip()
+        m = _LOOSE_ROW.match(ln)
+        if m:
+            out.append((m.group("claim").strip(), m.group("mark") in "✓✔", float(m.group("conf"))))
+            continue
+        if ln.lower() == "claim":
+            started, buffer = True, []
+            continue
+        if not started or re.fullmatch(r"verified\s*confidence|verified|confidence", ln.lower()):
+            continue
+        nxt = lines[k + 1].strip() if k + 1 < len(lines) else ""
+        if ln in _MARKS and re.fullmatch(r"[01](?:\.\d+)?", nxt) and buffer:
+            out.append((" ".join(buffer), ln in "✓✔", float(nxt)))
+            buffer = []
+        elif not re.fullmatch(r"[01](?:\.\d+)?", ln):
+            buffer.append(ln)
+    return out
+
+
+def text_claims(
+    sections: list[tuple[str, list[str]]], min_score: float = 0.5, wrapped: bool = False
+) -> list[Claim]:
+    """Check-worthy sentences of the abstract, results and conclusions (cut ones included).
+
+    ``wrapped``: lines are a layout's (a PDF's), so a paragraph runs on across them.
+    """
     import pysbd
 
     segmenter = pysbd.Segmenter(language="en", clean=False)
@@ -150,7 +190,7 @@ def text_claims(sections: list[tuple[str, list[str]]], min_score: float = 0.5) -
             "summary",
         }:
             continue
-        for paragraph in "\n".join(lines).split("\n"):
+        for paragraph in [" ".join(lines)] if wrapped else lines:
             for sent in segmenter.segment(paragraph):
                 sent = sent.strip()
                 if len(sent.split()) >= 6 and score_claim(sent, name) >= min_score:
@@ -211,16 +251,21 @@ def audit_report(path: str | Path, verifier: object | None = None) -> AuditRepor
     """
     # === Step 1: read the report and find its sections
     text = read_report_text(path)
+    is_pdf = Path(path).suffix.lower() == ".pdf"
     title, sections = split_sections(text)
     by_name = {name.lower(): lines for name, lines in sections}
     references = [ln.strip("-* <>") for ln in by_name.get("references", []) if ln.strip()]
     # === Step 2: the claims table, then the claims of its text
     audited: list[AuditedClaim] = []
     table_lines = [ln for _name, lines in sections for ln in lines if "\t" in ln or "|" in ln]
+    if not table_lines:
+        table_lines = [ln for _name, lines in sections for ln in lines]
     for row_text, verified, conf in parse_claims_table(table_lines):
         audited.append(AuditedClaim(_claim(row_text, "claims table"), "table", verified, conf))
     seen = {c.claim.text for c in audited}
-    audited.extend(AuditedClaim(c, "text") for c in text_claims(sections) if c.text not in seen)
+    audited.extend(
+        AuditedClaim(c, "text") for c in text_claims(sections, wrapped=is_pdf) if c.text not in seen
+    )
     # === Step 3: verify each claim
     if verifier is not None:
         verdicts = verifier.verify_many([(c.claim.claim_id, c.claim.text) for c in audited])  # type: ignore[attr-defined]

@@ -85,3 +85,45 @@ def test_cli_audit_json(seed: Path, papers_library: Path):
     assert {"id", "label", "confidence", "evidence", "truncated", "issues"} <= rows[0].keys()
     result = CliRunner().invoke(app, ["audit", "nope.txt", "--library", str(papers_library)])
     assert result.exit_code == 1 and "nope.txt" in result.stderr
+
+
+def _seed_as_pdf(seed: Path, out: Path) -> Path:
+    """Render the seed report to a PDF (HTML table for its claims table) with pymupdf's Story."""
+    import html
+
+    import pymupdf
+
+    body, rows = [], []
+    for ln in seed.read_text().splitlines():
+        if "\t" in ln:
+            rows.append(
+                "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in ln.split("\t")) + "</tr>"
+            )
+        elif ln.strip():
+            body.append(f"<p>{html.escape(ln)}</p>")
+            if ln.strip() == "5 Extracted Claims":
+                body.append("<table>{rows}</table>")
+    story = pymupdf.Story(html="".join(body).replace("{rows}", "".join(rows)))
+    writer = pymupdf.DocumentWriter(str(out))
+    more = 1
+    while more:
+        device = writer.begin_page(pymupdf.paper_rect("a4"))
+        more, _ = story.place(pymupdf.paper_rect("a4") + (50, 50, -50, -50))
+        story.draw(device)
+        writer.end_page()
+    writer.close()
+    return out
+
+
+def test_pdf_report_gives_the_same_audit(seed: Path, tmp_path: Path):
+    from_text = audit_report(seed)
+    from_pdf = audit_report(_seed_as_pdf(seed, tmp_path / "seed.pdf"))
+    table = [c for c in from_pdf.claims if c.origin == "table"]
+    assert len(table) == 16
+    assert [c.reported_confidence for c in table] == [
+        c.reported_confidence for c in from_text.claims if c.origin == "table"
+    ]
+    assert [c.claim.truncated for c in table] == [
+        c.claim.truncated for c in from_text.claims if c.origin == "table"
+    ]
+    assert set(from_pdf.issues) == set(from_text.issues)
