@@ -311,3 +311,56 @@ def test_html_screenshot_in_headless_chromium(report_dir: Path, tmp_path: Path) 
     assert any(g > 100 and b < 120 and r < 120 for r, g, b in colours)  # viridis green
     assert len(colours) > 200
     shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+
+
+class _CountingVerifier:
+    """Stands in for synth.verify.Verifier: records what it was asked to verify."""
+
+    settings_hash = "vtest"
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def verify_many(self, claims, exclude=None, progress=None):  # noqa: ANN001
+        self.calls.append([cid for cid, _ in claims])
+        return [Verdict(cid, text, "NOT ENOUGH INFO", 0.6) for cid, text in claims]
+
+
+def test_demo_verification_is_stored_and_reused(tmp_path: Path) -> None:
+    from claimlab.demo_steps import seed_arxiv_ids, verify_and_store
+
+    lib_dir = tmp_path / "lib"
+    _store_library(lib_dir)
+    verifier = _CountingVerifier()
+    items = [("a", "Claim a.", None), ("b", "Claim b.", "arxiv:2005.13013v2")]
+    with Library(lib_dir) as lib:
+        assert verify_and_store(lib, verifier, items) == 2
+        assert verify_and_store(lib, verifier, [*items, ("c", "Claim c.", None)]) == 1
+    assert verifier.calls == [["a", "b"], ["c"]]
+    seed = tmp_path / "seed.txt"
+    seed.write_text("References\n- <http://arxiv.org/abs/2005.13013v2>\n- arxiv.org/pdf/2104.08645")
+    assert seed_arxiv_ids([seed]) == ["2005.13013v2", "2104.08645"]
+
+
+def test_demo_goes_on_after_a_failed_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimlab import demo
+    from claimlab import demo_steps as S
+
+    def broken(ctx: S.DemoContext) -> str:
+        raise ValueError("bad input")
+
+    def missing(ctx: S.DemoContext) -> str:
+        S.need("synth.no_such_module", "x")
+        return ""
+
+    monkeypatch.setattr(demo, "STEPS", (("broken", broken), ("missing", missing),
+                                        ("render", S.render_report)))  # fmt: skip
+    lib = tmp_path / "lib"
+    _store_library(lib)
+    ctx = S.DemoContext.create(
+        lib, tmp_path / "out", tmp_path, tmp_path / "x.toml", None, None, None
+    )
+    results = demo.run_demo(ctx)
+    assert [r.status for r in results] == ["failed", "unavailable", "done"]
+    assert "bad input" in results[0].detail
+    assert (tmp_path / "out" / "report.pdf").is_file()
