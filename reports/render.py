@@ -25,7 +25,8 @@ margin:2em auto;padding:0 1em;color:#1d1d1d;line-height:1.45;font-size:15px}
 h1{font-size:1.6em;color:#1b3a5c}h2{color:#1b3a5c;border-bottom:1px solid #ccd;padding-bottom:.2em}
 table{border-collapse:collapse;width:100%;margin:.6em 0 1.2em;font-size:.88em}
 th,td{border:1px solid #ccc;padding:.3em .45em;vertical-align:top;text-align:left;
-overflow-wrap:anywhere}th{background:#eef2f7}table.kv td:first-child{width:12em}
+overflow-wrap:break-word}td code{word-break:break-all}table.papers code{white-space:nowrap}
+table.claims td:nth-child(1){width:50%}table.claims td:nth-child(2){width:27%}th{background:#eef2f7}table.kv td:first-child{width:12em}
 table.kv thead{display:none}code{font-size:.9em;background:#f4f4f4;padding:0 .2em}
 .cite{color:#666;font-size:.8em}.answer{background:#f7f9fc;padding:.8em;border-left:4px solid #1b3a5c}
 .sup{color:#1a7f37;font-weight:600}.ref{color:#b42318;font-weight:600}.weak{color:#8a6d00}
