@@ -71,7 +71,9 @@ _COMPARISON = re.compile(
 _RESULT = re.compile(
     r"\b(achiev\w*|obtain\w*|show\w*|find|found|observe\w*|result\w* in|improv\w*|reach\w*|"
     r"yield\w*|perform\w*|increas\w*|decreas\w*|reduc\w*|boost\w*|gain\w*|hurt\w*|degrad\w*|"
-    r"benefit\w*|helps?|effective|significant\w*|demonstrat\w*|leads? to|drops?|scores?)\b",
+    r"benefit\w*|helps?|effective|significant\w*|demonstrat\w*|leads? to|drops?|scores?|"
+    r"prov(?:ed|es|en)|noted|notice\w*|confirm\w*|reveal\w*|emerg\w*|(?:in)?effici\w*|"
+    r"ineffective|learn(?:ed|s|t)|fail\w*|struggl\w*|bias\w*|visible|able to|unable to)\b",
     re.I,
 )
 _METHOD = re.compile(
@@ -81,10 +83,12 @@ _METHOD = re.compile(
     r"using|following|we build|our (baseline|approach|method|setup))\b",
     re.I,
 )
-_HEDGE = re.compile(r"\b(may|might|could|possibly|perhaps|we hypothesi[sz]e|we believe)\b", re.I)
+_HEDGE = re.compile(
+    r"\b(may|might|could|possibly|perhaps|(?:we|I) hypothesi[sz]e|(?:we|I) believe)\b", re.I
+)
 _CITED = re.compile(r"et al\.|\(\w[^()]*\d{4}\)")
 _NOT_A_CLAIM = re.compile(
-    r"^(Table|Figure|Fig\.)\s*\d|^\W*$|https?://|@|\bcopyright\b|^Proceedings|^In\s", re.I
+    r"^(Table|Figure|Fig\.)\s*\d|^\W*$|https?://|@|\bcopyright\b|^(In )?Proceedings", re.I
 )
 
 

@@ -123,3 +123,38 @@ def test_merge_never_merges_different_numbers():
     b = Claim(claim_id="b", text="A gains 4 points.", score=0.8, numbers=parse_numbers("4 points"))
     merged = merge_near_duplicates([a, b], [[1.0, 0.0], [1.0, 0.0]], 0.9)
     assert len(merged) == 2
+
+
+# Claims a careful reader lists for three of the real papers (substrings of their sentences).
+READER_CLAIMS = (
+    # xlmr_xnli_en_tr_student_report
+    "performance gap of approximately 6.15%",
+    "Resulted in moderate accuracy (~64%)",
+    "resulted in lower accuracy (~60.5%)",
+    "training data size to 10,000 examples",
+    "primary bottleneck was data",
+    "systematic bias toward predicting Contradiction",
+    "two negative statements as mutually incompatible",
+    # mesh_xtreme_mbert_pruning
+    "similar resilience to pruning as BERT",
+    "most important 30% heads improves model",
+    "match or surpass the performance of larger distilled",
+    "remains effective across various tasks",
+    "multi-task models can be enhanced",
+    "brain-like functional specialization",
+    # ub_semeval2022_task4
+    "gave the best result on the validation dataset was BERT",
+    "The results overall are low",
+    "proved to be inneficient",
+)
+
+
+def test_extraction_recovers_what_a_reader_lists(papers_library):
+    with Library(papers_library) as lib:
+        claims = extract_claims(lib)
+        n_sentences = len(lib.sentences())
+    found = [k for k in READER_CLAIMS if any(k in c.text for c in claims)]
+    assert len(found) / len(READER_CLAIMS) >= 0.8, set(READER_CLAIMS) - set(found)
+    assert len(claims) < 0.15 * n_sentences  # not every sentence
+    assert all(is_whole_sentence(c.text) for c in claims)
+    assert all(c.page and c.section and c.sources for c in claims)
