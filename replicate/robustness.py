@@ -220,6 +220,11 @@ def fit_axes(
         return AxisFit(target, measure, len(rows), None, None, None, None, None, why)
     x, y = _design(rows)
     coef = np.linalg.lstsq(x, y, rcond=None)[0]
+    if len(rows) < x.shape[1] + 4:  # a case bootstrap needs residual degrees of freedom
+        why = f"too few runs for intervals ({len(rows)} runs, {x.shape[1]} coefficients)"
+        return AxisFit(
+            target, measure, len(rows), float(coef[1]), None, float(coef[2]), None, None, why
+        )
     rng = np.random.default_rng(seed)
     boots = []
     for _ in range(n_boot):

@@ -110,3 +110,11 @@ def test_baselines_enter_rows_but_not_the_fit() -> None:
     analysis = analyse(runs, n_boot=100)
     assert any(r.intermediate == "none" for r in analysis.rows)
     assert all(f.n_rows == 3 * 3 * 2 * 2 for f in analysis.fits if f.measure == "lowres_mean")
+
+
+def test_too_few_runs_give_slopes_without_intervals() -> None:
+    rows = [(64.0, 1.0, "snli", 1.0), (128.0, 1.0, "snli", 2.0), (64.0, 2.0, "snli", 3.0)]
+    rows.append((128.0, 2.0, "snli", 4.5))
+    fit = fit_axes("xnli", "lowres_mean", rows)
+    assert fit.data_ci is None and "too few runs" in fit.conclusion
+    assert abs(fit.data_slope - 1.25) < 1e-9 and abs(fit.size_slope - 2.25) < 1e-9
