@@ -26,6 +26,13 @@ NliOpt = Annotated[
         "--nli-model", help="Optional NLI cross-encoder (hub id or folder), a second stage."
     ),
 ]
+EmbedOpt = Annotated[
+    str,
+    typer.Option(
+        "--embed-model",
+        help="sentence-transformers model: the packaged all-MiniLM-L6-v2 (offline), a hub id, a folder.",
+    ),
+]
 _LABEL_STYLE = {"SUPPORTS": "green", "REFUTES": "red", "NOT ENOUGH INFO": "yellow"}
 
 
@@ -151,9 +158,11 @@ def verify_cmd(
     nli_model: NliOpt = None,
     calibrator: Annotated[str | None, typer.Option("--calibrator", help="Calibrator JSON.")] = None,
     top_k: Annotated[int, typer.Option("--top-k", min=1, help="Evidence sentences kept.")] = 5,
+    embed_model: EmbedOpt = "all-MiniLM-L6-v2",
     library: LibraryOpt = None,
 ) -> None:
     """Verify claims against the library: label, calibrated confidence, evidence with pages."""
+    from synth.embed import EmbedSettings
     from synth.search import SearchSettings
     from synth.verify import Verifier, VerifySettings, looks_english, verdict_json
 
@@ -173,9 +182,8 @@ def verify_cmd(
     for cid, text in items:
         if not looks_english(text):
             warn_line(cid, "claim is not in English: marked NOT ENOUGH INFO, not checked")
-    settings = VerifySettings(
-        search=SearchSettings(top_k=top_k), nli_model=nli_model, calibrator=calibrator
-    )
+    search = SearchSettings(top_k=top_k, embed=EmbedSettings(model=embed_model))
+    settings = VerifySettings(search=search, nli_model=nli_model, calibrator=calibrator)
     with _open(library, "verify") as lib:
         try:
             verifier = Verifier(lib, settings)
@@ -183,7 +191,7 @@ def verify_cmd(
                 task = bar.add_task("", total=len(items))
                 verdicts = verifier.verify_many(items, progress=lambda n: bar.advance(task, n))
         except (OSError, ValueError, RuntimeError) as exc:
-            error_line("verify", f"{exc.__class__.__name__}: {exc}")
+            error_line("verify", f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}")
             raise typer.Exit(1) from exc
     if as_json:
         for v in verdicts:

@@ -211,7 +211,11 @@ class Verifier:
         checks["probabilities"] = {
             lab: round(float(p), 4) for lab, p in zip(LABELS, probs, strict=True)
         }
-        checks["calibrated"] = self.calibrator.fitted and nli is None
+        # Calibrated only for the encoder it was fitted with, and without the NLI stage.
+        fitted_for = self.calibrator.meta.get("embedding", self.searcher.embedder.stamp)
+        checks["calibrated"] = (
+            self.calibrator.fitted and nli is None and fitted_for == self.searcher.embedder.stamp
+        )
         checks["machine_generated_ignored"] = sum(e.machine_generated for e in evidence)
         rationale: tuple[Evidence, ...] = ()
         if label != "NOT ENOUGH INFO" and best is not None:
