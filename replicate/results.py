@@ -69,9 +69,17 @@ class ResultsStore:
         self.conn.execute("PRAGMA foreign_keys=ON")
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         for step in range(version, SCHEMA_VERSION):
-            self.conn.executescript(
-                f"BEGIN IMMEDIATE;{MIGRATIONS[step]};PRAGMA user_version={step + 1};COMMIT;"
-            )
+            try:
+                self.conn.executescript(
+                    f"BEGIN IMMEDIATE;{MIGRATIONS[step]};PRAGMA user_version={step + 1};COMMIT;"
+                )
+            except sqlite3.OperationalError:
+                # Another process opening a new store at the same moment applied this step between
+                # our version read and our write lock: fine if the version moved on, else a bug.
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if self.conn.execute("PRAGMA user_version").fetchone()[0] <= step:
+                    raise
 
     def close(self) -> None:
         self.conn.close()

@@ -207,3 +207,15 @@ def test_subprocess_executor_runs_the_grid(tmp_path: Path) -> None:
 def _snapshot_inprocess(tmp_path: Path, spec: StudySpec) -> dict[str, dict]:
     sweep(spec, tmp_path / "ref", run_fn=fake_run, show_progress=False)
     return _snapshot(tmp_path / "ref")
+
+
+def test_processes_opening_a_new_store_at_once_all_write(tmp_path: Path) -> None:
+    library = str(tmp_path / "fresh")  # no schema yet: the writers race on the migration too
+    ctx = get_context("spawn")
+    for _ in range(3):
+        with ctx.Pool(4) as pool:
+            counts = pool.starmap(_writer, [(library, i * 3, 3) for i in range(4)])
+        assert counts == [3, 3, 3, 3]
+        with ResultsStore(library) as store:
+            assert store.count() == 12
+        library += "x"
