@@ -39,10 +39,11 @@ def _cluster_reason() -> str | None:
     return None
 
 
+_REASON = _cluster_reason()  # asked once: a down controller makes sinfo retry for seconds
 pytestmark = [
     pytest.mark.slurm,
     pytest.mark.slow,
-    pytest.mark.skipif(_cluster_reason() is not None, reason=str(_cluster_reason())),
+    pytest.mark.skipif(_REASON is not None, reason=str(_REASON)),
 ]
 
 GRID = """
