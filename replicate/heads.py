@@ -21,17 +21,33 @@ from torch.nn import functional as F
 IGNORE = -100  # label for sub-word and special positions in tagging (torch's CE ignore index)
 
 
-class ClassificationHead(nn.Module):
-    """Sentence / sentence-pair classification on the first token (RoBERTa-style dense+tanh+out)."""
+def pool_tokens(hidden: torch.Tensor, mask: torch.Tensor | None, pooling: str) -> torch.Tensor:
+    """One vector per sequence: the first token (``cls``) or the mean over real tokens (``mean``)."""
+    if pooling == "cls":
+        return hidden[:, 0]
+    weights = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
 
-    def __init__(self, hidden: int, num_labels: int, dropout: float = 0.1) -> None:
+
+class ClassificationHead(nn.Module):
+    """Sentence / sentence-pair classification (RoBERTa-style dense+tanh+out) on a pooled vector.
+
+    ``cls`` pools the first token as XLM-R's head does; ``mean`` suits encoders trained for mean
+    pooling (multilingual-e5's first-token state is nearly the same for every input).
+    """
+
+    def __init__(
+        self, hidden: int, num_labels: int, dropout: float = 0.1, pooling: str = "cls"
+    ) -> None:
         super().__init__()
+        self.pooling = pooling
         self.dense = nn.Linear(hidden, hidden)
         self.dropout = nn.Dropout(dropout)
         self.out = nn.Linear(hidden, num_labels)
 
     def forward(self, hidden: torch.Tensor, batch: dict[str, torch.Tensor]) -> tuple[Any, Any]:
-        x = self.dropout(torch.tanh(self.dense(self.dropout(hidden[:, 0]))))
+        pooled = pool_tokens(hidden, batch.get("attention_mask"), self.pooling)
+        x = self.dropout(torch.tanh(self.dense(self.dropout(pooled))))
         logits = self.out(x)
         labels = batch.get("labels")
         loss = F.cross_entropy(logits.float(), labels) if labels is not None else None
@@ -41,14 +57,16 @@ class ClassificationHead(nn.Module):
 class MultipleChoiceHead(nn.Module):
     """Scores each (context, choice) sequence; the batch is flattened to (B * choices, T)."""
 
-    def __init__(self, hidden: int, dropout: float = 0.1) -> None:
+    def __init__(self, hidden: int, dropout: float = 0.1, pooling: str = "cls") -> None:
         super().__init__()
+        self.pooling = pooling
         self.dropout = nn.Dropout(dropout)
         self.score = nn.Linear(hidden, 1)
 
     def forward(self, hidden: torch.Tensor, batch: dict[str, torch.Tensor]) -> tuple[Any, Any]:
         num_choices = int(batch["num_choices"])
-        logits = self.score(self.dropout(hidden[:, 0])).view(-1, num_choices)
+        pooled = pool_tokens(hidden, batch.get("attention_mask"), self.pooling)
+        logits = self.score(self.dropout(pooled)).view(-1, num_choices)
         labels = batch.get("labels")
         loss = F.cross_entropy(logits.float(), labels) if labels is not None else None
         return loss, logits
@@ -94,12 +112,15 @@ class TaggingHead(nn.Module):
         return loss, logits
 
 
-def make_head(fmt: str, hidden: int, num_labels: int) -> nn.Module:
-    """The head for a task format (``retrieval`` has none and raises)."""
+def make_head(fmt: str, hidden: int, num_labels: int, pooling: str = "cls") -> nn.Module:
+    """The head for a task format (``retrieval`` has none and raises).
+
+    ``pooling`` (``cls`` or ``mean``) is how sequence-level heads summarise the tokens.
+    """
     if fmt in ("classification", "pair_classification"):
-        return ClassificationHead(hidden, num_labels)
+        return ClassificationHead(hidden, num_labels, pooling=pooling)
     if fmt == "multiple_choice":
-        return MultipleChoiceHead(hidden)
+        return MultipleChoiceHead(hidden, pooling=pooling)
     if fmt == "qa":
         return QAHead(hidden)
     if fmt == "tagging":

@@ -140,6 +140,11 @@ class RunSpec(Settings):
     pooling: Literal["mean", "cls"] = Field(
         default="mean", description="Pooling for retrieval tasks."
     )
+    head_pooling: Literal["cls", "mean"] = Field(
+        default="cls",
+        description="How classification and multiple-choice heads pool tokens: the first token"
+        " (XLM-R's head) or the mean (for encoders trained for mean pooling, such as e5).",
+    )
     multitask_temperature: float = Field(
         default=2.0,
         gt=0,
@@ -166,6 +171,7 @@ class RunSpec(Settings):
             "max_length",
             "precision",
             "freeze_embeddings",
+            "head_pooling",
             "multitask_temperature",
         )
         return {k: getattr(self, k) for k in keys}

@@ -45,11 +45,12 @@ def test_heads_shapes_and_losses() -> None:
     hidden = torch.randn(6, 5, 8)
     mask = torch.ones(6, 5, dtype=torch.long)
     loss, logits = heads.ClassificationHead(8, 3)(
-        hidden, {"labels": torch.tensor([0, 1, 2, 0, 1, 2])}
+        hidden, {"labels": torch.tensor([0, 1, 2, 0, 1, 2]), "attention_mask": mask}
     )
     assert logits.shape == (6, 3) and loss.item() > 0
     loss, logits = heads.MultipleChoiceHead(8)(
-        hidden, {"num_choices": torch.tensor(3), "labels": torch.tensor([0, 2])}
+        hidden,
+        {"num_choices": torch.tensor(3), "labels": torch.tensor([0, 2]), "attention_mask": mask},
     )
     assert logits.shape == (2, 3) and loss.item() > 0
     batch = {
@@ -63,3 +64,11 @@ def test_heads_shapes_and_losses() -> None:
     labels[:, 1] = 2
     loss, logits = heads.TaggingHead(8, 4)(hidden, {"labels": labels})
     assert logits.shape == (6, 5, 4) and loss.item() > 0
+
+
+def test_pooling_first_token_or_mean_of_real_tokens() -> None:
+    hidden = torch.arange(2 * 3 * 2, dtype=torch.float32).view(2, 3, 2)
+    mask = torch.tensor([[1, 1, 0], [1, 1, 1]])
+    assert heads.pool_tokens(hidden, mask, "cls").tolist() == [[0, 1], [6, 7]]
+    # mean of rows 0-1 of the first sequence (the padded third row is left out), all of the second
+    assert heads.pool_tokens(hidden, mask, "mean").tolist() == [[1, 2], [8, 9]]

@@ -180,3 +180,26 @@ def test_cli_run_rejects_unknown_keys_and_runs_a_spec(tiny_model, tmp_path) -> N
     assert len([line for line in out.stderr.splitlines() if line.startswith("error")]) == 1
     payload = json.loads(out.stdout)
     assert payload[0]["run_id"] == spec.run_id and set(payload[0]["scores"]) == {"sw"}
+
+
+@pytest.mark.slow
+def test_qa_target_xquad_end_to_end(tiny_model, library_dir) -> None:
+    spec = _spec(
+        tiny_model,
+        intermediate_task=None,
+        target_task="xquad",
+        target_cap=32,
+        eval_languages=("de", "es"),
+        eval_cap=12,
+        max_length=128,
+    )
+    result = run_pipeline(spec, library_dir)
+    assert set(result.scores) == {"de", "es"}
+    assert set(result.scores["de"]) == {"f1", "exact_match"} and result.primary_metric == "f1"
+    assert len(result.per_example["de"]) == 12
+    assert result.scores["de"]["f1"] == pytest.approx(100 * sum(result.per_example["de"]) / 12)
+    details = run_details(library_dir, result.run_id)["details"]
+    assert details["intermediate"] == "none (baseline)"
+    assert details["target_training"]["data"][0].startswith("mlqa/validation/en (32)")
+    preds = json.loads((Path(result.prediction_dir) / "xquad" / "test-de.json").read_text())
+    assert len(preds) == 12 and all(isinstance(v, str) for v in preds.values())

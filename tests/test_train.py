@@ -131,3 +131,69 @@ def test_half_precision_refused_on_cpu(tiny, tmp_path) -> None:
             tmp_path,
             tok.pad_token_id,
         )
+
+
+def test_multitask_training_updates_every_head(tiny, tmp_path) -> None:
+    resolved, tok, feats = tiny
+    mc = load_examples("socialiqa", "validation", "en", cap=24, seed=0)
+    mc_feats = cached_features("multiple_choice", mc, tok, 64)
+    assert len(mc_feats[0]["input_ids"]) == 3  # one sequence per answer option
+    torch.manual_seed(0)
+    enc = models.load_encoder(resolved)
+    heads = {
+        "snli": make_head("pair_classification", enc.config.hidden_size, 3),
+        "socialiqa": make_head("multiple_choice", enc.config.hidden_size, 0),
+    }
+    model = TaskModel(enc, heads)
+    before = {k: v.clone() for k, v in model.state_dict().items() if k.startswith("heads.")}
+    data = [
+        TaskData("snli", "pair_classification", feats),
+        TaskData("socialiqa", "multiple_choice", mc_feats),
+    ]
+    cfg = TrainSettings(learning_rate=1e-3, epochs=1, batch_size=4, grad_accum=1)
+    assert {t for t, _ in build_schedule(data, cfg)} == {"snli", "socialiqa"}
+    train(model, data, cfg, tmp_path, tok.pad_token_id)
+    after = model.state_dict()
+    for task in ("snli", "socialiqa"):
+        assert any(
+            not torch.equal(v, after[k])
+            for k, v in before.items()
+            if k.startswith(f"heads.{task}.")
+        )
+
+
+def test_tagging_features_label_first_subwords_and_decode(tiny) -> None:
+    from replicate.features import decode, featurize
+    from replicate.heads import IGNORE
+    from replicate.records import TaggingExample
+
+    _, tok, _ = tiny
+    labels = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC")
+    ex = TaggingExample("t/0", ("Juma", "anaishi", "Nairobi"), ("B-PER", "O", "B-LOC"))
+    (feat,) = featurize("tagging", [ex], tok, 32, labels)
+    firsts = [t for t in feat["labels"] if t != IGNORE]
+    assert firsts == [1, 0, 3]  # one label per word, on its first sub-word only
+    logits = torch.full((len(feat["input_ids"]), len(labels)), -5.0)
+    for pos, w in enumerate(feat["meta"]["word_ids"]):
+        if w is not None:
+            logits[pos, [1, 0, 3][w]] = 5.0
+    assert decode("tagging", feat, logits, labels) == ["B-PER", "O", "B-LOC"]
+
+
+def test_qa_features_find_the_answer_span(tiny) -> None:
+    from replicate.features import decode, featurize
+    from replicate.records import QAExample
+
+    _, tok, _ = tiny
+    context = "The dog ran to the park in the morning."
+    ex = QAExample(
+        "q/0", "Where did the dog run?", context, ("the park",), (context.index("the park"),)
+    )
+    (feat,) = featurize("qa", [ex], tok, 64)
+    s, e = feat["start_positions"], feat["end_positions"]
+    assert 0 < s <= e
+    offsets = feat["meta"]["offsets"]
+    assert context[offsets[s][0] : offsets[e][1]].strip() == "the park"
+    logits = torch.full((len(feat["input_ids"]), 2), -5.0)
+    logits[s, 0] = logits[e, 1] = 5.0
+    assert decode("qa", feat, logits).strip() == "the park"
