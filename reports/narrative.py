@@ -107,12 +107,15 @@ def _grid_sentences(
     if vol and size:
         dv = vol[1].low_resource_mean - vol[0].low_resource_mean
         ds = size[1].low_resource_mean - size[0].low_resource_mean
-        bigger = "model size" if abs(ds) > abs(dv) else "intermediate data volume"
+        if abs(abs(ds) - abs(dv)) < 0.05:
+            verdict = "neither axis moved"
+        else:
+            verdict = ("model size" if abs(ds) > abs(dv) else "intermediate data volume") + " moved"
         out.append(
             Backed(
-                text=f"Over the ranges this grid spans, {bigger} had the larger effect on {word} "
-                f"transfer ({abs(ds):.1f} vs {abs(dv):.1f} points); the comparison holds for these "
-                "ranges only, not per unit of compute.",
+                text=f"Over the ranges this grid spans, {verdict} {word} transfer more than the "
+                f"other ({abs(ds):.1f} points for size vs {abs(dv):.1f} for data); the comparison "
+                "holds for these ranges only, not per unit of compute.",
                 backing=[f"size effect {_pts(ds)}", f"volume effect {_pts(dv)}"],
             )
         )
@@ -170,9 +173,13 @@ def _fit_sentences(content: ReportContent, task: str) -> list[Backed]:
         out.append(
             Backed(
                 text=f"Per doubling, intermediate data moved {what} by {_signed(f.data_slope)} "
-                f"points {_ci(f.data_ci)} and model size by {_signed(f.size_slope)} "
-                f"{_ci(f.size_ci)} "
-                f"(95% bootstrap intervals): {f.conclusion}.",
+                f"points and model size by {_signed(f.size_slope)}"
+                + (
+                    f" (95% bootstrap intervals {_ci(f.data_ci)} and {_ci(f.size_ci)})"
+                    if f.data_ci and f.size_ci
+                    else " (point estimates only)"
+                )
+                + f": {f.conclusion}.",
                 backing=[f"OLS fit over {f.n_rows} runs with an intermediate phase"],
             )
         )

@@ -194,7 +194,7 @@ def test_answer_sentences_are_backed_by_measured_numbers(report_dir: Path) -> No
     text = " ".join(s["text"] for s in data["answer"])
     assert "12 runs" in text  # 2 sizes x (1 baseline + 2 caps) x 2 seeds
     # The fixture's size effect (12 vs 4 layers: +6 points) exceeds its volume effect (+4 points).
-    assert "model size had the larger effect" in text
+    assert "model size moved low-resource transfer more than the other" in text
     # replicate.robustness's per-doubling fit is reported with its intervals.
     assert "Per doubling, intermediate data moved the low-resource mean by" in text
     assert "model size buys more per doubling" in text
