@@ -30,6 +30,7 @@ class Backed(BaseModel):
 
     text: str
     backing: list[str] = Field(default_factory=list)  # e.g. "12 runs: 3f2a.., 9b1c.." or "C3"
+    part: str = ""  # the paragraph it belongs to: a target task, or "claims"
 
 
 class PaperRow(BaseModel):

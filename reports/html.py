@@ -57,11 +57,15 @@ def body(content: ReportContent, image_src: Callable[[Figure], str]) -> str:
 
 
 def _answer(c: ReportContent) -> str:
-    sentences = []
+    """One paragraph per target task, then one for the claims; each sentence shows its backing."""
+    paragraphs: dict[str, list[str]] = {}
     for s in c.answer:
         backing = "; ".join(s.backing)
-        sentences.append(f'{e(s.text)} <span class="cite">[{e(backing)}]</span>')
-    return '<h2>1. Answer</h2><p class="answer">' + " ".join(sentences) + "</p>"
+        paragraphs.setdefault(s.part, []).append(
+            f'{e(s.text)} <span class="cite">[{e(backing)}]</span>'
+        )
+    body = "".join(f'<p class="answer">{" ".join(p)}</p>' for p in paragraphs.values())
+    return "<h2>1. Answer</h2>" + body
 
 
 def _dl(items: Sequence[tuple[str, str]]) -> str:

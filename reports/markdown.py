@@ -87,7 +87,13 @@ def markdown(c: ReportContent) -> str:
         "## 1. Answer",
         "",
     ]
-    out += [" ".join(f"{m(s.text)} <sub>[{m('; '.join(s.backing))}]</sub>" for s in c.answer), ""]
+    paragraphs: dict[str, list[str]] = {}
+    for s in c.answer:
+        paragraphs.setdefault(s.part, []).append(
+            f"{m(s.text)} <sub>[{m('; '.join(s.backing))}]</sub>"
+        )
+    for sentences in paragraphs.values():
+        out += [" ".join(sentences), ""]
     mt = c.methods
     out += ["## 2. Methods", ""]
     out += [f"- **Sources:** {m('; '.join(mt.sources) or 'none')}"]

@@ -57,11 +57,12 @@ def answer(content: ReportContent, grouping: Grouping) -> list[Backed]:
     else:
         for task, metric in content.tasks.items():
             low = [r.lang for r in content.task_languages(task) if r.group == "low"]
-            out += _grid_sentences(content.task_cells(task), metric, task, word, low)
-            out += _fit_sentences(content, task)
+            part = _grid_sentences(content.task_cells(task), metric, task, word, low)
+            part += _fit_sentences(content, task)
             if task in content.at_chance:
-                out.append(_chance_sentence(content, task))
-    out += _claim_sentences(content)
+                part.append(_chance_sentence(content, task))
+            out += [b.model_copy(update={"part": task}) for b in part]
+    out += [b.model_copy(update={"part": "claims"}) for b in _claim_sentences(content)]
     return out
 
 
