@@ -9,7 +9,9 @@ Builds the labelled set from the papers (synth.labelled: supported sentences and
 perturbations they refute, claims verified with their own paper removed), verifies the examples of
 the 'test' papers (never seen by the calibrator, which scripts/fit_calibrator.py fits on the 'fit'
 papers), and reports accuracy, macro-F1 and expected calibration error (10 bins), overall and per
-example kind. Also reports the baseline a user would otherwise have: BM25 top-1 score thresholds
+example kind. Then the same measures on bench/verify_handwritten.jsonl: 23 claims about the papers
+written by hand (true restatements, false ones, unaddressed ones), which no generator made. Also
+reports the baseline a user would otherwise have: BM25 top-1 score thresholds
 (no checks), fitted on the same 'fit' papers.
 """
 
@@ -25,6 +27,8 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
+# Claims written by hand (one person reading the papers), with the label the papers give them.
+HANDWRITTEN = Path(__file__).with_name("verify_handwritten.jsonl")
 sys.path.insert(0, str(REPO))
 
 from synth.calibrate import expected_calibration_error, fit_calibrator  # noqa: E402
@@ -99,7 +103,18 @@ def main() -> int:
         report["baseline_similarity_only"] = measures(
             gold, [LABELS[int(i)] for i in p.argmax(1)], list(p.max(1))
         )
-        report["papers_test"] = sorted({e.paper_id for e in test})
+        report["papers_test"] = sorted({e.paper_id for e in test if e.paper_id})
+        # === Step 4: claims written by hand about the papers (not made by the generator)
+        hand = [json.loads(ln) for ln in HANDWRITTEN.read_text().splitlines() if ln.strip()]
+        hv = verifier.verify_many([(h["id"], h["claim"]) for h in hand])
+        report["handwritten"] = measures(
+            [h["label"] for h in hand], [v.label for v in hv], [v.confidence for v in hv]
+        )
+        report["handwritten_errors"] = [
+            {"id": h["id"], "gold": h["label"], "predicted": v.label, "confidence": v.confidence}
+            for h, v in zip(hand, hv, strict=True)
+            if h["label"] != v.label
+        ]
         library.close()
     print(json.dumps(report, indent=1))
     if args.json:

@@ -131,6 +131,27 @@ def paraphrase(text: str) -> str | None:
 _CLAUSE_BREAK = re.compile(r"(?:,\s+(?:while|whereas|but|although|which|since|as)\b|;\s+)")
 
 
+_LEADING_FRAME = re.compile(
+    r"^(In|For|On|At|After|When|While|With|Across|Regarding|Compared to|Unlike)\b[^,]{3,80},\s+"
+)
+
+
+def compress(text: str) -> str | None:
+    """A terser restatement: no framing phrase, no parentheticals, then a paraphrase.
+
+    This is how people restate a finding ("the best binary classifier reached F1 0.50"), and it
+    moves the claim further from its source sentence than a synonym swap does.
+    """
+    out = _LEADING_FRAME.sub("", _DISCOURSE.sub("", text))
+    out = re.sub(r"\s*\((?![^()]*\d)[^()]*\)", "", out)  # parentheticals without numbers
+    out = re.sub(r"\s+", " ", out).strip()
+    if not out or len(out.split()) < 6:
+        return None
+    out = out[0].upper() + out[1:]
+    out = paraphrase(out) or out
+    return out if out != text and out != paraphrase(text) else None
+
+
 def sub_claim(text: str) -> str | None:
     """The first clause of a two-clause sentence, as a sentence: a weaker claim the whole supports."""
     m = _CLAUSE_BREAK.search(text)
@@ -248,6 +269,9 @@ def examples_for_claim(
     sub = sub_claim(text)
     if sub:
         out.append(make(sub, "SUPPORTS", "subclaim"))
+    short = compress(text)
+    if short:
+        out.append(make(short, "SUPPORTS", "compressed"))
     perturbed = []
     for kind, fn in PERTURBATIONS.items():
         changed = swap_entity(text, avoid) if kind == "entity" else fn(text)

@@ -40,10 +40,25 @@ class SearchSettings(Settings):
     embed: EmbedSettings = Field(default_factory=EmbedSettings, description="Dense encoder.")
 
 
+# Suffixes stripped (longest first) so "resilient" and "resilience" meet at "resil".
+_SUFFIXES = (
+    "ational", "ization", "iveness", "fulness", "ousness", "ements", "ement", "ments", "ment",
+    "ities", "ity", "ience", "ient", "ance", "ence", "ings", "ing", "edly", "ed", "ies", "es",
+    "ly", "s",
+)  # fmt: skip
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to match inflected and derived forms of one word."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
 def content_words(text: str) -> set[str]:
-    """Lower-cased content words, crudely stemmed (plural -s), for coverage measures."""
-    words = _WORD.findall(text.lower())
-    return {w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words if w not in STOPWORDS}
+    """Lower-cased content words, stemmed, for coverage measures."""
+    return {stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS}
 
 
 @dataclass

@@ -140,6 +140,14 @@ def direction_flip(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     Only words the two sentences do not share count, so "higher than X but lower than Y" in both
     is no flip.
     """
+    # "higher accuracy" against "lower accuracy", even when both sentences use both words.
+    ctoks = [w.lower() for w in _WORD.findall(claim.text)]
+    etoks = [w.lower() for w in _WORD.findall(evidence.text)]
+    ebigrams = set(zip(etoks, etoks[1:], strict=False))
+    for w, nxt in zip(ctoks, ctoks[1:], strict=False):
+        opp = _ANTONYM_OF.get(w)
+        if opp and (opp, nxt) in ebigrams and (w, nxt) not in ebigrams:
+            return 1.0
     only_claim = claim.words - evidence.words
     only_evidence = evidence.words - claim.words
     for w in only_claim:
