@@ -9,6 +9,7 @@ paper and page; machine-generated sources are shown, marked, and left out of the
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ from synth.claims import ClaimSettings, library_claims
 from synth.embed import Embedder, EmbedSettings
 from synth.library import Library
 from synth.records import Claim
-from synth.search import content_words
+from synth.search import STOPWORDS, content_words
 from synth.settings import Settings
 from synth.textchecks import direction_flip, facts, negation_mismatch, numeric_agreement
 
@@ -113,7 +114,12 @@ def _group(claims: list[Claim], vecs: np.ndarray, threshold: float) -> dict[str,
         else:
             clusters.append([i])
     for cl in clusters:
-        words = Counter(w for i in cl for w in content_words(claims[i].text) if len(w) > 3)
+        words = Counter(
+            w
+            for i in cl
+            for w in set(re.findall(r"[a-z][a-z-]+", claims[i].text.lower()))
+            if len(w) > 3 and w not in STOPWORDS
+        )
         name = ", ".join(w for w, _ in words.most_common(3)) or "other"
         groups.setdefault(name, []).extend(cl)
     return groups
