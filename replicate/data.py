@@ -63,10 +63,39 @@ class DataSettings(Settings):
     )
 
 
+_HUB_REACHABLE: dict[str, bool] = {}
+
+
+def _hub_reachable(timeout: float = 2.0) -> bool:
+    """One quick TCP connect to the hub endpoint ($HF_ENDPOINT or huggingface.co), cached per process.
+
+    Without it, an unreachable hub costs ~25 s of ``datasets`` retries per missing split.
+    """
+    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
+    if endpoint not in _HUB_REACHABLE:
+        import socket
+        from urllib.parse import urlparse
+
+        url = urlparse(endpoint)
+        port = url.port or (443 if url.scheme == "https" else 80)
+        try:
+            with socket.create_connection((url.hostname or "", port), timeout=timeout):
+                _HUB_REACHABLE[endpoint] = True
+        except OSError:
+            _HUB_REACHABLE[endpoint] = False
+    return _HUB_REACHABLE[endpoint]
+
+
 def hub_offline() -> bool:
-    """True when ``datasets`` is told not to reach the hub (HF_DATASETS_OFFLINE / HF_HUB_OFFLINE)."""
+    """True when the hub must not or cannot be reached.
+
+    Either ``datasets`` is told so (HF_DATASETS_OFFLINE / HF_HUB_OFFLINE) or a quick connect to the
+    hub endpoint fails (checked once per process).
+    """
     flags = (os.environ.get("HF_DATASETS_OFFLINE", ""), os.environ.get("HF_HUB_OFFLINE", ""))
-    return any(v.strip().lower() in ("1", "true", "yes", "on") for v in flags)
+    if any(v.strip().lower() in ("1", "true", "yes", "on") for v in flags):
+        return True
+    return not _hub_reachable()
 
 
 def load_examples(
