@@ -124,8 +124,8 @@ def _study_runs(
 
 
 def _title(question: str) -> str:
-    q = question.rstrip("?. ")
-    return q if len(q) <= 100 else q[:95].rsplit(" ", 1)[0] + " …"
+    # Never cut: a truncated title is one of the seed report's flaws. Long titles wrap instead.
+    return question.rstrip("?. ")
 
 
 # --- reading the library (defensive: the claims/verdicts tables are written by synth) -------------
