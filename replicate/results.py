@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from replicate.records import ClaimCheck, RunResult
 from synth.settings import resolve_library_dir
+from synth.sqlite_store import migrate, open_db, transaction
 
 DB_NAME = "results.sqlite"
 
@@ -62,24 +62,8 @@ class ResultsStore:
         self.directory = resolve_library_dir(library)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.path = self.directory / DB_NAME
-        self.conn = sqlite3.connect(self.path, timeout=busy_timeout_ms / 1000, isolation_level=None)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        for step in range(version, SCHEMA_VERSION):
-            try:
-                self.conn.executescript(
-                    f"BEGIN IMMEDIATE;{MIGRATIONS[step]};PRAGMA user_version={step + 1};COMMIT;"
-                )
-            except sqlite3.OperationalError:
-                # Another process opening a new store at the same moment applied this step between
-                # our version read and our write lock: fine if the version moved on, else a bug.
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                if self.conn.execute("PRAGMA user_version").fetchone()[0] <= step:
-                    raise
+        self.conn = open_db(self.path, busy_timeout_ms)
+        migrate(self.conn, MIGRATIONS)
 
     def close(self) -> None:
         self.conn.close()
@@ -90,15 +74,8 @@ class ResultsStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.conn)
 
     # --- runs ------------------------------------------------------------------------------
     def put(self, result: RunResult) -> None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from synth.records import Paper, Passage, Sentence
 from synth.settings import resolve_library_dir
+from synth.sqlite_store import migrate, open_db, transaction
 
 DB_NAME = "library.sqlite"
 
@@ -146,11 +147,7 @@ class Library:
         self.directory.mkdir(parents=True, exist_ok=True)
         (self.directory / "pdfs").mkdir(exist_ok=True)
         self.path = self.directory / DB_NAME
-        self.conn = sqlite3.connect(self.path, timeout=busy_timeout_ms / 1000, isolation_level=None)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        self.conn = open_db(self.path, busy_timeout_ms)
         self._migrate()
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -160,15 +157,7 @@ class Library:
             raise LibraryError(
                 f"{self.path}: schema version {version} is newer than this claimlab ({SCHEMA_VERSION})"
             )
-        for step in range(version, SCHEMA_VERSION):
-            # executescript commits any open transaction first, so the step carries its own BEGIN.
-            script = f"BEGIN IMMEDIATE;{MIGRATIONS[step]};PRAGMA user_version={step + 1};COMMIT;"
-            try:
-                self.conn.executescript(script)
-            except sqlite3.Error:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
+        migrate(self.conn, MIGRATIONS)
 
     @property
     def schema_version(self) -> int:
@@ -183,17 +172,9 @@ class Library:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
+        return transaction(self.conn)
 
     # --- papers ----------------------------------------------------------------------------
     def has_sha(self, sha256: str) -> Paper | None:
