@@ -50,6 +50,39 @@ _CAPTION_RE = re.compile(
 _APPENDIX_RE = re.compile(r"^(appendix|appendices|supplementary|[A-H](\.\d+)*\.?\s)", re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\W\d_]{3,}")
 _NUMERIC_RE = re.compile(r"^[\d.,±%()+\-–−]+$")
+_DIGIT_RE = re.compile(r"\d")
+_LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
+_EMPTY_CELLS = frozenset({"-", "–", "—", "n/a", "N/A", ""})
+
+
+def _header_cells(cells: tuple[str, ...]) -> bool:
+    """A table's header row: two or more cells, each with a word in it, none of them a number."""
+    return len(cells) >= 2 and all(_LETTERS_RE.search(c) for c in cells)
+
+
+def _row_cells(cells: tuple[str, ...]) -> bool:
+    """A table's data row: a label cell, then cells of which at least one holds a number."""
+    return len(cells) >= 2 and any(_DIGIT_RE.search(c) for c in cells[1:])
+
+
+def linearize_row(header: tuple[str, ...], cells: tuple[str, ...], title: str = "") -> str | None:
+    """One table row as a sentence that names each value's column: "Label: Col1 v1, Col2 v2."
+
+    A row with as many cells as the header (the first header cell names the label column) or one
+    more (the label column has no header) is paired cell by cell; any other shape returns None
+    (pairing by position would put values under the wrong column).
+    """
+    if len(cells) == len(header):
+        names = header[1:]
+    elif len(cells) == len(header) + 1:
+        names = header
+    else:
+        return None
+    pairs = [f"{n} {v}" for n, v in zip(names, cells[1:], strict=True) if v not in _EMPTY_CELLS]
+    if not pairs:
+        return None
+    lead = f"{title}, {cells[0]}" if title else cells[0]
+    return f"{lead}: {', '.join(pairs)}."
 
 
 def _strip_number(text: str) -> str:
@@ -152,6 +185,8 @@ class _Assembler:
         self.col_width: dict[str, float] = {}  # widest text line seen per column kind
         self.col_left: dict[str, float] = {}  # column kind -> usual left text edge
         self.ref_hanging = False  # the reference list uses hanging indents
+        self.table_head: tuple[str, ...] | None = None  # header cells of the table being read
+        self.table_title = ""  # a one-cell line above the header ("Lemmatized (F1_Score)")
 
     @property
     def plain(self) -> bool:
@@ -184,6 +219,8 @@ class _Assembler:
             if _PROSE_RE.search(" ".join(before)):
                 self.region = "body"  # text starts with no heading before it: front matter over
         kind = _block_kind(blk, self.body_size, page_height, cells=self.region != "front")
+        if kind in (None, "table") and self.region != "front" and self._table_rows(lines, blk):
+            return
         if kind == "table" and self.region == "references":
             kind = None  # reference lists are full of years and page numbers
         if is_heading(lines[0], self.body_size, self.plain):
@@ -199,6 +236,36 @@ class _Assembler:
             self.paras.append(para)
             return
         self._text_lines(lines, blk)
+
+    def _table_rows(self, lines: list[Line], blk: Block) -> bool:
+        """Read a block of table lines (cells split by wide gaps), one passage per row.
+
+        Tables often come as one block per row, so the header is remembered from block to block
+        until prose interrupts. A data row under a header becomes a sentence naming each value's
+        column (``linearize_row``), so "Turkish (Target) 66.21%" is found and checked as
+        "Turkish (Target): Test Set Accuracy 66.21%.". Returns False (block not consumed) for
+        anything that is not made of table lines.
+        """
+        celled = [ln for ln in lines if len(ln.cells) >= 2]
+        if not celled or len(celled) < len(lines) - 1 or is_heading(lines[0], self.body_size):
+            if len(lines) >= 2 or (lines and is_heading(lines[0], self.body_size)):
+                self.table_head, self.table_title = None, ""  # prose or a heading ends a table
+            return False
+        if not (self.table_head or _header_cells(celled[0].cells)):
+            return False  # side-by-side cells with no header (names, a list): not a table here
+        for ln in lines:
+            text = ln.text
+            if len(ln.cells) < 2:
+                self.table_title = ln.text if len(ln.text) <= 60 else ""
+            elif _header_cells(ln.cells) and not _row_cells(ln.cells):
+                self.table_head = ln.cells
+            elif self.table_head and _row_cells(ln.cells):
+                text = linearize_row(self.table_head, ln.cells, self.table_title) or ln.text
+            para = Paragraph(self.section, "table")
+            append_line(para, text, blk.page, self.vocab)
+            self.paras.append(para)
+        self.open = None
+        return True
 
     def _text_lines(self, lines: list[Line], blk: Block) -> None:
         page = blk.page

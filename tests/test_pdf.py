@@ -90,6 +90,12 @@ def test_mesh_two_column_student_paper(parsed):
     assert len(xie) == 1 and "pages 5725–5737" in xie[0].text and xie[0].page == 6
     s = one(doc, "Question Answering (QA) 88.0K 81.8K")
     assert (s.page, s.kind) == (5, "table")
+    s = one(
+        doc,
+        "Train most imp 30% heads: NLI-en 75.40±4.0, NLI-es 74.11±3.2, QA-en 72.12±1.9, "
+        "QA-es 73.60±1.3, NER-en 83.10±2.6, NER-es 86.16±1.9, PA-en 86.02±0.5, PA-es 84.55±0.3.",
+    )
+    assert (s.page, s.kind) == (5, "table")
 
 
 def test_structural_neg_review_copy(parsed):
@@ -137,7 +143,11 @@ def test_semeval_system_paper(parsed):
         "obtaining 0.50 as f1_score.",
     )
     assert (s.page, s.section) == (4, "5 Conclusion")
-    assert any(x.kind == "table" and "Logistic Regression 0.34" in x.text for x in doc.sentences)
+    # Each table row is one passage naming its columns (and the table's title line above them).
+    s = one(
+        doc, "Lemmatized (F1_Score), Logistic Regression: Simple 0.34, SMOTE 0.35, SVMSMOTE 0.35."
+    )
+    assert (s.page, s.kind) == (3, "table")
     refs = [p for p in doc.passages if p.kind == "references"]
     assert len(refs) == 9 and refs[0].text.startswith("Jacob Devlin, Ming-Wei Chang")
     # The sentence breaks after "Ana-Sabina" at the foot of the left column: joined again.
@@ -163,6 +173,9 @@ def test_single_column_google_docs_report(parsed):
     s = one(doc, "There is a performance gap of approximately 6.15% between English and Turkish.")
     assert (s.page, s.section) == (3, "4. Quantitative Results")
     s = one(doc, "Exp 4 69.92% 0.8803 Best Performance")  # a table row, kept out of the body
+    assert (s.page, s.kind) == (3, "table")
+    # One-row-per-block table: the header is remembered, each value is named by its column.
+    s = one(doc, "Turkish (Target): Test Set Accuracy 66.21%.")
     assert (s.page, s.kind) == (3, "table")
 
 
@@ -390,3 +403,15 @@ def test_html_rendered_pdf(tmp_path):
             "Phang et al. 2020. English intermediate-task training improves zero-shot cross-lingual transfer too.",
         ),
     ]
+
+
+def test_linearize_row_pairs_cells_with_their_columns():
+    from synth.structure import linearize_row
+
+    head = ("Language", "Test Set Accuracy")
+    assert linearize_row(head, ("Turkish", "66.21%")) == "Turkish: Test Set Accuracy 66.21%."
+    # The label column has no header cell: values still pair from the first header cell on.
+    got = linearize_row(("NLI-en", "QA-en"), ("mBERT", "65.5", "-"), title="Accuracy")
+    assert got == "Accuracy, mBERT: NLI-en 65.5."
+    # Any other shape would put values under the wrong column: not linearized.
+    assert linearize_row(("A", "B", "C", "D"), ("x", "1")) is None
