@@ -1,0 +1,128 @@
+"""Load and check the held-out evaluation set (real papers not in ../shared/data).
+
+The set is measured, never fitted: do not tune the verifier or the extractor on it.
+
+Usage:
+    .venv/bin/python bench/heldout/heldout.py          # check every file, print counts
+
+From code (bench/ is not a package; import by path):
+    sys.path.insert(0, str(REPO / "bench" / "heldout"))
+    from heldout import load_verify_claims, load_gold_claims, paper_keys, paper_path
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PAPERS_DIR = HERE / "papers"
+VERIFY_FILE = HERE / "verify_claims.jsonl"
+GOLD_DIR = HERE / "claims_gold"
+
+LABELS = {"SUPPORTS", "REFUTES", "NOT ENOUGH INFO"}
+KINDS = {
+    "SUPPORTS": {"restated", "paraphrase", "numeric", "summary", "implicit"},
+    "REFUTES": {"number", "direction", "entity", "negation", "exaggeration"},
+    "NOT ENOUGH INFO": {"related", "unaddressed"},
+}
+GOLD_TYPES = {"result", "comparison", "method", "contribution"}
+
+
+def paper_keys() -> list[str]:
+    """Keys of the held-out papers (file stems under papers/)."""
+    return sorted(p.stem for p in PAPERS_DIR.glob("*.md"))
+
+
+def paper_path(key: str) -> Path:
+    """The Markdown file of one held-out paper."""
+    return PAPERS_DIR / f"{key}.md"
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path.name}:{n}: not JSON ({exc})") from exc
+    return rows
+
+
+def load_verify_claims() -> list[dict]:
+    """Labelled claims: id, paper, label, kind, claim, evidence (verbatim; empty for NEI)."""
+    return _read_jsonl(VERIFY_FILE)
+
+
+def load_gold_claims(key: str | None = None) -> list[dict]:
+    """Careful-reader claim lists: paper, section, quote (verbatim), type."""
+    files = [GOLD_DIR / f"{key}.jsonl"] if key else sorted(GOLD_DIR.glob("*.jsonl"))
+    return [row for f in files for row in _read_jsonl(f)]
+
+
+def normalise(text: str) -> str:
+    """Collapse whitespace and table pipes so quotes match the Markdown they came from."""
+    return re.sub(r"\s+", " ", text.replace("|", " ")).strip()
+
+
+def check() -> list[str]:
+    """Every problem found in the set, one line each (empty when the set is sound)."""
+    problems: list[str] = []
+    texts = {k: normalise(paper_path(k).read_text(encoding="utf-8")) for k in paper_keys()}
+    seen: set[str] = set()
+    for row in load_verify_claims():
+        rid, key, label = row.get("id", "?"), row.get("paper"), row.get("label")
+        if rid in seen:
+            problems.append(f"{rid}: duplicate id")
+        seen.add(rid)
+        if key not in texts:
+            problems.append(f"{rid}: unknown paper {key!r}")
+            continue
+        if label not in LABELS:
+            problems.append(f"{rid}: bad label {label!r}")
+            continue
+        if row.get("kind") not in KINDS[label]:
+            problems.append(f"{rid}: kind {row.get('kind')!r} does not fit {label}")
+        if not row.get("claim", "").strip():
+            problems.append(f"{rid}: empty claim")
+        evidence = row.get("evidence", "")
+        if label == "NOT ENOUGH INFO":
+            if evidence:
+                problems.append(f"{rid}: NEI item carries evidence")
+        elif not evidence or normalise(evidence) not in texts[key]:
+            problems.append(f"{rid}: evidence not found verbatim in {key}.md")
+    for row in load_gold_claims():
+        key = row.get("paper")
+        if key not in texts:
+            problems.append(f"gold: unknown paper {key!r}")
+        elif normalise(row.get("quote", "")) not in texts[key]:
+            problems.append(f"gold {key}: quote not found: {row.get('quote', '')[:60]!r}")
+        if row.get("type") not in GOLD_TYPES:
+            problems.append(f"gold {key}: bad type {row.get('type')!r}")
+    return problems
+
+
+def summary() -> str:
+    """Counts per paper, label and kind."""
+    rows = load_verify_claims()
+    lines = [f"{len(rows)} verification claims over {len(paper_keys())} papers"]
+    for key in paper_keys():
+        mine = [r for r in rows if r["paper"] == key]
+        labels = Counter(r["label"] for r in mine)
+        gold = load_gold_claims(key) if (GOLD_DIR / f"{key}.jsonl").exists() else []
+        lines.append(f"  {key}: {dict(labels)}; gold claims {len(gold)}")
+    kinds = Counter((r["label"], r["kind"]) for r in rows)
+    lines += [f"  {label} / {kind}: {n}" for (label, kind), n in sorted(kinds.items())]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    found = check()
+    print(summary())
+    for line in found:
+        print("problem:", line)
+    sys.exit(1 if found else 0)
