@@ -12,6 +12,12 @@ interrupts a sentence in the PDF text, a quote still counts if its words occur i
 most ``MAX_GAP_WORDS`` foreign words in between ("gapped"; reported, not an error). Evidence made of
 several passages separates them with `` [...] ``.
 
+verify_handwritten.jsonl, one claim a line: ``id``; ``paper`` (folder name under
+``../shared/data/papers``; null for NOT ENOUGH INFO claims that no paper touches); ``label``;
+``kind`` (how the claim relates to the text, see ``KINDS``); ``claim``; ``page`` (1-based PDF page of
+the evidence; null for NOT ENOUGH INFO); ``evidence`` (the paper's text that decides it, verbatim;
+empty for NOT ENOUGH INFO). Written by reading the papers, never from claimlab's output.
+
 Run: ``.venv/bin/python bench/check_gold.py`` (exit status 1 if anything fails).
 """
 
@@ -47,6 +53,7 @@ KINDS = {
 GOLD_TYPES = {"result", "comparison", "method", "contribution"}
 SEPARATOR = " [...] "
 MAX_GAP_WORDS = 40
+_LINE_NO = re.compile(r"^\s*\d{1,3}\s*$", re.MULTILINE)
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u200b": " "})
 
 
@@ -62,7 +69,8 @@ def page_words(paper: str) -> list[list[str]]:
     folder = resolve_data_dir() / "papers" / paper
     pdf = next(folder.glob("*.pdf"))
     with pymupdf.open(pdf) as doc:
-        return [_words(page.get_text()) for page in doc]
+        # review copies number every line in the margin: drop lines that are only a number
+        return [_words(_LINE_NO.sub("", page.get_text())) for page in doc]
 
 
 def find(passage: str, words: list[str]) -> str | None:
