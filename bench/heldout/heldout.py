@@ -69,6 +69,11 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("|", " ")).strip()
 
 
+def _headings(path: Path) -> set[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {ln.lstrip("#").strip() for ln in lines if ln.startswith("#")}
+
+
 def check() -> list[str]:
     """Every problem found in the set, one line each (empty when the set is sound)."""
     problems: list[str] = []
@@ -100,11 +105,15 @@ def check() -> list[str]:
             for part in evidence.split("\n"):
                 if normalise(part) not in texts[key]:
                     problems.append(f"{rid}: evidence not found verbatim in {key}.md")
+    heads = {k: _headings(paper_path(k)) for k in texts}
     for row in load_gold_claims():
         key = row.get("paper")
         if key not in texts:
             problems.append(f"gold: unknown paper {key!r}")
-        elif normalise(row.get("quote", "")) not in texts[key]:
+            continue
+        if row.get("section") not in heads[key]:
+            problems.append(f"gold {key}: section {row.get('section')!r} is no heading of it")
+        if normalise(row.get("quote", "")) not in texts[key]:
             problems.append(f"gold {key}: quote not found: {row.get('quote', '')[:60]!r}")
         if row.get("type") not in GOLD_TYPES:
             problems.append(f"gold {key}: bad type {row.get('type')!r}")
