@@ -202,6 +202,19 @@ def verify_cmd(
         raise typer.Exit(1)
 
 
+def _evidence_cell(v) -> str:
+    """The rationale (paper, page, sentence); for NOT ENOUGH INFO, the nearest sentence, marked."""
+    if v.evidence:
+        e = v.evidence[0]
+        more = f" (+{len(v.evidence) - 1} more)" if len(v.evidence) > 1 else ""
+        return f"{e.paper_id} p.{e.page}: “{e.text}”{more}"
+    nearest = v.checks.get("nearest") if isinstance(v.checks, dict) else None
+    if nearest:
+        n = nearest[0]
+        return f"[dim]nearest: {n['paper']} p.{n['page']}: “{n['text']}”[/]"
+    return "—"
+
+
 def _print_verdicts(verdicts, min_conf: float) -> None:
     from synth.verify import verified_label
 
@@ -210,9 +223,8 @@ def _print_verdicts(verdicts, min_conf: float) -> None:
         table.add_column(col, overflow="fold")
     for v in verdicts:
         style = _LABEL_STYLE[v.label]
-        ev = "; ".join(f"{e.paper_id} p.{e.page}" for e in v.evidence) or "—"
-        table.add_row(v.claim_id, _clip(v.claim, 70), f"[{style}]{verified_label(v, min_conf)}[/]",
-                      f"{v.confidence:.2f}", ev)  # fmt: skip
+        table.add_row(v.claim_id, v.claim, f"[{style}]{verified_label(v, min_conf)}[/]",
+                      f"{v.confidence:.2f}", _evidence_cell(v))  # fmt: skip
     console.print(table)
     counts = [(lab, str(sum(v.label == lab for v in verdicts))) for lab in _LABEL_STYLE]
     console.print(_summary("summary", [("claims", str(len(verdicts))), *counts]))
@@ -248,7 +260,7 @@ def audit_cmd(
         if c.reported_confidence is not None:
             said += f" {c.reported_confidence:.2f}"
         v = c.verdict
-        table.add_row(c.origin, _clip(c.claim.text, 60), said, verified_label(v), f"{v.confidence:.2f}",
+        table.add_row(c.origin, c.claim.text, said, verified_label(v), f"{v.confidence:.2f}",
                       "; ".join(c.issues) or "—")  # fmt: skip
     console.print(table)
     rows = [("report", str(report)), ("claims", str(len(result.claims))),
@@ -276,7 +288,27 @@ def synthesize_cmd(
     if as_json:
         print(json.dumps(synthesis_json(result), ensure_ascii=False))
         return
-    console.print(f"[bold]{question}[/]")
+    _print_synthesis(result)
+
+
+def _cite(paper_id: str, page: int, titles: dict[str, str]) -> str:
+    return f"{titles.get(paper_id) or paper_id}, p.{page}"
+
+
+def _print_synthesis(result) -> None:
+    console.print(f"[bold]{result.question}[/]\n")
+    for line in result.answer:
+        console.print(f"  {line}", highlight=False)
+    if result.facets:
+        table = Table(title="facets of the question")
+        for col in ("facet", "claims in", "mentioned in", "status"):
+            table.add_column(col, overflow="fold")
+        for f in result.facets:
+            status = ("[green]claimed[/]" if f.full_papers else
+                      "[green]partly claimed[/]" if f.claim_papers else
+                      "[yellow]mentioned only[/]" if f.mention_papers else "[red]gap[/]")  # fmt: skip
+            table.add_row(f.phrase, str(len(f.claim_papers)), str(len(f.mention_papers)), status)
+        console.print(table)
     for theme in result.themes:
         mg = (
             f", {len(theme.machine_generated_papers)} machine-generated not counted"
@@ -285,20 +317,21 @@ def synthesize_cmd(
         )
         console.print(f"\n[bold cyan]{theme.name}[/] — {theme.evidence_count} paper(s){mg}")
         for line in theme.claims:
-            cites = ", ".join(f"{p} p.{pg}" for p, pg in line.citations)
+            cites = "; ".join(_cite(p, pg, result.titles) for p, pg in line.citations)
             mark = (
                 "[red]conflicts[/] "
                 if line.conflicts_with
                 else ("[green]agrees[/] " if line.agrees_with else "")
             )
-            flag = " [magenta](machine-generated)[/]" if line.machine_generated else ""
+            flag = " [magenta](machine-generated, not counted)[/]" if line.machine_generated else ""
             console.print(f"  • {mark}{line.claim.text} [dim]({cites})[/]{flag}", highlight=False)
     if not result.themes:
         warn_line("synthesize", "no claim in the library is relevant to the question")
     papers = {p for t in result.themes for p in t.papers}
     console.print(_summary("summary", [("claims considered", str(result.considered)),
                                        ("themes", str(len(result.themes))),
-                                       ("papers cited (human-written)", str(len(papers)))]))  # fmt: skip
+                                       ("papers cited (human-written)", str(len(papers))),
+                                       ("gaps", str(len(result.gaps)))]))  # fmt: skip
 
 
 def synthesis_json(s) -> dict[str, object]:
@@ -306,6 +339,11 @@ def synthesis_json(s) -> dict[str, object]:
     return {
         "question": s.question, "considered": s.considered, "settings_hash": s.settings_hash,
         "models": s.models, "excluded_machine_generated": list(s.excluded_machine_generated),
+        "answer": list(s.answer), "gaps": list(s.gaps),
+        "facets": [{"facet": f.phrase, "claim_papers": list(f.claim_papers),
+                    "full_claim_papers": list(f.full_papers),
+                    "mention_papers": list(f.mention_papers)} for f in s.facets],
+        "papers": s.titles,
         "themes": [
             {"name": t.name, "evidence_count": t.evidence_count, "papers": list(t.papers),
              "machine_generated_papers": list(t.machine_generated_papers),

@@ -46,6 +46,33 @@ def test_machine_generated_sources_are_not_counted(tmp_path: Path, papers_librar
     assert all("text:mg" not in t.papers for t in result.themes)
     assert any("text:mg" in t.machine_generated_papers for t in result.themes)
     assert result.excluded_machine_generated == ("text:mg",)
+    # Nor does it count for a facet of the question.
+    assert all("text:mg" not in f.claim_papers + f.mention_papers for f in result.facets)
+
+
+def test_facets_say_what_the_library_covers_and_what_it_cannot_answer(papers_library: Path):
+    question = (
+        "What is the comparative effect of scaling intermediate-task data volume versus model "
+        "size on the robustness of zero-shot cross-lingual transfer across low-resource "
+        "languages in XTREME-R?"
+    )
+    with Library(papers_library) as lib:
+        result = synthesize(lib, question)
+        texts = {
+            s.paper_id: " ".join(x.text for x in lib.sentences(s.paper_id)) for s in lib.papers()
+        }
+    phrases = [f.phrase for f in result.facets]
+    assert phrases[1] == "model size" and phrases[-1] == "XTREME-R"
+    # No real paper here says "XTREME-R" (MESH says XTREME): a gap, and the answer says so.
+    assert not any("XTREME-R" in t for t in texts.values())
+    assert "XTREME-R" in result.gaps
+    assert any("XTREME-R" in line and "No human-written paper" in line for line in result.answer)
+    # Every paper a facet is credited to really says its words somewhere.
+    robust = next(f for f in result.facets if f.phrase == "robustness")
+    for pid in robust.mention_papers:
+        assert any(w in texts[pid].lower() for w in ("robust", "resilien", "stabl", "gap", "drop"))
+    # Themes are named by the facets their claims speak to.
+    assert all(t.name for t in result.themes)
 
 
 def test_relate_agree_and_conflict():
@@ -71,6 +98,11 @@ def test_cli_synthesize_and_claims(papers_library: Path):
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["themes"] and all(c["citations"] for t in data["themes"] for c in t["claims"])
+    assert [f["facet"] for f in data["facets"]] == [
+        "pruning attention heads",
+        "multilingual BERT models",
+    ]
+    assert data["answer"] and isinstance(data["gaps"], list) and data["papers"]
     result = runner.invoke(app, ["claims", "--json", "--library", str(papers_library)])
     assert result.exit_code == 0, result.stderr
     rows = [json.loads(ln) for ln in result.stdout.splitlines()]
