@@ -24,12 +24,14 @@ from reports.content import (
     AuditRow,
     ClaimRow,
     EmpiricalRow,
+    FacetRow,
     PaperRow,
     ReportContent,
     textual_display,
 )
 from synth.library import Library
 from synth.records import FLAG_MACHINE_GENERATED, Paper
+from synth.synthesize import synthesize
 
 DEFAULT_QUESTION = (
     "What is the comparative effect of scaling intermediate-task training data volume versus model "
@@ -63,6 +65,7 @@ def build_report(
         queries = _stored_queries(lib.conn)
         audits = _stored_audits(lib.conn)
         lib_dir = str(lib.directory)
+        facets, coverage = _facets(lib, question) if papers else ([], [])
     with ResultsStore(library) as store:
         all_runs, checks, studies = store.all(), store.checks(), store.studies()
     runs, study_name = _study_runs(all_runs, studies, study)
@@ -89,6 +92,8 @@ def build_report(
         title=_title(question),
         question=question,
         papers=paper_rows,
+        facets=facets,
+        coverage=coverage,
         claims=claim_rows,
         claims_omitted=omitted,
         audits=audits,
@@ -121,6 +126,20 @@ def _study_runs(
         return runs, ""
     ids = set(chosen[-1]["run_ids"])
     return [r for r in runs if r.run_id in ids], str(chosen[-1].get("name", ""))
+
+
+def _facets(lib: Library, question: str) -> tuple[list[FacetRow], list[str]]:
+    """The synthesis's per-facet coverage of the question (synth.synthesize), as report rows."""
+    result = synthesize(lib, question)
+    rows = []
+    for f in result.facets:
+        status = ("claimed" if f.full_papers else "partly claimed" if f.claim_papers
+                  else "mentioned only" if f.mention_papers else "gap")  # fmt: skip
+        cite = [result.titles.get(p, p) for p in f.claim_papers]
+        mention = [result.titles.get(p, p) for p in f.mention_papers]
+        rows.append(FacetRow(facet=f.phrase, status=status, claim_papers=cite,
+                             mention_papers=mention))  # fmt: skip
+    return rows, list(result.answer)
 
 
 def _title(question: str) -> str:

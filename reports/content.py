@@ -191,6 +191,15 @@ class Methods(BaseModel):
     grouping: str = ""
 
 
+class FacetRow(BaseModel):
+    """One facet of the question and the human-written papers that speak to it (synthesis)."""
+
+    facet: str
+    status: str  # claimed | partly claimed | mentioned only | gap
+    claim_papers: list[str] = Field(default_factory=list)  # short citations
+    mention_papers: list[str] = Field(default_factory=list)
+
+
 class ReportContent(BaseModel):
     """One report, complete. Every string from a paper or user is raw here; render escapes it."""
 
@@ -199,6 +208,8 @@ class ReportContent(BaseModel):
     answer: list[Backed] = Field(default_factory=list)
     methods: Methods = Field(default_factory=Methods)
     papers: list[PaperRow] = Field(default_factory=list)
+    facets: list[FacetRow] = Field(default_factory=list)  # what the papers cover of the question
+    coverage: list[str] = Field(default_factory=list)  # the synthesis's account of that, sentences
     claims: list[ClaimRow] = Field(default_factory=list)
     claims_omitted: int = 0
     audits: list[AuditRow] = Field(default_factory=list)

@@ -114,6 +114,23 @@ def _papers(c: ReportContent) -> str:
         "<h2>3. Papers</h2>"
         + intro
         + table(("Id (version)", "Title and authors", "Year", "Link", "Status"), rows, "papers")
+        + _facets(c)
+    )
+
+
+def _facets(c: ReportContent) -> str:
+    """What the papers cover of the question, facet by facet (from the synthesis)."""
+    if not c.facets:
+        return ""
+    rows = [
+        (e(f.facet), e(f.status), e("; ".join(f.claim_papers) or "–"),
+         e("; ".join(f.mention_papers) or "–"))
+        for f in c.facets
+    ]  # fmt: skip
+    return (
+        "<h3>What the papers cover of the question</h3>"
+        + f"<p>{' '.join(e(x) for x in c.coverage)}</p>"
+        + table(("Facet of the question", "Status", "Claimed in", "Mentioned in"), rows, "facets")
     )
 
 

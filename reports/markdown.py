@@ -113,6 +113,14 @@ def markdown(c: ReportContent) -> str:
             for p in c.papers
         ),
     )  # fmt: skip
+    if c.facets:
+        out += ["### What the papers cover of the question", ""]
+        out += [" ".join(m(x) for x in c.coverage), ""]
+        out += _table(
+            ("Facet of the question", "Status", "Claimed in", "Mentioned in"),
+            ((m(f.facet), m(f.status), m("; ".join(f.claim_papers) or "–"),
+              m("; ".join(f.mention_papers) or "–")) for f in c.facets),
+        )  # fmt: skip
     for a in c.audits:
         out += ["## Audit of the input report", ""]
         out += [f"**{m(a.title)}** (`{m(a.paper_id or a.source)}`): {a.claims} claims read "

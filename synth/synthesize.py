@@ -187,15 +187,12 @@ def synthesize(
     titles = {pid: short_citation(p) for pid, p in papers.items()}
     # === Step 1: every claim of the library, scored against the question and each facet
     claims = library_claims(library, settings=settings.claims)
-    if not claims:
-        return Synthesis(question, (), 0, tuple(sorted(mg)), settings.settings_hash(),
-                         {"embedding": embedder.stamp}, titles=titles)  # fmt: skip
     qvec = embedder.encode([question])[0]
-    vecs = embedder.encode([c.text for c in claims])
+    vecs = embedder.encode([c.text for c in claims]) if claims else np.zeros((0, len(qvec)))
     cover = np.array([[f.coverage(sentence_words(c.text)) for f in facets] for c in claims])
-    cover = cover.reshape(len(claims), len(facets))
+    cover = cover.reshape(len(claims), len(facets)).astype(float)
     hits = cover >= np.array([f.needed for f in facets])
-    facet_part = cover.mean(axis=1) if facets else np.zeros(len(claims))
+    facet_part = cover.mean(axis=1) if facets and claims else np.zeros(len(claims))
     rel = 0.5 * (vecs @ qvec) + 0.5 * facet_part
     # Every facet keeps its best claims (a facet the question names is never crowded out by
     # another); claims on no facet fill up to top_n only when similar enough to the question.

@@ -167,6 +167,16 @@ def test_html_is_self_contained_and_escaped(report_dir: Path) -> None:
         assert section in html
     md = (report_dir / "report.md").read_text(encoding="utf-8")
     assert "<script>" not in md and "&lt;script&gt;" in md
+    # The synthesis's account of what the papers cover, facet by facet, is in the report.
+    data = json.loads((report_dir / "report.json").read_text())
+    assert data["facets"] and data["coverage"]
+    assert {f["status"] for f in data["facets"]} <= {
+        "claimed",
+        "partly claimed",
+        "mentioned only",
+        "gap",
+    }
+    assert "What the papers cover of the question" in html and "What the papers cover" in md
 
 
 def test_claims_table_never_ticks_low_confidence(report_dir: Path) -> None:
