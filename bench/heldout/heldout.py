@@ -4,6 +4,8 @@ The set is measured, never fitted: do not tune the verifier or the extractor on 
 
 Usage:
     .venv/bin/python bench/heldout/heldout.py          # check every file, print counts
+    .venv/bin/python bench/heldout/heldout.py --score VERDICTS.jsonl
+        # accuracy, macro-F1, ECE (10 bins) and per-kind accuracy of `claimlab verify --json`
 
 From code (bench/ is not a package; import by path):
     sys.path.insert(0, str(REPO / "bench" / "heldout"))
@@ -134,7 +136,60 @@ def summary() -> str:
     return "\n".join(lines)
 
 
+def _macro_f1(pairs: list[tuple[str, str]]) -> float:
+    f1s = []
+    for label in sorted(LABELS):
+        tp = sum(g == label and p == label for g, p in pairs)
+        fp = sum(g != label and p == label for g, p in pairs)
+        fn = sum(g == label and p != label for g, p in pairs)
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f1s) / len(f1s)
+
+
+def _ece(rows: list[tuple[bool, float]], bins: int = 10) -> float:
+    """Expected calibration error of the predicted label's confidence, equal-width bins."""
+    total = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(ok, c) for ok, c in rows if lo <= c < hi or (b == bins - 1 and c == 1.0)]
+        if inside:
+            acc = sum(ok for ok, _ in inside) / len(inside)
+            conf = sum(c for _, c in inside) / len(inside)
+            total += len(inside) / len(rows) * abs(acc - conf)
+    return total
+
+
+def score(verdicts_path: Path) -> dict:
+    """Accuracy, macro-F1 and ECE of a `claimlab verify --json` output on this set.
+
+    Returns the overall figures, a confusion count (gold -> predicted) and accuracy per kind.
+    """
+    gold = {r["id"]: r for r in load_verify_claims()}
+    preds = {r["id"]: r for r in _read_jsonl(verdicts_path) if r.get("id") in gold}
+    ids = [i for i in gold if i in preds]
+    missing = sorted(set(gold) - set(preds))
+    pairs = [(gold[i]["label"], preds[i]["label"]) for i in ids]
+    conf = [(gold[i]["label"] == preds[i]["label"], float(preds[i]["confidence"])) for i in ids]
+    per_kind: dict[str, list[bool]] = {}
+    for i in ids:
+        g = gold[i]["label"]
+        per_kind.setdefault(f"{g} / {gold[i]['kind']}", []).append(g == preds[i]["label"])
+    return {
+        "n": len(pairs),
+        "missing": missing,
+        "accuracy": round(sum(g == p for g, p in pairs) / max(1, len(pairs)), 3),
+        "macro_f1": round(_macro_f1(pairs), 3),
+        "ece": round(_ece(conf), 3) if conf else None,
+        "confusion": {f"{g} -> {p}": n for (g, p), n in sorted(Counter(pairs).items())},
+        "accuracy_per_kind": {k: round(sum(v) / len(v), 3) for k, v in sorted(per_kind.items())},
+    }
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--score":
+        # heldout.py --score VERDICTS.jsonl: score a `claimlab verify --json` output.
+        print(json.dumps(score(Path(sys.argv[2])), indent=1))
+        sys.exit(0)
     found = check()
     print(summary())
     for line in found:
