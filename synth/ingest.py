@@ -87,15 +87,21 @@ class _Task:
 
 
 def classify(inp: str) -> list[_Task]:
-    """What an input is: a PDF, a folder (expanded to its PDFs and text files), a text file or an id."""
+    """What an input is: a PDF, a folder, a text file or an id.
+
+    A folder expands to the PDFs under it; a folder with no PDF, to its .txt/.md files (papers
+    kept as text). A folder of PDFs is not also read for its READMEs and notes.
+    """
     path = Path(inp).expanduser()
     if path.is_dir():
-        found = sorted(
-            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PDF_SUFFIXES
-        )
-        if not found:
-            return [_Task(inp, "error", error="folder holds no PDF files")]
-        return [_Task(str(p), "pdf", path=p) for p in found]
+        files = sorted(p for p in path.rglob("*") if p.is_file())
+        found = [p for p in files if p.suffix.lower() in PDF_SUFFIXES]
+        if found:
+            return [_Task(str(p), "pdf", path=p) for p in found]
+        texts = [p for p in files if p.suffix.lower() in TEXT_SUFFIXES]
+        if not texts:
+            return [_Task(inp, "error", error="folder holds no PDF, .txt or .md files")]
+        return [_Task(str(p), "text", path=p) for p in texts]
     if path.is_file():
         suffix = path.suffix.lower()
         if suffix in TEXT_SUFFIXES:

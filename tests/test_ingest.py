@@ -136,7 +136,16 @@ def test_classify_inputs(tmp_path, shared_data):
     assert [t.kind for t in classify(str(shared_data / "papers"))] == ["pdf"] * 5
     assert classify("arxiv:2005.13013v2")[0].arxiv_id.version == 2
     assert classify("cs/0112017")[0].kind == "arxiv"
-    assert classify(str(tmp_path))[0].error == "folder holds no PDF files"
+    assert classify(str(tmp_path))[0].error == "folder holds no PDF, .txt or .md files"
+    # A folder of papers kept as text (no PDF in it) expands to its .md/.txt files.
+    (tmp_path / "a.md").write_text("# A\n\nText.\n")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "b.txt").write_text("Text.\n")
+    (tmp_path / "data.json").write_text("{}")
+    assert [(t.kind, Path(t.path).name) for t in classify(str(tmp_path))] == [
+        ("text", "a.md"),
+        ("text", "b.txt"),
+    ]
 
 
 def test_arxiv_ids_and_search_through_local_server(arxiv_server, library_dir):
