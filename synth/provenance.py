@@ -14,6 +14,7 @@ from pathlib import Path
 
 from synth.records import FLAG_MACHINE_GENERATED, Paper
 from synth.sentences import Paragraph, build_records
+from synth.structure import linearize_row, row_cells
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ _MD_HEADING_RE = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
 _NUM_HEADING_RE = re.compile(r"^(\d{1,2}(\.\d{1,2}){0,3}\.?)\s+([A-Z][^.!?]{0,80})$")
 _KNOWN = {"abstract", "references", "bibliography", "introduction", "conclusion", "limitations"}
 _YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+_TABLE_RULE_RE = re.compile(r"\|?[\s:|-]*-{3,}[\s:|-]*\|?")
 _TERMINAL_RE = re.compile(r"[.!?:][\"'”’)\]]*$")
 
 
@@ -114,12 +116,13 @@ def text_paragraphs(text: str) -> tuple[str, list[Paragraph], list[str]]:
     title = next((ln.strip().lstrip("# ").strip() for ln in lines if ln.strip()), "")
     paras: list[Paragraph] = [Paragraph("", "title", title, [(0, 1)])] if title else []
     section, region, current = "", "front", None
+    header: tuple[str, ...] | None = None  # the header row of the table being read
     warnings: list[str] = []
     seen_title = False
     for raw in lines:
         line = raw.strip()
         if not line:
-            current = None
+            current, header = None, None
             continue
         if not seen_title and line.lstrip("# ").strip() == title:
             seen_title = True
@@ -129,13 +132,18 @@ def text_paragraphs(text: str) -> tuple[str, list[Paragraph], list[str]]:
             section, region, current = head, _region(head), None
             continue
         if "\t" in raw or line.startswith("|"):  # a table row: its own passage
-            paras.append(
-                Paragraph(
-                    section, "table", re.sub(r"\s*[\t|]\s*", " | ", line).strip(" |"), [(0, 1)]
-                )
-            )
+            cells = tuple(c.strip() for c in re.split(r"[\t|]", line.strip(" |")))
+            if _TABLE_RULE_RE.fullmatch(line):
+                continue  # the |---|---| line under a Markdown header
+            text = " | ".join(cells)
+            if header is None:
+                header = cells  # the first row of a table is its header
+            elif row_cells(cells):
+                text = linearize_row(header, cells) or text
+            paras.append(Paragraph(section, "table", text, [(0, 1)]))
             current = None
             continue
+        header = None
         if current is None:
             current = Paragraph(section, region)
             paras.append(current)

@@ -60,7 +60,7 @@ def _header_cells(cells: tuple[str, ...]) -> bool:
     return len(cells) >= 2 and all(_LETTERS_RE.search(c) for c in cells)
 
 
-def _row_cells(cells: tuple[str, ...]) -> bool:
+def row_cells(cells: tuple[str, ...]) -> bool:
     """A table's data row: a label cell, then cells of which at least one holds a number."""
     return len(cells) >= 2 and any(_DIGIT_RE.search(c) for c in cells[1:])
 
@@ -81,7 +81,8 @@ def linearize_row(header: tuple[str, ...], cells: tuple[str, ...], title: str = 
     pairs = [f"{n} {v}" for n, v in zip(names, cells[1:], strict=True) if v not in _EMPTY_CELLS]
     if not pairs:
         return None
-    lead = f"{title}, {cells[0]}" if title else cells[0]
+    label = cells[0].rstrip(" .:;")
+    lead = f"{title}, {label}" if title else label
     return f"{lead}: {', '.join(pairs)}."
 
 
@@ -257,9 +258,9 @@ class _Assembler:
             text = ln.text
             if len(ln.cells) < 2:
                 self.table_title = ln.text if len(ln.text) <= 60 else ""
-            elif _header_cells(ln.cells) and not _row_cells(ln.cells):
+            elif _header_cells(ln.cells) and not row_cells(ln.cells):
                 self.table_head = ln.cells
-            elif self.table_head and _row_cells(ln.cells):
+            elif self.table_head and row_cells(ln.cells):
                 text = linearize_row(self.table_head, ln.cells, self.table_title) or ln.text
             para = Paragraph(self.section, "table")
             append_line(para, text, blk.page, self.vocab)
