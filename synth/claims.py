@@ -16,6 +16,8 @@ from collections.abc import Iterable
 
 from pydantic import Field
 
+from synth.claim_cues import SECTION_PRIORS, claim_logit, section_kind
+from synth.claim_units import Unit, paper_units
 from synth.embed import EmbedSettings
 from synth.entities import parse_numbers, tag_entities
 from synth.library import Library
@@ -29,64 +31,40 @@ __all__ = [
     "is_whole_sentence",
     "parse_numbers",
     "score_claim",
+    "score_parts",
+    "section_kind",
     "tag_entities",
 ]
 
 CLAIM_TYPES: tuple[str, ...] = ("result", "comparison", "method", "contribution")
 
-# Section kinds claims are drawn from, matched on the lower-cased section title; weight = prior.
-SECTION_WEIGHTS: dict[str, float] = {
-    "abstract": 1.0,
-    "conclusion": 0.9,
-    "result": 0.9,
-    "analysis": 0.8,
-    "discussion": 0.8,
-    "finding": 0.9,
-    "evaluation": 0.7,
-    "experiment": 0.6,
-    "ablation": 0.7,
-    "introduction": 0.5,  # only its contribution-like sentences rise above the threshold
-    "contribution": 0.9,
-    "summary": 0.8,
-    "related work": 0.15,  # others' claims, restated
-    "background": 0.2,
-}
-EXCLUDED_SECTIONS = ("reference", "bibliograph", "acknowledg", "appendix", "credits")
-EXCLUDED_KINDS = frozenset(
-    {"references", "caption", "title", "header", "footer", "table", "equation", "front", "footnote"}
-)
+# Logit offset that puts a plain statement in a results section near the 0.5 line: cues decide.
+_BIAS = -0.8
 
 _CONTRIBUTION = re.compile(
-    r"\b(we|this (paper|work|report|study)|our (work|paper|contributions?))\b[^.]{0,60}?\b"
+    r"\b(we|this (paper|work|report|study|project)|our (work|paper|contributions?))\b[^.]{0,60}?\b"
     r"(propose|introduce|present|contribute|release|develop|design|make (the following|three|two))",
     re.I,
 )
+# Comparison words that type a claim (stricter than the scoring cue: "while" does not compare).
 _COMPARISON = re.compile(
     r"\b(outperform\w*|underperform\w*|better|worse|higher|lower|than|surpass\w*|beats?|"
     r"exceed\w*|compared (to|with)|relative to|versus|vs\.?|on par|comparable|competitive with|"
     r"best|worst|state[- ]of[- ]the[- ]art|improv\w* over|gains? over|drops? (of|from)|"
-    r"more|less|fewer|larger|smaller|stronger|weaker)\b",
+    r"larger|smaller|stronger|weaker|closer to|gap)\b",
     re.I,
 )
-_RESULT = re.compile(
-    r"\b(achiev\w*|obtain\w*|show\w*|find|found|observe\w*|result\w* in|improv\w*|reach\w*|"
-    r"yield\w*|perform\w*|increas\w*|decreas\w*|reduc\w*|boost\w*|gain\w*|hurt\w*|degrad\w*|"
-    r"benefit\w*|helps?|effective|significant\w*|demonstrat\w*|leads? to|drops?|scores?|"
-    r"prov(?:ed|es|en)|noted|notice\w*|confirm\w*|reveal\w*|emerg\w*|(?:in)?effici\w*|"
-    r"ineffective|learn(?:ed|s|t)|fail\w*|struggl\w*|bias\w*|visible|able to|unable to)\b",
+# An outcome word that is about results even in a sentence that also says what was done.
+_OUTCOME = re.compile(
+    r"\b(accuracy|f1|score|loss|performance|results?|resulted|error|gap|overfitting|"
+    r"underfitting|improv\w*|outperform\w*|best|bottleneck|effective\w*|confirm\w*)\b",
     re.I,
 )
-_METHOD = re.compile(
-    r"\b(we (use|used|train|trained|fine-tune|fine-tuned|employ|adopt|follow|apply|evaluate|"
-    r"experiment|implement|select|selected|choose|set|run|compute|initiali[sz]e|utili[sz]e)|"
-    r"(is|are|was|were) (trained|fine-tuned|used|computed|initiali[sz]ed|implemented)|"
-    r"using|following|we build|our (baseline|approach|method|setup))\b",
-    re.I,
+_FINDING_SECTIONS = frozenset({"results", "analysis", "conclusion"})
+# Passage kinds that never hold claims (tables hold numbers, but not sentences that state them).
+EXCLUDED_KINDS = frozenset(
+    {"references", "caption", "title", "header", "footer", "table", "equation", "front", "footnote"}
 )
-_HEDGE = re.compile(
-    r"\b(may|might|could|possibly|perhaps|(?:we|I) hypothesi[sz]e|(?:we|I) believe)\b", re.I
-)
-_CITED = re.compile(r"et al\.|\(\w[^()]*\d{4}\)")
 _NOT_A_CLAIM = re.compile(
     r"^(Table|Figure|Fig\.)\s*\d|^\W*$|https?://|@|\bcopyright\b|^(In )?Proceedings", re.I
 )
@@ -98,10 +76,19 @@ class ClaimSettings(Settings):
     min_score: float = Field(
         default=0.5, ge=0, le=1, description="Keep sentences scoring at least this."
     )
-    min_words: int = Field(default=6, ge=1, description="Shorter sentences are not claims.")
+    min_words: int = Field(
+        default=4, ge=1, description="Shorter sentences (and list items) are not claims."
+    )
     max_words: int = Field(default=80, ge=5, description="Longer 'sentences' are parse debris.")
     dedup_threshold: float = Field(
         default=0.9, ge=0, le=1, description="Cosine similarity above which two claims merge."
+    )
+    dedup_min_overlap: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Share of words two claims must also have in common to merge (Jaccard): "
+        "a small encoder rates two framing sentences of one paper as near-duplicates.",
     )
     embed: EmbedSettings = Field(
         default_factory=EmbedSettings, description="Encoder used for near-duplicate merging."
@@ -118,11 +105,17 @@ def is_whole_sentence(text: str) -> bool:
     return starts and ends and not t.endswith("et al.") and not t.endswith(" e.g.")
 
 
-def classify_claim(text: str) -> str:
+def classify_claim(text: str, section: str = "") -> str:
     """Type a claim: ``contribution``, ``comparison``, ``result`` or ``method``.
+
+    What the authors set up ("I increased training to 6 epochs with a lower learning rate") is a
+    method even when it says "lower"; it is a result once it names an outcome ("... resulted in
+    lower accuracy").
 
     Args:
         text: the claim sentence.
+        section: its section title; in results, analysis and conclusions an observation with no
+            other cue is a result, elsewhere a description of the method.
 
     Returns:
         One of :data:`CLAIM_TYPES`.
@@ -130,50 +123,59 @@ def classify_claim(text: str) -> str:
     if _CONTRIBUTION.search(text):
         return "contribution"
     has_numbers = bool(parse_numbers(text))
-    result_cue = bool(_RESULT.search(text))
-    if _COMPARISON.search(text) and (has_numbers or result_cue or _any_entity(text)):
-        return "comparison"
-    if _METHOD.search(text) and not (result_cue and has_numbers):
+    fired = claim_logit(text)[1]
+    outcome = bool(_OUTCOME.search(text)) or any(
+        k in fired for k in ("finding_verb", "outcome_verb", "evaluative")
+    )
+    if "setup" in fired and not _OUTCOME.search(text):
         return "method"
-    if has_numbers or result_cue:
+    if _COMPARISON.search(text) and (has_numbers or outcome or _entity_count(text) >= 2):
+        return "comparison"
+    if has_numbers or outcome:
         return "result"
-    return "method"
+    return "result" if section_kind(section) in _FINDING_SECTIONS else "method"
 
 
-def _any_entity(text: str) -> bool:
-    return any(tag_entities(text).values())
+def _entity_count(text: str) -> int:
+    return sum(len(v) for v in tag_entities(text).values())
 
 
 def section_weight(section: str, kind: str = "body") -> float:
-    """Prior weight of a section for claims (0 for sections claims are never drawn from)."""
-    low = (section or "").lower()
-    if kind == "abstract" or "abstract" in low:
-        return SECTION_WEIGHTS["abstract"]
-    if kind in EXCLUDED_KINDS or any(x in low for x in EXCLUDED_SECTIONS):
+    """Prior of a section for claims, as a probability (0 for sections claims never come from)."""
+    sk = section_kind(section, kind)
+    if sk == "excluded" or kind in EXCLUDED_KINDS:
         return 0.0
-    weights = [w for key, w in SECTION_WEIGHTS.items() if key in low]
-    return max(weights) if weights else 0.35
+    return round(1.0 / (1.0 + math.exp(-SECTION_PRIORS[sk])), 4)
+
+
+def score_parts(text: str, section: str = "", kind: str = "body") -> dict[str, float]:
+    """The logit parts of a sentence's check-worthiness, by name (what :func:`score_claim` adds).
+
+    Section prior and phrase cues (:mod:`synth.claim_cues`), stated numbers (more with a unit or
+    a metric), named entities, and length: very short sentences are rarely whole claims.
+    """
+    _, parts = claim_logit(text, section, kind)
+    parts = {"bias": _BIAS, **parts}
+    numbers = parse_numbers(text)
+    if numbers:
+        parts["numbers"] = 0.7 + 0.4 * any(n.unit or n.metric for n in numbers)
+    if n_ents := _entity_count(text):
+        parts["entities"] = 0.15 * min(4, n_ents)
+    words = len(text.split())
+    if words < 6:
+        parts["short"] = -1.0
+    return parts
 
 
 def score_claim(text: str, section: str = "", kind: str = "body") -> float:
     """Check-worthiness in [0, 1]: would a careful reader list this sentence as a claim to check?
 
-    A logistic score over cues: stated numbers (with units or metrics), comparison and result
-    verbs, named entities, first-person findings, the section's prior; hedges, citations of
-    others' work and questions lower it.
+    A logistic score over :func:`score_parts`: the section's prior, cues of findings, outcomes,
+    comparisons and contributions, stated numbers and named entities raise it; pointers to tables,
+    set-up, instructions, definitions, future work, hypotheses, others' cited work and questions
+    lower it.
     """
-    numbers = parse_numbers(text)
-    ents = tag_entities(text)
-    words = len(text.split())
-    z = -2.6 + 2.4 * section_weight(section, kind)
-    z += 0.9 * bool(numbers) + 0.5 * any(n.unit or n.metric for n in numbers)
-    z += 0.8 * bool(_COMPARISON.search(text)) + 0.9 * bool(_RESULT.search(text))
-    z += 1.4 * bool(_CONTRIBUTION.search(text))
-    z += 0.25 * min(4, sum(len(v) for v in ents.values()))
-    z += 0.4 * bool(re.search(r"\b([Ww]e|[Oo]ur|I)\b", text))
-    z -= 0.6 * bool(_HEDGE.search(text)) + 0.8 * bool(_CITED.search(text))
-    z -= 2.0 * text.rstrip().endswith("?") + 1.0 * (words < 8)
-    z -= 0.8 * bool(_METHOD.search(text) and not numbers)
+    z = sum(score_parts(text, section, kind).values())
     return round(1.0 / (1.0 + math.exp(-z)), 4)
 
 
@@ -184,17 +186,15 @@ def claim_id(paper_id: str | None, text: str) -> str:
     return f"{paper_id or 'user'}#{digest}"
 
 
-def claim_from_sentence(sentence: Sentence, settings: ClaimSettings) -> Claim | None:
-    """The claim a sentence makes, or None when it is not a check-worthy whole sentence."""
-    text = re.sub(r"\s+", " ", sentence.text).strip()
+def claim_from_unit(unit: Unit, settings: ClaimSettings) -> Claim | None:
+    """The claim a unit makes, or None when it is not a check-worthy whole sentence or item."""
+    sentence, text = unit.sentence, unit.text
     words = len(text.split())
-    if not (settings.min_words <= words <= settings.max_words):
+    if not unit.whole or not (settings.min_words <= words <= settings.max_words):
         return None
-    if not is_whole_sentence(text) or _NOT_A_CLAIM.search(text):
+    if _NOT_A_CLAIM.search(text) or section_weight(sentence.section, sentence.kind) == 0.0:
         return None
-    if section_weight(sentence.section, sentence.kind) == 0.0:
-        return None
-    score = score_claim(text, sentence.section, sentence.kind)
+    score = score_claim(text, unit.section, sentence.kind)
     if score < settings.min_score:
         return None
     return Claim(
@@ -204,7 +204,7 @@ def claim_from_sentence(sentence: Sentence, settings: ClaimSettings) -> Claim | 
         page=sentence.page,
         section=sentence.section,
         sentence_id=sentence.sentence_id,
-        type=classify_claim(text),
+        type=classify_claim(text, unit.section),
         score=score,
         numbers=parse_numbers(text),
         entities=tag_entities(text),
@@ -212,10 +212,26 @@ def claim_from_sentence(sentence: Sentence, settings: ClaimSettings) -> Claim | 
     )
 
 
-def merge_near_duplicates(claims: list[Claim], vectors: object, threshold: float) -> list[Claim]:
+def claim_from_sentence(sentence: Sentence, settings: ClaimSettings) -> Claim | None:
+    """The claim a lone sentence makes (no neighbours known: it must look whole by itself)."""
+    text = re.sub(r"\s+", " ", sentence.text).strip()
+    unit = Unit(sentence, text, sentence.section, is_whole_sentence(text))
+    return claim_from_unit(unit, settings)
+
+
+def word_overlap(a: str, b: str) -> float:
+    """Jaccard overlap of the lower-cased word sets of two texts."""
+    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    return len(wa & wb) / len(wa | wb) if wa | wb else 0.0
+
+
+def merge_near_duplicates(
+    claims: list[Claim], vectors: object, threshold: float, min_overlap: float = 0.0
+) -> list[Claim]:
     """Merge claims whose embeddings are at least ``threshold`` similar, keeping every source.
 
-    The highest-scoring claim of a group speaks for it; claims stating different numbers never merge.
+    The highest-scoring claim of a group speaks for it; claims stating different numbers never
+    merge, nor do claims sharing less than ``min_overlap`` of their words.
     """
     import numpy as np
 
@@ -231,7 +247,8 @@ def merge_near_duplicates(claims: list[Claim], vectors: object, threshold: float
             same_numbers = {n.value for n in claims[i].numbers} == {
                 n.value for n in claims[kept[j]].numbers
             }
-            if sims[j] >= threshold and same_numbers:
+            lexical = word_overlap(claims[i].text, claims[kept[j]].text) >= min_overlap
+            if sims[j] >= threshold and same_numbers and lexical:
                 target = kept[j]
         if target is None:
             kept.append(i)
@@ -268,12 +285,16 @@ def extract_claims(
     from synth.embed import Embedder
 
     settings = settings or ClaimSettings()
-    # === Step 1: candidate sentences -> scored, typed claims
+    # === Step 1: whole sentences and list items -> scored, typed claims
     by_paper: dict[str, list[Claim]] = {}
-    for sentence in library.sentences(paper_id=paper_id):
-        claim = claim_from_sentence(sentence, settings)
-        if claim is not None:
-            by_paper.setdefault(sentence.paper_id, []).append(claim)
+    papers = [paper_id] if paper_id else [p.paper_id for p in library.papers()]
+    for pid in papers:
+        passages = {p.passage_id: p for p in library.passages(pid) if p.passage_id is not None}
+        sentences = library.sentences(paper_id=pid)
+        for unit in paper_units(sentences, passages, settings.max_words):
+            claim = claim_from_unit(unit, settings)
+            if claim is not None:
+                by_paper.setdefault(pid, []).append(claim)
     if not by_paper:
         return []
     # === Step 2: merge near-duplicates within each paper (the abstract restating a result)
@@ -281,7 +302,11 @@ def extract_claims(
     merged: list[Claim] = []
     for claims in by_paper.values():
         vectors = embedder.encode([c.text for c in claims])  # type: ignore[attr-defined]
-        merged.extend(merge_near_duplicates(claims, vectors, settings.dedup_threshold))
+        merged.extend(
+            merge_near_duplicates(
+                claims, vectors, settings.dedup_threshold, settings.dedup_min_overlap
+            )
+        )
     return merged
 
 

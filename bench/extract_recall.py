@@ -1,0 +1,318 @@
+"""Claim-extraction recall against the claims a careful reader lists for each paper.
+
+Usage (from the repo root):
+
+    .venv/bin/python bench/extract_recall.py [--papers ../shared/data/papers]
+        [--gold bench/claims_gold] [--json OUT.json] [--show-misses/--no-show-misses]
+    .venv/bin/python bench/extract_recall.py --heldout      # bench/heldout/{papers,claims_gold}
+
+Each paper (a folder of ``--papers``, keyed by the folder name; or, with ``--heldout``, a .md/.txt/
+.pdf file keyed by its stem) is ingested into a fresh temporary library the way ``claimlab ingest``
+does, and its claims are extracted the way ``claimlab claims`` does (``library_claims`` with the
+default ``ClaimSettings``). The gold list ``<gold>/<key>.jsonl`` holds one claim a line:
+``{"paper", "page", "section", "quote", "type"}``, the quote a verbatim sentence of the paper.
+
+Measures, per paper and over all papers:
+
+- **recall**: a gold claim is recovered when one extracted claim covers at least ``--cover``
+  (default 0.8) of the quote's normalised tokens (NFKC, lower-cased, words and numbers; counted
+  as a multiset, so repeated words must be repeated). Every miss is printed, with the best
+  extracted claim and whether the quote is a sentence of the library at all (a miss whose quote no
+  stored sentence covers is a parsing/segmentation miss, not a selection miss).
+- **extracted / sentences**: claims over the paper's prose sentences (body and abstract kinds)
+  and over all its stored sentences: "without listing every sentence".
+- **precision** (informative only: gold lists are not exhaustive): the share of extracted claims
+  that cover a gold quote, or whose own tokens a gold quote covers, at the same threshold.
+- **type agreement**: over recovered gold claims, the share whose extracted type equals the gold
+  type.
+- **cut mid-sentence**: extracted claims that do not end with terminal punctuation, start in
+  lower case, end on an abbreviation, or whose passage text goes on in lower case right after
+  them (checked on the stored passage text, independently of the extractor). Must be 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from synth.claims import ClaimSettings, library_claims  # noqa: E402
+from synth.ingest import ingest  # noqa: E402
+from synth.library import Library  # noqa: E402
+from synth.records import Claim, Passage, Sentence  # noqa: E402
+from synth.settings import resolve_data_dir  # noqa: E402
+
+HELDOUT = REPO / "bench" / "heldout"
+PROSE_KINDS = frozenset({"body", "abstract"})
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+_ABBREV_END = re.compile(r"\b(?:e\.g|i\.e|cf|vs|et al|Fig|Eq|Sec|Tab|approx|resp)\.$", re.I)
+
+
+# --- matching ---------------------------------------------------------------------------------
+def tokens(text: str) -> Counter[str]:
+    """Normalised word and number tokens of ``text`` (a multiset)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"(\w)-\s+(\w)", r"\1\2", text)  # a hyphenated line break left in either side
+    return Counter(_TOKEN.findall(text))
+
+
+def coverage(quote: Counter[str], text: Counter[str]) -> float:
+    """Share of the quote's tokens that ``text`` contains (multiset intersection)."""
+    total = sum(quote.values())
+    return sum((quote & text).values()) / total if total else 0.0
+
+
+def best_cover(quote: Counter[str], texts: list[Counter[str]]) -> tuple[float, int]:
+    """The highest coverage of ``quote`` among ``texts`` and its index (-1 when none)."""
+    best, where = 0.0, -1
+    for i, t in enumerate(texts):
+        c = coverage(quote, t)
+        if c > best:
+            best, where = c, i
+    return best, where
+
+
+def _same_claim(gold: Counter[str], claim: Counter[str], cover: float) -> bool:
+    """The claim covers the gold quote, or is a good part of it (at least half its length)."""
+    if coverage(gold, claim) >= cover:
+        return True
+    half = sum(claim.values()) >= 0.5 * sum(gold.values())
+    return half and coverage(claim, gold) >= cover
+
+
+# --- whole sentences, checked on the stored text ----------------------------------------------
+_MARKER = re.compile(r"^\s*[•●▪◦∙‣○■□–—*-]\s+")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _ends(text: str) -> bool:
+    t = text.strip()
+    return bool(re.search(r"[.!?][\"'”’)\]]*$", t)) and not _ABBREV_END.search(t)
+
+
+def cut_mid_sentence(claim: Claim, passages: list[Passage], by_id: dict[int, Sentence]) -> str:
+    """Why an extracted claim looks cut ('' when whole), judged on the stored passage text.
+
+    Whole: a complete list item (its passage's whole text after the marker), or a text that ends
+    with terminal punctuation (or a colon right before a list), is not followed in its passage by
+    more of the same sentence (a lower-case continuation), and starts at the passage start or
+    right after an ended sentence.
+    """
+    s = by_id.get(claim.sentence_id) if claim.sentence_id is not None else None
+    if s is None:
+        return "sentence not in the library"
+    i = next((k for k, p in enumerate(passages) if p.passage_id == s.passage_id), None)
+    if i is None:
+        return "passage not in the library"
+    passage, text = passages[i], _norm(claim.text)
+    if _MARKER.match(passage.text) and _norm(_MARKER.sub("", passage.text, count=1)) == text:
+        return ""  # a whole list item
+    nxt = passages[i + 1] if i + 1 < len(passages) else None
+    before = passage.text[: s.char_start - passage.char_start].rstrip()
+    after = passage.text[s.char_end - passage.char_start :].lstrip()
+    if not before and _MARKER.match(passage.text):
+        before = "."  # the first sentence of a list item starts at its marker
+    if not before and i > 0 and passages[i - 1].section == passage.section:
+        before = passages[i - 1].text.rstrip()
+    if not after and nxt is not None and nxt.section == passage.section:
+        after = nxt.text.lstrip()
+    list_next = text.endswith(":") and bool(_MARKER.match(after))
+    if not (_ends(text) or list_next):
+        return "no terminal punctuation"
+    if re.match(r"[a-z]", after) and not _MARKER.match(after):
+        return "the text goes on in lower case"
+    if re.match(r"[a-z]", text) and before and not (_ends(before) or before.endswith(":")):
+        return "starts mid-sentence"
+    return ""
+
+
+# --- per paper ----------------------------------------------------------------------------------
+def read_gold(path: Path) -> list[dict]:
+    """The gold claims of one paper (bad lines are reported and skipped)."""
+    gold = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            print(f"{path}:{n}: not JSON, skipped", file=sys.stderr)
+            continue
+        if item.get("quote"):
+            gold.append(item)
+    return gold
+
+
+def score_paper(lib: Library, paper_id: str, claims: list[Claim], gold: list[dict], cover: float):
+    """Every measure for one paper, with its misses."""
+    sentences = lib.sentences(paper_id=paper_id)
+    sent_toks = [tokens(s.text) for s in sentences]
+    claim_toks = [tokens(c.text) for c in claims]
+    gold_toks = [tokens(g["quote"]) for g in gold]
+    # === recall and type agreement
+    hits, misses, same_type, typed = 0, [], 0, 0
+    for g, gt in zip(gold, gold_toks, strict=True):
+        c, i = best_cover(gt, claim_toks)
+        if c >= cover:
+            hits += 1
+            if g.get("type"):
+                typed += 1
+                same_type += g["type"] == claims[i].type
+            continue
+        in_lib, _ = best_cover(gt, sent_toks)
+        misses.append({
+            "quote": g["quote"], "type": g.get("type"), "section": g.get("section"),
+            "page": g.get("page"), "best_claim_cover": round(c, 3),
+            "best_claim": claims[i].text if i >= 0 else None,
+            "sentence_in_library": in_lib >= cover, "best_sentence_cover": round(in_lib, 3),
+        })  # fmt: skip
+    # === precision (gold lists are not exhaustive: informative only)
+    matched = sum(any(_same_claim(gt, ct, cover) for gt in gold_toks) for ct in claim_toks)
+    # === whole sentences
+    passages = lib.passages(paper_id)
+    by_id = {s.sentence_id: s for s in sentences}
+    cut = []
+    for c in claims:
+        if why := cut_mid_sentence(c, passages, by_id):
+            cut.append({"claim": c.text, "why": why})
+    prose = sum(s.kind in PROSE_KINDS for s in sentences)
+    return {
+        "gold": len(gold), "extracted": len(claims), "sentences": len(sentences),
+        "prose_sentences": prose, "recovered": hits,
+        "recall": round(hits / len(gold), 4) if gold else None,
+        "ratio_prose": round(len(claims) / prose, 4) if prose else None,
+        "ratio_all": round(len(claims) / len(sentences), 4) if sentences else None,
+        "precision": round(matched / len(claims), 4) if claims else None,
+        "type_agreement": round(same_type / typed, 4) if typed else None,
+        "types_extracted": dict(Counter(c.type for c in claims)),
+        "cut_mid_sentence": len(cut), "cut": cut, "misses": misses,
+    }  # fmt: skip
+
+
+# --- the run ------------------------------------------------------------------------------------
+def discover(papers: Path, heldout: bool) -> dict[str, Path]:
+    """Paper key -> input for ``ingest``: folders (shared papers) or text/PDF files (held-out)."""
+    if heldout:
+        files = [p for p in sorted(papers.iterdir()) if p.suffix.lower() in (".md", ".txt", ".pdf")]
+        return {p.stem: p for p in files}
+    return {p.name: p for p in sorted(papers.iterdir()) if p.is_dir()}
+
+
+def run(papers: Path, gold_dir: Path, heldout: bool, cover: float) -> dict:
+    """Ingest, extract and score every paper that has a gold list."""
+    keys = discover(papers, heldout)
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp, Library(Path(tmp) / "library") as lib:
+        # === Step 1: ingest each paper as `claimlab ingest` does, keeping its key
+        ids = {}
+        for key, path in keys.items():
+            if not (gold_dir / f"{key}.jsonl").is_file():
+                print(f"{key}: no gold list in {gold_dir}, skipped", file=sys.stderr)
+                continue
+            outcomes = [o for o in ingest(lib, [str(path)]) if not o.failed and o.paper_id]
+            if not outcomes:
+                print(f"{key}: could not be ingested, skipped", file=sys.stderr)
+                continue
+            ids[key] = outcomes[0].paper_id
+        # === Step 2: extract as `claimlab claims` does (default settings) and score
+        settings = ClaimSettings()
+        for key, pid in ids.items():
+            claims = library_claims(lib, pid, settings)
+            gold = read_gold(gold_dir / f"{key}.jsonl")
+            results[key] = {"paper_id": pid, **score_paper(lib, pid, claims, gold, cover)}
+    return {
+        "papers": results, "total": totals(results), "cover_threshold": cover,
+        "settings_hash": ClaimSettings().settings_hash(), "gold_dir": str(gold_dir),
+    }  # fmt: skip
+
+
+def totals(results: dict[str, dict]) -> dict:
+    """Micro totals over papers, and the lowest per-paper recall."""
+    s = {k: sum(r[k] for r in results.values()) for k in
+         ("gold", "recovered", "extracted", "prose_sentences", "sentences", "cut_mid_sentence")}  # fmt: skip
+    recalls = [r["recall"] for r in results.values() if r["recall"] is not None]
+    return {
+        **s,
+        "recall": round(s["recovered"] / s["gold"], 4) if s["gold"] else None,
+        "min_paper_recall": min(recalls) if recalls else None,
+        "ratio_prose": round(s["extracted"] / s["prose_sentences"], 4)
+        if s["prose_sentences"]
+        else None,
+    }
+
+
+def report(out: dict, show_misses: bool) -> None:
+    """Print the per-paper table, the totals and the misses."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=max(Console().width, 120))
+    table = Table(
+        title=f"claim extraction vs {out['gold_dir']} (cover >= {out['cover_threshold']})"
+    )
+    cols = ("paper", "gold", "found", "recall", "claims", "prose sent.", "ratio", "all sent.",
+            "precision*", "type agr.", "cut")  # fmt: skip
+    for col in cols:
+        table.add_column(col, justify="left" if col == "paper" else "right")
+
+    def fmt(x: float | None) -> str:
+        return "-" if x is None else f"{x:.2f}"
+
+    for key, r in out["papers"].items():
+        table.add_row(key, str(r["gold"]), str(r["recovered"]), fmt(r["recall"]),
+                      str(r["extracted"]), str(r["prose_sentences"]), fmt(r["ratio_prose"]),
+                      str(r["sentences"]), fmt(r["precision"]), fmt(r["type_agreement"]),
+                      str(r["cut_mid_sentence"]))  # fmt: skip
+    t = out["total"]
+    table.add_row("all", str(t["gold"]), str(t["recovered"]), fmt(t["recall"]), str(t["extracted"]),
+                  str(t["prose_sentences"]), fmt(t["ratio_prose"]), str(t["sentences"]), "", "",
+                  str(t["cut_mid_sentence"]), style="bold")  # fmt: skip
+    console.print(table)
+    console.print("* precision against gold lists that are not exhaustive: informative only")
+    if not show_misses:
+        return
+    for key, r in out["papers"].items():
+        for m in r["misses"]:
+            where = "selection" if m["sentence_in_library"] else "not a library sentence"
+            console.print(f"[bold]{key}[/] miss ({where}, {m['type']}, p.{m['page']}): "
+                          f"{m['quote']}", markup=True, highlight=False)  # fmt: skip
+        for c in r["cut"]:
+            console.print(f"[red]{key} cut ({c['why']}):[/] {c['claim']}", highlight=False)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--papers", type=Path, default=None, help="default ../shared/data/papers")
+    ap.add_argument("--gold", type=Path, default=None, help="default bench/claims_gold")
+    ap.add_argument("--heldout", action="store_true", help="use bench/heldout/{papers,claims_gold}")
+    ap.add_argument("--cover", type=float, default=0.8, help="token coverage for a match")
+    ap.add_argument("--json", type=Path, default=None, help="write the full results here")
+    ap.add_argument("--show-misses", action=argparse.BooleanOptionalAction, default=True)
+    args = ap.parse_args()
+    if args.heldout:
+        papers = args.papers or HELDOUT / "papers"
+        gold = args.gold or HELDOUT / "claims_gold"
+    else:
+        papers = args.papers or resolve_data_dir() / "papers"
+        gold = args.gold or REPO / "bench" / "claims_gold"
+    if not papers.is_dir() or not gold.is_dir():
+        sys.exit(f"{papers if not papers.is_dir() else gold}: no such folder")
+    out = run(papers, gold, args.heldout, args.cover)
+    report(out, args.show_misses)
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

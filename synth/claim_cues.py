@@ -1,0 +1,311 @@
+"""What makes a sentence a claim a careful reader would list: section priors and phrase cues.
+
+Both are explicit registries, written out. ``SECTION_KINDS`` maps a section title onto a kind;
+``SECTION_PRIORS`` gives each kind a prior (a logit offset: results and conclusions state the
+paper's findings, method sections mostly describe what was done, related work restates others').
+``CUES`` are named phrase patterns with a weight each (positive: the sentence reports a finding,
+a comparison, a contribution; negative: it points at a table, sets up an experiment, gives an
+instruction, defines a symbol, asks a question, restates others' work). ``claim_logit`` adds them.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Section kinds, tried in order on the lower-cased title with its numbering removed; the first
+# kind with a keyword in the title wins ("Qualitative Results and Linguistic Analysis" -> results,
+# "Evaluation Metrics" -> method before "evaluation" can make it a results section).
+SECTION_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("excluded", ("reference", "bibliograph", "acknowledg", "appendi", "credits", "supplement",
+                  "ethic", "broader impact")),
+    ("related", ("related work", "related research", "prior work", "previous work", "background",
+                 "literature")),
+    ("method", ("metric", "setup", "set-up", "protocol", "implementation", "procedure", "details",
+                "dataset", "data set")),
+    ("conclusion", ("conclu", "summary", "closing", "take-away", "takeaway")),
+    ("results", ("result", "finding", "evaluation", "performance", "comparison", "tradeoff",
+                 "trade-off", "main experiment")),
+    ("analysis", ("analys", "discussion", "error", "ablation", "qualitative", "visuali",
+                  "case stud", "insight", "observation", "probing", "what ", "why ", "how ")),
+    ("contribution", ("contribution",)),
+    ("aims", ("goal", "aim", "objective", "research question", "question")),
+    ("introduction", ("introduction", "motivation")),
+    ("experiments", ("experiment",)),
+    ("limitations", ("limitation", "future work", "future scope", "outlook")),
+    ("method", ("method", "model", "approach", "data", "training", "architecture", "algorithm",
+                "system", "decoding", "task", "preliminar", "adaptation", "heuristic",
+                "baseline", "hyperparameter", "framework", "formulation", "importance score",
+                "corpus", "annotation", "format", "instruction", "layout", "font")),
+)  # fmt: skip
+# Logit offsets per section kind ("other": a title that names no kind).
+SECTION_PRIORS: dict[str, float] = {
+    # In these, a plain declarative statement is a claim unless a negative cue says otherwise.
+    "abstract": 1.1,
+    "conclusion": 1.1,
+    "results": 1.1,
+    "analysis": 1.1,
+    "contribution": 1.1,
+    "experiments": 0.1,
+    "limitations": -0.4,
+    "aims": -1.2,  # what a study sets out to learn states no finding yet
+    # Here the authors' own statements (first person, with a reason) are claims; the rest is
+    # background, task description or procedure.
+    "introduction": -0.6,
+    "other": -0.5,
+    "method": -0.9,
+    "related": -2.0,
+}
+
+
+def section_kind(section: str, kind: str = "body") -> str:
+    """The kind of section a sentence sits in (one of ``SECTION_PRIORS``, or ``excluded``).
+
+    A passage the parser marked as the abstract counts as the abstract unless its heading is a
+    numbered subsection ("7.6 Abstract" in a style guide is about abstracts, not one).
+    """
+    raw = (section or "").strip()
+    title = re.sub(r"^(?:[IVX]+|[A-Z]|\d+(?:\.\d+)*)[.)]?\s+", "", raw).lower()
+    numbered_sub = re.match(r"^\d+\.\d+", raw) is not None
+    if (kind == "abstract" or title == "abstract") and not numbered_sub:
+        return "abstract"
+    if kind in ("references",):
+        return "excluded"
+    for name, keys in SECTION_KINDS:
+        if any(k in title for k in keys):
+            return name
+    return "other"
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+_WE = r"(?:we|I|our (?:results?|findings?|experiments?|analysis|evaluation|study))"
+# name -> (weight, pattern). Weights are logit steps; several cues can fire on one sentence.
+CUES: dict[str, tuple[float, re.Pattern[str]]] = {
+    # --- the sentence reports a finding
+    "finding_verb": (
+        1.5,
+        _rx(
+            rf"\b{_WE}\b[^.;]{{0,40}}?\b(?:find|found|show(?:ed|n)?|observe[sd]?|demonstrat\w*|"
+            r"conclude[sd]?|not(?:e|ed|ice[sd]?)|confirm\w*|reveal\w*|see|saw|achiev\w*|obtain\w*|"
+            r"report|establish\w*|are able to conclude)\b|"
+            r"\b(?:results?|findings?|experiments?|analys[ie]s|evaluation|this|which|it|these|"
+            r"the (?:table|figure|plot|visuali[sz]ation))\b[^.;]{0,30}?\b(?:show|shows|showed|"
+            r"indicate[sd]?|suggest(?:s|ed)?|confirm(?:s|ed)?|reveal(?:s|ed)?|demonstrate[sd]?|"
+            r"highlight(?:s|ed)?|illustrat(?:es|ed|ing))\b|"
+            r"\b(?:show(?:s|ed|ing)?|indicat(?:es|ed|ing)|suggest(?:s|ed|ing)|confirm(?:s|ed|ing)|"
+            r"reveal(?:s|ed|ing)|demonstrat(?:es|ed|ing)) (?:that|a|an|the|how|clear|good|strong|"
+            r"no|little)\b|\bit (?:can|could) be (?:seen|observed|"
+            r"noticed)\b|\bour findings\b|\b(?:surprising(?:ly)?|interesting(?:ly)?|notably|"
+            r"consistent(?:ly)? with)\b"
+        ),
+    ),
+    "outcome_verb": (
+        0.9,
+        _rx(
+            r"\b(?:outperform\w*|underperform\w*|surpass\w*|exceed\w*|beats?|improv(?:e|es|ed|ing|"
+            r"ement)s?|boost\w*|hurts?|degrad\w*|drops?|dropped|declin\w*|increas(?:es|ed)|"
+            r"decreas(?:es|ed)|reduc(?:es|ed)|gains?|gained|benefit\w*|helps?|helped|leads? to|led to|"
+            r"results? in|resulted in|resulting in|yields?|achiev\w*|reach(?:es|ed)|fails?|failed|struggl\w*|"
+            r"remains?|emerg\w*|collaps\w*|dissolv\w*|converg\w*|overfit\w*|underfit\w*|"
+            r"(?:is|are|was|were) (?:able|unable) to|(?:is|are|was|were|be) (?:not )?learned|"
+            r"prov(?:ed|es|en) to|tends? to|default(?:s|ed)? to|appear(?:s|ed)? to|"
+            r"contribut\w* to|attribut\w* to|correlat\w*|depend\w* on|inherit\w*|erase\w*|"
+            r"(?:clearly )?visible|effective\w*|ineffective|efficient|ineff?icient|robust\w*|"
+            r"significant(?:ly)?|consistent(?:ly)?|systematic\w*|bias(?:ed)? toward|"
+            r"(?:a |no )?(?:bottleneck|trade-?off|gap|challenge|limitation)|"
+            r"performs?|performance)\b"
+        ),
+    ),
+    "result_phrase": (
+        1.2,
+        _rx(
+            r"\b(?:gave|gives?|provided?|provides|obtain(?:s|ed)?|achiev(?:e|es|ed)|yield(?:s|ed)?|"
+            r"produc(?:e|es|ed)|got|get|show(?:s|ed)?|had|has|have)"
+            r"(?: \w+)? (?:the )?(?:best|better|worse|good|poor|lower|higher|similar|comparable|"
+            r"strong|weak|competitive|promising|low|high) (?:\w+ )?(?:results?|performance|scores?|"
+            r"accuracy|f1)\b|\bbest (?:results?|performance|model|scores?)\b"
+        ),
+    ),
+    "comparison": (
+        0.6,
+        _rx(
+            r"\b(?:better|worse|higher|lower|than|compared (?:to|with)|relative to|versus|vs\.?|"
+            r"on par|comparable|competitive|best|worst|state[- ]of[- ]the[- ]art|over the baseline|"
+            r"more|less|fewer|larger|smaller|stronger|weaker|closer|similar|same as|rather than|"
+            r"whereas|while|in contrast|differ\w*|no (?:big |significant |clear )?differences?)\b"
+        ),
+    ),
+    "contribution": (
+        2.5,
+        _rx(
+            r"\b(?:in this (?:paper|work|report|study|project)|this (?:paper|work|report|study|"
+            r"project) (?:propos|introduc|present|contribut|show|investigat|explor|stud|analy[sz]|"
+            r"compar|evaluat|address|describ|focus)\w*|our (?:main )?contributions?|"
+            r"we (?:propose|introduce|present|contribute|release|develop|design|make the following))\b"
+        ),
+    ),
+    "roadmap": (
+        -5.0,
+        _rx(
+            r"\bwe (?:present|describe|discuss|outline) (?:our|the) (?:methodology|method|setup|"
+            r"experimental|results|related)|\b(?:rest|remainder) of (?:this|the) (?:paper|report)|"
+            r"\bis (?:organi[sz]ed|structured) as follows\b|^section \d+ (?:describes|presents)|"
+            r"\bin this (?:particular )?section\b|\bin the (?:following|next) sections?\b"
+        ),
+    ),
+    "evaluative": (
+        0.7,
+        _rx(
+            r"\b(?:is|are|was|were|be|becomes?|remains?|seems?|appears?)\b (?:\w+ ){0,2}?"
+            r"(?:low|high|poor|good|strong|weak|moderate|debatable|plausible|ambiguous|"
+            r"(?:not )?straightforward|sufficient|insufficient|crucial|important|necessary|"
+            r"beneficial|harmful|difficult|challenging|limited|redundant|resilient|sensitive|"
+            r"(?:heavily )?intermixed|distinct|separable|aligned|attributed|specific|responsible|"
+            r"unable|a (?:known )?limitation|a fault|a challenge|the (?:best|primary|main))\b"
+        ),
+    ),
+    # --- the authors speak of their own work, and say why
+    "first_person": (1.8, re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|I|[Mm]y)\b(?!\.)")),
+    "own_reference": (
+        0.6,
+        _rx(
+            r"\b(?:this|the proposed|our) (?:approach|method|model|system|framework|strategy|"
+            r"technique|project|report|work|paper|baseline|setup|choice)\b|"
+            r"\bthere were (?:used|applied)\b|\bas (?:our|the) baseline\b"
+        ),
+    ),
+    "rationale": (
+        0.6,
+        _rx(
+            r"\b(?:because|since|in order to|so that|so as to|therefore|thus|hence|due to|"
+            r"the assumption|from this idea|which is why|ensuring|to (?:enhance|reduce|improve|"
+            r"ensure|avoid|balance|quantify|evaluate|make|address|isolate|combat|mitigate|alleviate|"
+            r"prevent|allow|enable|test|compare|assess|analy[sz]e|determine|capture|suit|maximi[sz]e|"
+            r"minimi[sz]e|distinguish|explore|investigate|obtain))\b"
+        ),
+    ),
+    # --- the sentence is not a claim (or not the paper's own)
+    "pointer": (
+        -2.2,
+        _rx(
+            r"(?:^|: )(?:\(?[a-z]\)\s*)?(?:table|tab\.|figure|fig\.|the (?:table|figure|plot) below|"
+            r"this (?:visuali[sz]ation|table|figure|plot|section|document|appendix))\b[^.]{0,40}?\b(?:shows?|"
+            r"summari[sz]es|lists?|presents?|reports?|displays?|contains?|gives?|depicts?|"
+            r"provides?|is detailed|describes?)\b(?![^.]*\b(?:that|how|whether)\b)|"
+            r"\bis detailed in the following\b|\bin the next \d+ figures\b|\bas follows\b"
+        ),
+    ),
+    # What the authors did: a design decision is a method claim (this also types it).
+    "setup": (
+        0.4,
+        _rx(
+            rf"\b{_WE}\b[^.;]{{0,20}}?\b(?:use[sd]?|train(?:ed)?|fine-tune[sd]?|employ(?:ed)?|"
+            r"adopt(?:ed)?|follow(?:ed)?|appl(?:y|ied)|utili[sz]ed?|select(?:ed)?|cho(?:o)?se|"
+            r"set|run|ran|comput(?:e|ed)|initiali[sz]ed?|configur(?:e|ed)|enabl(?:e|ed)|"
+            r"construct(?:ed)?|concatenat\w*|enforc\w*|adapt(?:ed)?|increased|decreased|"
+            r"reduced|added|tried|decided|performed|conducted|collect(?:ed)?|split|"
+            r"preprocess(?:ed)?|aggregat(?:e|ed)|calculat(?:e|ed)|estimat(?:e|ed)|defin(?:e|ed)|"
+            r"implement(?:ed)?|label(?:led)?|sampl(?:e|ed))\b|"
+            r"\b(?:is|are|was|were) (?:trained|fine-tuned|used|employed|computed|initiali[sz]ed|"
+            r"implemented|taken as|set to|sampled|split|preprocessed|applied|conducted|incorporated|"
+            r"adopted|chosen|selected|generated|collected|added|removed|pruned|performed|"
+            r"fine-tuned|evaluated|measured|undergoes)\b|\bundergoes\b"
+        ),
+    ),
+    "instruction": (
+        -2.5,
+        _rx(
+            r"\b(?:should|must|shall|please|do not|don't)\b|\bwill not accept\b|"
+            r"\b(?:are|is) (?:asked|required|encouraged|expected) to\b|"
+            r"\b(?:you|your)\b|\bwe (?:strongly )?(?:recommend|encourage|ask|require)\b|"
+            r"^(?:center|use|make|ensure|place|put|include|avoid|submit|type|set|leave|number|"
+            r"write|click|see|refer|consult|follow)\b"
+        ),
+    ),
+    "definition": (
+        -1.8,
+        _rx(
+            r"^(?:where|let|given|here,)\b|\b(?:is|are) defined as\b|\bdenot(?:e|es|ed)\b|"
+            r"\bis (?:referred to|called)\b|\bconsists of\b|\bis composed of\b"
+        ),
+    ),
+    "future": (
+        -1.6,
+        _rx(
+            r"\bfuture (?:work|research|directions?|scope)\b|\bin the future\b|\bwe (?:plan|intend|"
+            r"hope|would like)\b|\bcould be (?:extended|explored|used)\b|\brecommendations?\b|"
+            r"\bcan be (?:used|extended|applied) to\b|\b(?:pave|page) (?:the )?way\b"
+        ),
+    ),
+    "trivia": (
+        -1.5,
+        _rx(
+            r"\b(?:GPUs?|Colab|tensorboard|notebooks?|tutorials?|logging|python|pip|github)\b|"
+            r"\w=[\"'\w]|^(?:setup|dataset|hardware|code)\s*:"
+        ),
+    ),
+    "hedge": (
+        -0.4,
+        _rx(r"\b(?:we|I) (?:believe|think|suspect)\b|\b(?:may|might|possibly|perhaps)\b"),
+    ),
+    "hypothesis": (0.4, _rx(r"\b(?:we|I) (?:hypothesi[sz]e|assume|expect|predict)\b")),
+    "cited": (
+        -1.3,
+        _rx(r"et al\.|\(\w[^()]*\d{4}\w?\)|\[[^\]]*\d{4}\w?\]|\([A-Z]\w+ and [A-Z]\w+\)"),
+    ),
+    "background": (
+        -1.3,
+        _rx(
+            r"^(?!.*\b(?:we|our|I)\b).*\b(?:has|have) (?:been |gained |shown |become |emerged |"
+            r"garnered |received )|\b(?:is|are) (?:commonly|widely|often|usually|typically) "
+            r"(?:used|applied|optimi[sz]ed)"
+        ),
+    ),
+    "example": (
+        -1.6,
+        _rx(
+            r"^(?:premise|hypothesis|gold label|prediction|input|output|example|e\.g\.)\s*:|"
+            r"^(?:\(?[a-z0-9]\)|\d+\.)\s+[^.]{0,70}\.?$|^one example\b|\bexemplified by\b|"
+            r"\bthe following (?:pair|example)\b"
+        ),
+    ),
+    "illustration": (
+        -1.5,
+        _rx(
+            r"^(?:for example|for instance|e\.g\.)|[“\"][^”\"]{2,}[”\"][^“\"]*[“\"][^”\"]{2,}[”\"]"
+        ),
+    ),
+    "question": (-3.0, _rx(r"\?\s*[\"'”’)\]]*$|^(?:how|what|why|which|does|do|can|are|is)\b.*\?")),
+}
+
+
+# Cues that mark others' work; they do not count where the authors speak of their own
+# ("Different from Michel et al. (2019), ... we prune the most important heads").
+_OTHERS = ("cited", "background")
+_QUOTED = re.compile(r"[“\"][^”\"]{1,120}[”\"]")
+_ON_QUOTES = frozenset({"illustration"})  # cues that look at the quotes themselves
+
+
+def claim_logit(text: str, section: str = "", kind: str = "body") -> tuple[float, dict[str, float]]:
+    """The section prior plus every cue that fires: the total and its parts, by name.
+
+    Numbers and named entities are added by the caller (they come from ``synth.entities``).
+    In related work, a sentence where the authors speak of their own work gets the prior of an
+    ordinary section: it is how they set their work apart.
+    """
+    # Quoted material is an example's own words ("I did not know"), not the authors' voice.
+    bare = _QUOTED.sub(" ", text)
+    fired = {
+        name: weight
+        for name, (weight, pattern) in CUES.items()
+        if pattern.search(text if name in _ON_QUOTES else bare)
+    }
+    own = "first_person" in fired
+    sk = section_kind(section, kind)
+    if own and sk == "related":
+        sk = "other"
+    parts = {"section:" + sk: SECTION_PRIORS.get(sk, -9.0)}
+    parts.update({k: w for k, w in fired.items() if not (own and k in _OTHERS)})
+    return sum(parts.values()), parts
