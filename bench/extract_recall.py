@@ -195,6 +195,7 @@ def score_paper(lib: Library, paper_id: str, claims: list[Claim], gold: list[dic
         "ratio_all": round(len(claims) / len(sentences), 4) if sentences else None,
         "precision": round(matched / len(claims), 4) if claims else None,
         "type_agreement": round(same_type / typed, 4) if typed else None,
+        "typed": typed, "same_type": same_type,
         "types_extracted": dict(Counter(c.type for c in claims)),
         "cut_mid_sentence": len(cut), "cut": cut, "misses": misses,
     }  # fmt: skip
@@ -240,12 +241,14 @@ def run(papers: Path, gold_dir: Path, heldout: bool, cover: float) -> dict:
 def totals(results: dict[str, dict]) -> dict:
     """Micro totals over papers, and the lowest per-paper recall."""
     s = {k: sum(r[k] for r in results.values()) for k in
-         ("gold", "recovered", "extracted", "prose_sentences", "sentences", "cut_mid_sentence")}  # fmt: skip
+         ("gold", "recovered", "extracted", "prose_sentences", "sentences", "cut_mid_sentence",
+          "typed", "same_type")}  # fmt: skip
     recalls = [r["recall"] for r in results.values() if r["recall"] is not None]
     return {
         **s,
         "recall": round(s["recovered"] / s["gold"], 4) if s["gold"] else None,
         "min_paper_recall": min(recalls) if recalls else None,
+        "type_agreement": round(s["same_type"] / s["typed"], 4) if s["typed"] else None,
         "ratio_prose": round(s["extracted"] / s["prose_sentences"], 4)
         if s["prose_sentences"]
         else None,
@@ -276,7 +279,8 @@ def report(out: dict, show_misses: bool) -> None:
                       str(r["cut_mid_sentence"]))  # fmt: skip
     t = out["total"]
     table.add_row("all", str(t["gold"]), str(t["recovered"]), fmt(t["recall"]), str(t["extracted"]),
-                  str(t["prose_sentences"]), fmt(t["ratio_prose"]), str(t["sentences"]), "", "",
+                  str(t["prose_sentences"]), fmt(t["ratio_prose"]), str(t["sentences"]), "",
+                  fmt(t["type_agreement"]),
                   str(t["cut_mid_sentence"]), style="bold")  # fmt: skip
     console.print(table)
     console.print("* precision against gold lists that are not exhaustive: informative only")

@@ -252,7 +252,7 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
     ),
     "hypothesis": (0.4, _rx(r"\b(?:we|I) (?:hypothesi[sz]e|assume|expect|predict)\b")),
     "cited": (
-        -1.3,
+        -1.8,
         _rx(r"et al\.|\(\w[^()]*\d{4}\w?\)|\[[^\]]*\d{4}\w?\]|\([A-Z]\w+ and [A-Z]\w+\)"),
     ),
     "background": (

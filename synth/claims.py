@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pydantic import Field
 
 from synth.claim_cues import SECTION_PRIORS, claim_logit, section_kind
+from synth.claim_types import CLAIM_TYPES, classify_claim
 from synth.claim_units import Unit, paper_units
 from synth.embed import EmbedSettings
 from synth.entities import parse_numbers, tag_entities
@@ -25,6 +26,7 @@ from synth.records import Claim, Sentence
 from synth.settings import Settings
 
 __all__ = [
+    "CLAIM_TYPES",
     "ClaimSettings",
     "classify_claim",
     "extract_claims",
@@ -36,31 +38,9 @@ __all__ = [
     "tag_entities",
 ]
 
-CLAIM_TYPES: tuple[str, ...] = ("result", "comparison", "method", "contribution")
-
 # Logit offset that puts a plain statement in a results section near the 0.5 line: cues decide.
 _BIAS = -0.8
 
-_CONTRIBUTION = re.compile(
-    r"\b(we|this (paper|work|report|study|project)|our (work|paper|contributions?))\b[^.]{0,60}?\b"
-    r"(propose|introduce|present|contribute|release|develop|design|make (the following|three|two))",
-    re.I,
-)
-# Comparison words that type a claim (stricter than the scoring cue: "while" does not compare).
-_COMPARISON = re.compile(
-    r"\b(outperform\w*|underperform\w*|better|worse|higher|lower|than|surpass\w*|beats?|"
-    r"exceed\w*|compared (to|with)|relative to|versus|vs\.?|on par|comparable|competitive with|"
-    r"best|worst|state[- ]of[- ]the[- ]art|improv\w* over|gains? over|drops? (of|from)|"
-    r"larger|smaller|stronger|weaker|closer to|gap)\b",
-    re.I,
-)
-# An outcome word that is about results even in a sentence that also says what was done.
-_OUTCOME = re.compile(
-    r"\b(accuracy|f1|score|loss|performance|results?|resulted|error|gap|overfitting|"
-    r"underfitting|improv\w*|outperform\w*|best|bottleneck|effective\w*|confirm\w*)\b",
-    re.I,
-)
-_FINDING_SECTIONS = frozenset({"results", "analysis", "conclusion"})
 # Passage kinds that never hold claims (tables hold numbers, but not sentences that state them).
 EXCLUDED_KINDS = frozenset(
     {"references", "caption", "title", "header", "footer", "table", "equation", "front", "footnote"}
@@ -105,41 +85,6 @@ def is_whole_sentence(text: str) -> bool:
     return starts and ends and not t.endswith("et al.") and not t.endswith(" e.g.")
 
 
-def classify_claim(text: str, section: str = "") -> str:
-    """Type a claim: ``contribution``, ``comparison``, ``result`` or ``method``.
-
-    What the authors set up ("I increased training to 6 epochs with a lower learning rate") is a
-    method even when it says "lower"; it is a result once it names an outcome ("... resulted in
-    lower accuracy").
-
-    Args:
-        text: the claim sentence.
-        section: its section title; in results, analysis and conclusions an observation with no
-            other cue is a result, elsewhere a description of the method.
-
-    Returns:
-        One of :data:`CLAIM_TYPES`.
-    """
-    if _CONTRIBUTION.search(text):
-        return "contribution"
-    has_numbers = bool(parse_numbers(text))
-    fired = claim_logit(text)[1]
-    outcome = bool(_OUTCOME.search(text)) or any(
-        k in fired for k in ("finding_verb", "outcome_verb", "evaluative")
-    )
-    if "setup" in fired and not _OUTCOME.search(text):
-        return "method"
-    if _COMPARISON.search(text) and (has_numbers or outcome or _entity_count(text) >= 2):
-        return "comparison"
-    if has_numbers or outcome:
-        return "result"
-    return "result" if section_kind(section) in _FINDING_SECTIONS else "method"
-
-
-def _entity_count(text: str) -> int:
-    return sum(len(v) for v in tag_entities(text).values())
-
-
 def section_weight(section: str, kind: str = "body") -> float:
     """Prior of a section for claims, as a probability (0 for sections claims never come from)."""
     sk = section_kind(section, kind)
@@ -159,7 +104,7 @@ def score_parts(text: str, section: str = "", kind: str = "body") -> dict[str, f
     numbers = parse_numbers(text)
     if numbers:
         parts["numbers"] = 0.7 + 0.4 * any(n.unit or n.metric for n in numbers)
-    if n_ents := _entity_count(text):
+    if n_ents := sum(len(v) for v in tag_entities(text).values()):
         parts["entities"] = 0.15 * min(4, n_ents)
     words = len(text.split())
     if words < 6:

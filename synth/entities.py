@@ -184,7 +184,7 @@ _AMBIGUOUS_CODES = frozenset(
 METRICS: dict[str, tuple[str, ...]] = {
     "macro-F1": ("macro[- ]?F1", "macro[- ]averaged F1", "Macro[- ]F1"),
     "micro-F1": ("micro[- ]?F1", "Micro[- ]F1"),
-    "F1": ("F1(?:[- ]score)?", "F-score", "F-measure", "F₁"),
+    "F1": ("F1(?:[- ]score)?", "F-score", "F-measure", "F₁", "f1_score", "f1-score"),
     "exact match": ("exact match", "EM"),
     "accuracy": ("accuracy", "Accuracy", "acc\\.?"),
     "precision": ("precision", "Precision"),
@@ -310,7 +310,7 @@ _NUMBER = re.compile(
 _REFERENCE = re.compile(
     r"(?:Table|Tab\.|Figure|Fig\.|Section|Sec\.|Eq\.|Equation|Appendix|Chapter|Task|Subtask|"
     r"Tutorials?|Option|Step|Phase|Experiments?|Exp\.|Stage|Algorithm|Line|line|page|Page|v|Version|version|Option|arXiv:?|"
-    r"Tables|Figures|Sections|§)\s*$"
+    r"Tables|Figures|Sections|§|[Ll]abels?|[Ll]ayers?|[Cc]lass)\s*$"
 )
 # A number followed by one of these counts things; it measures no metric.
 _COUNT_NOUN = re.compile(
