@@ -2,7 +2,8 @@
 
 Usage (from the repo root):
 
-    .venv/bin/python bench/verify_speed.py [--claims 300] [--min-sentences 5000]
+    .venv/bin/python bench/verify_speed.py [--claims 300] [--min-sentences 5000] [--whole-claims 1000]
+                                           [--int8]
 
 The library: the real papers of ../shared/data/papers (ingested as `claimlab ingest` does) plus
 SNLI premises from ../shared/data/english/snli as filler documents (real English sentences) until
@@ -15,8 +16,16 @@ Timed, side by side, on the same claims:
 - baseline: what a user would otherwise run, sentence-transformers ``util.semantic_search`` over
   the same sentence matrix (retrieval only, no label);
 - claimlab again on the same claims, now in the embedding cache (everything but the encoder);
+- retrieval alone on cached vectors: ``HybridSearcher.search`` claim by claim vs ``search_many``;
 - whole process: ``claimlab verify CLAIMS --json`` as a subprocess (start-up and model loading
-  included), against the same library.
+  included), against the same library, with the default encoder runtime (``auto``: ONNX Runtime)
+  and with ``--embed-backend torch``; the baseline as a whole process too (a script that imports
+  sentence-transformers, loads the model and the sentence matrix, encodes, semantic_search); and
+  ``claimlab verify`` on a larger file (--whole-claims restated claims), where start-up amortises.
+  Each whole process reports its wall time and peak RSS (``wait4``).
+- with --int8: the int8 ONNX encoder against the fp32 one: cosine of the same texts, top-5
+  evidence agreement and verdict-label agreement (calibrator not refitted), encoder speed.
+The load average (1 min) is read before and after: the machine is shared, say it with the numbers.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -39,8 +49,9 @@ import torch  # noqa: E402
 from synth.labelled import build_labelled_set, library_from_papers  # noqa: E402
 from synth.library import Library  # noqa: E402
 from synth.records import Paper, Passage, Sentence  # noqa: E402
+from synth.search import HybridSearcher, SearchSettings  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
-from synth.verify import Verifier  # noqa: E402
+from synth.verify import Verifier, VerifySettings  # noqa: E402
 
 
 def pin_two_cores() -> None:
@@ -72,13 +83,152 @@ def add_filler(library: Library, data: Path, min_sentences: int) -> int:
     return library.count_sentences()
 
 
+BASELINE_SCRIPT = textwrap.dedent(
+    """
+    import json, sys
+    import numpy as np, torch
+    from sentence_transformers import SentenceTransformer, util
+    model_path, matrix_path, claims_path = sys.argv[1:4]
+    model = SentenceTransformer(model_path, device="cpu")
+    corpus = torch.from_numpy(np.load(matrix_path))
+    claims = [c for c in open(claims_path, encoding="utf-8").read().splitlines() if c.strip()]
+    q = model.encode(claims, convert_to_tensor=True, normalize_embeddings=True)
+    for claim, hits in zip(claims, util.semantic_search(q, corpus, top_k=5)):
+        print(json.dumps({"claim": claim, "hits": [h["corpus_id"] for h in hits]}))
+    """
+)
+
+
+def run_whole(cmd: list[str], n_claims: int) -> dict[str, float]:
+    """Run one whole process; its wall time, claims/s and peak RSS (from wait4, this child only)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=err, env={**os.environ, "HF_HUB_OFFLINE": "1"}
+        )
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise RuntimeError(f"{cmd[:3]} failed: {err.read().decode()[-2000:]}")
+    return {
+        "seconds": round(seconds, 2),
+        "claims_per_s": round(n_claims / seconds, 1),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+    }
+
+
+def restated(claims: list[str], n: int, tag: str) -> str:
+    """``n`` claims new to the embedding cache (the bench claims, restated), one a line."""
+    return (
+        "\n".join(f"{claims[k % len(claims)]} ({tag} {k // len(claims)})" for k in range(n)) + "\n"
+    )
+
+
+def whole_processes(lib_dir: Path, tmp: Path, claims: list[str], matrix, whole_claims: int) -> dict:
+    """Step 4: claimlab verify (auto and torch runtimes), the baseline script, a larger file."""
+    import numpy as np
+
+    from synth.embed import resolve_model
+
+    cli = str(REPO / ".venv" / "bin" / "claimlab")
+    verify = [cli, "verify", "--json", "--library", str(lib_dir)]
+    files = {}
+    for tag, n in (("restated", len(claims)), ("torch", len(claims)), ("big", whole_claims),
+                   ("baseline", len(claims))):  # fmt: skip
+        files[tag] = tmp / f"claims-{tag}.txt"
+        files[tag].write_text(restated(claims, n, tag))
+    (tmp / "baseline.py").write_text(BASELINE_SCRIPT)
+    np.save(tmp / "matrix.npy", matrix)
+    model_path = resolve_model("all-MiniLM-L6-v2")[0]
+    return {
+        "auto": run_whole([*verify, str(files["restated"])], len(claims)),
+        "torch": run_whole([*verify, "--embed-backend", "torch", str(files["torch"])], len(claims)),
+        "baseline": run_whole(
+            [
+                sys.executable,
+                str(tmp / "baseline.py"),
+                model_path,
+                str(tmp / "matrix.npy"),
+                str(files["baseline"]),
+            ],
+            len(claims),
+        ),  # fmt: skip
+        "auto_big": run_whole([*verify, str(files["big"])], whole_claims),
+    }
+
+
+def search_side_by_side(searcher: HybridSearcher, claims: list[str]) -> dict[str, float]:
+    """Retrieval alone on cached claim vectors: claim by claim vs one batched call."""
+    vectors = searcher.embedder.encode(claims)
+    t0 = time.perf_counter()
+    one = [searcher.search(c, v) for c, v in zip(claims, vectors, strict=True)]
+    one_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    many = searcher.search_many(claims, vectors)
+    many_s = time.perf_counter() - t0
+    assert one == many, "search_many must give what search gives"
+    return {
+        "search_claims_per_s": round(len(claims) / one_s, 1),
+        "search_many_claims_per_s": round(len(claims) / many_s, 1),
+    }
+
+
+def int8_agreement(library: Library, verifier: Verifier, claims: list[str]) -> dict:
+    """The int8 ONNX encoder against the default one: vectors, evidence, labels, speed."""
+    import numpy as np
+
+    from synth.embed import Embedder, EmbedSettings
+
+    fp32 = verifier.searcher.embedder
+    int8 = Embedder(EmbedSettings(backend="onnx-int8"), library)
+    texts = [r.text for r in verifier.searcher.rows[:2000]] + claims
+    cos = (fp32.encode(texts, use_cache=False) * int8.encode(texts, use_cache=False)).sum(axis=1)
+    speed: dict[str, list[float]] = {"fp32": [], "int8": []}
+    for _ in range(3):  # alternated, so both see the same load
+        for name, emb in (("fp32", fp32), ("int8", int8)):
+            t0 = time.perf_counter()
+            emb.encode(claims, use_cache=False)
+            speed[name].append(time.perf_counter() - t0)
+    settings = VerifySettings(search=SearchSettings(embed=EmbedSettings(backend="onnx-int8")))
+    v8 = Verifier(library, settings)  # embeds the library with int8 (its own cache stamp)
+    items = [(str(i), c) for i, c in enumerate(claims)]
+    a, b = verifier.verify_many(items), v8.verify_many(items)
+    ev_a = [
+        [e.sentence_id for e in x]
+        for x in verifier.searcher.search_many(claims, fp32.encode(claims))
+    ]
+    ev_b = [
+        [e.sentence_id for e in x] for x in v8.searcher.search_many(claims, int8.encode(claims))
+    ]
+    pairs = list(zip(ev_a, ev_b, strict=True))
+    return {
+        "backend_fp32": fp32.backend,
+        "stamp_int8": int8.stamp,
+        "cosine_mean": round(float(cos.mean()), 5),
+        "cosine_min": round(float(cos.min()), 5),
+        "texts": len(texts),
+        "top5_identical_fraction": round(float(np.mean([x == y for x, y in pairs])), 3),
+        "top5_overlap_mean": round(float(np.mean([len(set(x) & set(y)) / max(1, len(x)) for x, y in pairs])), 3),
+        "top1_identical_fraction": round(float(np.mean([x[:1] == y[:1] for x, y in pairs])), 3),
+        "label_agreement": round(float(np.mean([x.label == y.label for x, y in zip(a, b, strict=True)])), 3),
+        "encode_claims_per_s_fp32": round(len(claims) / min(speed["fp32"]), 1),
+        "encode_claims_per_s_int8": round(len(claims) / min(speed["int8"]), 1),
+    }  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=300)
     parser.add_argument("--min-sentences", type=int, default=5000)
+    parser.add_argument("--whole-claims", type=int, default=1000, help="Claims in the larger file.")
+    parser.add_argument("--int8", action="store_true", help="Also measure the int8 encoder.")
     parser.add_argument("--data", default=str(resolve_data_dir()))
     args = parser.parse_args()
     pin_two_cores()
+    load_start = os.getloadavg()[0]
     data = Path(args.data)
     with tempfile.TemporaryDirectory() as tmp:
         # === Step 1: the library (real papers + real filler), embedded before timing
@@ -104,29 +254,35 @@ def main() -> int:
         t0 = time.perf_counter()
         verifier.verify_many([(str(i), c) for i, c in enumerate(claims)])
         cached_s = time.perf_counter() - t0
+        search = search_side_by_side(verifier.searcher, claims)
+        int8 = int8_agreement(library, verifier, claims) if args.int8 else None
+        backend, stamp = verifier.searcher.embedder.backend, verifier.searcher.embedder.stamp
         library.close()
-        # === Step 4: the whole process, as a user runs it (claims now cached: rephrase them)
-        claims_file = Path(tmp) / "claims.txt"
-        claims_file.write_text("\n".join(f"{c} (restated)" for c in claims) + "\n")
-        t0 = time.perf_counter()
-        subprocess.run(
-            [str(REPO / ".venv" / "bin" / "claimlab"), "verify", str(claims_file), "--json",
-             "--library", str(lib_dir)],
-            check=True, capture_output=True, env={**os.environ, "HF_HUB_OFFLINE": "1"},
-        )  # fmt: skip
-        whole_s = time.perf_counter() - t0
+        # === Step 4: whole processes, as a user runs them (claims restated: new to the cache)
+        whole = whole_processes(
+            lib_dir, Path(tmp), claims, verifier.searcher.matrix, args.whole_claims
+        )
     report = {
         "cores": len(os.sched_getaffinity(0)),
+        "load_average_1m_at_start": round(load_start, 2),
         "load_average_1m_at_end": round(os.getloadavg()[0], 2),
         "library_sentences": n_sent,
         "claims": len(claims),
+        "encoder_backend": backend,
+        "embedding_stamp": stamp,
         "claimlab_claims_per_s": round(len(claims) / ours_s, 1),
         "claimlab_embeddings_cached_claims_per_s": round(len(claims) / cached_s, 1),
         "baseline_semantic_search_claims_per_s": round(len(claims) / base_s, 1),
-        "whole_process_claims_per_s": round(len(claims) / whole_s, 1),
-        "whole_process_seconds": round(whole_s, 2),
+        **search,
+        "whole_process_claims_per_s": whole["auto"]["claims_per_s"],
+        "whole_process_seconds": whole["auto"]["seconds"],
+        "whole_process_peak_rss_mb": whole["auto"]["peak_rss_mb"],
+        "whole_process": whole,
+        "whole_process_big_claims": args.whole_claims,
         "labels": {lab: sum(v.label == lab for v in verdicts) for lab in ("SUPPORTS", "REFUTES", "NOT ENOUGH INFO")},
     }  # fmt: skip
+    if int8:
+        report["int8"] = int8
     print(json.dumps(report, indent=1))
     return 0
 

@@ -33,6 +33,15 @@ EmbedOpt = Annotated[
         help="sentence-transformers model: the packaged all-MiniLM-L6-v2 (offline), a hub id, a folder.",
     ),
 ]
+BackendOpt = Annotated[
+    str,
+    typer.Option(
+        "--embed-backend",
+        help="Encoder runtime: auto (ONNX Runtime for the packaged model, exported once into the"
+        " library; else torch), torch, onnx, or onnx-int8 (faster, a different encoder: opt-in).",
+    ),
+]
+_BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
 _LABEL_STYLE = {"SUPPORTS": "green", "REFUTES": "red", "NOT ENOUGH INFO": "yellow"}
 
 
@@ -159,6 +168,7 @@ def verify_cmd(
     calibrator: Annotated[str | None, typer.Option("--calibrator", help="Calibrator JSON.")] = None,
     top_k: Annotated[int, typer.Option("--top-k", min=1, help="Evidence sentences kept.")] = 5,
     embed_model: EmbedOpt = "all-MiniLM-L6-v2",
+    embed_backend: BackendOpt = "auto",
     library: LibraryOpt = None,
 ) -> None:
     """Verify claims against the library: label, calibrated confidence, evidence with pages."""
@@ -169,6 +179,9 @@ def verify_cmd(
     if not claims_file.is_file():
         error_line(str(claims_file), "no such file")
         raise typer.Exit(1)
+    if embed_backend not in _BACKENDS:
+        error_line("--embed-backend", f"{embed_backend!r} is not one of {', '.join(_BACKENDS)}")
+        raise typer.Exit(2)
     try:
         items, bad = read_claims_file(claims_file)
     except UnicodeDecodeError:
@@ -182,7 +195,9 @@ def verify_cmd(
     for cid, text in items:
         if not looks_english(text):
             warn_line(cid, "claim is not in English: marked NOT ENOUGH INFO, not checked")
-    search = SearchSettings(top_k=top_k, embed=EmbedSettings(model=embed_model))
+    search = SearchSettings(
+        top_k=top_k, embed=EmbedSettings(model=embed_model, backend=embed_backend)
+    )
     settings = VerifySettings(search=search, nli_model=nli_model, calibrator=calibrator)
     with _open(library, "verify") as lib:
         try:

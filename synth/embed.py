@@ -12,7 +12,7 @@ import hashlib
 import importlib.metadata
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import Field
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
     from synth.library import Library
+    from synth.onnx_encoder import OnnxEncoder
 
 DEFAULT_EMBED_MODEL = "all-MiniLM-L6-v2"
 
@@ -46,6 +47,17 @@ class EmbedSettings(Settings):
     )
     batch_size: int = Field(default=64, ge=1, description="Texts encoded per forward pass.")
     device: str = Field(default="cpu", description="torch device for the encoder.")
+    # Left out of the settings hash: "auto", "torch" and "onnx" give the same vectors (to float
+    # rounding); "onnx-int8" is a different encoder and says so in the model stamp instead.
+    backend: Literal["auto", "torch", "onnx", "onnx-int8"] = Field(
+        default="auto",
+        exclude=True,
+        description=(
+            "How the encoder runs: 'auto' = ONNX Runtime when the model is a plain local"
+            " Transformer+Pooling folder and a library holds the exported graph (exported once),"
+            " else torch; 'onnx-int8' = int8 weights (a different stamp: opt-in)."
+        ),
+    )
 
 
 def resolve_model(name: str) -> tuple[str, str]:
@@ -92,15 +104,106 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+ENCODER_DIR = "encoders"  # under <library>/cache/: exported ONNX graphs, one folder per stamp
+
+
 class Embedder:
-    """Encodes texts to unit vectors, reading and filling the library's embedding cache."""
+    """Encodes texts to unit vectors, reading and filling the library's embedding cache.
+
+    The encoder itself is loaded on first use, so a run whose texts are all cached loads no model;
+    with ``backend="auto"`` a plain local model (the packaged default) runs on ONNX Runtime from a
+    graph exported once into the library, which spares the process importing torch.
+    """
 
     def __init__(self, settings: EmbedSettings | None = None, library: Library | None = None):
         self.settings = settings or EmbedSettings()
         self.library = library
-        self.model, self.stamp = load_model(self.settings.model, self.settings.device)
-        self.dim = int(self.model.get_embedding_dimension())
+        self.where, base_stamp = resolve_model(self.settings.model)
+        self.backend = self._choose_backend()
+        self.stamp = base_stamp + ("+onnx-int8" if self.backend == "onnx-int8" else "")
+        self._onnx: OnnxEncoder | None = None
+        self._dim: int | None = None
 
+    # --- which encoder runs ----------------------------------------------------------------
+    def _recipe(self) -> dict[str, object] | None:
+        from synth.onnx_encoder import OnnxUnsupported, model_recipe
+
+        if self.settings.device != "cpu" or not Path(self.where).is_dir():
+            return None
+        try:
+            return model_recipe(self.where)
+        except (OnnxUnsupported, OSError, ValueError, KeyError):
+            return None
+
+    def _choose_backend(self) -> str:
+        wanted = self.settings.backend
+        if wanted == "torch":
+            return "torch"
+        recipe = self._recipe()
+        if recipe is None or self.library is None:
+            if wanted != "auto":
+                raise EmbedError(
+                    f"{self.settings.model}: backend {wanted!r} needs a local Transformer+Pooling"
+                    " model on cpu and a library to keep the exported graph"
+                )
+            return "torch"
+        if wanted == "auto" and (self.onnx_path("onnx").parent / "export-failed.txt").is_file():
+            return "torch"  # tried once and failed (no onnx package?): do not retry every run
+        return "onnx" if wanted == "auto" else wanted
+
+    def onnx_path(self, backend: str | None = None) -> Path:
+        """Where this model's exported graph lives in the library (``backend`` defaults to ours)."""
+        name = "model-int8.onnx" if (backend or self.backend) == "onnx-int8" else "model.onnx"
+        key = hashlib.sha256(resolve_model(self.settings.model)[1].encode()).hexdigest()[:16]
+        return self.library.directory / "cache" / ENCODER_DIR / key / name  # type: ignore[union-attr]
+
+    @property
+    def model(self) -> SentenceTransformer:
+        """The sentence-transformers model (loaded on first access; ONNX runs export from it)."""
+        return load_model(self.settings.model, self.settings.device)[0]
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            recipe = self._recipe()
+            self._dim = int(recipe["dim"]) if recipe else int(self.model.get_embedding_dimension())
+        return self._dim
+
+    def _onnx_encoder(self) -> OnnxEncoder | None:
+        from synth.onnx_encoder import OnnxEncoder, export_onnx
+
+        if self._onnx is None:
+            path = self.onnx_path()
+            if not path.is_file():
+                try:
+                    export_onnx(self.model, path, int8=self.backend == "onnx-int8")
+                except Exception as exc:  # noqa: BLE001 - any export failure means "stay on torch"
+                    if self.settings.backend != "auto":
+                        raise EmbedError(
+                            f"{self.settings.model}: ONNX export failed: {exc}"
+                        ) from exc
+                    marker = self.onnx_path("onnx").parent / "export-failed.txt"
+                    marker.parent.mkdir(parents=True, exist_ok=True)
+                    marker.write_text(f"{exc.__class__.__name__}: {exc}\n")
+                    self.backend = "torch"
+                    return None
+            self._onnx = OnnxEncoder(path, self.where)
+        return self._onnx
+
+    def _encode_fresh(self, texts: list[str]) -> np.ndarray:
+        if self.backend != "torch":
+            encoder = self._onnx_encoder()
+            if encoder is not None:
+                return encoder.encode(texts, self.settings.batch_size)
+        return self.model.encode(
+            texts,
+            batch_size=self.settings.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        ).astype(np.float32)
+
+    # --- encoding with the cache -----------------------------------------------------------
     def encode(self, texts: list[str], use_cache: bool = True) -> np.ndarray:
         """Unit-norm float32 vectors, one row per text, cached by content hash.
 
@@ -111,27 +214,18 @@ class Embedder:
         Returns:
             Array of shape (len(texts), dim).
         """
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if not texts:
-            return out
         hashes = [content_hash(t) for t in texts]
-        cached = self._read_cache(hashes) if use_cache and self.library else {}
+        cached = self._read_cache(hashes) if use_cache and self.library and texts else {}
         todo = sorted({h: i for i, h in enumerate(hashes) if h not in cached}.items())
         if todo:
-            fresh = self.model.encode(
-                [texts[i] for _, i in todo],
-                batch_size=self.settings.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            ).astype(np.float32)
+            fresh = self._encode_fresh([texts[i] for _, i in todo])
             new = {h: fresh[k] for k, (h, _) in enumerate(todo)}
             if use_cache and self.library:
                 self._write_cache(new)
             cached.update(new)
-        for i, h in enumerate(hashes):
-            out[i] = cached[h]
-        return out
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([cached[h] for h in hashes]).astype(np.float32, copy=False)
 
     def _read_cache(self, hashes: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}

@@ -324,6 +324,31 @@ class Library:
         ).fetchall()
         return [(_sentence_from_row(r), float(r["score"])) for r in rows]
 
+    def sentence_tuples(self) -> list[tuple[int, str, int, str, str, str]]:
+        """(sentence_id, paper_id, page, section, kind, text) of every sentence, in the order of
+        :meth:`sentences`: plain tuples, for loading a whole library's evidence quickly."""
+        return self.conn.execute(
+            "SELECT sentence_id, paper_id, page, section, kind, text FROM sentences"
+            " ORDER BY paper_id, sentence_id"
+        ).fetchall()
+
+    def fts_ids(self, query: str, limit: int = 50) -> list[int]:
+        """Sentence ids of :meth:`fts_search`'s hits, best first, without building Sentence records.
+
+        The same MATCH and the same BM25 order; for callers that already hold the sentences
+        (batch verification runs one query per claim).
+        """
+        terms = _fts_terms(query)
+        if not terms:
+            return []
+        match = " OR ".join(f'"{t}"' for t in terms)
+        rows = self.conn.execute(
+            "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?"
+            " ORDER BY bm25(sentences_fts) LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
     # --- small key/value store for stage outputs ------------------------------------------
     def kv_put(self, namespace: str, key: str, value: object) -> None:
         with self.transaction() as c:

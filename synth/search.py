@@ -8,7 +8,9 @@ fused candidates are reranked on cosine similarity, content-word coverage and en
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from pydantic import Field
@@ -16,7 +18,7 @@ from pydantic import Field
 from synth.embed import Embedder, EmbedSettings
 from synth.entities import tag_entities
 from synth.library import Library
-from synth.records import Evidence, Sentence
+from synth.records import Evidence
 from synth.settings import Settings
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
@@ -48,8 +50,12 @@ _SUFFIXES = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light suffix stripper: enough to match inflected and derived forms of one word."""
+    """A light suffix stripper: enough to match inflected and derived forms of one word.
+
+    Memoized: a library repeats the same few thousand words, and reranking stems every candidate.
+    """
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
@@ -63,20 +69,45 @@ def content_words(text: str) -> set[str]:
 
 @dataclass
 class _Row:
-    sentence: Sentence
+    """One evidence sentence; its content words and entities are worked out on first use."""
+
+    sentence_id: int
+    paper_id: str
+    page: int
+    section: str
+    text: str
     machine_generated: bool
-    words: set[str]
-    entities: frozenset[str] | None = None  # tagged on first use, then kept
+    _words: frozenset[str] | None = None
+    _entities: frozenset[str] | None = None
+
+    @property
+    def words(self) -> frozenset[str]:
+        if self._words is None:
+            self._words = frozenset(content_words(self.text))
+        return self._words
 
     def entity_set(self) -> frozenset[str]:
-        if self.entities is None:
-            tags = tag_entities(self.sentence.text)
-            self.entities = frozenset(v for vals in tags.values() for v in vals)
-        return self.entities
+        if self._entities is None:
+            tags = tag_entities(self.text)
+            self._entities = frozenset(v for vals in tags.values() for v in vals)
+        return self._entities
+
+
+def _top_order(sims: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest values, best first, ties in index order (argpartition, not a
+    full sort: a claim needs its top few dozen of thousands of sentences)."""
+    if k >= sims.shape[0]:
+        return np.lexsort((np.arange(sims.shape[0]), -sims))
+    kth = np.partition(sims, sims.shape[0] - k)[sims.shape[0] - k]
+    idx = np.flatnonzero(sims >= kth)  # every tie of the k-th value, so the cut is deterministic
+    return idx[np.lexsort((idx, -sims[idx]))][:k]
 
 
 class HybridSearcher:
     """Retrieves and reranks evidence sentences from one library."""
+
+    # Queries scored against the sentence matrix per matrix product (bounds the score block).
+    CHUNK = 256
 
     def __init__(
         self,
@@ -92,53 +123,48 @@ class HybridSearcher:
     # === Step 1: the sentence matrix (embedded once, cached in the library) ===================
     def _load(self) -> None:
         mg = {p.paper_id for p in self.library.papers() if p.machine_generated}
-        rows = [
-            s
-            for s in self.library.sentences()
-            if s.kind not in EVIDENCE_KINDS_SKIPPED
-            and len(s.text.split()) >= self.settings.min_words
+        self.rows = [
+            _Row(sid, pid, page, section, text, pid in mg)
+            for sid, pid, page, section, kind, text in self.library.sentence_tuples()
+            if kind not in EVIDENCE_KINDS_SKIPPED and len(text.split()) >= self.settings.min_words
         ]
-        self.rows = [_Row(s, s.paper_id in mg, content_words(s.text)) for s in rows]
-        self.by_id = {r.sentence.sentence_id: i for i, r in enumerate(self.rows)}
-        self.matrix = self.embedder.encode([r.sentence.text for r in self.rows])
+        self.by_id = {r.sentence_id: i for i, r in enumerate(self.rows)}
+        self.matrix = self.embedder.encode([r.text for r in self.rows])
 
     def __len__(self) -> int:
         return len(self.rows)
 
     # === Step 2: candidates from BM25 and from the dense matrix, fused by rank =================
     def _candidates(
-        self, query: str, qvec: np.ndarray, exclude: frozenset[str]
+        self, query: str, sims: np.ndarray, exclude: frozenset[str]
     ) -> dict[int, float]:
         s = self.settings
         fused: dict[int, float] = {}
-        hits = self.library.fts_search(query, limit=s.bm25_k + 10 * bool(exclude))
         rank = 0
-        for sent, _score in hits:
-            i = self.by_id.get(sent.sentence_id)
-            if i is None or sent.paper_id in exclude:
+        for sid in self.library.fts_ids(query, limit=s.bm25_k + 10 * bool(exclude)):
+            i = self.by_id.get(sid)
+            if i is None or self.rows[i].paper_id in exclude:
                 continue
             fused[i] = fused.get(i, 0.0) + 1.0 / (s.rrf_k + rank)
             rank += 1
-        sims = self.matrix @ qvec if len(self.rows) else np.zeros(0)
-        order = np.argsort(-sims)[: s.dense_k + 50 * bool(exclude)]
         rank = 0
-        for i in order:
-            if self.rows[i].sentence.paper_id in exclude:
+        for i in _top_order(sims, s.dense_k + 50 * bool(exclude)).tolist():
+            if exclude and self.rows[i].paper_id in exclude:
                 continue
-            fused[int(i)] = fused.get(int(i), 0.0) + 1.0 / (s.rrf_k + rank)
+            fused[i] = fused.get(i, 0.0) + 1.0 / (s.rrf_k + rank)
             rank += 1
             if rank >= s.dense_k:
                 break
         return fused
 
     # === Step 3: rerank on similarity, coverage and entity overlap ============================
-    def _rerank(self, query: str, qvec: np.ndarray, fused: dict[int, float]) -> list[Evidence]:
+    def _rerank(self, query: str, sims: np.ndarray, fused: dict[int, float]) -> list[Evidence]:
         qwords = content_words(query)
         qents = {v for vals in tag_entities(query).values() for v in vals}
         scored = []
         for i, rrf in fused.items():
             row = self.rows[i]
-            cos = float(self.matrix[i] @ qvec)
+            cos = float(sims[i])
             cover = len(qwords & row.words) / max(1, len(qwords))
             ent = 0.0
             if qents:
@@ -146,21 +172,19 @@ class HybridSearcher:
             score = 0.6 * cos + 0.25 * cover + 0.1 * ent + 2.0 * rrf
             scored.append((score, i, cos))
         scored.sort(reverse=True)
-        out = []
-        for score, i, _cos in scored[: self.settings.top_k]:
-            s = self.rows[i].sentence
-            out.append(
-                Evidence(
-                    paper_id=s.paper_id,
-                    page=s.page,
-                    section=s.section,
-                    text=s.text,
-                    sentence_id=s.sentence_id,
-                    score=round(score, 4),
-                    machine_generated=self.rows[i].machine_generated,
-                )
-            )
-        return out
+        return [self._evidence(i, score) for score, i, _cos in scored[: self.settings.top_k]]
+
+    def _evidence(self, i: int, score: float) -> Evidence:
+        row = self.rows[i]
+        return Evidence(
+            paper_id=row.paper_id,
+            page=row.page,
+            section=row.section,
+            text=row.text,
+            sentence_id=row.sentence_id,
+            score=round(score, 4),
+            machine_generated=row.machine_generated,
+        )
 
     def search(
         self, query: str, qvec: np.ndarray | None = None, exclude_papers: tuple[str, ...] = ()
@@ -176,10 +200,35 @@ class HybridSearcher:
             return []
         if qvec is None:
             qvec = self.embedder.encode([query])[0]
-        fused = self._candidates(query, qvec, frozenset(exclude_papers))
-        return self._rerank(query, qvec, fused)
+        return self.search_many([query], qvec[None, :], [exclude_papers])[0]
+
+    def search_many(
+        self,
+        queries: Sequence[str],
+        qvecs: np.ndarray,
+        exclude_papers: Sequence[Sequence[str]] | None = None,
+    ) -> list[list[Evidence]]:
+        """:meth:`search` for many queries at once: one matrix product per chunk of queries.
+
+        Gives exactly what ``search`` gives query by query (``search`` is this with one query).
+
+        Args:
+            queries: the claims or questions.
+            qvecs: their embeddings, one row per query (``Embedder.encode(queries)``).
+            exclude_papers: per query, paper ids never returned.
+        """
+        if not self.rows:
+            return [[] for _ in queries]
+        out: list[list[Evidence]] = []
+        for start in range(0, len(queries), self.CHUNK):
+            block = np.asarray(qvecs[start : start + self.CHUNK], dtype=np.float32) @ self.matrix.T
+            for j, query in enumerate(queries[start : start + self.CHUNK]):
+                ex = frozenset(exclude_papers[start + j]) if exclude_papers else frozenset()
+                sims = block[j]
+                out.append(self._rerank(query, sims, self._candidates(query, sims, ex)))
+        return out
 
     def cosine(self, evidence: Evidence, qvec: np.ndarray) -> float:
         """Cosine similarity of a retrieved sentence to a query vector."""
-        i = self.by_id.get(evidence.sentence_id)
+        i = self.by_id.get(evidence.sentence_id)  # type: ignore[arg-type]
         return float(self.matrix[i] @ qvec) if i is not None else 0.0

@@ -1,0 +1,130 @@
+"""The ONNX Runtime encoder: the torch vectors without importing torch; int8 kept apart; fallbacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from synth.embed import Embedder, EmbedError, EmbedSettings, resolve_model
+from synth.library import Library
+from synth.onnx_encoder import OnnxEncoder, OnnxUnsupported, model_recipe
+
+REPO = Path(__file__).resolve().parents[1]
+TEXTS = [
+    "There is a performance gap of approximately 6.15% between English and Turkish.",
+    "Surprisingly, mBERT demonstrates a similar resilience to pruning as BERT.",
+    "A man is playing a guitar.",
+    "XLM-R Large reaches 79.2 accuracy on XNLI (zero-shot, 15 languages).",
+    "Ünïcödé, accents and CAPITALS are normalised like the torch tokenizer does.",
+    "word " * 400,  # longer than max_seq_length: truncated the same way
+]
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    lib = Library(tmp_path_factory.mktemp("embed") / "library")
+    yield lib
+    lib.close()
+
+
+def test_onnx_gives_the_torch_vectors(library: Library):
+    torch_emb = Embedder(EmbedSettings(backend="torch"), library)
+    onnx_emb = Embedder(EmbedSettings(), library)  # auto
+    assert onnx_emb.backend == "onnx" and torch_emb.backend == "torch"
+    assert onnx_emb.stamp == torch_emb.stamp  # same vectors, same cache entries, same calibrator
+    a = torch_emb.encode(TEXTS, use_cache=False)
+    b = onnx_emb.encode(TEXTS, use_cache=False)  # exports the graph into the library
+    assert onnx_emb.onnx_path().is_file()
+    assert onnx_emb.onnx_path().is_relative_to(library.directory / "cache")
+    assert np.abs(a - b).max() < 1e-4
+    assert (a * b).sum(axis=1).min() > 0.9999
+    assert np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-5)
+    # Batch size and order do not change a vector (length-sorted batches, padding masked out).
+    c = onnx_emb._onnx_encoder().encode(TEXTS[::-1], batch_size=2)[::-1]
+    assert np.abs(b - c).max() < 1e-5
+
+
+def test_tokenization_matches_sentence_transformers(library: Library):
+    emb = Embedder(EmbedSettings(), library)
+    emb.encode(["export the graph if not yet there"], use_cache=False)
+    encoder = emb._onnx_encoder()
+    st_ids = emb.model.tokenizer(TEXTS, truncation=True, max_length=emb.model.max_seq_length)[
+        "input_ids"
+    ]
+    assert [e.ids for e in encoder.tokenizer.encode_batch(TEXTS)] == st_ids
+    assert encoder.recipe == {
+        "pooling": "mean",
+        "normalize": True,
+        "max_seq_length": 256,
+        "do_lower_case": False,
+        "dim": 384,
+    }
+
+
+def test_int8_is_a_different_encoder(library: Library):
+    fp32 = Embedder(EmbedSettings(backend="onnx"), library)
+    int8 = Embedder(EmbedSettings(backend="onnx-int8"), library)
+    assert int8.stamp == fp32.stamp + "+onnx-int8"
+    assert int8.onnx_path().name == "model-int8.onnx"
+    a, b = fp32.encode(TEXTS[:4]), int8.encode(TEXTS[:4])
+    cos = (a * b).sum(axis=1)
+    assert cos.min() > 0.98 and np.abs(a - b).max() > 1e-4  # close, but not the same vectors
+    stamps = {r[0] for r in library.conn.execute("SELECT DISTINCT model FROM embeddings")}
+    assert {fp32.stamp, int8.stamp} <= stamps  # cached apart, never mixed
+    # The settings hash ignores the runtime; the stamp on every verdict names it.
+    assert EmbedSettings(backend="onnx-int8").settings_hash() == EmbedSettings().settings_hash()
+
+
+def test_fallbacks_and_refusals(tmp_path: Path, library: Library):
+    assert Embedder(EmbedSettings()).backend == "torch"  # no library to keep the graph in
+    with pytest.raises(EmbedError, match="needs a local"):
+        Embedder(EmbedSettings(backend="onnx"))
+    folder = tmp_path / "dense-model"
+    folder.mkdir()
+    (folder / "tokenizer.json").write_text("{}")
+    (folder / "modules.json").write_text(json.dumps([
+        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+        {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"},
+    ]))  # fmt: skip
+    with pytest.raises(OnnxUnsupported, match="Dense"):
+        model_recipe(folder)
+    assert model_recipe(resolve_model("all-MiniLM-L6-v2")[0])["pooling"] == "mean"
+    assert isinstance(Embedder(EmbedSettings(), library)._onnx_encoder(), OnnxEncoder)
+
+
+def test_verify_process_does_not_import_torch(library: Library, tmp_path: Path):
+    """With the graph exported and the sentences cached, verification never imports torch."""
+    from synth.records import Paper, Passage, Sentence
+
+    lib_dir = tmp_path / "lib"
+    with Library(lib_dir) as lib:
+        paper = Paper(paper_id="text:abc", title="t", source="text", sha256="abc")
+        lib.add_paper(
+            paper,
+            [Passage(paper_id="text:abc", seq=0, page=1, section="Body", text=" ".join(TEXTS))],
+            [Sentence(paper_id="text:abc", page=1, section="Body", text=t, passage_id=0)
+             for t in TEXTS],
+        )  # fmt: skip
+        Embedder(EmbedSettings(), lib).encode(TEXTS)  # export + cache, as a first run would
+    script = textwrap.dedent(
+        f"""
+        import sys
+        from synth.library import Library
+        from synth.verify import Verifier
+        lib = Library({str(lib_dir)!r})
+        v = Verifier(lib).verify_many([("1", "English and Turkish differ by about 6.15%.")])
+        assert v[0].models["embedding"].startswith("all-MiniLM-L6-v2@"), v[0].models
+        print(sorted(m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules))
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "[]"

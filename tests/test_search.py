@@ -1,0 +1,113 @@
+"""Hybrid retrieval: the batched path gives exactly the per-query results; the cheap FTS ids query
+matches the full one; the dense top-k cut is deterministic under ties."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from synth.embed import Embedder, EmbedSettings
+from synth.library import Library
+from synth.records import Paper, Passage, Sentence
+from synth.search import HybridSearcher, SearchSettings, _top_order
+
+
+def _add_text_paper(library: Library, sentences: list[str], title: str) -> str:
+    sha = hashlib.sha256("\n".join(sentences).encode()).hexdigest()
+    pid = f"text:{sha[:12]}"
+    paper = Paper(paper_id=pid, title=title, source="text", sha256=sha)
+    passage = Passage(paper_id=pid, seq=0, page=1, section="Body", text=" ".join(sentences))
+    sents = [
+        Sentence(paper_id=pid, page=1, section="Body", text=t, passage_id=0) for t in sentences
+    ]
+    library.add_paper(paper, [passage], sents)
+    return pid
+
+
+@pytest.fixture(scope="module")
+def snli_library(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three text 'papers' of real SNLI premises (a few hundred sentences: fast to embed)."""
+    lines = (shared_data / "english" / "snli" / "s1.dev").read_text().splitlines()
+    premises = list(dict.fromkeys(t.strip() for t in lines if len(t.split()) >= 5))[:360]
+    directory = tmp_path_factory.mktemp("snli") / "library"
+    with Library(directory) as lib:
+        for k in range(3):
+            _add_text_paper(lib, premises[k * 120 : (k + 1) * 120], f"SNLI premises {k}")
+    return directory
+
+
+@pytest.fixture(scope="module")
+def searcher(snli_library: Path) -> HybridSearcher:
+    lib = Library(snli_library)
+    yield HybridSearcher(lib, SearchSettings(embed=EmbedSettings(backend="torch")))
+    lib.close()
+
+
+QUERIES = [
+    "A man is playing a guitar on stage.",
+    "Two dogs run through the snow.",
+    "A woman in a red dress is walking down the street.",
+    "Children are playing soccer in a park.",
+    "Somebody is cooking dinner in a kitchen.",
+    "The quick brown fox.",
+]
+
+
+def test_search_many_equals_search_one_by_one(searcher: HybridSearcher):
+    vectors = searcher.embedder.encode(QUERIES)
+    papers = sorted({r.paper_id for r in searcher.rows})
+    exclude = [(papers[k % len(papers)],) for k in range(len(QUERIES))]
+    batched = searcher.search_many(QUERIES, vectors)
+    assert batched == [searcher.search(q, v) for q, v in zip(QUERIES, vectors, strict=True)]
+    batched_ex = searcher.search_many(QUERIES, vectors, exclude)
+    one_by_one = [
+        searcher.search(q, v, ex) for q, v, ex in zip(QUERIES, vectors, exclude, strict=True)
+    ]
+    assert batched_ex == one_by_one
+    for found, ex in zip(batched_ex, exclude, strict=True):
+        assert found and all(e.paper_id not in ex for e in found)
+    # Chunking (several matrix products) changes nothing.
+    searcher.CHUNK = 2
+    try:
+        assert searcher.search_many(QUERIES, vectors, exclude) == batched_ex
+    finally:
+        del searcher.CHUNK
+    assert len(batched[0]) == searcher.settings.top_k
+    assert "guitar" in batched[0][0].text.lower() or "music" in batched[0][0].text.lower()
+
+
+def test_fts_ids_match_fts_search(searcher: HybridSearcher):
+    lib = searcher.library
+    for q in QUERIES:
+        assert lib.fts_ids(q, 30) == [s.sentence_id for s, _ in lib.fts_search(q, 30)]
+    assert lib.fts_ids("the of and", 10) == []  # only stopwords: no terms
+
+
+def test_sentence_tuples_follow_sentences(searcher: HybridSearcher):
+    lib = searcher.library
+    tuples = lib.sentence_tuples()
+    sents = lib.sentences()
+    assert [(t[0], t[1], t[5]) for t in tuples] == [
+        (s.sentence_id, s.paper_id, s.text) for s in sents
+    ]
+
+
+def test_top_order_is_deterministic_under_ties():
+    rng = np.random.default_rng(0)
+    sims = rng.integers(0, 20, size=500).astype(np.float32)  # many ties
+    for k in (1, 7, 40, 499, 500, 800):
+        got = _top_order(sims, k)
+        want = np.lexsort((np.arange(sims.size), -sims))[:k]
+        assert got.tolist() == want.tolist()
+
+
+def test_empty_library_and_empty_batch(tmp_path: Path):
+    with Library(tmp_path / "empty") as lib:
+        s = HybridSearcher(lib, SearchSettings(embed=EmbedSettings(backend="torch")))
+        assert len(s) == 0 and s.search("anything") == []
+        assert s.search_many(["a", "b"], np.zeros((2, 384), dtype=np.float32)) == [[], []]
+    emb = Embedder(EmbedSettings(backend="torch"))
+    assert emb.encode([]).shape == (0, 384)
