@@ -101,6 +101,13 @@ def _ends(text: str) -> bool:
     return bool(re.search(r"[.!?][\"'”’)\]]*$", t)) and not _ABBREV_END.search(t)
 
 
+def _span(text: str, passage_text: str, start: int) -> tuple[int, int]:
+    """Where ``text`` (whitespace collapsed) lies in the passage, searched from its sentence on."""
+    pattern = r"\s*".join(re.escape(w) for w in text.split())
+    m = re.compile(pattern).search(passage_text, max(0, start - 3))
+    return (m.start(), m.end()) if m else (start, start + len(text))
+
+
 def cut_mid_sentence(claim: Claim, passages: list[Passage], by_id: dict[int, Sentence]) -> str:
     """Why an extracted claim looks cut ('' when whole), judged on the stored passage text.
 
@@ -119,10 +126,11 @@ def cut_mid_sentence(claim: Claim, passages: list[Passage], by_id: dict[int, Sen
     if _MARKER.match(passage.text) and _norm(_MARKER.sub("", passage.text, count=1)) == text:
         return ""  # a whole list item
     nxt = passages[i + 1] if i + 1 < len(passages) else None
-    before = passage.text[: s.char_start - passage.char_start].rstrip()
-    after = passage.text[s.char_end - passage.char_start :].lstrip()
-    if not before and _MARKER.match(passage.text):
-        before = "."  # the first sentence of a list item starts at its marker
+    start, end = _span(text, passage.text, s.char_start - passage.char_start)
+    before, after = passage.text[:start].rstrip(), passage.text[end:].lstrip()
+    at_marker = len(before) == 1 and bool(_MARKER.match(before + " "))
+    if at_marker:
+        before = "."  # the sentence starts right after its list marker
     if not before and i > 0 and passages[i - 1].section == passage.section:
         before = passages[i - 1].text.rstrip()
     if not after and nxt is not None and nxt.section == passage.section:
@@ -130,7 +138,11 @@ def cut_mid_sentence(claim: Claim, passages: list[Passage], by_id: dict[int, Sen
     list_next = text.endswith(":") and bool(_MARKER.match(after))
     if not (_ends(text) or list_next):
         return "no terminal punctuation"
-    if re.match(r"[a-z]", after) and not _MARKER.match(after):
+    # After a period, lower case goes on the same sentence when the period closed a short
+    # word (an abbreviation pysbd did not know); drafts that start sentences in lower case
+    # ("... beam search. this way, we ...") are not cut.
+    short_end = re.search(r"\b\w{1,3}\.$", text) is not None
+    if re.match(r"[a-z]", after) and not _MARKER.match(after) and (short_end or not _ends(text)):
         return "the text goes on in lower case"
     if re.match(r"[a-z]", text) and before and not (_ends(before) or before.endswith(":")):
         return "starts mid-sentence"

@@ -5,7 +5,9 @@ one that starts in lower case is whole when the text before it ended a sentence 
 "this way, we have ..."), not when it continues a sentence broken by a column, an equation or a
 caption. A bullet item is a unit of its own, whole from its marker to its end even without a final
 period ("– best results for RSA decoding"); a short item with no verb-like ending ("• results")
-is a lead-in that names what the items under it are.
+is a lead-in that names what the items under it are. Inside a paragraph, a stored sentence with
+no terminal punctuation was broken by the sentence splitter (at "1) ... and 2) ..." or an
+abbreviation): it is read on into the next one.
 """
 
 from __future__ import annotations
@@ -103,12 +105,18 @@ def paper_units(
             previous = None  # a list item starts where its marker is
         nxt = groups[i + 1][0] if i + 1 < len(groups) else None
         list_follows = nxt is not None and _starts_list(nxt, passages)
+        acc: list[str] = []
         for j, s in enumerate(sents):
+            acc.append(BULLET.sub("", s.text, count=1) if j == 0 else s.text)
             last = j == len(sents) - 1
-            text = _clean(BULLET.sub("", s.text, count=1) if j == 0 else s.text)
+            text = _clean(" ".join(acc))
+            same_section = not last and sents[j + 1].section == s.section
+            if same_section and not ends_sentence(text):
+                continue  # the splitter broke a sentence inside its paragraph: read on
+            start = sents[j - len(acc) + 1]
             whole = is_whole_in_context(text, previous, introduces_list=last and list_follows)
-            yield Unit(s, text, s.section, whole)
-            previous = s.text
+            yield Unit(start, text, start.section, whole)
+            previous, acc = text, []
 
 
 def _fits(item: str, max_words: int) -> bool:

@@ -330,3 +330,24 @@ def test_merge_needs_shared_words():
     vecs = [[1.0, 0.0], [0.99, 0.141]]
     assert len(merge_near_duplicates([a, b], vecs, 0.9, min_overlap=0.5)) == 2
     assert len(merge_near_duplicates([a, b], vecs, 0.9, min_overlap=0.0)) == 1
+
+
+def test_units_read_on_over_a_broken_split(tmp_path):
+    # pysbd splits "The reasons are 1) ... and 2) ..." into three pieces: one sentence again.
+    lib = Library(tmp_path / "lib")
+    text = "We use greedy search. The reasons are 1) compute limits and 2) a cleaner comparison."
+    parts = ["We use greedy search.", "The reasons are", "1) compute limits and",
+             "2) a cleaner comparison."]  # fmt: skip
+    passage = Passage(paper_id="pdf:split", seq=0, page=1, section="3 Method", text=text)
+    sents = [
+        Sentence(paper_id="pdf:split", page=1, section="3 Method", text=t, passage_id=0)
+        for t in parts
+    ]
+    lib.add_paper(Paper(paper_id="pdf:split", title="T", sha256="split", pages=1), [passage], sents)
+    with lib:
+        passages = {p.passage_id: p for p in lib.passages("pdf:split")}
+        units = list(paper_units(lib.sentences(paper_id="pdf:split"), passages))
+    assert [(u.text, u.whole) for u in units] == [
+        ("We use greedy search.", True),
+        ("The reasons are 1) compute limits and 2) a cleaner comparison.", True),
+    ]
