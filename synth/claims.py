@@ -38,6 +38,8 @@ __all__ = [
     "tag_entities",
 ]
 
+# Bump when the cues, units or typing rules change: claims stored by older rules are redone.
+RULES_VERSION = "cues-2"
 # Logit offset that puts a plain statement in a results section near the 0.5 line: cues decide.
 _BIAS = -0.8
 
@@ -283,6 +285,10 @@ def claim_from_dict(data: dict) -> Claim:
     return Claim(**fields)
 
 
+def _done_key(paper_id: str, settings: ClaimSettings) -> str:
+    return f"{paper_id}|{settings.settings_hash()}|{RULES_VERSION}"
+
+
 def library_claims(
     library: Library, paper_id: str | None = None, settings: ClaimSettings | None = None
 ) -> list[Claim]:
@@ -298,15 +304,15 @@ def library_claims(
             "SELECT payload FROM claims WHERE paper_id=? AND settings_hash=?",
             (pid, settings.settings_hash()),
         ).fetchall()
-        done = library.kv_get("claims_extracted", f"{pid}|{settings.settings_hash()}")
-        if done:
+        done = library.kv_get("claims_extracted", _done_key(pid, settings))
+        if done is not None:  # 0 claims (a template, a front page) is a finished extraction too
             out.extend(claim_from_dict(json.loads(r[0])) for r in rows)
         else:
             missing.append(pid)
     for pid in missing:
         claims = extract_claims(library, pid, settings)
         store_claims(library, claims, settings)
-        library.kv_put("claims_extracted", f"{pid}|{settings.settings_hash()}", len(claims))
+        library.kv_put("claims_extracted", _done_key(pid, settings), len(claims))
         out.extend(claims)
     out.sort(
         key=lambda c: (papers.index(c.paper_id) if c.paper_id in papers else 0, c.sentence_id or 0)
