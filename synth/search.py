@@ -8,7 +8,7 @@ fused candidates are reranked on cosine similarity, content-word coverage and en
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,14 +93,23 @@ class _Row:
         return self._entities
 
 
-def _top_order(sims: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the ``k`` largest values, best first, ties in index order (argpartition, not a
-    full sort: a claim needs its top few dozen of thousands of sentences)."""
-    if k >= sims.shape[0]:
-        return np.lexsort((np.arange(sims.shape[0]), -sims))
-    kth = np.partition(sims, sims.shape[0] - k)[sims.shape[0] - k]
-    idx = np.flatnonzero(sims >= kth)  # every tie of the k-th value, so the cut is deterministic
-    return idx[np.lexsort((idx, -sims[idx]))][:k]
+# A matrix product's scores differ from one query's dot products in the last float bits (BLAS
+# kernels sum in different orders); rows within this margin of the k-th score are re-scored exactly.
+_MARGIN = 1e-4
+
+
+def _top_order(approx: np.ndarray, k: int, exact: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Indices of the ``k`` best rows, best first, ties in index order.
+
+    ``approx`` (one row of a batched matrix product) only preselects, with argpartition instead of
+    a full sort; the order comes from ``exact`` (per-row dot products), which do not depend on how
+    many queries shared the product, so one query and a batch get the same answer.
+    """
+    n = approx.shape[0]
+    kth = np.partition(approx, n - k)[n - k] if k < n else -np.inf
+    idx = np.flatnonzero(approx >= kth - _MARGIN)
+    sims = exact(idx)
+    return idx[np.lexsort((idx, -sims))][:k]
 
 
 class HybridSearcher:
@@ -135,8 +144,13 @@ class HybridSearcher:
         return len(self.rows)
 
     # === Step 2: candidates from BM25 and from the dense matrix, fused by rank =================
+    def _dots(self, qvec: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+        """Exact cosines of some rows to ``qvec``: one dot product per row, as :meth:`cosine`."""
+        matrix = self.matrix
+        return lambda idx: np.array([matrix[i] @ qvec for i in idx.tolist()], dtype=np.float32)
+
     def _candidates(
-        self, query: str, sims: np.ndarray, exclude: frozenset[str]
+        self, query: str, qvec: np.ndarray, approx: np.ndarray, exclude: frozenset[str]
     ) -> dict[int, float]:
         s = self.settings
         fused: dict[int, float] = {}
@@ -148,7 +162,8 @@ class HybridSearcher:
             fused[i] = fused.get(i, 0.0) + 1.0 / (s.rrf_k + rank)
             rank += 1
         rank = 0
-        for i in _top_order(sims, s.dense_k + 50 * bool(exclude)).tolist():
+        k = s.dense_k + 50 * bool(exclude)
+        for i in _top_order(approx, k, self._dots(qvec)).tolist():
             if exclude and self.rows[i].paper_id in exclude:
                 continue
             fused[i] = fused.get(i, 0.0) + 1.0 / (s.rrf_k + rank)
@@ -158,13 +173,13 @@ class HybridSearcher:
         return fused
 
     # === Step 3: rerank on similarity, coverage and entity overlap ============================
-    def _rerank(self, query: str, sims: np.ndarray, fused: dict[int, float]) -> list[Evidence]:
+    def _rerank(self, query: str, qvec: np.ndarray, fused: dict[int, float]) -> list[Evidence]:
         qwords = content_words(query)
         qents = {v for vals in tag_entities(query).values() for v in vals}
         scored = []
         for i, rrf in fused.items():
             row = self.rows[i]
-            cos = float(sims[i])
+            cos = float(self.matrix[i] @ qvec)
             cover = len(qwords & row.words) / max(1, len(qwords))
             ent = 0.0
             if qents:
@@ -210,7 +225,8 @@ class HybridSearcher:
     ) -> list[list[Evidence]]:
         """:meth:`search` for many queries at once: one matrix product per chunk of queries.
 
-        Gives exactly what ``search`` gives query by query (``search`` is this with one query).
+        Gives exactly what ``search`` gives query by query: the matrix product only preselects;
+        ranks and scores come from per-row dot products, as the one-query path computes them.
 
         Args:
             queries: the claims or questions.
@@ -224,8 +240,9 @@ class HybridSearcher:
             block = np.asarray(qvecs[start : start + self.CHUNK], dtype=np.float32) @ self.matrix.T
             for j, query in enumerate(queries[start : start + self.CHUNK]):
                 ex = frozenset(exclude_papers[start + j]) if exclude_papers else frozenset()
-                sims = block[j]
-                out.append(self._rerank(query, sims, self._candidates(query, sims, ex)))
+                qvec = np.asarray(qvecs[start + j], dtype=np.float32)
+                fused = self._candidates(query, qvec, block[j], ex)
+                out.append(self._rerank(query, qvec, fused))
         return out
 
     def cosine(self, evidence: Evidence, qvec: np.ndarray) -> float:
