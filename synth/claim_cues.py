@@ -256,7 +256,7 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
         _rx(r"et al\.|\(\w[^()]*\d{4}\w?\)|\[[^\]]*\d{4}\w?\]|\([A-Z]\w+ and [A-Z]\w+\)"),
     ),
     "background": (
-        -1.3,
+        -2.0,
         _rx(
             r"^(?!.*\b(?:we|our|I)\b).*\b(?:has|have) (?:been |gained |shown |become |emerged |"
             r"garnered |received )|\b(?:is|are) (?:commonly|widely|often|usually|typically) "

@@ -49,6 +49,7 @@ _OUTCOME_WORDS = re.compile(
     r"bottleneck|effective\w*|confirm\w*)\b",
     re.I,
 )
+_REASON_CLAUSE = re.compile(r",\s*(?:as|since|because|which|given that)\b", re.I)
 _FINDING_SECTIONS = frozenset({"results", "analysis", "conclusion"})
 _SUMMARY_SECTIONS = frozenset({"abstract", "conclusion"})
 
@@ -74,9 +75,7 @@ def classify_claim(text: str, section: str = "") -> str:
     sk = section_kind(section)
     fired = claim_logit(text, section)[1]
     numbers = parse_numbers(text)
-    measured = any(n.unit or n.metric for n in numbers)
-    finding = any(k in fired for k in ("finding_verb", "result_phrase")) and not _MEANS.search(text)
-    if "setup" in fired and not (finding or measured or _RESULT_PREDICATE.search(text)):
+    if "setup" in fired and not _states_outcome(text, section):
         return "contribution" if sk in _SUMMARY_SECTIONS and _whole_work(text) else "method"
     outcome = bool(_OUTCOME_WORDS.search(text)) or any(
         k in fired for k in ("finding_verb", "outcome_verb", "evaluative", "result_phrase")
@@ -88,6 +87,19 @@ def classify_claim(text: str, section: str = "") -> str:
     if numbers or outcome or sk in _FINDING_SECTIONS:
         return "result"
     return "contribution" if sk in _SUMMARY_SECTIONS and _whole_work(text) else "method"
+
+
+def _states_outcome(text: str, section: str) -> bool:
+    """The main clause reports an outcome: a finding, a measured number, a result predicate.
+
+    A reason given for a choice ("..., as it currently achieves state-of-the-art results") is
+    not the outcome of the work.
+    """
+    main = _REASON_CLAUSE.split(text, maxsplit=1)[0]
+    fired = claim_logit(main, section)[1]
+    finding = any(k in fired for k in ("finding_verb", "result_phrase")) and not _MEANS.search(main)
+    measured = any(n.unit or n.metric for n in parse_numbers(main))
+    return finding or measured or bool(_RESULT_PREDICATE.search(main))
 
 
 def _whole_work(text: str) -> bool:

@@ -354,6 +354,17 @@ def _is_reference(text: str, start: int, raw_num: str, unit: str | None) -> bool
     return False
 
 
+_NUMERIC_CITATION = re.compile(r"\[\s*\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*\s*\]")
+
+
+def _named_spans(text: str) -> list[tuple[int, int]]:
+    """Spans whose digits name things: task, dataset and model names, numeric citations."""
+    spans = [
+        (a, b) for kind in ("tasks", "datasets", "models") for a, b, _ in entity_spans(kind, text)
+    ]
+    return spans + [m.span() for m in _NUMERIC_CITATION.finditer(text)]
+
+
 def parse_numbers(text: str) -> tuple[Number, ...]:
     """Parse the numbers a sentence states, with their unit and the metric they measure.
 
@@ -368,11 +379,15 @@ def parse_numbers(text: str) -> tuple[Number, ...]:
         The numbers in order of appearance.
     """
     metrics = find_metrics(text)
+    named: list[tuple[int, int]] | None = None  # computed only for a sentence with numbers
     found: list[tuple[int, int, float, str, str | None]] = []
     for m in _NUMBER.finditer(text):
         raw_num, unit = m.group("num"), _canon_unit(m.group("unit"))
         if _is_reference(text, m.start(), raw_num, unit):
             continue
+        named = _named_spans(text) if named is None else named
+        if any(a <= m.start("num") < b for a, b in named):
+            continue  # part of a name ("SQuAD 2.0") or a numeric citation ("[3, 12]")
         value = float(raw_num.replace(",", ""))
         if m.group("sign") in ("-", "−"):
             value = -value

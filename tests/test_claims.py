@@ -351,3 +351,18 @@ def test_units_read_on_over_a_broken_split(tmp_path):
         ("We use greedy search.", True),
         ("The reasons are 1) compute limits and 2) a cleaner comparison.", True),
     ]
+
+
+def test_numbers_in_names_and_citations_are_not_stated_numbers():
+    nums = parse_numbers("BERT [7] reaches 85.1 F1 on SQuAD 2.0, as prior work [3, 12] found.")
+    assert [(n.value, n.metric) for n in nums] == [(85.1, "F1")]
+    assert [n.value for n in parse_numbers("Llama 2 gains 2.5 points with GPT-4 labels.")] == [2.5]
+
+
+def test_a_reason_for_a_choice_is_not_an_outcome():
+    text = (
+        "We use the pretrained XLM-R Large model as a starting point for all our experiments, "
+        "as it currently achieves state-of-the-art results."
+    )
+    assert classify_claim(text) == "method"
+    assert classify_claim("Our pruned model achieves 85% accuracy, as Table 2 shows.") == "result"
