@@ -118,6 +118,15 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             r"performs?|performance)\b"
         ),
     ),
+    # The authors take a position on something (often others' methods): a claim to contest.
+    "stance": (
+        1.0,
+        _rx(
+            r"\b(?:strictly speaking|in fact|crucially|arguably|we argue|(?:remains|is) unclear|"
+            r"an illusion|disregard\w*|overlook\w*|neglect\w*|shortcomings?|problematic|"
+            r"(?:to be )?viewed critically|misleading|questionable)\b"
+        ),
+    ),
     "result_phrase": (
         1.2,
         _rx(

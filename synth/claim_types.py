@@ -78,7 +78,8 @@ def classify_claim(text: str, section: str = "") -> str:
     if "setup" in fired and not _states_outcome(text, section):
         return "contribution" if sk in _SUMMARY_SECTIONS and _whole_work(text) else "method"
     outcome = bool(_OUTCOME_WORDS.search(text)) or any(
-        k in fired for k in ("finding_verb", "outcome_verb", "evaluative", "result_phrase")
+        k in fired
+        for k in ("finding_verb", "outcome_verb", "evaluative", "result_phrase", "stance")
     )
     if _COMPARISON.search(_RATHER_THAN.sub(" ", text)) and (
         numbers or outcome or _entity_count(text) >= 2 or sk in _FINDING_SECTIONS
