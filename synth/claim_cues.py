@@ -240,6 +240,8 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             r"\bis (?:referred to|called)\b|\bconsists of\b|\bis composed of\b"
         ),
     ),
+    # A formula in running text defines symbols; it states no finding.
+    "formula": (-1.2, re.compile(r"\s=\s|[∈∉∑∏√≤≥∀∃]")),
     "future": (
         -1.6,
         _rx(

@@ -104,7 +104,7 @@ def score_parts(text: str, section: str = "", kind: str = "body") -> dict[str, f
     _, parts = claim_logit(text, section, kind)
     parts = {"bias": _BIAS, **parts}
     numbers = parse_numbers(text)
-    if numbers:
+    if numbers and "formula" not in parts:  # "glh = 0" sets a symbol, it reports nothing
         parts["numbers"] = 0.7 + 0.4 * any(n.unit or n.metric for n in numbers)
     if n_ents := sum(len(v) for v in tag_entities(text).values()):
         parts["entities"] = 0.15 * min(4, n_ents)
