@@ -81,7 +81,7 @@ def paper_units(
         max_words: a longer list item is split into its sentences.
     """
     section, lead, previous = None, None, None
-    groups = [list(g) for _, g in itertools.groupby(sentences, key=lambda s: s.passage_id)]
+    groups = [list(g) for _, g in itertools.groupby(sentences, key=_paragraph)]
     for i, sents in enumerate(groups):
         first = sents[0]
         if first.section != section:
@@ -117,6 +117,11 @@ def paper_units(
             whole = is_whole_in_context(text, previous, introduces_list=last and list_follows)
             yield Unit(start, text, start.section, whole)
             previous, acc = text, []
+
+
+def _paragraph(sentence: Sentence) -> object:
+    """A sentence's paragraph: its passage; a sentence stored without one stands alone."""
+    return sentence.passage_id if sentence.passage_id is not None else ("alone", id(sentence))
 
 
 def _fits(item: str, max_words: int) -> bool:
