@@ -25,6 +25,9 @@ Measures, per paper and over all papers:
   that cover a gold quote, or whose own tokens a gold quote covers, at the same threshold.
 - **type agreement**: over recovered gold claims, the share whose extracted type equals the gold
   type.
+- **baselines** (what a user would otherwise take, same matching): every whole prose sentence,
+  the whole sentences of the abstract/results/analysis/conclusion sections, the sentences that
+  state a number; each with its recall and extracted/prose ratio.
 - **cut mid-sentence**: extracted claims that do not end with terminal punctuation, start in
   lower case, end on an abbreviation, or whose passage text goes on in lower case right after
   them (checked on the stored passage text, independently of the extractor). Must be 0.
@@ -213,6 +216,48 @@ def score_paper(lib: Library, paper_id: str, claims: list[Claim], gold: list[dic
     }  # fmt: skip
 
 
+# --- baselines: what a user would otherwise take -----------------------------------------------
+BASELINE_SECTIONS = frozenset({"abstract", "results", "analysis", "conclusion", "contribution"})
+
+
+def baselines(lib: Library, paper_id: str, gold: list[dict], cover: float) -> dict[str, dict]:
+    """Recall and ratio of simple selections of the paper's whole prose sentences.
+
+    ``all prose``: every whole sentence of body and abstract (the ceiling the parser allows);
+    ``findings sections``: those in the abstract, results, analysis and conclusions;
+    ``with numbers``: those stating a number.
+    """
+    from synth.claim_cues import section_kind
+    from synth.claim_units import paper_units
+    from synth.entities import parse_numbers
+
+    passages = {p.passage_id: p for p in lib.passages(paper_id)}
+    units = [
+        u for u in paper_units(lib.sentences(paper_id=paper_id), passages)
+        if u.whole and u.sentence.kind in PROSE_KINDS
+    ]  # fmt: skip
+    picks = {
+        "all prose": units,
+        "findings sections": [
+            u
+            for u in units
+            if section_kind(u.sentence.section, u.sentence.kind) in BASELINE_SECTIONS
+        ],
+        "with numbers": [u for u in units if parse_numbers(u.text)],
+    }
+    prose = sum(s.kind in PROSE_KINDS for s in lib.sentences(paper_id=paper_id))
+    out = {}
+    for name, chosen in picks.items():
+        toks = [tokens(u.text) for u in chosen]
+        found = sum(best_cover(tokens(g["quote"]), toks)[0] >= cover for g in gold)
+        out[name] = {
+            "extracted": len(chosen),
+            "recall": round(found / len(gold), 4) if gold else None,
+            "ratio_prose": round(len(chosen) / prose, 4) if prose else None,
+        }
+    return out
+
+
 # --- the run ------------------------------------------------------------------------------------
 def discover(papers: Path, heldout: bool) -> dict[str, Path]:
     """Paper key -> input for ``ingest``: folders (shared papers) or text/PDF files (held-out)."""
@@ -244,6 +289,7 @@ def run(papers: Path, gold_dir: Path, heldout: bool, cover: float) -> dict:
             claims = library_claims(lib, pid, settings)
             gold = read_gold(gold_dir / f"{key}.jsonl")
             results[key] = {"paper_id": pid, **score_paper(lib, pid, claims, gold, cover)}
+            results[key]["baselines"] = baselines(lib, pid, gold, cover)
     return {
         "papers": results, "total": totals(results), "cover_threshold": cover,
         "settings_hash": ClaimSettings().settings_hash(), "gold_dir": str(gold_dir),
@@ -296,6 +342,16 @@ def report(out: dict, show_misses: bool) -> None:
                   str(t["cut_mid_sentence"]), style="bold")  # fmt: skip
     console.print(table)
     console.print("* precision against gold lists that are not exhaustive: informative only")
+    base = Table(title="baselines: recall / ratio of simple sentence selections (same matching)")
+    base.add_column("paper")
+    names = list(next(iter(out["papers"].values()), {}).get("baselines", {}))
+    for name in ["claimlab claims", *names]:
+        base.add_column(name, justify="right")
+    for key, r in out["papers"].items():
+        cells = [f"{fmt(r['recall'])} / {fmt(r['ratio_prose'])}"]
+        cells += [f"{fmt(b['recall'])} / {fmt(b['ratio_prose'])}" for b in r["baselines"].values()]
+        base.add_row(key, *cells)
+    console.print(base)
     if not show_misses:
         return
     for key, r in out["papers"].items():
