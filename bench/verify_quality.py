@@ -1,18 +1,26 @@
-"""Verification quality on the held-out papers of the labelled set: accuracy, macro-F1, ECE.
+"""Verification quality, measured on papers the calibrator never saw: accuracy, macro-F1, ECE.
 
 Usage (from the repo root):
 
-    .venv/bin/python bench/verify_quality.py [--papers ../shared/data/papers] [--calibrator PATH]
-        [--json OUT.json]
+    .venv/bin/python bench/verify_quality.py [--papers ../shared/data/papers]
+        [--handwritten bench/verify_handwritten.jsonl] [--heldout bench/heldout] [--json OUT.json]
 
-Builds the labelled set from the papers (synth.labelled: supported sentences and paraphrases,
-perturbations they refute, claims verified with their own paper removed), verifies the examples of
-the 'test' papers (never seen by the calibrator, which scripts/fit_calibrator.py fits on the 'fit'
-papers), and reports accuracy, macro-F1 and expected calibration error (10 bins), overall and per
-example kind. Then the same measures on bench/verify_handwritten.jsonl: 23 claims about the papers
-written by hand (true restatements, false ones, unaddressed ones), which no generator made. Also
-reports the baseline a user would otherwise have: BM25 top-1 score thresholds
-(no checks), fitted on the same 'fit' papers.
+Sections of the report:
+1. ``leave_one_paper_out``: every claim about the shared papers (the generated labelled set of
+   synth.labelled, and bench/verify_handwritten.jsonl: claims people wrote, which no generator
+   made) is verified; the calibrator is refitted five-plus-one times, each time on the claims of all
+   but one paper (hyperparameters chosen by an inner leave-one-paper-out on those alone, as
+   scripts/fit_calibrator.py does), and predicts the claims of the paper left out; claims about no
+   paper form their own group. The held-out predictions are pooled and reported for the
+   generated and the handwritten claims separately, per label and per kind.
+2. ``baseline_similarity_only``: the same procedure with one feature, the claim's cosine
+   similarity to its evidence (what a user of plain semantic search would have): no checks.
+3. ``heldout_papers``: real papers that are not in ../shared/data (bench/heldout/papers, Markdown)
+   are ingested together with the shared papers (distractors for retrieval), and
+   bench/heldout/verify_claims.jsonl is verified with the packaged calibrator. Nothing of
+   bench/heldout is ever used for fitting or tuning; the figures are measured once and reported
+   as they come out.
+Accuracy, macro-F1 over the three labels and expected calibration error (10 equal-width bins).
 """
 
 from __future__ import annotations
@@ -27,12 +35,25 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-# Claims written by hand (one person reading the papers), with the label the papers give them.
 HANDWRITTEN = Path(__file__).with_name("verify_handwritten.jsonl")
+HELDOUT = Path(__file__).with_name("heldout")
 sys.path.insert(0, str(REPO))
 
-from synth.calibrate import expected_calibration_error, fit_calibrator  # noqa: E402
-from synth.labelled import build_labelled_set, featurize, library_from_papers, seed_report_claims  # noqa: E402
+from synth.calibrate import (  # noqa: E402
+    TrainingSet,
+    expected_calibration_error,
+    leave_one_paper_out,
+    prior_calibrator,
+)
+from synth.labelled import (  # noqa: E402
+    LabelledExample,
+    build_labelled_set,
+    library_from_papers,
+    load_handwritten,
+    paper_ids_by_folder,
+    seed_report_claims,
+    training_set,
+)
 from synth.records import LABELS  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
 from synth.verify import Verifier, VerifySettings  # noqa: E402
@@ -48,74 +69,121 @@ def macro_f1(gold: list[str], pred: list[str]) -> float:
     return float(np.mean(scores))
 
 
-def measures(gold: list[str], pred: list[str], conf: list[float]) -> dict[str, float]:
+def measures(gold: list[str], pred: list[str], conf: list[float], f1: bool = True) -> dict:
     correct = np.array([g == p for g, p in zip(gold, pred, strict=True)])
-    return {
+    out = {
         "n": len(gold),
         "accuracy": round(float(correct.mean()), 4) if gold else 0.0,
         "macro_f1": round(macro_f1(gold, pred), 4),
         "ece_10": round(expected_calibration_error(np.array(conf), correct, 10), 4),
         "mean_confidence": round(float(np.mean(conf)), 4) if conf else 0.0,
     }
+    if not f1:  # one gold label per group: macro-F1 means nothing there
+        out.pop("macro_f1")
+    return out
 
 
-def _no_f1(m: dict[str, float]) -> dict[str, float]:
-    """Per kind there is one gold label, so macro-F1 means nothing there: drop it."""
-    return {k: v for k, v in m.items() if k != "macro_f1"}
+def grouped(examples: list[LabelledExample], pred: list[str], conf: list[float]) -> dict:
+    """Overall, per gold label and per label/kind."""
+    gold = [e.label for e in examples]
+    out = {"overall": measures(gold, pred, conf)}
+    for key in ("label", "kind"):
+        idx: dict[str, list[int]] = defaultdict(list)
+        for i, e in enumerate(examples):
+            idx[e.label if key == "label" else f"{e.label}/{e.kind}"].append(i)
+        out[f"per_{key}"] = {
+            k: measures([gold[i] for i in v], [pred[i] for i in v], [conf[i] for i in v], False)
+            for k, v in sorted(idx.items())
+        }
+    return out
+
+
+def lopo_section(data: TrainingSet, examples: list[LabelledExample]) -> dict:
+    probs = leave_one_paper_out(data)
+    pred = [LABELS[int(i)] for i in probs.argmax(1)]
+    conf = [float(c) for c in probs.max(1)]
+    seed = np.array([e.example_id.endswith("-related") for e in examples])
+    out = {}
+    groups = (("generated", ~data.hand), ("handwritten", data.hand & ~seed), ("seed_report", seed))
+    for name, mask in groups:
+        idx = np.flatnonzero(mask)
+        out[name] = grouped(
+            [examples[i] for i in idx], [pred[i] for i in idx], [conf[i] for i in idx]
+        )
+    out["handwritten_errors"] = [
+        {"id": examples[i].example_id, "kind": examples[i].kind, "gold": examples[i].label,
+         "predicted": pred[i], "confidence": round(conf[i], 3)}
+        for i in np.flatnonzero(data.hand & ~seed) if pred[i] != examples[i].label
+    ]  # fmt: skip
+    return out
+
+
+def heldout_section(papers: str, heldout: Path, tmp: Path) -> dict:
+    """Verify bench/heldout's claims against its papers plus the shared ones (packaged calibrator)."""
+    from synth.ingest import ingest
+
+    claims = [
+        json.loads(ln)
+        for ln in (heldout / "verify_claims.jsonl").read_text().splitlines()
+        if ln.strip()
+    ]
+    library = library_from_papers(papers, tmp / "heldout-library")
+    failed = [
+        o
+        for o in ingest(library, sorted(str(p) for p in (heldout / "papers").glob("*.md")))
+        if o.failed
+    ]
+    verifier = Verifier(library, VerifySettings())
+    verdicts = verifier.verify_many([(c["id"], c["claim"]) for c in claims])
+    examples = [
+        LabelledExample(
+            c["id"],
+            c["claim"],
+            c["label"],
+            c.get("kind") or "heldout",
+            c.get("paper") or "",
+            0,
+            "heldout",
+        )
+        for c in claims
+    ]
+    out = grouped(examples, [v.label for v in verdicts], [v.confidence for v in verdicts])
+    out["papers"] = sorted(p.stem for p in (heldout / "papers").glob("*.md"))
+    out["ingest_failures"] = [f"{o.input}: {o.message}" for o in failed]
+    out["calibrator"] = verifier.models["calibrator"]
+    library.close()
+    return out
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", default=str(resolve_data_dir() / "papers"))
-    parser.add_argument("--calibrator", default=None, help="default: the packaged one")
+    parser.add_argument("--handwritten", default=str(HANDWRITTEN))
+    parser.add_argument("--heldout", default=str(HELDOUT), help="'' to skip that section")
     parser.add_argument("--json", default=None, help="also write the figures here")
     args = parser.parse_args()
+    report: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        # === Step 1: library and labelled set
+        # === Step 1: library, generated labelled set, handwritten claims
         library = library_from_papers(args.papers, Path(tmp) / "library")
         examples = build_labelled_set(library, related_unaddressed=seed_report_claims())
-        test = [e for e in examples if e.split == "test"]
-        fit = [e for e in examples if e.split == "fit"]
-        # === Step 2: verify the held-out examples
-        verifier = Verifier(library, VerifySettings(calibrator=args.calibrator))
-        _, verdicts = featurize(verifier, test)
-        gold = [e.label for e in test]
-        pred = [v.label for v in verdicts]
-        conf = [v.confidence for v in verdicts]
-        report = {
-            "calibrator": verifier.models["calibrator"],
-            "overall": measures(gold, pred, conf),
-        }
-        by_kind: dict[str, list[int]] = defaultdict(list)
-        for i, e in enumerate(test):
-            by_kind[f"{e.label}/{e.kind}"].append(i)
-        report["per_kind"] = {
-            k: _no_f1(
-                measures([gold[i] for i in idx], [pred[i] for i in idx], [conf[i] for i in idx])
-            )
-            for k, idx in sorted(by_kind.items())
-        }
-        # === Step 3: baseline: retrieval similarity alone (no numeric/negation/direction checks)
-        x_fit, _ = featurize(verifier, fit)
-        x_test = np.stack([[v.checks.get("sim", 0.0)] for v in verdicts])
-        base = fit_calibrator(np.pad(x_fit[:, :1], ((0, 0), (0, 9))), [e.label for e in fit], c=100)
-        p = base.predict_proba(np.pad(x_test, ((0, 0), (0, 9))))
-        report["baseline_similarity_only"] = measures(
-            gold, [LABELS[int(i)] for i in p.argmax(1)], list(p.max(1))
-        )
-        report["papers_test"] = sorted({e.paper_id for e in test if e.paper_id})
-        # === Step 4: claims written by hand about the papers (not made by the generator)
-        hand = [json.loads(ln) for ln in HANDWRITTEN.read_text().splitlines() if ln.strip()]
-        hv = verifier.verify_many([(h["id"], h["claim"]) for h in hand])
-        report["handwritten"] = measures(
-            [h["label"] for h in hand], [v.label for v in hv], [v.confidence for v in hv]
-        )
-        report["handwritten_errors"] = [
-            {"id": h["id"], "gold": h["label"], "predicted": v.label, "confidence": v.confidence}
-            for h, v in zip(hand, hv, strict=True)
-            if h["label"] != v.label
-        ]
+        examples += load_handwritten(args.handwritten, paper_ids_by_folder(args.papers))
+        # === Step 2: features of every claim (they do not depend on the calibrator's weights)
+        prior = Path(tmp) / "prior.json"
+        prior_calibrator().save(prior)
+        data, _ = training_set(Verifier(library, VerifySettings(calibrator=str(prior))), examples)
         library.close()
+        # === Step 3: leave one paper out, pooled
+        report["leave_one_paper_out"] = lopo_section(data, examples)
+        # === Step 4: baseline: similarity alone, same procedure
+        sim_only = TrainingSet(data.x[:, :1], data.y, data.groups, data.hand)
+        report["baseline_similarity_only"] = {
+            k: v for k, v in lopo_section(sim_only, examples).items() if k != "handwritten_errors"
+        }
+        # === Step 5: held-out real papers, measured once with the packaged calibrator
+        heldout = Path(args.heldout) if args.heldout else None
+        if heldout and (heldout / "verify_claims.jsonl").is_file():
+            report["heldout_papers"] = heldout_section(args.papers, heldout, Path(tmp))
     print(json.dumps(report, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1) + "\n")

@@ -1,13 +1,17 @@
-"""Fit the verifier's confidence calibration on the 'fit' papers of the labelled set.
+"""Fit the verifier's confidence calibration on generated and handwritten claims about the papers.
 
 Usage (from the repo root; writes synth/verify_calibrator.json, the file the package ships):
 
-    .venv/bin/python scripts/fit_calibrator.py [--papers ../shared/data/papers] [--out PATH]
+    .venv/bin/python scripts/fit_calibrator.py [--papers ../shared/data/papers]
+        [--handwritten bench/verify_handwritten.jsonl] [--out PATH]
 
-Steps: parse the papers into a throwaway library, build the labelled set (synth.labelled), verify
-every example with the prior weights to measure its features, fit a multinomial logistic
-regression on the examples of the 'fit' papers only, save it. The 'test' papers are left for
-bench/verify_quality.py.
+Steps: parse the papers into a throwaway library, build the generated labelled set
+(synth.labelled: sentences, paraphrases, perturbations, own-paper-excluded claims) and read the
+claims written by hand, verify every example once to measure its features, choose the L2
+strength and the weight of handwritten claims by leave-one-paper-out log loss on the handwritten
+claims, fit a multinomial logistic regression on all of it, save it. How well this procedure does
+on papers it did not see is measured by bench/verify_quality.py (the same procedure, one paper
+left out at a time). bench/heldout/ is never read here.
 """
 
 from __future__ import annotations
@@ -22,76 +26,69 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import numpy as np  # noqa: E402
-
-from synth.calibrate import DEFAULT_PATH, fit_calibrator, prior_calibrator  # noqa: E402
-from synth.labelled import build_labelled_set, featurize, library_from_papers, seed_report_claims  # noqa: E402
-from synth.records import LABELS  # noqa: E402
+from synth.calibrate import DEFAULT_PATH, choose_hyperparameters, fit_calibrator, prior_calibrator  # noqa: E402
+from synth.labelled import (  # noqa: E402
+    build_labelled_set,
+    library_from_papers,
+    load_handwritten,
+    paper_ids_by_folder,
+    seed_report_claims,
+    training_set,
+)
 from synth.settings import resolve_data_dir  # noqa: E402
 from synth.verify import Verifier, VerifySettings  # noqa: E402
 
-C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
-
-
-def choose_c(x: np.ndarray, y: list[str], groups: list[str]) -> float:
-    """The L2 strength with the lowest leave-one-paper-out log loss on the 'fit' papers."""
-    labels = np.array(y)
-    best, best_loss = C_GRID[0], float("inf")
-    for c in C_GRID:
-        losses = []
-        for held in sorted(set(groups)):
-            test = np.array([g == held for g in groups])
-            if len(set(labels[~test])) < 3:
-                continue
-            cal = fit_calibrator(x[~test], list(labels[~test]), c=c)
-            p = cal.predict_proba(x[test])
-            idx = [LABELS.index(lab) for lab in labels[test]]
-            losses.extend(-np.log(p[np.arange(len(idx)), idx] + 1e-12))
-        loss = float(np.mean(losses)) if losses else float("inf")
-        print(f"C={c:g}: leave-one-paper-out log loss {loss:.4f}")
-        if loss < best_loss:
-            best, best_loss = c, loss
-    return best
+HANDWRITTEN = REPO / "bench" / "verify_handwritten.jsonl"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", default=str(resolve_data_dir() / "papers"))
+    parser.add_argument("--handwritten", default=str(HANDWRITTEN))
     parser.add_argument("--out", default=str(DEFAULT_PATH))
-    parser.add_argument("--c", type=float, default=None, help="inverse L2 strength (default: CV)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         # === Step 1: the papers, parsed into a fresh library
         library = library_from_papers(args.papers, Path(tmp) / "library")
-        # === Step 2: the labelled set, split by paper
+        # === Step 2: generated examples and handwritten claims
         examples = build_labelled_set(library, related_unaddressed=seed_report_claims())
-        fit = [e for e in examples if e.split == "fit"]
-        # === Step 3: features of every 'fit' example (prior weights: features do not depend on them)
+        hand = load_handwritten(args.handwritten, paper_ids_by_folder(args.papers))
+        # === Step 3: features of every example (prior weights: features do not depend on them)
         prior = Path(tmp) / "prior.json"
         prior_calibrator().save(prior)
         verifier = Verifier(library, VerifySettings(calibrator=str(prior)))
-        x, _ = featurize(verifier, fit)
-        # === Step 4: fit and save
-        papers = sorted(p.sha256[:12] for p in library.papers())
+        data, _ = training_set(verifier, examples + hand)
+        # === Step 4: hyperparameters by leave-one-paper-out, then fit on everything and save
+        c, w, loss = choose_hyperparameters(data)
         meta = {
             "made_by": "scripts/fit_calibrator.py",
             "date": datetime.date.today().isoformat(),
-            "papers_sha256_12": papers,
-            "fit_papers": sorted({e.paper_id for e in fit if e.paper_id}),
-            "n_fit": len(fit),
+            "papers_sha256_12": sorted(p.sha256[:12] for p in library.papers()),
+            "fitted_on": "generated labelled set (all papers) + handwritten claims",
+            "n_generated": len(examples),
+            "n_handwritten": len(hand),
+            "n_realistic": int(data.hand.sum()),  # handwritten + the seed report's claims
+            "handwritten_sha256_12": hashlib.sha256(
+                Path(args.handwritten).read_bytes()
+            ).hexdigest()[:12],
             "embedding": verifier.models["embedding"],
             "labelled_set_hash": hashlib.sha256(
                 "\n".join(f"{e.example_id}\t{e.label}" for e in examples).encode()
             ).hexdigest()[:12],
+            "c": c,
+            "hand_weight": w,
+            "lopo_handwritten_log_loss": round(loss, 4),
         }
-        y = [e.label for e in fit]
-        groups = [e.paper_id for e in fit]
-        c = args.c if args.c is not None else choose_c(x, y, groups)
-        meta["c"] = c
-        calibrator = fit_calibrator(x, y, c=c, meta=meta)
+        calibrator = fit_calibrator(
+            data.x, list(data.y), c=c, meta=meta, sample_weight=data.weights(w)
+        )
         calibrator.save(args.out)
         library.close()
-    print(f"fitted on {len(fit)} examples from {len(meta['fit_papers'])} papers -> {args.out}")
+    print(
+        f"fitted on {len(examples)} generated + {len(hand)} handwritten claims "
+        f"({int(data.hand.sum())} realistic, seed report's included) "
+        f"(C={c:g}, handwritten weight {w:g}, leave-one-paper-out log loss {loss:.4f}) -> {args.out}"
+    )
     return 0
 
 

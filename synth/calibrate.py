@@ -20,16 +20,24 @@ import numpy as np
 from synth.records import LABELS
 
 FEATURES: tuple[str, ...] = (
-    "sim",  # cosine similarity of the claim to its best evidence
-    "sim_gap",  # sim minus the second-best evidence's sim (one clear match vs many vague ones)
+    "sim",  # cosine similarity of the claim to the evidence the checks read
+    "sim_max",  # best cosine similarity among the retrieved candidates
+    "sim_gap",  # sim minus the best other candidate's (one clear match vs many vague ones)
     "cover",  # fraction of the claim's content words in the evidence
+    "cover_top",  # ... in the top three candidates together (a claim spread over sentences)
+    "cover_idf",  # cover weighted by rarity in the library (words it never uses weigh most)
+    "paper_cover",  # ... of the claim's words by the evidence's whole paper (absent terms: NEI)
     "num_match",  # fraction of the claim's numbers the evidence states
-    "num_conflict",  # fraction of the claim's numbers contradicted by comparable evidence numbers
+    "num_conflict",  # fraction contradicted by a comparable evidence number about the same thing
+    "num_unmatched",  # fraction neither stated nor contradicted (the evidence is silent)
     "negation",  # one of claim/evidence negated, the other not
     "direction",  # opposite direction of an effect or comparison
+    "degree",  # equivalence ("similar", "as ... as") against a stated difference
+    "quantifier",  # "never"/"always" against "often"/"some"
     "swap",  # an entity replaced by another of its kind
     "missing",  # fraction of the claim's entities the evidence does not name
     "conflict_x_sim",  # any conflict signal, weighted by how clearly the evidence is on topic
+    "conflict_x_cover",  # any conflict signal, weighted by how much of the claim it covers
 )
 DEFAULT_PATH = Path(__file__).with_name("verify_calibrator.json")
 
@@ -113,13 +121,17 @@ def load_calibrator(path: str | Path | None = None) -> Calibrator:
 
 
 def fit_calibrator(
-    x: np.ndarray, y: list[str], c: float = 1.0, meta: dict[str, object] | None = None
+    x: np.ndarray,
+    y: list[str],
+    c: float = 1.0,
+    meta: dict[str, object] | None = None,
+    sample_weight: np.ndarray | None = None,
 ) -> Calibrator:
     """Fit a multinomial logistic regression (L2, strength ``1/c``) on feature rows and labels."""
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=c, max_iter=2000)
-    model.fit(x, y)
+    model = LogisticRegression(C=c, max_iter=3000)
+    model.fit(x, y, sample_weight=sample_weight)
     order = [list(model.classes_).index(label) for label in LABELS]
     return Calibrator(
         weights=model.coef_[order].astype(np.float64),
@@ -127,6 +139,73 @@ def fit_calibrator(
         fitted=True,
         meta=dict(meta or {}),
     )
+
+
+# Inverse L2 strengths and per-example weights of handwritten claims (against generated ones).
+C_GRID: tuple[float, ...] = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+HAND_WEIGHT_GRID: tuple[float, ...] = (1.0, 3.0, 10.0, 30.0)
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    """Feature rows with their labels, paper groups and whether a person wrote the claim."""
+
+    x: np.ndarray
+    y: np.ndarray  # labels (str)
+    groups: np.ndarray  # paper id ("" for claims about no paper)
+    hand: np.ndarray  # bool: a claim people wrote (weighted, and what hyperparameters serve)
+
+    def subset(self, mask: np.ndarray) -> TrainingSet:
+        return TrainingSet(self.x[mask], self.y[mask], self.groups[mask], self.hand[mask])
+
+    def weights(self, hand_weight: float) -> np.ndarray:
+        return np.where(self.hand, hand_weight, 1.0)
+
+
+def log_loss(p: np.ndarray, y: np.ndarray) -> float:
+    """Mean negative log-likelihood of labels ``y`` under probabilities ``p``."""
+    idx = np.array([LABELS.index(label) for label in y])
+    return float(-np.mean(np.log(p[np.arange(len(idx)), idx] + 1e-12)))
+
+
+def choose_hyperparameters(data: TrainingSet) -> tuple[float, float, float]:
+    """(C, hand weight, loss): the pair with the lowest leave-one-paper-out log loss.
+
+    The loss is measured on the held-out papers' realistic claims (written by people: the claims
+    that matter), or on all held-out examples while there are none.
+    """
+    best = (C_GRID[0], HAND_WEIGHT_GRID[0], float("inf"))
+    for c in C_GRID:
+        for w in HAND_WEIGHT_GRID:
+            losses = []
+            for held in sorted(set(data.groups)):
+                test = data.groups == held
+                train = data.subset(~test)
+                if len(set(train.y)) < len(LABELS):
+                    continue
+                cal = fit_calibrator(train.x, list(train.y), c=c, sample_weight=train.weights(w))
+                scored = test & data.hand if data.hand.any() else test
+                if scored.any():
+                    p = cal.predict_proba(data.x[scored])
+                    losses.append(log_loss(p, data.y[scored]) * scored.sum())
+            n = (data.hand if data.hand.any() else np.ones(len(data.y), bool)).sum()
+            loss = float(np.sum(losses) / max(1, n)) if losses else float("inf")
+            if loss < best[2]:
+                best = (c, w, loss)
+    return best
+
+
+def leave_one_paper_out(data: TrainingSet) -> np.ndarray:
+    """Held-out label probabilities for every row: fitted (hyperparameters chosen by an inner
+    leave-one-paper-out) on the other papers' examples only."""
+    probs = np.zeros((len(data.y), len(LABELS)))
+    for held in sorted(set(data.groups)):
+        test = data.groups == held
+        train = data.subset(~test)
+        c, w, _ = choose_hyperparameters(train)
+        cal = fit_calibrator(train.x, list(train.y), c=c, sample_weight=train.weights(w))
+        probs[test] = cal.predict_proba(data.x[test])
+    return probs
 
 
 def expected_calibration_error(

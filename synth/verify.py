@@ -9,6 +9,7 @@ are retrieved and shown but never count: the checks only look at human-written e
 from __future__ import annotations
 
 import importlib.metadata
+import math
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -23,12 +24,15 @@ from synth.search import HybridSearcher, SearchSettings, content_words
 from synth.settings import Settings
 from synth.textchecks import (
     SentenceFacts,
+    degree_conflict,
     direction_flip,
     entity_checks,
     facts,
     negation_mismatch,
     numeric_agreement,
     paper_entities,
+    quantifier_conflict,
+    role_reversal,
 )
 
 NLI_LABEL_MAP: dict[str, str] = {
@@ -43,7 +47,9 @@ class VerifySettings(Settings):
     """How claims are verified."""
 
     search: SearchSettings = Field(
-        default_factory=SearchSettings, description="Evidence retrieval."
+        # Ten candidates: the sentence carrying a claim's numbers is often ranked 6th-10th.
+        default_factory=lambda: SearchSettings(top_k=10),
+        description="Evidence retrieval (its top_k candidates are all read by the checks).",
     )
     calibrator: str | None = Field(
         default=None, description="Calibrator JSON; the packaged fitted one when None."
@@ -103,6 +109,7 @@ class Verifier:
         self.calibrator: Calibrator = load_calibrator(self.settings.calibrator)
         self._facts: dict[int, SentenceFacts] = {}
         self._papers: dict[str, dict[str, frozenset[str]]] = {}
+        self._vocab: dict[str, frozenset[str]] = {}
         self.models = {
             "embedding": self.searcher.embedder.stamp,
             "calibrator": self.calibrator.stamp,
@@ -125,6 +132,35 @@ class Verifier:
             self._facts[key] = facts(ev.text)
         return self._facts[key]
 
+    def _idf(self) -> dict[str, float]:
+        """Inverse document frequency of content words over the library's sentences (built once)."""
+        if not hasattr(self, "_idf_table"):
+            df: dict[str, int] = {}
+            sentences = list(self.library.sentences())
+            for s in sentences:
+                for w in content_words(s.text):
+                    df[w] = df.get(w, 0) + 1
+            n = len(sentences) + 1
+            self._idf_table = {w: math.log(n / (c + 1)) for w, c in df.items()}
+            self._idf_unseen = math.log(n)
+        return self._idf_table
+
+    def _weighted_cover(self, words: set[str], covered: frozenset[str]) -> float:
+        """Coverage with rare words weighing more; words the library never uses weigh most."""
+        idf = self._idf()
+        weights = {w: idf.get(w, self._idf_unseen) for w in words}
+        total = sum(weights.values())
+        return sum(v for w, v in weights.items() if w in covered) / total if total else 0.0
+
+    def _paper_words(self, paper_id: str) -> frozenset[str]:
+        """Every content word a paper uses (stemmed), built once per paper."""
+        if paper_id not in self._vocab:
+            words: set[str] = set()
+            for s in self.library.sentences(paper_id=paper_id):
+                words |= content_words(s.text)
+            self._vocab[paper_id] = frozenset(words)
+        return self._vocab[paper_id]
+
     def _paper_entities(self, paper_id: str) -> dict[str, frozenset[str]]:
         if paper_id not in self._papers:
             texts = [s.text for s in self.library.sentences(paper_id=paper_id)]
@@ -136,32 +172,58 @@ class Verifier:
     def features(
         self, claim: str, evidence: Sequence[Evidence], qvec: np.ndarray
     ) -> tuple[dict[str, float], Evidence | None]:
-        """Check features against the best human-written evidence (None when there is none)."""
+        """Check features against the best-aligned human-written evidence (None when none).
+
+        Among the retrieved candidates, the one that carries the claim (its content words and,
+        for a claim with numbers, a number about the same thing) is the evidence the checks read;
+        retrieval's first choice often only shares the topic.
+        """
         human = [e for e in evidence if not e.machine_generated]
         if not human:
-            return {"missing": 1.0}, None
-        # The reranker's first choice is the evidence; similarity alone favours short sentences.
-        best = human[0]
-        sims = sorted((self.searcher.cosine(e, qvec) for e in human[1:]), reverse=True)
-        cf, ef = facts(claim), self._evidence_facts(best)
-        sim = self.searcher.cosine(best, qvec)
+            return {"missing": 1.0, "num_unmatched": 1.0}, None
+        cf = facts(claim)
         cwords = content_words(claim)
-        cover = len(cwords & content_words(best.text)) / max(1, len(cwords))
-        num_match, num_conflict = numeric_agreement(cf, ef)
+        cands = []
+        for rank, e in enumerate(human):
+            ef = self._evidence_facts(e)
+            cos = self.searcher.cosine(e, qvec)
+            cover = len(cwords & ef.stems) / max(1, len(cwords))
+            match, conflict = numeric_agreement(cf, ef)
+            # Carrying the claim's words and numbers beats a vaguely similar sentence.
+            align = 0.5 * cos + cover + 0.6 * match + 0.3 * conflict - 0.02 * rank
+            cands.append((align, cos, cover, match, conflict, e, ef))
+        cands.sort(key=lambda c: -c[0])
+        _, sim, cover, num_match, num_conflict, best, ef = cands[0]
+        if cf.numbers and len(cands) > 1:  # numbers the next candidates state count as matched
+            num_match, num_conflict = numeric_agreement(cf, ef, tuple(c[6] for c in cands[1:3]))
+        top_words = frozenset().union(*(c[6].stems for c in cands[:3]))
         swap, missing = entity_checks(cf, ef, self._paper_entities(best.paper_id))
-        neg, direction = negation_mismatch(cf, ef), direction_flip(cf, ef)
-        conflict = max(num_conflict, neg, direction, swap)
+        for c in cands[1:3]:  # a swapped name is often in the next sentence that carries it
+            if c[2] >= 0.5 * cover:
+                swap = max(swap, entity_checks(cf, c[6], self._paper_entities(c[5].paper_id))[0])
+        checks = {
+            "negation": negation_mismatch(cf, ef),
+            "direction": max(direction_flip(cf, ef), role_reversal(cf, ef)),
+            "degree": degree_conflict(cf, ef),
+            "quantifier": quantifier_conflict(cf, ef),
+        }
+        conflict = max(num_conflict, swap, *checks.values())
         feats = {
             "sim": sim,
-            "sim_gap": sim - (sims[0] if sims else 0.0),
+            "sim_max": max(c[1] for c in cands),
+            "sim_gap": sim - max((c[1] for c in cands[1:]), default=0.0),
             "cover": cover,
+            "cover_top": len(cwords & top_words) / max(1, len(cwords)),
+            "cover_idf": self._weighted_cover(cwords, ef.stems),
+            "paper_cover": self._weighted_cover(cwords, self._paper_words(best.paper_id)),
             "num_match": num_match,
             "num_conflict": num_conflict,
-            "negation": neg,
-            "direction": direction,
+            "num_unmatched": (1.0 - num_match - num_conflict) if cf.numbers else 0.0,
+            **checks,
             "swap": swap,
             "missing": missing,
             "conflict_x_sim": conflict * max(0.0, sim - 0.5) * 2,
+            "conflict_x_cover": conflict * cover,
         }
         return feats, best
 

@@ -1,0 +1,123 @@
+"""The checks a verdict rests on, on sentences of the real papers and claims people wrote about them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from synth.calibrate import (
+    TrainingSet,
+    choose_hyperparameters,
+    fit_calibrator,
+    leave_one_paper_out,
+)
+from synth.records import LABELS
+from synth.textchecks import (
+    degree_conflict,
+    facts,
+    negation_mismatch,
+    numeric_agreement,
+    quantifier_conflict,
+    role_reversal,
+)
+
+# Sentences of ../shared/data/papers (UB SemEval, decoding review, XLM-R report, MESH, EMNLP style).
+SAMPLES_950 = (
+    "For taks 2, the paragraphs from task 1 are split according to the type of PCL speech "
+    "category into sentences, resulting in 950 samples."
+)
+IMAGES_5000 = "• random sample of 5000 images from val partition used for testing"
+GAP = "There is a performance gap of approximately 6.15% between English and Turkish."
+RESILIENCE = "Surprisingly, mBERT demonstrates a similar resilience to pruning as BERT."
+NEGATIVES = (
+    "The model often treated two negative statements as mutually incompatible, resulting in "
+    "incorrect Contradiction predictions even when the true relation was Neutral."
+)
+PAGES = (
+    "Long papers may consist of up to eight (8) pages of content plus unlimited pages for "
+    "references."
+)
+
+
+def _num(claim: str, evidence: str) -> tuple[float, float]:
+    return numeric_agreement(facts(claim), facts(evidence))
+
+
+def test_numbers_agree_across_forms_and_hedges():
+    assert _num("A random sample of 5,000 validation images was used.", IMAGES_5000) == (1.0, 0.0)
+    assert _num("A random sample of 5k validation images was used.", IMAGES_5000) == (1.0, 0.0)
+    assert _num("English beat Turkish by roughly 6 points.", GAP) == (1.0, 0.0)
+    assert _num("The classifier reached an F1 of 50%.", "It obtained 0.50 as F1.") == (1.0, 0.0)
+    assert _num("Accuracy was over 60%.", "Accuracy was 64.2% on the test set.") == (1.0, 0.0)
+    held = "The dataset for subtask 1 contained a number of 10.636 paragraphs."
+    assert _num("Subtask 1 held 10,636 paragraphs.", held)[0] == 1.0
+    assert _num("Long papers may have up to eight pages of content.", PAGES) == (1.0, 0.0)
+
+
+def test_numbers_conflict_about_the_same_thing_only():
+    # "1950 samples" is a count, not a year; "500 images" against "5000 images".
+    assert _num("Splitting the paragraphs resulted in 1950 samples.", SAMPLES_950) == (0.0, 1.0)
+    assert _num("They tested on a random sample of 500 validation images.", IMAGES_5000)[1] == 1.0
+    assert _num("Long papers may have up to ten pages of content.", PAGES) == (0.0, 1.0)
+    # Counts of different things never conflict.
+    epochs = "Experiment 3: I increased training to 6 epochs with a lower learning rate."
+    assert _num("The best model used 20,000 training examples.", epochs) == (0.0, 0.0)
+
+
+def test_degree_and_equivalence():
+    assert degree_conflict(
+        facts("mBERT is much less resilient to pruning than BERT."), facts(RESILIENCE)
+    )
+    assert not degree_conflict(
+        facts("mBERT is about as resilient to pruning as BERT."), facts(RESILIENCE)
+    )
+    assert not degree_conflict(
+        facts("mBERT resists pruning as well as BERT does."), facts(RESILIENCE)
+    )
+
+
+def test_quantifiers_and_negation_scope():
+    never = facts("The model never treated two negative statements as mutually incompatible.")
+    assert quantifier_conflict(never, facts(NEGATIVES)) == 1.0
+    assert negation_mismatch(never, facts(NEGATIVES)) == 1.0
+    colour = facts("Colour is forbidden in figures: everything must be grayscale.")
+    evidence = facts(
+        "Color is not forbidden, but authors should ensure that tables and figures do not rely "
+        "solely on color to convey critical distinctions."
+    )
+    # Two negations (even parity), but the shared word "forbidden" is negated only in the evidence.
+    assert negation_mismatch(colour, evidence) == 1.0
+    same = facts("Such models are not only accurate but also fast.")
+    assert negation_mismatch(same, facts("Such models are accurate and fast.")) == 0.0
+
+
+def test_role_reversal():
+    claim = facts("Turkish sentences in XNLI tend to be longer in word count than English ones.")
+    evidence = facts(
+        "English sentences in the dataset are typically longer in word count, while Turkish "
+        "sentences are more concise."
+    )
+    assert role_reversal(claim, evidence) == 1.0
+    assert role_reversal(evidence, evidence) == 0.0
+
+
+def test_leave_one_paper_out_never_sees_the_held_out_paper():
+    rng = np.random.default_rng(0)
+    x = rng.random((240, 3))
+    y = np.array([LABELS[int(r[0] * 3)] for r in x])
+    groups = np.array(["a", "b", "c"] * 80)
+    hand = np.arange(240) % 4 == 0
+    # Paper "c" is labelled at random: fitted on "a" and "b", its claims are predicted by the rule.
+    y[groups == "c"] = rng.choice(LABELS, size=80)
+    data = TrainingSet(x, y, groups, hand)
+    c, w, loss = choose_hyperparameters(data)
+    assert np.isfinite(loss) and c > 0 and w >= 1
+    probs = leave_one_paper_out(data)
+    assert probs.shape == (240, 3) and np.allclose(probs.sum(1), 1)
+    # The held-out paper's probabilities are those of a model fitted without it.
+    train = data.subset(groups != "c")
+    c, w, _ = choose_hyperparameters(train)
+    alone = fit_calibrator(train.x, list(train.y), c=c, sample_weight=train.weights(w))
+    assert np.allclose(probs[groups == "c"], alone.predict_proba(x[groups == "c"]))
+    pred = np.array([LABELS[i] for i in probs.argmax(1)])
+    rule = np.array([LABELS[int(r[0] * 3)] for r in x])
+    assert np.mean(pred[groups == "c"] == rule[groups == "c"]) > 0.6
