@@ -99,24 +99,39 @@ BASELINE_SCRIPT = textwrap.dedent(
 )
 
 
-def run_whole(cmd: list[str], n_claims: int) -> dict[str, float]:
-    """Run one whole process; its wall time, claims/s and peak RSS (from wait4, this child only)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd, stdout=out, stderr=err, env={**os.environ, "HF_HUB_OFFLINE": "1"}
-        )
+# Runs one command and reports its wall time and rusage. A small process of its own: a child forked
+# from this big one would carry this one's resident size into its peak RSS (Linux counts the
+# pre-exec image), so the command is started from here instead.
+LAUNCHER = textwrap.dedent(
+    """
+    import json, os, subprocess, sys, time
+    t0 = time.perf_counter()
+    with open(sys.argv[2], "wb") as out, open(sys.argv[3], "wb") as err:
+        proc = subprocess.Popen(sys.argv[4:], stdout=out, stderr=err)
         _pid, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            err.seek(0)
-            raise RuntimeError(f"{cmd[:3]} failed: {err.read().decode()[-2000:]}")
+    print(json.dumps({"seconds": time.perf_counter() - t0, "rc": os.waitstatus_to_exitcode(status),
+                      "maxrss_kb": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime}))
+    """
+)
+
+
+def run_whole(cmd: list[str], n_claims: int, tmp: Path) -> dict[str, float]:
+    """Run one whole process; its wall time, claims/s, CPU seconds and peak RSS (its own)."""
+    (tmp / "launcher.py").write_text(LAUNCHER)
+    out, err = tmp / "whole.out", tmp / "whole.err"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    launched = subprocess.run(
+        [sys.executable, str(tmp / "launcher.py"), "-", str(out), str(err), *cmd],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    stats = json.loads(launched.stdout)
+    if stats["rc"] != 0:
+        raise RuntimeError(f"{cmd[:3]} failed: {err.read_text()[-2000:]}")
     return {
-        "seconds": round(seconds, 2),
-        "claims_per_s": round(n_claims / seconds, 1),
-        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
-        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+        "seconds": round(stats["seconds"], 2),
+        "claims_per_s": round(n_claims / stats["seconds"], 1),
+        "peak_rss_mb": round(stats["maxrss_kb"] / 1024, 1),
+        "cpu_seconds": round(stats["cpu"], 2),
     }
 
 
@@ -143,20 +158,13 @@ def whole_processes(lib_dir: Path, tmp: Path, claims: list[str], matrix, whole_c
     (tmp / "baseline.py").write_text(BASELINE_SCRIPT)
     np.save(tmp / "matrix.npy", matrix)
     model_path = resolve_model("all-MiniLM-L6-v2")[0]
+    baseline = [sys.executable, str(tmp / "baseline.py"), model_path, str(tmp / "matrix.npy")]
+    n = len(claims)
     return {
-        "auto": run_whole([*verify, str(files["restated"])], len(claims)),
-        "torch": run_whole([*verify, "--embed-backend", "torch", str(files["torch"])], len(claims)),
-        "baseline": run_whole(
-            [
-                sys.executable,
-                str(tmp / "baseline.py"),
-                model_path,
-                str(tmp / "matrix.npy"),
-                str(files["baseline"]),
-            ],
-            len(claims),
-        ),  # fmt: skip
-        "auto_big": run_whole([*verify, str(files["big"])], whole_claims),
+        "auto": run_whole([*verify, str(files["restated"])], n, tmp),
+        "torch": run_whole([*verify, "--embed-backend", "torch", str(files["torch"])], n, tmp),
+        "baseline": run_whole([*baseline, str(files["baseline"])], n, tmp),
+        "auto_big": run_whole([*verify, str(files["big"])], whole_claims, tmp),
     }
 
 
