@@ -202,6 +202,7 @@ def verify_cmd(
     with _open(library, "verify") as lib:
         try:
             verifier = Verifier(lib, settings)
+            cite = {p.paper_id: p.citation for p in lib.papers()}
             with _progress("verify") as bar:
                 task = bar.add_task("", total=len(items))
                 verdicts = verifier.verify_many(items, progress=lambda n: bar.advance(task, n))
@@ -212,25 +213,26 @@ def verify_cmd(
         for v in verdicts:
             print(json.dumps(verdict_json(v), ensure_ascii=False))
     else:
-        _print_verdicts(verdicts, settings.verified_min_confidence)
+        _print_verdicts(verdicts, settings.verified_min_confidence, cite)
     if bad:
         raise typer.Exit(1)
 
 
-def _evidence_cell(v) -> str:
+def _evidence_cell(v, cite: dict[str, str]) -> str:
     """The rationale (paper, page, sentence); for NOT ENOUGH INFO, the nearest sentence, marked."""
     if v.evidence:
         e = v.evidence[0]
         more = f" (+{len(v.evidence) - 1} more)" if len(v.evidence) > 1 else ""
-        return f"{e.paper_id} p.{e.page}: “{e.text}”{more}"
+        return f"{cite.get(e.paper_id, e.paper_id)}, p.{e.page}: “{e.text}”{more}"
     nearest = v.checks.get("nearest") if isinstance(v.checks, dict) else None
     if nearest:
         n = nearest[0]
-        return f"[dim]nearest: {n['paper']} p.{n['page']}: “{n['text']}”[/]"
+        where = cite.get(n["paper"], n["paper"])
+        return f"[dim]nearest: {where}, p.{n['page']}: “{n['text']}”[/]"
     return "—"
 
 
-def _print_verdicts(verdicts, min_conf: float) -> None:
+def _print_verdicts(verdicts, min_conf: float, cite: dict[str, str] | None = None) -> None:
     from synth.verify import verified_label
 
     table = Table(title="verdicts")
@@ -239,7 +241,7 @@ def _print_verdicts(verdicts, min_conf: float) -> None:
     for v in verdicts:
         style = _LABEL_STYLE[v.label]
         table.add_row(v.claim_id, v.claim, f"[{style}]{verified_label(v, min_conf)}[/]",
-                      f"{v.confidence:.2f}", _evidence_cell(v))  # fmt: skip
+                      f"{v.confidence:.2f}", _evidence_cell(v, cite or {}))  # fmt: skip
     console.print(table)
     counts = [(lab, str(sum(v.label == lab for v in verdicts))) for lab in _LABEL_STYLE]
     console.print(_summary("summary", [("claims", str(len(verdicts))), *counts]))

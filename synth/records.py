@@ -48,6 +48,14 @@ class Paper(Record):
     def machine_generated(self) -> bool:
         return FLAG_MACHINE_GENERATED in self.flags
 
+    @property
+    def citation(self) -> str:
+        """'Gupta et al. (2024)' from the authors and year; the title when there are no authors."""
+        if not self.authors:
+            return self.title or self.paper_id
+        who = self.authors[0].split()[-1] + (" et al." if len(self.authors) > 1 else "")
+        return f"{who} ({self.year})" if self.year else who
+
 
 @dataclass(frozen=True)
 class Passage(Record):

@@ -21,7 +21,7 @@ from synth.claims import ClaimSettings, library_claims
 from synth.embed import Embedder, EmbedSettings
 from synth.facets import Facet, sentence_words, split_question
 from synth.library import Library
-from synth.records import Claim, Paper
+from synth.records import Claim
 from synth.settings import Settings
 from synth.textchecks import direction_flip, facts, negation_mismatch, numeric_agreement
 
@@ -110,15 +110,6 @@ def relate(a: Claim, b: Claim) -> str | None:
     return "agree"
 
 
-def short_citation(paper: Paper) -> str:
-    """'Gupta et al. (2023)' from the paper's authors and year, else its title."""
-    if paper.authors:
-        surname = paper.authors[0].split()[-1]
-        who = surname + (" et al." if len(paper.authors) > 1 else "")
-        return f"{who} ({paper.year})" if paper.year else who
-    return paper.title or paper.paper_id
-
-
 def _theme_name(facets: list[Facet], hit: tuple[int, ...]) -> str:
     if not hit:
         return "close to the question, on none of its facets"
@@ -184,7 +175,7 @@ def synthesize(
     papers = {p.paper_id: p for p in library.papers()}
     mg = {pid for pid, p in papers.items() if p.machine_generated}
     facets, contrast = split_question(question)
-    titles = {pid: short_citation(p) for pid, p in papers.items()}
+    titles = {pid: p.citation for pid, p in papers.items()}
     # === Step 1: every claim of the library, scored against the question and each facet
     claims = library_claims(library, settings=settings.claims)
     qvec = embedder.encode([question])[0]
