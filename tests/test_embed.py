@@ -128,3 +128,15 @@ def test_verify_process_does_not_import_torch(library: Library, tmp_path: Path):
         [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_cli_rejects_an_unknown_backend(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from claimlab.cli import app
+
+    claims = tmp_path / "claims.txt"
+    claims.write_text("mBERT is as resilient to pruning as BERT.\n")
+    result = CliRunner().invoke(app, ["verify", str(claims), "--embed-backend", "tensorrt"])
+    assert result.exit_code == 2
+    assert "--embed-backend: 'tensorrt' is not one of auto, torch, onnx, onnx-int8" in result.stderr
