@@ -40,8 +40,11 @@ HELDOUT = Path(__file__).with_name("heldout")
 sys.path.insert(0, str(REPO))
 
 from synth.calibrate import (  # noqa: E402
+    Calibrator,
     TrainingSet,
+    choose_hyperparameters,
     expected_calibration_error,
+    fit_calibrator,
     leave_one_paper_out,
     prior_calibrator,
 )
@@ -118,8 +121,9 @@ def lopo_section(data: TrainingSet, examples: list[LabelledExample]) -> dict:
     return out
 
 
-def heldout_section(papers: str, heldout: Path, tmp: Path) -> dict:
-    """Verify bench/heldout's claims against its papers plus the shared ones (packaged calibrator)."""
+def heldout_section(papers: str, heldout: Path, tmp: Path, sim_only: Calibrator) -> dict:
+    """Verify bench/heldout's claims against its papers plus the shared ones (packaged calibrator);
+    ``sim_only`` (similarity alone, fitted on the shared papers' claims) is the baseline."""
     from synth.ingest import ingest
 
     claims = [
@@ -148,6 +152,10 @@ def heldout_section(papers: str, heldout: Path, tmp: Path) -> dict:
         for c in claims
     ]
     out = grouped(examples, [v.label for v in verdicts], [v.confidence for v in verdicts])
+    p = sim_only.predict_proba(np.array([[v.checks.get("sim", 0.0)] for v in verdicts]))
+    out["baseline_similarity_only"] = measures(
+        [e.label for e in examples], [LABELS[int(i)] for i in p.argmax(1)], list(p.max(1))
+    )
     out["papers"] = sorted(p.stem for p in (heldout / "papers").glob("*.md"))
     out["ingest_failures"] = [f"{o.input}: {o.message}" for o in failed]
     out["calibrator"] = verifier.models["calibrator"]
@@ -183,7 +191,11 @@ def main() -> int:
         # === Step 5: held-out real papers, measured once with the packaged calibrator
         heldout = Path(args.heldout) if args.heldout else None
         if heldout and (heldout / "verify_claims.jsonl").is_file():
-            report["heldout_papers"] = heldout_section(args.papers, heldout, Path(tmp))
+            c, w, _ = choose_hyperparameters(sim_only)
+            base = fit_calibrator(
+                sim_only.x, list(sim_only.y), c=c, sample_weight=sim_only.weights(w)
+            )
+            report["heldout_papers"] = heldout_section(args.papers, heldout, Path(tmp), base)
     print(json.dumps(report, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1) + "\n")

@@ -38,6 +38,7 @@ FEATURES: tuple[str, ...] = (
     "missing",  # fraction of the claim's entities the evidence does not name
     "conflict_x_sim",  # any conflict signal, weighted by how clearly the evidence is on topic
     "conflict_x_cover",  # any conflict signal, weighted by how much of the claim it covers
+    "conflict_top",  # the same, against the next two candidates that carry the claim
 )
 DEFAULT_PATH = Path(__file__).with_name("verify_calibrator.json")
 

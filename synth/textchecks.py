@@ -142,6 +142,7 @@ class SentenceFacts:
     quantities: tuple[Quantity, ...] = ()
     stems: frozenset[str] = frozenset()  # content words, stemmed, as retrieval's coverage has them
     negated_words: frozenset[str] = frozenset()  # stems within a negation's scope
+    cues: frozenset[str] | None = None  # equiv / differ / never / always / some (see _cues)
 
 
 def _spans(text: str, numbers: tuple[Number, ...]) -> list[tuple[int, int]]:
@@ -195,6 +196,7 @@ def facts(text: str) -> SentenceFacts:
         quantities=_quantities(text, numbers),
         stems=frozenset(content_words(text)),
         negated_words=_negated_words(text),
+        cues=_cues(text),
     )
 
 
@@ -363,13 +365,23 @@ _SOME_Q = re.compile(
 )
 
 
+def _cues(text: str) -> frozenset[str]:
+    pats = {"equiv": _EQUIV, "differ": _DIFFER, "never": _NEVER_Q, "always": _ALWAYS_Q}
+    found = {name for name, pat in pats.items() if pat.search(text)}
+    return frozenset(found | ({"some"} if _SOME_Q.search(text) else set()))
+
+
+def _cue_set(f: SentenceFacts) -> frozenset[str]:
+    return f.cues if f.cues is not None else _cues(f.text)
+
+
 def degree_conflict(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     """1.0 when one sentence states equivalence ("similar", "as ... as") and the other a difference.
 
     "mBERT is much less resilient than BERT" against "mBERT shows a similar resilience as BERT".
     """
-    eq_c, eq_e = bool(_EQUIV.search(claim.text)), bool(_EQUIV.search(evidence.text))
-    df_c, df_e = bool(_DIFFER.search(claim.text)), bool(_DIFFER.search(evidence.text))
+    c, e = _cue_set(claim), _cue_set(evidence)
+    eq_c, eq_e, df_c, df_e = "equiv" in c, "equiv" in e, "differ" in c, "differ" in e
     return float(
         (eq_c and not df_c and df_e and not eq_e) or (df_c and not eq_c and eq_e and not df_e)
     )
@@ -377,15 +389,12 @@ def degree_conflict(claim: SentenceFacts, evidence: SentenceFacts) -> float:
 
 def quantifier_conflict(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     """1.0 when the claim's "never"/"always" meets the evidence's "often"/"some" (or the reverse)."""
-    c = (bool(_NEVER_Q.search(claim.text)), bool(_ALWAYS_Q.search(claim.text)),
-         bool(_SOME_Q.search(claim.text)))  # fmt: skip
-    e = (bool(_NEVER_Q.search(evidence.text)), bool(_ALWAYS_Q.search(evidence.text)),
-         bool(_SOME_Q.search(evidence.text)))  # fmt: skip
-    if c[0] and not e[0] and (e[1] or e[2]):
+    c, e = _cue_set(claim), _cue_set(evidence)
+    if "never" in c and "never" not in e and ("always" in e or "some" in e):
         return 1.0
-    if c[1] and not e[1] and (e[0] or e[2]):
+    if "always" in c and "always" not in e and ("never" in e or "some" in e):
         return 1.0
-    return float(c[2] and not c[0] and e[0] and not e[2])
+    return float("some" in c and "never" not in c and "never" in e and "some" not in e)
 
 
 _TOKEN = re.compile(r"[A-Za-z][\w-]*")

@@ -97,6 +97,8 @@ def _load_cross_encoder(name: str):  # -> CrossEncoder
 class Verifier:
     """Verifies claims against one library."""
 
+    SEARCH_CHUNK = 64  # claims searched together by verify_many
+
     def __init__(
         self,
         library: Library,
@@ -208,6 +210,10 @@ class Verifier:
             "quantifier": quantifier_conflict(cf, ef),
         }
         conflict = max(num_conflict, swap, *checks.values())
+        # The next candidates that carry the claim may state the opposite (a restated finding).
+        conflict_top = max(
+            (_conflict(cf, c[6]) * c[2] for c in cands[1:3] if c[2] >= 0.5 * cover), default=0.0
+        )
         feats = {
             "sim": sim,
             "sim_max": max(c[1] for c in cands),
@@ -224,6 +230,7 @@ class Verifier:
             "missing": missing,
             "conflict_x_sim": conflict * max(0.0, sim - 0.5) * 2,
             "conflict_x_cover": conflict * cover,
+            "conflict_top": conflict_top,
         }
         return feats, best
 
@@ -254,13 +261,18 @@ class Verifier:
         claim_id: str = "",
         qvec: np.ndarray | None = None,
         exclude_papers: tuple[str, ...] = (),
+        evidence: Sequence[Evidence] | None = None,
     ) -> Verdict:
-        """Verify one claim; see :meth:`verify_many` for batches."""
+        """Verify one claim; see :meth:`verify_many` for batches.
+
+        ``evidence``: the claim's retrieved candidates when already searched (a batch search).
+        """
         if not looks_english(claim):
             return self._nei(claim_id, claim, {"skipped": "claim is not in English"})
         if qvec is None:
             qvec = self.searcher.embedder.encode([claim])[0]
-        evidence = self.searcher.search(claim, qvec, exclude_papers)
+        if evidence is None:
+            evidence = self.searcher.search(claim, qvec, exclude_papers)
         feats, best = self.features(claim, evidence, qvec)
         probs = self.calibrator.predict_proba(feature_vector(feats))
         nli = self._nli_probs(claim, evidence)
@@ -328,12 +340,30 @@ class Verifier:
         """
         vectors = self.searcher.embedder.encode([c for _, c in claims])
         out = []
-        for k, (cid, text) in enumerate(claims):
-            ex = tuple(exclude[k]) if exclude else ()
-            out.append(self.verify_one(text, cid, vectors[k], ex))
-            if progress:
-                progress(1)
+        # Searched a chunk at a time: one matrix product per chunk, progress after each claim.
+        for start in range(0, len(claims), self.SEARCH_CHUNK):
+            chunk = claims[start : start + self.SEARCH_CHUNK]
+            ex = [tuple(exclude[start + j]) if exclude else () for j in range(len(chunk))]
+            found = self.searcher.search_many(
+                [c for _, c in chunk], vectors[start : start + len(chunk)], ex
+            )
+            for j, (cid, text) in enumerate(chunk):
+                out.append(self.verify_one(text, cid, vectors[start + j], ex[j], found[j]))
+                if progress:
+                    progress(1)
         return out
+
+
+def _conflict(claim: SentenceFacts, evidence: SentenceFacts) -> float:
+    """The strongest conflict check of a claim against one sentence (scoped negation only)."""
+    return max(
+        float(negation_mismatch(claim, evidence) == 1.0),
+        direction_flip(claim, evidence),
+        role_reversal(claim, evidence),
+        degree_conflict(claim, evidence),
+        quantifier_conflict(claim, evidence),
+        numeric_agreement(claim, evidence)[1],
+    )
 
 
 def _brief(e: Evidence) -> dict[str, object]:
