@@ -1,10 +1,14 @@
 """Claim extraction: the whole sentences a paper asserts, typed, scored, with numbers and entities.
 
-A claim is a whole sentence (never a cut one) from the abstract, the contributions, the results,
-the analysis or the conclusions. Each is typed (result / comparison / method / contribution), gets
-its numbers (``parse_numbers``) and entities (``tag_entities``), and a check-worthiness score in
-[0, 1]. Near-duplicates (the abstract restating a result) are merged by embedding similarity,
-keeping every (paper, page) that states them.
+A claim is a whole sentence (never a cut one) or a whole list item (``synth.claim_units``), drawn
+mostly from the abstract, the contributions, the results, the analysis and the conclusions, and
+elsewhere where the authors state their own findings or design decisions. Its check-worthiness
+score in [0, 1] is a logistic over a section prior and named phrase cues (``synth.claim_cues``),
+stated numbers and named entities; ``score_parts`` shows each part. Each claim is typed
+(``synth.claim_types``: result / comparison / method / contribution), gets its numbers
+(``parse_numbers``) and entities (``tag_entities``). Near-duplicates (the abstract restating a
+result) are merged by embedding similarity and shared words, keeping every (paper, page) that
+states them. ``bench/extract_recall.py`` measures recall against careful-reader lists.
 """
 
 from __future__ import annotations
