@@ -128,11 +128,18 @@ def export_onnx(st_model: Any, dest: Path, int8: bool = False) -> Path:
 class OnnxEncoder:
     """Tokenize with ``tokenizers``, run the graph with ``onnxruntime``, pool and normalize in numpy."""
 
-    def __init__(self, onnx_path: Path, folder: str | Path, threads: int | None = None) -> None:
+    def __init__(
+        self,
+        onnx_path: Path,
+        folder: str | Path,
+        threads: int | None = None,
+        max_tokens: int = 512,
+    ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self.recipe = model_recipe(folder)
+        self.max_tokens = max_tokens
         self.tokenizer = Tokenizer.from_file(str(Path(folder) / "tokenizer.json"))
         # The file may carry its own truncation/padding; sentence-transformers' own length rules.
         self.tokenizer.no_padding()
@@ -157,10 +164,16 @@ class OnnxEncoder:
             texts = [t.lower() for t in texts]
         encodings = self.tokenizer.encode_batch(texts)
         # Length-sorted batches: short claims are not padded to the longest sentence of the input.
-        order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
+        order = np.argsort([-len(e.ids) for e in encodings], kind="stable").tolist()
+        start = 0
+        while start < len(order):
+            # At most batch_size texts and about max_tokens padded tokens: a batch's activations
+            # stay in cache (on 2 shared cores: 512 tokens ran 1.2-1.8x faster than 64 texts).
+            width = len(encodings[order[start]].ids)
+            size = max(1, min(batch_size, self.max_tokens // max(1, width)))
+            idx = order[start : start + size]
             out[idx] = self._batch([encodings[i] for i in idx])
+            start += size
         return out
 
     def _batch(self, encodings: list[Any]) -> np.ndarray:
