@@ -36,6 +36,8 @@ FEATURES: tuple[str, ...] = (
     "quantifier",  # "never"/"always" against "often"/"some"
     "swap",  # an entity replaced by another of its kind
     "missing",  # fraction of the claim's entities the evidence does not name
+    "name_missing",  # fraction of the claim's name-like words its evidence's paper never uses
+    "name_missing_x_cover",  # ... weighted by cover (a swapped name in a covered claim: REFUTES)
     "conflict_x_sim",  # any conflict signal, weighted by how clearly the evidence is on topic
     "conflict_x_cover",  # any conflict signal, weighted by how much of the claim it covers
     "conflict_top",  # the same, against the next two candidates that carry the claim

@@ -200,6 +200,31 @@ def facts(text: str) -> SentenceFacts:
     )
 
 
+_NUMBER_TOKEN = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+
+
+def number_keys(text: str) -> frozenset[str]:
+    """The distinctive numbers a text states (three significant digits or more: "72.36",
+    "10,636" -> "10636", "0.5074"; not "1,000"), as exact keys for looking sentences up."""
+    keys = set()
+    for m in _NUMBER_TOKEN.finditer(text):
+        raw = m.group(0).rstrip(",").replace(",", "")
+        significant = raw.replace(".", "").strip("0") if "." in raw else raw.strip("0")
+        if len(significant) >= 3:  # not "1,000" or "950": round numbers point nowhere
+            keys.add(raw)
+    return frozenset(keys)
+
+
+_NAME = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|[a-z]+[A-Z][\w-]*|[A-Z][a-z]+)\b")
+
+
+def name_terms(text: str) -> frozenset[str]:
+    """Name-like words (acronyms, CamelCase, capitalised words past the first), stemmed as
+    content words: "SGD", "Adam", "RoBERTa", "A4", "Arial"; what an entity swap replaces."""
+    words = [m for m in _NAME.finditer(text) if m.start() > 0]
+    return frozenset(w for m in words for w in content_words(m.group(0)))
+
+
 def _decimals(raw: str) -> int:
     digits = re.search(r"\d[\d,]*(?:\.(\d+))?", raw)
     return len(digits.group(1)) if digits and digits.group(1) else 0

@@ -19,8 +19,8 @@ from pydantic import Field
 
 from synth.calibrate import Calibrator, feature_vector, load_calibrator
 from synth.library import Library
-from synth.records import LABELS, Evidence, Verdict
-from synth.search import HybridSearcher, SearchSettings, content_words
+from synth.records import LABELS, Evidence, Sentence, Verdict
+from synth.search import EVIDENCE_KINDS_SKIPPED, HybridSearcher, SearchSettings, content_words
 from synth.settings import Settings
 from synth.textchecks import (
     SentenceFacts,
@@ -28,7 +28,9 @@ from synth.textchecks import (
     direction_flip,
     entity_checks,
     facts,
+    name_terms,
     negation_mismatch,
+    number_keys,
     numeric_agreement,
     paper_entities,
     quantifier_conflict,
@@ -112,6 +114,7 @@ class Verifier:
         self._facts: dict[int, SentenceFacts] = {}
         self._papers: dict[str, dict[str, frozenset[str]]] = {}
         self._vocab: dict[str, frozenset[str]] = {}
+        self._numbers: dict[str, list[tuple[Sentence, bool]]] | None = None
         self.models = {
             "embedding": self.searcher.embedder.stamp,
             "calibrator": self.calibrator.stamp,
@@ -153,6 +156,43 @@ class Verifier:
         weights = {w: idf.get(w, self._idf_unseen) for w in words}
         total = sum(weights.values())
         return sum(v for w, v in weights.items() if w in covered) / total if total else 0.0
+
+    def _number_index(self) -> dict[str, list[tuple[Sentence, bool]]]:
+        """Distinctive number -> the evidence-eligible sentences stating it (built once)."""
+        if self._numbers is None:
+            mg = {p.paper_id for p in self.library.papers() if p.machine_generated}
+            self._numbers = {}
+            for s in self.library.sentences():
+                if s.kind in EVIDENCE_KINDS_SKIPPED:
+                    continue
+                if len(s.text.split()) < self.searcher.settings.min_words:
+                    continue
+                for key in number_keys(s.text):
+                    self._numbers.setdefault(key, []).append((s, s.paper_id in mg))
+        return self._numbers
+
+    def _number_evidence(
+        self, claim: str, have: set[int | None], exclude: tuple[str, ...]
+    ) -> list[Evidence]:
+        """Sentences stating one of the claim's distinctive numbers ("72.36", "10,636") that
+        retrieval missed: table rows embed poorly and BM25 splits numbers at the point."""
+        keys = number_keys(claim)
+        if not keys:
+            return []
+        out = []
+        for key in keys:
+            hits = self._number_index().get(key, [])
+            if len(hits) > 5:  # a common number (a year, "100") points nowhere
+                continue
+            for s, mg in hits:
+                if s.sentence_id in have or s.paper_id in exclude:
+                    continue
+                have.add(s.sentence_id)
+                out.append(
+                    Evidence(paper_id=s.paper_id, page=s.page, section=s.section, text=s.text,
+                             sentence_id=s.sentence_id, score=0.0, machine_generated=mg)
+                )  # fmt: skip
+        return out
 
     def _paper_words(self, paper_id: str) -> frozenset[str]:
         """Every content word a paper uses (stemmed), built once per paper."""
@@ -209,6 +249,10 @@ class Verifier:
             "degree": degree_conflict(cf, ef),
             "quantifier": quantifier_conflict(cf, ef),
         }
+        names = name_terms(claim)
+        paper_words = self._paper_words(best.paper_id)
+        # A name the evidence's paper never uses: swapped in (REFUTES) or off topic (NEI).
+        name_missing = len(names - paper_words) / len(names) if names else 0.0
         conflict = max(num_conflict, swap, *checks.values())
         # The next candidates that carry the claim may state the opposite (a restated finding).
         conflict_top = max(
@@ -221,12 +265,14 @@ class Verifier:
             "cover": cover,
             "cover_top": len(cwords & top_words) / max(1, len(cwords)),
             "cover_idf": self._weighted_cover(cwords, ef.stems),
-            "paper_cover": self._weighted_cover(cwords, self._paper_words(best.paper_id)),
+            "paper_cover": self._weighted_cover(cwords, paper_words),
             "num_match": num_match,
             "num_conflict": num_conflict,
             "num_unmatched": (1.0 - num_match - num_conflict) if cf.numbers else 0.0,
             **checks,
             "swap": swap,
+            "name_missing": name_missing,
+            "name_missing_x_cover": name_missing * cover,
             "missing": missing,
             "conflict_x_sim": conflict * max(0.0, sim - 0.5) * 2,
             "conflict_x_cover": conflict * cover,
@@ -273,6 +319,8 @@ class Verifier:
             qvec = self.searcher.embedder.encode([claim])[0]
         if evidence is None:
             evidence = self.searcher.search(claim, qvec, exclude_papers)
+        have = {e.sentence_id for e in evidence}
+        evidence = [*evidence, *self._number_evidence(claim, have, exclude_papers)]
         feats, best = self.features(claim, evidence, qvec)
         probs = self.calibrator.predict_proba(feature_vector(feats))
         nli = self._nli_probs(claim, evidence)

@@ -14,7 +14,9 @@ from synth.records import LABELS
 from synth.textchecks import (
     degree_conflict,
     facts,
+    name_terms,
     negation_mismatch,
+    number_keys,
     numeric_agreement,
     quantifier_conflict,
     role_reversal,
@@ -121,3 +123,13 @@ def test_leave_one_paper_out_never_sees_the_held_out_paper():
     pred = np.array([LABELS[i] for i in probs.argmax(1)])
     rule = np.array([LABELS[int(r[0] * 3)] for r in x])
     assert np.mean(pred[groups == "c"] == rule[groups == "c"]) > 0.6
+
+
+def test_lookup_keys_and_names():
+    keys = number_keys("English (Source) 72.36% and 10,636 paragraphs; 1,000 images, 950 samples.")
+    assert keys == {"72.36", "10636"}  # round numbers point nowhere
+    assert name_terms("The pruned multi-task mBERT was trained with the Adam optimizer.") == {
+        "mbert",
+        "adam",
+    }
+    assert name_terms("Manuscripts must be formatted for A4 paper.") == {"a4"}

@@ -220,3 +220,12 @@ def test_cli_verify_empty_inputs(tmp_path: Path, papers_library: Path):
     claims.write_text(GAP + "\n")
     result = CliRunner().invoke(app, ["verify", str(claims), "--library", str(tmp_path / "none")])
     assert result.exit_code == 1 and "no papers" in result.stderr
+
+
+def test_batch_verification_equals_one_by_one(verifier: Verifier):
+    """verify_many searches claims in chunks (search_many): the verdicts are those of verify_one."""
+    claims = [(f"c{i}", t) for i, t in enumerate([GAP, MBERT, change_number(GAP), "Das ist gut."])]
+    batch = verifier.verify_many(claims)
+    for (cid, text), v in zip(claims, batch, strict=True):
+        one = verifier.verify_one(text, cid)
+        assert (v.label, v.confidence, v.evidence) == (one.label, one.confidence, one.evidence)
