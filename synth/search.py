@@ -8,7 +8,9 @@ fused candidates are reranked on cosine similarity, content-word coverage and en
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -117,6 +119,8 @@ class HybridSearcher:
 
     # Queries scored against the sentence matrix per matrix product (bounds the score block).
     CHUNK = 256
+    # Threads running a batch's BM25 queries ahead of its rerank (0: in line, one by one).
+    FTS_THREADS = 2
 
     def __init__(
         self,
@@ -149,13 +153,41 @@ class HybridSearcher:
         matrix = self.matrix
         return lambda idx: np.array([matrix[i] @ qvec for i in idx.tolist()], dtype=np.float32)
 
+    def _bm25_ids(
+        self, queries: Sequence[str], excludes: Sequence[frozenset[str]]
+    ) -> Iterator[list[int]]:
+        """FTS5 BM25 hits of each query, in order; for a batch, looked up ahead in threads of
+        their own (SQLite releases the GIL), beside the rerank of the queries before."""
+        limits = [self.settings.bm25_k + 10 * bool(ex) for ex in excludes]
+        if len(queries) < 4 or self.FTS_THREADS < 1:
+            for query, limit in zip(queries, limits, strict=True):
+                yield self.library.fts_ids(query, limit)
+            return
+        local, conns, lock = threading.local(), [], threading.Lock()
+
+        def lookup(query: str, limit: int) -> list[int]:
+            if not hasattr(local, "conn"):
+                local.conn = self.library.reader()
+                with lock:
+                    conns.append(local.conn)
+            return self.library.fts_ids(query, limit, local.conn)
+
+        try:
+            with ThreadPoolExecutor(self.FTS_THREADS, thread_name_prefix="bm25") as pool:
+                futures = [pool.submit(lookup, q, n) for q, n in zip(queries, limits, strict=True)]
+                for future in futures:
+                    yield future.result()
+        finally:
+            for conn in conns:
+                conn.close()
+
     def _candidates(
-        self, query: str, qvec: np.ndarray, approx: np.ndarray, exclude: frozenset[str]
+        self, ids: list[int], qvec: np.ndarray, approx: np.ndarray, exclude: frozenset[str]
     ) -> dict[int, float]:
         s = self.settings
         fused: dict[int, float] = {}
         rank = 0
-        for sid in self.library.fts_ids(query, limit=s.bm25_k + 10 * bool(exclude)):
+        for sid in ids:
             i = self.by_id.get(sid)
             if i is None or self.rows[i].paper_id in exclude:
                 continue
@@ -235,16 +267,22 @@ class HybridSearcher:
         """
         if not self.rows:
             return [[] for _ in queries]
+        excludes = [frozenset(exclude_papers[k]) if exclude_papers else frozenset()
+                    for k in range(len(queries))]  # fmt: skip
+        bm25 = self._bm25_ids(queries, excludes)
         out: list[list[Evidence]] = []
-        for start in range(0, len(queries), self.CHUNK):
-            chunk = np.asarray(qvecs[start : start + self.CHUNK], dtype=np.float32)
-            # One query: a matrix-vector product (BLAS runs a 1-row matrix product ~10x slower).
-            block = (self.matrix @ chunk[0])[None, :] if len(chunk) == 1 else chunk @ self.matrix.T
-            for j, query in enumerate(queries[start : start + self.CHUNK]):
-                ex = frozenset(exclude_papers[start + j]) if exclude_papers else frozenset()
-                qvec = np.asarray(qvecs[start + j], dtype=np.float32)
-                fused = self._candidates(query, qvec, block[j], ex)
-                out.append(self._rerank(query, qvec, fused))
+        try:
+            for start in range(0, len(queries), self.CHUNK):
+                chunk = np.asarray(qvecs[start : start + self.CHUNK], dtype=np.float32)
+                # One query: a matrix-vector product (a 1-row matrix product is ~10x slower).
+                one = len(chunk) == 1
+                block = (self.matrix @ chunk[0])[None, :] if one else chunk @ self.matrix.T
+                for j, query in enumerate(queries[start : start + self.CHUNK]):
+                    qvec = chunk[j]
+                    fused = self._candidates(next(bm25), qvec, block[j], excludes[start + j])
+                    out.append(self._rerank(query, qvec, fused))
+        finally:
+            bm25.close()  # joins the lookup threads and closes their connections
         return out
 
     def cosine(self, evidence: Evidence, qvec: np.ndarray) -> float:

@@ -4,6 +4,7 @@ matches the full one; the dense top-k cut is deterministic under ties."""
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -69,12 +70,15 @@ def test_search_many_equals_search_one_by_one(searcher: HybridSearcher):
     assert batched_ex == one_by_one
     for found, ex in zip(batched_ex, exclude, strict=True):
         assert found and all(e.paper_id not in ex for e in found)
-    # Chunking (several matrix products) changes nothing.
-    searcher.CHUNK = 2
+    # Chunking (several matrix products) and BM25 lookups in line instead of in threads change
+    # nothing; the lookup threads are gone when the call returns.
+    threads = threading.active_count()
+    searcher.CHUNK, searcher.FTS_THREADS = 2, 0
     try:
         assert searcher.search_many(QUERIES, vectors, exclude) == batched_ex
     finally:
-        del searcher.CHUNK
+        del searcher.CHUNK, searcher.FTS_THREADS
+    assert threading.active_count() == threads
     assert len(batched[0]) == searcher.settings.top_k
     assert "guitar" in batched[0][0].text.lower() or "music" in batched[0][0].text.lower()
 
