@@ -140,3 +140,17 @@ def test_cli_rejects_an_unknown_backend(tmp_path: Path):
     result = CliRunner().invoke(app, ["verify", str(claims), "--embed-backend", "tensorrt"])
     assert result.exit_code == 2
     assert "--embed-backend: 'tensorrt' is not one of auto, torch, onnx, onnx-int8" in result.stderr
+
+
+def test_export_failure_falls_back_to_torch_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setitem(sys.modules, "onnx", None)  # as on a machine without the onnx package
+    with Library(tmp_path / "lib") as lib:
+        emb = Embedder(EmbedSettings(), lib)
+        assert emb.backend == "onnx"
+        assert emb.encode(["a claim"], use_cache=False).shape == (1, 384)  # torch did it
+        assert emb.backend == "torch"
+        marker = emb.onnx_path().parent / "export-failed.txt"
+        assert marker.is_file() and "onnx" in marker.read_text()
+        assert Embedder(EmbedSettings(), lib).backend == "torch"  # not tried again every run
+        with pytest.raises(EmbedError, match="ONNX export failed"):
+            Embedder(EmbedSettings(backend="onnx"), lib).encode(["x"], use_cache=False)
