@@ -1,5 +1,9 @@
 """The checks a verdict rests on: numeric agreement, negation, comparison direction, entity swaps.
 
+Numbers live in ``synth.numchecks`` (re-exported here); this module holds the sentence facts and
+the word-level checks: scoped negation, direction words, degree and equivalence, quantifiers,
+swapped roles, entity swaps.
+
 Each check compares a claim with one evidence sentence and returns a small number a reader can
 understand (a fraction, a 0/1 flag). The lexicons are explicit: DIRECTION_ANTONYMS pairs words that
 state opposite directions; the labelled-set builder uses the same pairs to flip claims.
@@ -7,13 +11,21 @@ state opposite directions; the labelled-set builder uses the same pairs to flip 
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
 from synth.entities import parse_numbers, tag_entities
+from synth.numchecks import (  # noqa: F401 (re-exported: the checks' one import point)
+    Quantity,
+    extra_numbers,
+    number_keys,
+    numeric_agreement,
+    quantities,
+    same_value,
+    stems,
+)
 from synth.records import Number
-from synth.search import content_words, stem
+from synth.search import content_words
 
 # Opposite directions of an effect or a comparison (both ways are looked up).
 DIRECTION_ANTONYMS: dict[str, str] = {
@@ -83,51 +95,6 @@ _STOP = frozenset(
     " those it its we our than then which who their there into over under also can could may might"
     " will would should has have had do does did such using use used both each other very".split()
 )
-# Hedges before a number: the claim states it loosely.
-_HEDGE = re.compile(
-    r"(?:about|around|roughly|approximately|approx\.?|nearly|almost|some|~|≈)\s*$", re.I
-)
-_AT_LEAST = re.compile(r"(?:more than|over|above|at least|exceeding|greater than|>)\s*$", re.I)
-_AT_MOST = re.compile(r"(?:less than|fewer than|under|below|at most|up to|<)\s*$", re.I)
-# Four-digit counts the number parser takes for years ("1950 samples").
-_YEARLIKE_COUNT = re.compile(
-    r"(?<![\w.,])((?:1[0-9]|20)\d\d)(?=\s+(?:[\w-]+\s)?(?:samples?|examples?|images?|sentences?|"
-    r"instances?|items?|pairs?|texts?|documents?|paragraphs?|words?|tokens?|questions?|"
-    r"annotations?|captions?|utterances?|steps?|epochs?)\b)"
-)
-# Spelled-out numbers ("eight pages", "three epochs"); "one" is left out (mostly a pronoun).
-NUMBER_WORDS: dict[str, int] = {
-    w: i + 2
-    for i, w in enumerate(
-        "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
-        " sixteen seventeen eighteen nineteen twenty".split()
-    )
-} | {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000}
-_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b(?!-)", re.I)
-_THOUSANDS_DOT = re.compile(r"\d{1,3}\.\d{3}")
-_SCALE = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9}
-# Units that measure the same kind of quantity ("6 points" of accuracy = "6%" of accuracy).
-_UNIT_CLASS = {"%": "pct", "pp": "pct", "points": "pct", "x": "x"}
-
-
-def _stems(text: str, numbers: bool = True) -> list[str]:
-    # Same light stemmer as retrieval's coverage, so "resilient" meets "resilience".
-    return [
-        stem(w)
-        for w in _STEM_WORD.findall(text.lower())
-        if w not in _STOP and (numbers or not w[0].isdigit())
-    ]
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """A stated number with the words around it: what makes two numbers comparable."""
-
-    number: Number
-    value: float  # scaled ("5k" -> 5000)
-    before: frozenset[str]  # content stems of up to 4 words before
-    after: frozenset[str]  # content stems of up to 3 words after (the counted thing)
-    bound: str  # "=" exact, "~" hedged, ">=" lower bound, "<=" upper bound
 
 
 @dataclass(frozen=True)
@@ -145,74 +112,21 @@ class SentenceFacts:
     cues: frozenset[str] | None = None  # equiv / differ / never / always / some (see _cues)
 
 
-def _spans(text: str, numbers: tuple[Number, ...]) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    for n in numbers:
-        m = re.search(r"(?<![\w.])" + re.escape(n.raw) + r"(?!\w)", text[pos:])
-        at = pos + m.start() if m else max(0, text.find(n.raw))
-        out.append((at, at + len(n.raw)))
-        pos = max(pos, at + len(n.raw))
-    return out
-
-
-def _quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
-    out = []
-    for n, (at, end) in zip(numbers, _spans(text, numbers), strict=True):
-        head, tail = text[:at], text[end:]
-        bound = (
-            ">=" if _AT_LEAST.search(head[-14:]) else "<=" if _AT_MOST.search(head[-12:])
-            else "~" if _HEDGE.search(head[-16:]) else "="
-        )  # fmt: skip
-        value = n.value * _SCALE.get(n.unit or "", 1.0)
-        before = frozenset(_stems(" ".join(head.split()[-4:]), numbers=False))
-        after = frozenset(_stems(" ".join(tail.split()[:3]), numbers=False))
-        out.append(Quantity(n, value, before, after, bound))
-    return tuple(out)
-
-
-def _extra_numbers(text: str, numbers: tuple[Number, ...]) -> tuple[Number, ...]:
-    """Counts the number parser leaves out: "1950 samples" (year-like), "eight pages" (words)."""
-    raws = {n.raw for n in numbers}
-    extra = [
-        Number(value=float(m.group(1)), raw=m.group(1))
-        for m in _YEARLIKE_COUNT.finditer(text)
-        if m.group(1) not in raws
-    ]
-    for m in _NUMBER_WORD.finditer(text):
-        extra.append(Number(value=float(NUMBER_WORDS[m.group(1).lower()]), raw=m.group(1)))
-    return tuple(extra)
-
-
 def facts(text: str) -> SentenceFacts:
     """Parse a sentence once for all checks."""
     numbers = parse_numbers(text)
-    numbers = numbers + _extra_numbers(text, numbers)
+    numbers = numbers + extra_numbers(text, numbers)
     return SentenceFacts(
         text=text,
         numbers=numbers,
         entities=tag_entities(text),
         negated=len(NEGATIONS.findall(_NOT_NEGATING.sub(" ", text))),
         words=frozenset(w.lower() for w in _WORD.findall(text)),
-        quantities=_quantities(text, numbers),
+        quantities=quantities(text, numbers),
         stems=frozenset(content_words(text)),
         negated_words=_negated_words(text),
         cues=_cues(text),
     )
-
-
-_NUMBER_TOKEN = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
-
-
-def number_keys(text: str) -> frozenset[str]:
-    """The distinctive numbers a text states (three significant digits or more: "72.36",
-    "10,636" -> "10636", "0.5074"; not "1,000"), as exact keys for looking sentences up."""
-    keys = set()
-    for m in _NUMBER_TOKEN.finditer(text):
-        raw = m.group(0).rstrip(",").replace(",", "")
-        significant = raw.replace(".", "").strip("0") if "." in raw else raw.strip("0")
-        if len(significant) >= 3:  # not "1,000" or "950": round numbers point nowhere
-            keys.add(raw)
-    return frozenset(keys)
 
 
 _NAME = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|[a-z]+[A-Z][\w-]*|[A-Z][a-z]+)\b")
@@ -225,95 +139,6 @@ def name_terms(text: str) -> frozenset[str]:
     return frozenset(w for m in words for w in content_words(m.group(0)))
 
 
-def _decimals(raw: str) -> int:
-    digits = re.search(r"\d[\d,]*(?:\.(\d+))?", raw)
-    return len(digits.group(1)) if digits and digits.group(1) else 0
-
-
-def same_value(a: Number, b: Number) -> bool:
-    """Equal up to the precision of the less precise one (rounded or truncated), or x100 apart."""
-    coarse, fine = (a, b) if _decimals(a.raw) <= _decimals(b.raw) else (b, a)
-    places = _decimals(coarse.raw)
-    if abs(fine.value - coarse.value) <= 0.5 * 10.0**-places + 1e-9:
-        return True  # rounded
-    scale = 10.0**places
-    if abs(math.trunc(fine.value * scale + 1e-9) / scale - coarse.value) < 1e-9:
-        return True  # truncated
-    # 0.853 stated as 85.3 (a fraction given as a percentage)
-    return abs(a.value * 100 - b.value) < 1e-6 or abs(b.value * 100 - a.value) < 1e-6
-
-
-def _agrees(claim: Quantity, ev: Quantity) -> bool:
-    """Whether an evidence quantity bears out a claim quantity (rounding, hedges, bounds, 5k)."""
-    a, b = claim.value, ev.value
-    if claim.bound == ev.bound and claim.bound in ("<=", ">="):
-        return abs(a - b) <= 1e-9 * max(1.0, abs(a))  # "up to 10" and "up to 8" differ
-    if claim.bound == ">=":
-        return b >= a * 0.999 or b * 100 >= a * 0.999 and b <= 1 < a
-    if claim.bound == "<=":
-        return b <= a * 1.001
-    if claim.bound == "~" and abs(a - b) <= 0.075 * max(abs(a), abs(b)):
-        return True
-    if _THOUSANDS_DOT.fullmatch(ev.number.raw) and abs(b * 1000 - a) < 1e-6:
-        return True  # "10.636 paragraphs": a European thousands separator
-    if claim.number.unit in _SCALE or ev.number.unit in _SCALE:
-        return abs(a - b) <= 0.05 * max(abs(a), abs(b))
-    return same_value(claim.number, ev.number)
-
-
-def _comparable(a: Number, b: Number) -> bool:
-    ua, ub = _UNIT_CLASS.get(a.unit or "", a.unit), _UNIT_CLASS.get(b.unit or "", b.unit)
-    if ua and ub and ua != ub:
-        return False
-    return not (a.metric and b.metric and a.metric != b.metric)
-
-
-def _aligned(c: Quantity, e: Quantity, single: bool) -> bool:
-    """Comparable numbers about the same thing: the same metric, the same counted thing, two
-    shared neighbouring words, or the only measurement (not a count) on both sides."""
-    if not _comparable(c.number, e.number):
-        return False
-    if c.number.metric and c.number.metric == e.number.metric:
-        return True
-    if c.after & e.after:
-        return True
-    if len((c.before | c.after) & (e.before | e.after)) >= 2:
-        return True
-    # A count says what it counts: "6 epochs" and "20,000 examples" never conflict.
-    return single and not _is_count(c) and not _is_count(e)
-
-
-def _is_count(q: Quantity) -> bool:
-    return not q.number.unit and not q.number.metric and float(q.value).is_integer()
-
-
-def numeric_agreement(
-    claim: SentenceFacts, evidence: SentenceFacts, also: tuple[SentenceFacts, ...] = ()
-) -> tuple[float, float]:
-    """(matched, conflicting) fractions of the claim's numbers against the evidence's.
-
-    A claim number is matched when the evidence states the same value (rounding, a stated hedge
-    or bound, 5k = 5,000, 0.5 = 50% allowed). It conflicts when it is unmatched although the
-    evidence states a comparable number (same unit class and metric) about the same thing: one
-    sharing a neighbouring word ("950 samples" / "1950 samples"), the same metric, or the only
-    measurement on both sides. A number stated by one of ``also`` (the next candidates: a claim
-    often spans two sentences) counts as matched, never as conflicting.
-    """
-    cq = claim.quantities or _quantities(claim.text, claim.numbers)
-    eq = evidence.quantities or _quantities(evidence.text, evidence.numbers)
-    if not cq:
-        return 0.0, 0.0
-    single = len(cq) == 1 and len(eq) == 1
-    matched = conflicting = 0
-    eq_also = [q for f in also for q in (f.quantities or _quantities(f.text, f.numbers))]
-    for c in cq:
-        if any(_agrees(c, e) for e in eq) or any(_agrees(c, e) for e in eq_also):
-            matched += 1
-        elif any(_aligned(c, e, single) for e in eq):
-            conflicting += 1
-    return matched / len(cq), conflicting / len(cq)
-
-
 def _negated_words(text: str) -> frozenset[str]:
     """Content stems in the scope of a negation: the next few words, up to a clause break."""
     out: set[str] = set()
@@ -322,7 +147,7 @@ def _negated_words(text: str) -> frozenset[str]:
         scope = re.split(r"[,;:.()]|\b(?:but|while|whereas|and)\b", clean[m.end() : m.end() + 60])[
             0
         ]
-        out.update(_stems(" ".join(scope.split()[:4]), numbers=False))
+        out.update(stems(" ".join(scope.split()[:4]), numbers=False))
     return frozenset(out)
 
 
@@ -390,8 +215,22 @@ _SOME_Q = re.compile(
 )
 
 
+# How large an effect is said to be: "far higher" against "slightly higher".
+_STRONG = re.compile(
+    r"\b(much|far|greatly|substantially|significantly|considerably|dramatically|drastically|"
+    r"sharply|vastly|clearly|strongly|large|huge|massive|major)\b",
+    re.I,
+)
+_WEAK = re.compile(
+    r"\b(slight(?:ly)?|marginal(?:ly)?|modest(?:ly)?|somewhat|minor|small|little|barely|"
+    r"a bit|negligibl[ey]|only (?:a )?(?:few|little|small))\b",
+    re.I,
+)
+
+
 def _cues(text: str) -> frozenset[str]:
-    pats = {"equiv": _EQUIV, "differ": _DIFFER, "never": _NEVER_Q, "always": _ALWAYS_Q}
+    pats = {"equiv": _EQUIV, "differ": _DIFFER, "never": _NEVER_Q, "always": _ALWAYS_Q,
+            "strong": _STRONG, "weak": _WEAK}  # fmt: skip
     found = {name for name, pat in pats.items() if pat.search(text)}
     return frozenset(found | ({"some"} if _SOME_Q.search(text) else set()))
 
@@ -404,11 +243,16 @@ def degree_conflict(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     """1.0 when one sentence states equivalence ("similar", "as ... as") and the other a difference.
 
     "mBERT is much less resilient than BERT" against "mBERT shows a similar resilience as BERT".
+    0.5 when one states a large effect ("far higher") and the other a small one ("slightly").
     """
     c, e = _cue_set(claim), _cue_set(evidence)
     eq_c, eq_e, df_c, df_e = "equiv" in c, "equiv" in e, "differ" in c, "differ" in e
-    return float(
-        (eq_c and not df_c and df_e and not eq_e) or (df_c and not eq_c and eq_e and not df_e)
+    if (eq_c and not df_c and df_e and not eq_e) or (df_c and not eq_c and eq_e and not df_e):
+        return 1.0
+    # A large effect against a small one (or the reverse): half the evidence of a conflict.
+    st_c, st_e, wk_c, wk_e = "strong" in c, "strong" in e, "weak" in c, "weak" in e
+    return 0.5 * float(
+        (st_c and not wk_c and wk_e and not st_e) or (wk_c and not st_c and st_e and not wk_e)
     )
 
 

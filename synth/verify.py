@@ -9,7 +9,6 @@ are retrieved and shown but never count: the checks only look at human-written e
 from __future__ import annotations
 
 import importlib.metadata
-import math
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -18,9 +17,10 @@ import numpy as np
 from pydantic import Field
 
 from synth.calibrate import Calibrator, feature_vector, load_calibrator
+from synth.libfacts import LibraryFacts
 from synth.library import Library
-from synth.records import LABELS, Evidence, Sentence, Verdict
-from synth.search import EVIDENCE_KINDS_SKIPPED, HybridSearcher, SearchSettings, content_words
+from synth.records import LABELS, Evidence, Verdict
+from synth.search import HybridSearcher, SearchSettings, content_words
 from synth.settings import Settings
 from synth.textchecks import (
     SentenceFacts,
@@ -30,9 +30,7 @@ from synth.textchecks import (
     facts,
     name_terms,
     negation_mismatch,
-    number_keys,
     numeric_agreement,
-    paper_entities,
     quantifier_conflict,
     role_reversal,
 )
@@ -111,10 +109,7 @@ class Verifier:
         self.settings = settings or VerifySettings()
         self.searcher = searcher or HybridSearcher(library, self.settings.search)
         self.calibrator: Calibrator = load_calibrator(self.settings.calibrator)
-        self._facts: dict[int, SentenceFacts] = {}
-        self._papers: dict[str, dict[str, frozenset[str]]] = {}
-        self._vocab: dict[str, frozenset[str]] = {}
-        self._numbers: dict[str, list[tuple[Sentence, bool]]] | None = None
+        self.known = LibraryFacts(library, self.searcher.settings.min_words)
         self.models = {
             "embedding": self.searcher.embedder.stamp,
             "calibrator": self.calibrator.stamp,
@@ -130,85 +125,6 @@ class Verifier:
         if not hasattr(self, "_settings_hash"):
             self._settings_hash = self.settings.settings_hash()
         return self._settings_hash
-
-    def _evidence_facts(self, ev: Evidence) -> SentenceFacts:
-        key = ev.sentence_id if ev.sentence_id is not None else hash(ev.text)
-        if key not in self._facts:
-            self._facts[key] = facts(ev.text)
-        return self._facts[key]
-
-    def _idf(self) -> dict[str, float]:
-        """Inverse document frequency of content words over the library's sentences (built once)."""
-        if not hasattr(self, "_idf_table"):
-            df: dict[str, int] = {}
-            sentences = list(self.library.sentences())
-            for s in sentences:
-                for w in content_words(s.text):
-                    df[w] = df.get(w, 0) + 1
-            n = len(sentences) + 1
-            self._idf_table = {w: math.log(n / (c + 1)) for w, c in df.items()}
-            self._idf_unseen = math.log(n)
-        return self._idf_table
-
-    def _weighted_cover(self, words: set[str], covered: frozenset[str]) -> float:
-        """Coverage with rare words weighing more; words the library never uses weigh most."""
-        idf = self._idf()
-        weights = {w: idf.get(w, self._idf_unseen) for w in words}
-        total = sum(weights.values())
-        return sum(v for w, v in weights.items() if w in covered) / total if total else 0.0
-
-    def _number_index(self) -> dict[str, list[tuple[Sentence, bool]]]:
-        """Distinctive number -> the evidence-eligible sentences stating it (built once)."""
-        if self._numbers is None:
-            mg = {p.paper_id for p in self.library.papers() if p.machine_generated}
-            self._numbers = {}
-            for s in self.library.sentences():
-                if s.kind in EVIDENCE_KINDS_SKIPPED:
-                    continue
-                if len(s.text.split()) < self.searcher.settings.min_words:
-                    continue
-                for key in number_keys(s.text):
-                    self._numbers.setdefault(key, []).append((s, s.paper_id in mg))
-        return self._numbers
-
-    def _number_evidence(
-        self, claim: str, have: set[int | None], exclude: tuple[str, ...]
-    ) -> list[Evidence]:
-        """Sentences stating one of the claim's distinctive numbers ("72.36", "10,636") that
-        retrieval missed: table rows embed poorly and BM25 splits numbers at the point."""
-        keys = number_keys(claim)
-        if not keys:
-            return []
-        out = []
-        for key in keys:
-            hits = self._number_index().get(key, [])
-            if len(hits) > 5:  # a common number (a year, "100") points nowhere
-                continue
-            for s, mg in hits:
-                if s.sentence_id in have or s.paper_id in exclude:
-                    continue
-                have.add(s.sentence_id)
-                out.append(
-                    Evidence(paper_id=s.paper_id, page=s.page, section=s.section, text=s.text,
-                             sentence_id=s.sentence_id, score=0.0, machine_generated=mg)
-                )  # fmt: skip
-        return out
-
-    def _paper_words(self, paper_id: str) -> frozenset[str]:
-        """Every content word a paper uses (stemmed), built once per paper."""
-        if paper_id not in self._vocab:
-            words: set[str] = set()
-            for s in self.library.sentences(paper_id=paper_id):
-                words |= content_words(s.text)
-            self._vocab[paper_id] = frozenset(words)
-        return self._vocab[paper_id]
-
-    def _paper_entities(self, paper_id: str) -> dict[str, frozenset[str]]:
-        if paper_id not in self._papers:
-            texts = [s.text for s in self.library.sentences(paper_id=paper_id)]
-            paper = self.library.get_paper(paper_id)
-            self._papers[paper_id] = paper_entities(texts + ([paper.title] if paper else []))
-        return self._papers[paper_id]
 
     # === Step 1: features of a claim against its human-written evidence =======================
     def features(
@@ -227,7 +143,7 @@ class Verifier:
         cwords = content_words(claim)
         cands = []
         for rank, e in enumerate(human):
-            ef = self._evidence_facts(e)
+            ef = self.known.evidence_facts(e)
             cos = self.searcher.cosine(e, qvec)
             cover = len(cwords & ef.stems) / max(1, len(cwords))
             match, conflict = numeric_agreement(cf, ef)
@@ -239,10 +155,12 @@ class Verifier:
         if cf.numbers and len(cands) > 1:  # numbers the next candidates state count as matched
             num_match, num_conflict = numeric_agreement(cf, ef, tuple(c[6] for c in cands[1:3]))
         top_words = frozenset().union(*(c[6].stems for c in cands[:3]))
-        swap, missing = entity_checks(cf, ef, self._paper_entities(best.paper_id))
+        swap, missing = entity_checks(cf, ef, self.known.paper_entities(best.paper_id))
         for c in cands[1:3]:  # a swapped name is often in the next sentence that carries it
             if c[2] >= 0.5 * cover:
-                swap = max(swap, entity_checks(cf, c[6], self._paper_entities(c[5].paper_id))[0])
+                swap = max(
+                    swap, entity_checks(cf, c[6], self.known.paper_entities(c[5].paper_id))[0]
+                )
         checks = {
             "negation": negation_mismatch(cf, ef),
             "direction": max(direction_flip(cf, ef), role_reversal(cf, ef)),
@@ -250,7 +168,7 @@ class Verifier:
             "quantifier": quantifier_conflict(cf, ef),
         }
         names = name_terms(claim)
-        paper_words = self._paper_words(best.paper_id)
+        paper_words = self.known.paper_words(best.paper_id)
         # A name the evidence's paper never uses: swapped in (REFUTES) or off topic (NEI).
         name_missing = len(names - paper_words) / len(names) if names else 0.0
         conflict = max(num_conflict, swap, *checks.values())
@@ -264,8 +182,8 @@ class Verifier:
             "sim_gap": sim - max((c[1] for c in cands[1:]), default=0.0),
             "cover": cover,
             "cover_top": len(cwords & top_words) / max(1, len(cwords)),
-            "cover_idf": self._weighted_cover(cwords, ef.stems),
-            "paper_cover": self._weighted_cover(cwords, paper_words),
+            "cover_idf": self.known.weighted_cover(cwords, ef.stems),
+            "paper_cover": self.known.weighted_cover(cwords, paper_words),
             "num_match": num_match,
             "num_conflict": num_conflict,
             "num_unmatched": (1.0 - num_match - num_conflict) if cf.numbers else 0.0,
@@ -320,7 +238,7 @@ class Verifier:
         if evidence is None:
             evidence = self.searcher.search(claim, qvec, exclude_papers)
         have = {e.sentence_id for e in evidence}
-        evidence = [*evidence, *self._number_evidence(claim, have, exclude_papers)]
+        evidence = [*evidence, *self.known.number_evidence(claim, have, exclude_papers)]
         feats, best = self.features(claim, evidence, qvec)
         probs = self.calibrator.predict_proba(feature_vector(feats))
         nli = self._nli_probs(claim, evidence)

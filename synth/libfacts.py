@@ -1,0 +1,105 @@
+"""What the verifier knows about its library, computed once: per-sentence facts, per-paper words
+and entities, word rarity, and an index of the distinctive numbers sentences state."""
+
+from __future__ import annotations
+
+import math
+
+from synth.library import Library
+from synth.records import Evidence, Sentence
+from synth.search import EVIDENCE_KINDS_SKIPPED, content_words
+from synth.textchecks import SentenceFacts, facts, number_keys
+from synth.textchecks import paper_entities as _paper_entities
+
+
+class LibraryFacts:
+    """Caches over one library, filled on first use (a verifier's per-claim work stays cheap)."""
+
+    def __init__(self, library: Library, min_words: int = 4) -> None:
+        self.library = library
+        self.min_words = min_words  # shorter sentences are never evidence (as in retrieval)
+        self._facts: dict[int, SentenceFacts] = {}
+        self._papers: dict[str, dict[str, frozenset[str]]] = {}
+        self._vocab: dict[str, frozenset[str]] = {}
+        self._numbers: dict[str, list[tuple[Sentence, bool]]] | None = None
+
+    def evidence_facts(self, ev: Evidence) -> SentenceFacts:
+        """The checks' facts of a retrieved sentence (parsed once per sentence)."""
+        key = ev.sentence_id if ev.sentence_id is not None else hash(ev.text)
+        if key not in self._facts:
+            self._facts[key] = facts(ev.text)
+        return self._facts[key]
+
+    def _idf(self) -> dict[str, float]:
+        """Inverse document frequency of content words over the library's sentences (built once)."""
+        if not hasattr(self, "_idf_table"):
+            df: dict[str, int] = {}
+            sentences = list(self.library.sentences())
+            for s in sentences:
+                for w in content_words(s.text):
+                    df[w] = df.get(w, 0) + 1
+            n = len(sentences) + 1
+            self._idf_table = {w: math.log(n / (c + 1)) for w, c in df.items()}
+            self._idf_unseen = math.log(n)
+        return self._idf_table
+
+    def weighted_cover(self, words: set[str], covered: frozenset[str]) -> float:
+        """Coverage with rare words weighing more; words the library never uses weigh most."""
+        idf = self._idf()
+        weights = {w: idf.get(w, self._idf_unseen) for w in words}
+        total = sum(weights.values())
+        return sum(v for w, v in weights.items() if w in covered) / total if total else 0.0
+
+    def _number_index(self) -> dict[str, list[tuple[Sentence, bool]]]:
+        """Distinctive number -> the evidence-eligible sentences stating it (built once)."""
+        if self._numbers is None:
+            mg = {p.paper_id for p in self.library.papers() if p.machine_generated}
+            self._numbers = {}
+            for s in self.library.sentences():
+                if s.kind in EVIDENCE_KINDS_SKIPPED:
+                    continue
+                if len(s.text.split()) < self.min_words:
+                    continue
+                for key in number_keys(s.text):
+                    self._numbers.setdefault(key, []).append((s, s.paper_id in mg))
+        return self._numbers
+
+    def number_evidence(
+        self, claim: str, have: set[int | None], exclude: tuple[str, ...]
+    ) -> list[Evidence]:
+        """Sentences stating one of the claim's distinctive numbers ("72.36", "10,636") that
+        retrieval missed: table rows embed poorly and BM25 splits numbers at the point."""
+        keys = number_keys(claim)
+        if not keys:
+            return []
+        out = []
+        for key in keys:
+            hits = self._number_index().get(key, [])
+            if len(hits) > 5:  # a common number (a year, "100") points nowhere
+                continue
+            for s, mg in hits:
+                if s.sentence_id in have or s.paper_id in exclude:
+                    continue
+                have.add(s.sentence_id)
+                out.append(
+                    Evidence(paper_id=s.paper_id, page=s.page, section=s.section, text=s.text,
+                             sentence_id=s.sentence_id, score=0.0, machine_generated=mg)
+                )  # fmt: skip
+        return out
+
+    def paper_words(self, paper_id: str) -> frozenset[str]:
+        """Every content word a paper uses (stemmed), built once per paper."""
+        if paper_id not in self._vocab:
+            words: set[str] = set()
+            for s in self.library.sentences(paper_id=paper_id):
+                words |= content_words(s.text)
+            self._vocab[paper_id] = frozenset(words)
+        return self._vocab[paper_id]
+
+    def paper_entities(self, paper_id: str) -> dict[str, frozenset[str]]:
+        """Per kind, the entities a paper names anywhere (its title included)."""
+        if paper_id not in self._papers:
+            texts = [s.text for s in self.library.sentences(paper_id=paper_id)]
+            paper = self.library.get_paper(paper_id)
+            self._papers[paper_id] = _paper_entities(texts + ([paper.title] if paper else []))
+        return self._papers[paper_id]
