@@ -108,12 +108,13 @@ class SentenceFacts:
     words: frozenset[str]
     quantities: tuple[Quantity, ...] = ()
     stems: frozenset[str] = frozenset()  # content words, stemmed, as retrieval's coverage has them
-    negated_words: frozenset[str] = frozenset()  # stems within a negation's scope
+    negation_scopes: tuple[frozenset[str], ...] = ()  # per negation cue, the stems it covers
     cues: frozenset[str] | None = None  # equiv / differ / never / always / some (see _cues)
 
 
 def facts(text: str) -> SentenceFacts:
     """Parse a sentence once for all checks."""
+    text = text.replace("\u2019", "'")  # PDF text curls the apostrophe of "don't"
     numbers = parse_numbers(text)
     numbers = numbers + extra_numbers(text, numbers)
     return SentenceFacts(
@@ -124,7 +125,7 @@ def facts(text: str) -> SentenceFacts:
         words=frozenset(w.lower() for w in _WORD.findall(text)),
         quantities=quantities(text, numbers),
         stems=frozenset(content_words(text)),
-        negated_words=_negated_words(text),
+        negation_scopes=_negation_scopes(text),
         cues=_cues(text),
     )
 
@@ -139,28 +140,35 @@ def name_terms(text: str) -> frozenset[str]:
     return frozenset(w for m in words for w in content_words(m.group(0)))
 
 
-def _negated_words(text: str) -> frozenset[str]:
-    """Content stems in the scope of a negation: the next few words, up to a clause break."""
-    out: set[str] = set()
+def _negation_scopes(text: str) -> tuple[frozenset[str], ...]:
+    """Per negation cue, the content stems in its scope: the next few words, up to a break."""
+    out = []
     clean = _NOT_NEGATING.sub(" ", text)
     for m in NEGATIONS.finditer(clean):
-        scope = re.split(r"[,;:.()]|\b(?:but|while|whereas|and)\b", clean[m.end() : m.end() + 60])[
-            0
-        ]
-        out.update(stems(" ".join(scope.split()[:4]), numbers=False))
-    return frozenset(out)
+        tail = clean[m.end() : m.end() + 60]
+        scope = re.split(r"[,;:.()]|\b(?:but|while|whereas|and)\b", tail)[0]
+        out.append(frozenset(stems(" ".join(scope.split()[:4]), numbers=False)))
+    return tuple(out)
+
+
+def _unmatched(mine: SentenceFacts, other: SentenceFacts) -> bool:
+    # A negation of words the other sentence states, which no negation there covers too.
+    return any(
+        scope & other.stems and not any(scope & theirs for theirs in other.negation_scopes)
+        for scope in mine.negation_scopes
+    )
 
 
 def negation_mismatch(claim: SentenceFacts, evidence: SentenceFacts) -> float:
-    """1.0 when one sentence negates words both share and the other negates none of them.
+    """1.0 when one sentence negates words the other states without negating them.
 
-    "The model never treated ..." against "The model often treated ...": "treated" is shared and
-    negated only in the claim; "must not name the authors" against "should not include author
-    information" negate shared words on both sides: no mismatch. 0.5 when only the count of negations differs in parity (the
-    negated words are not shared), 0.0 otherwise.
+    "The model never treated ..." against "The model often treated ...": the claim negates
+    "treated", the evidence does not. "must not name the authors" against "should not include
+    author information": both negate "author", no mismatch. A negation is matched when the other
+    sentence has one whose scope shares a word with it. 0.5 when only the count of negations
+    differs in parity (no negated word is shared), 0.0 otherwise.
     """
-    shared = claim.stems & evidence.stems
-    if bool(claim.negated_words & shared) != bool(evidence.negated_words & shared):
+    if _unmatched(claim, evidence) or _unmatched(evidence, claim):
         return 1.0
     return 0.5 * float((claim.negated % 2) != (evidence.negated % 2))
 

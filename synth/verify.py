@@ -171,7 +171,9 @@ class Verifier:
         paper_words = self.known.paper_words(best.paper_id)
         # A name the evidence's paper never uses: swapped in (REFUTES) or off topic (NEI).
         name_missing = len(names - paper_words) / len(names) if names else 0.0
-        conflict = max(num_conflict, swap, *checks.values())
+        # Parity-only negation (0.5: the negated words are not shared) is too weak to count.
+        strong = {k: (v if k != "negation" or v >= 1.0 else 0.0) for k, v in checks.items()}
+        conflict = max(num_conflict, swap, *strong.values())
         # The next candidates that carry the claim may state the opposite (a restated finding).
         conflict_top = max(
             (_conflict(cf, c[6]) * c[2] for c in cands[1:3] if c[2] >= 0.5 * cover), default=0.0

@@ -88,6 +88,16 @@ def test_quantifiers_and_negation_scope():
     )
     # Two negations (even parity), but the shared word "forbidden" is negated only in the evidence.
     assert negation_mismatch(colour, evidence) == 1.0
+    # Both negate "author": matched, though their scopes differ otherwise.
+    names = facts("Papers submitted for review must not name their authors or affiliations.")
+    info = facts("Papers should not include any author information (such as names).")
+    assert negation_mismatch(names, info) == 0.0
+    # A negation added where the sentence already negates something else.
+    src = "This diversity can be seen as an illusion, since it does not reflect intent."
+    added = "This diversity can not be seen as an illusion, since it does not reflect intent."
+    assert negation_mismatch(facts(added), facts(src)) == 1.0
+    title = facts("The Don\u2019t Patronize Me! paragraphs come from news outlets.")
+    assert negation_mismatch(facts("The Don't Patronize Me! paragraphs are news."), title) == 0.0
     same = facts("Such models are not only accurate but also fast.")
     assert negation_mismatch(same, facts("Such models are accurate and fast.")) == 0.0
 
