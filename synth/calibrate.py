@@ -1,11 +1,14 @@
 """Calibrated confidence: a multinomial logistic model from check features to label probabilities.
 
-The verifier measures a handful of features for a claim against its best evidence (similarity,
-coverage, numeric agreement, negation, direction, entity swaps); this module turns them into
-P(SUPPORTS), P(REFUTES), P(NOT ENOUGH INFO). The model is fitted on one part of the labelled set
-(``synth.labelled``) by ``python -m synth.calibrate fit`` and saved as a small JSON file; the
-package ships the one fitted on the real papers in ../shared/data/papers (see ``scripts`` note in
-the JSON's ``made_by`` field). Confidence = the probability of the predicted label.
+The verifier measures a few interpretable features for a claim against its evidence (similarity,
+coverage, numeric agreement, negation, direction, degree, quantifiers, entity swaps); this module
+turns them into P(SUPPORTS), P(REFUTES), P(NOT ENOUGH INFO). scripts/fit_calibrator.py fits it on
+the generated labelled set (``synth.labelled``) and on claims people wrote about the same papers,
+with the L2 strength and the weight of the written claims chosen by leave-one-paper-out log loss
+on the written claims (:func:`choose_hyperparameters`); bench/verify_quality.py measures the same
+procedure one paper left out at a time (:func:`leave_one_paper_out`). The package ships the model
+fitted on all of it (its ``meta`` says on what). Confidence = the probability of the predicted
+label.
 """
 
 from __future__ import annotations

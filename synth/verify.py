@@ -1,9 +1,13 @@
 """Verification: a claim in, a SciFact-shaped verdict out (label, calibrated confidence, rationale).
 
-For each claim: hybrid retrieval of evidence (``synth.search``), the checks of ``synth.textchecks``
-against the best evidence (numbers, negation, direction, entities), a calibrated label distribution
-(``synth.calibrate``), and optionally an NLI cross-encoder the user names. Machine-generated sources
-are retrieved and shown but never count: the checks only look at human-written evidence.
+For each claim: hybrid retrieval of ten candidate sentences (``synth.search``), plus any sentence
+stating one of the claim's distinctive numbers; the candidate that carries the claim (its words
+and numbers) is the evidence the checks of ``synth.textchecks`` / ``synth.numchecks`` read
+(numbers about the same thing, scoped negation, direction, degree, quantifiers, swapped roles,
+entities), with the next candidates consulted for numbers and conflicts; a calibrated label
+distribution (``synth.calibrate``); optionally an NLI cross-encoder the user names.
+Machine-generated sources are retrieved and shown but never count: the checks only look at
+human-written evidence.
 """
 
 from __future__ import annotations
