@@ -49,9 +49,9 @@ import torch  # noqa: E402
 from synth.labelled import build_labelled_set, library_from_papers  # noqa: E402
 from synth.library import Library  # noqa: E402
 from synth.records import Paper, Passage, Sentence  # noqa: E402
-from synth.search import HybridSearcher, SearchSettings  # noqa: E402
+from synth.search import HybridSearcher  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
-from synth.verify import Verifier, VerifySettings  # noqa: E402
+from synth.verify import Verifier  # noqa: E402
 
 
 def pin_two_cores() -> None:
@@ -200,7 +200,9 @@ def int8_agreement(library: Library, verifier: Verifier, claims: list[str]) -> d
             t0 = time.perf_counter()
             emb.encode(claims, use_cache=False)
             speed[name].append(time.perf_counter() - t0)
-    settings = VerifySettings(search=SearchSettings(embed=EmbedSettings(backend="onnx-int8")))
+    # The verifier's own settings (its top_k too), only the encoder's runtime changed.
+    search = verifier.settings.search.model_copy(update={"embed": int8.settings})
+    settings = verifier.settings.model_copy(update={"search": search})
     v8 = Verifier(library, settings)  # embeds the library with int8 (its own cache stamp)
     items = [(str(i), c) for i, c in enumerate(claims)]
     a, b = verifier.verify_many(items), v8.verify_many(items)
@@ -211,7 +213,7 @@ def int8_agreement(library: Library, verifier: Verifier, claims: list[str]) -> d
     ev_b = [
         [e.sentence_id for e in x] for x in v8.searcher.search_many(claims, int8.encode(claims))
     ]
-    pairs = list(zip(ev_a, ev_b, strict=True))
+    pairs = [(x[:5], y[:5]) for x, y in zip(ev_a, ev_b, strict=True)]
     return {
         "backend_fp32": fp32.backend,
         "stamp_int8": int8.stamp,

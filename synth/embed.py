@@ -174,20 +174,22 @@ class Embedder:
 
         if self._onnx is None:
             path = self.onnx_path()
-            if not path.is_file():
-                try:
+            try:
+                if not path.is_file():
                     export_onnx(self.model, path, int8=self.backend == "onnx-int8")
-                except Exception as exc:  # noqa: BLE001 - any export failure means "stay on torch"
-                    if self.settings.backend != "auto":
-                        raise EmbedError(
-                            f"{self.settings.model}: ONNX export failed: {exc}"
-                        ) from exc
-                    marker = self.onnx_path("onnx").parent / "export-failed.txt"
-                    marker.parent.mkdir(parents=True, exist_ok=True)
-                    marker.write_text(f"{exc.__class__.__name__}: {exc}\n")
-                    self.backend = "torch"
-                    return None
-            self._onnx = OnnxEncoder(path, self.where)
+                self._onnx = OnnxEncoder(path, self.where)
+            except Exception as exc:  # noqa: BLE001 - any failure to export or load: stay on torch
+                if self.settings.backend != "auto":
+                    raise EmbedError(
+                        f"{self.settings.model}: ONNX export or load failed: {exc}"
+                    ) from exc
+                marker = self.onnx_path("onnx").parent / "export-failed.txt"
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.write_text(
+                    f"{exc.__class__.__name__}: {exc}\n(delete this folder to retry)\n"
+                )
+                self.backend = "torch"
+                return None
         return self._onnx
 
     def _encode_fresh(self, texts: list[str]) -> np.ndarray:
