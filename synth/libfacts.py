@@ -67,11 +67,13 @@ class LibraryFacts:
     def number_evidence(
         self, claim: str, have: set[int | None], exclude: tuple[str, ...]
     ) -> list[Evidence]:
-        """Sentences stating one of the claim's distinctive numbers ("72.36", "10,636") that
-        retrieval missed: table rows embed poorly and BM25 splits numbers at the point."""
+        """Sentences stating one of the claim's distinctive numbers ("72.36", "10,636", "5000")
+        that retrieval missed (table rows and bullets embed poorly; BM25 splits "72.36"), when
+        they share two more words with the claim: the same number in another context is not it."""
         keys = number_keys(claim)
         if not keys:
             return []
+        words = content_words(claim) - keys
         out = []
         for key in keys:
             hits = self._number_index().get(key, [])
@@ -79,6 +81,8 @@ class LibraryFacts:
                 continue
             for s, mg in hits:
                 if s.sentence_id in have or s.paper_id in exclude:
+                    continue
+                if len(words & content_words(s.text)) < 2:
                     continue
                 have.add(s.sentence_id)
                 out.append(

@@ -114,12 +114,11 @@ _NUMBER_TOKEN = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
 
 def number_keys(text: str) -> frozenset[str]:
     """The distinctive numbers a text states (three significant digits or more: "72.36",
-    "10,636" -> "10636", "0.5074"; not "1,000"), as exact keys for looking sentences up."""
+    "10,636" -> "10636", "0.5074", "5,000" -> "5000"), as exact keys for looking sentences up."""
     keys = set()
     for m in _NUMBER_TOKEN.finditer(text):
         raw = m.group(0).rstrip(",").replace(",", "")
-        significant = raw.replace(".", "").strip("0") if "." in raw else raw.strip("0")
-        if len(significant) >= 3:  # not "1,000" or "950": round numbers point nowhere
+        if sum(ch.isdigit() for ch in raw.lstrip("0.")) >= 3:
             keys.add(raw)
     return frozenset(keys)
 
