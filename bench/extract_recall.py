@@ -267,7 +267,9 @@ def discover(papers: Path, heldout: bool) -> dict[str, Path]:
     return {p.name: p for p in sorted(papers.iterdir()) if p.is_dir()}
 
 
-def run(papers: Path, gold_dir: Path, heldout: bool, cover: float) -> dict:
+def run(
+    papers: Path, gold_dir: Path, heldout: bool, cover: float, min_score: float | None = None
+) -> dict:
     """Ingest, extract and score every paper that has a gold list."""
     keys = discover(papers, heldout)
     results: dict[str, dict] = {}
@@ -284,15 +286,18 @@ def run(papers: Path, gold_dir: Path, heldout: bool, cover: float) -> dict:
                 continue
             ids[key] = outcomes[0].paper_id
         # === Step 2: extract as `claimlab claims` does (default settings) and score
-        settings = ClaimSettings()
+        settings = ClaimSettings() if min_score is None else ClaimSettings(min_score=min_score)
         for key, pid in ids.items():
             claims = library_claims(lib, pid, settings)
             gold = read_gold(gold_dir / f"{key}.jsonl")
             results[key] = {"paper_id": pid, **score_paper(lib, pid, claims, gold, cover)}
             results[key]["baselines"] = baselines(lib, pid, gold, cover)
+    settings_hash = (
+        ClaimSettings() if min_score is None else ClaimSettings(min_score=min_score)
+    ).settings_hash()
     return {
         "papers": results, "total": totals(results), "cover_threshold": cover,
-        "settings_hash": ClaimSettings().settings_hash(), "gold_dir": str(gold_dir),
+        "settings_hash": settings_hash, "gold_dir": str(gold_dir), "min_score": min_score,
     }  # fmt: skip
 
 
@@ -370,6 +375,12 @@ def main() -> None:
     ap.add_argument("--heldout", action="store_true", help="use bench/heldout/{papers,claims_gold}")
     ap.add_argument("--cover", type=float, default=0.8, help="token coverage for a match")
     ap.add_argument("--json", type=Path, default=None, help="write the full results here")
+    ap.add_argument(
+        "--min-score",
+        type=float,
+        default=None,
+        help="extract with this threshold instead of the default (the recall/ratio trade-off)",
+    )
     ap.add_argument("--show-misses", action=argparse.BooleanOptionalAction, default=True)
     args = ap.parse_args()
     if args.heldout:
@@ -380,7 +391,7 @@ def main() -> None:
         gold = args.gold or REPO / "bench" / "claims_gold"
     if not papers.is_dir() or not gold.is_dir():
         sys.exit(f"{papers if not papers.is_dir() else gold}: no such folder")
-    out = run(papers, gold, args.heldout, args.cover)
+    out = run(papers, gold, args.heldout, args.cover, args.min_score)
     report(out, args.show_misses)
     if args.json:
         args.json.write_text(json.dumps(out, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -24,6 +24,10 @@ _END = re.compile(r"[.!?][\"'”’)\]]*$")
 _ABBREV_END = re.compile(
     r"\b(?:e\.g|i\.e|cf|vs|et al|Fig|Figs|Eq|Sec|Tab|approx|resp|viz)\.$", re.I
 )
+# A period that closes an abbreviation pysbd does not know: "Acc.", "No.", "avg.", "approx."
+_SHORT_END = re.compile(
+    r"\b(?:[A-Z][a-z]{0,3}|[A-Z]{2,4}|approx|avg|acc|resp|cf|vs|etc|al|incl|esp)\.$"
+)
 _STARTS_OK = re.compile(r"^[A-Z0-9\"'“‘(\[]")
 LEAD_IN_MAX_WORDS = 3
 
@@ -111,12 +115,19 @@ def paper_units(
             last = j == len(sents) - 1
             text = _clean(" ".join(acc))
             same_section = not last and sents[j + 1].section == s.section
-            if same_section and not ends_sentence(text):
+            if same_section and (
+                not ends_sentence(text) or _split_at_abbreviation(text, sents[j + 1])
+            ):
                 continue  # the splitter broke a sentence inside its paragraph: read on
             start = sents[j - len(acc) + 1]
             whole = is_whole_in_context(text, previous, introduces_list=last and list_follows)
             yield Unit(start, text, start.section, whole)
             previous, acc = text, []
+
+
+def _split_at_abbreviation(text: str, following: Sentence) -> bool:
+    """A period after a short word ("AVG Acc.") with the paragraph going on in lower case."""
+    return bool(_SHORT_END.search(text)) and bool(re.match(r"[a-z]", following.text.lstrip()))
 
 
 def _paragraph(sentence: Sentence) -> object:

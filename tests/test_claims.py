@@ -366,3 +366,23 @@ def test_a_reason_for_a_choice_is_not_an_outcome():
     )
     assert classify_claim(text) == "method"
     assert classify_claim("Our pruned model achieves 85% accuracy, as Table 2 shows.") == "result"
+
+
+def test_units_read_on_over_an_unknown_abbreviation(tmp_path):
+    lib = Library(tmp_path / "lib")
+    parts = ["Despite fluctuations in the AVG Acc.", "of alignment, every prompt improves accuracy.",
+             "We use it.", "The rest is fine."]  # fmt: skip
+    passage = Passage(paper_id="pdf:abbr", seq=0, page=1, section="4 Results", text=" ".join(parts))
+    sents = [
+        Sentence(paper_id="pdf:abbr", page=1, section="4 Results", text=t, passage_id=0)
+        for t in parts
+    ]
+    lib.add_paper(Paper(paper_id="pdf:abbr", title="T", sha256="abbr", pages=1), [passage], sents)
+    with lib:
+        passages = {p.passage_id: p for p in lib.passages("pdf:abbr")}
+        texts = [u.text for u in paper_units(lib.sentences(paper_id="pdf:abbr"), passages)]
+    assert texts == [
+        "Despite fluctuations in the AVG Acc. of alignment, every prompt improves accuracy.",
+        "We use it.",
+        "The rest is fine.",
+    ]
