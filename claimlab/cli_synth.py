@@ -11,7 +11,6 @@ from rich.table import Table
 from rich.text import Text
 
 from claimlab.console import console, error_line, warn_line
-from synth.ingest import IngestSettings, ingest
 from synth.library import Library
 
 LibraryOpt = Annotated[
@@ -44,6 +43,8 @@ def ingest_cmd(
     if not inputs and not query:
         error_line("ingest", "give at least one PATH_OR_ID or --query")
         raise typer.Exit(2)
+    from synth.ingest import IngestSettings, ingest  # pymupdf: only for this command
+
     settings = IngestSettings()
     with Library(library) as lib:
         with Progress(
