@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import torch
 
 from replicate.pipeline import intermediate_dir, run_details, run_pipeline
 from replicate.records import RunSpec
@@ -126,7 +127,18 @@ def test_kill_and_resume_matches_an_uninterrupted_run(tiny_model, tmp_path) -> N
     )
     (tmp_path / "spec.json").write_text(spec.model_dump_json())
     killed_lib = tmp_path / "killed"
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # One thread everywhere: with several, a loaded machine can change how BLAS splits a sum,
+    # and the last bits of the weights with it; resume must be compared on equal arithmetic.
+    env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        _kill_twice_then_compare(spec, tmp_path, killed_lib, env)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _kill_twice_then_compare(spec, tmp_path: Path, killed_lib: Path, env: dict) -> None:
     for marker in ("intermediate", "target"):  # kill once in each training phase
         proc = subprocess.Popen(
             [sys.executable, "-c", SCRIPT, str(tmp_path / "spec.json"), str(killed_lib)], env=env
