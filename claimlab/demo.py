@@ -71,7 +71,9 @@ def run_demo(ctx: S.DemoContext) -> list[StepResult]:
 def _summary(results: list[StepResult], total: float, out: Path) -> None:
     table = Table(title=f"claimlab demo: {total:.0f} s")
     for col in ("step", "what", "status", "detail", "seconds"):
-        table.add_column(col, justify="right" if col in ("step", "seconds") else "left")
+        table.add_column(
+            col, justify="right" if col in ("step", "seconds") else "left", overflow="fold"
+        )
     for r in results:
         style = {"done": "green", "failed": "red"}.get(r.status, "yellow")
         table.add_row(
