@@ -161,11 +161,17 @@ def _task_data(
 
 
 def _load_model(
-    path: str, num_layers: int | None, heads: dict[str, Any], pooling: str = "cls"
+    path: str,
+    num_layers: int | None,
+    heads: dict[str, Any],
+    pooling: str = "cls",
+    seed: int | None = None,
 ) -> TaskModel:
     resolved = models.ResolvedModel(path, "", True)
     encoder = models.load_encoder(resolved, num_layers)
     hidden = encoder.config.hidden_size
+    if seed is not None:
+        torch.manual_seed(seed)  # new heads start from the run's seed, not from whatever ran before
     built = {name: make_head(fmt, hidden, n, pooling) for name, (fmt, n) in heads.items()}
     return TaskModel(encoder, built)
 
@@ -209,7 +215,9 @@ def _intermediate_phase(state: RunState) -> None:
             pairs = [_task_data(n, spec.intermediate_cap, spec, tokenizer, []) for n in names]
             data = [p[0] for p in pairs]
             heads = {n: (get_task(n).format, get_task(n).num_labels) for n in names}
-            model = _load_model(state.encoder_path, spec.num_layers, heads, spec.head_pooling)
+            model = _load_model(
+                state.encoder_path, spec.num_layers, heads, spec.head_pooling, spec.seed
+            )
             stats = _train_phase(state, model, data, work, spec.intermediate_epochs, "intermediate")
             _save_encoder(model, tokenizer, encoder_dir)
             atomic_write_json(
@@ -251,7 +259,7 @@ def _target_phase(state: RunState) -> TaskModel | None:
     work = state.run_dir / "target"
     tokenizer = models.load_tokenizer(state.resolved)  # type: ignore[arg-type]
     head = {TARGET_HEAD: (target.format, target.num_labels)}
-    model = _load_model(state.encoder_path, layers, head, spec.head_pooling)
+    model = _load_model(state.encoder_path, layers, head, spec.head_pooling, spec.seed)
     done = work / "done.json"
     if done.is_file():
         model.load_state_dict(torch.load(work / "model.pt", weights_only=True, map_location="cpu"))

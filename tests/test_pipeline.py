@@ -156,12 +156,36 @@ def _kill_twice_then_compare(spec, tmp_path: Path, killed_lib: Path, env: dict) 
         assert proc.wait() == -signal.SIGKILL
     resumed = run_pipeline(spec, killed_lib)
     straight = run_pipeline(spec, tmp_path / "straight")
+    # The resumed run ends with exactly the weights of the uninterrupted one (this tiny model's
+    # predictions sit on a near-tie, one class for every example, so equal predictions alone would
+    # not show it: the weights are compared), and training moved them (the check has teeth).
+    [killed_w] = killed_lib.glob("runs/*/target/model.pt")
+    [straight_w] = (tmp_path / "straight").glob("runs/*/target/model.pt")
+    a = torch.load(killed_w, weights_only=True)
+    b = torch.load(straight_w, weights_only=True)
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    head = [k for k in a if "head" in k and a[k].is_floating_point()]
+    assert head and any(float(a[k].abs().max()) > 1e-3 for k in head)
     assert resumed.scores == straight.scores and resumed.per_example == straight.per_example
     for lang in ("de", "sw", "ur"):
         name = f"xnli/test-{lang}.tsv"
         assert (Path(resumed.prediction_dir) / name).read_text() == (
             Path(straight.prediction_dir) / name
         ).read_text()
+
+
+def test_two_runs_of_one_spec_end_with_identical_weights(tiny_model, tmp_path) -> None:
+    """New heads start from the spec's seed, not from whatever used the RNG before."""
+    spec = _spec(tiny_model, intermediate_epochs=1.0, target_epochs=1.0, eval_cap=5)
+    torch.rand(7)  # the global RNG is somewhere else before the second run
+    first = run_pipeline(spec, tmp_path / "one")
+    torch.rand(3)
+    second = run_pipeline(spec, tmp_path / "two")
+    [wa] = (tmp_path / "one").glob("runs/*/target/model.pt")
+    [wb] = (tmp_path / "two").glob("runs/*/target/model.pt")
+    a, b = torch.load(wa, weights_only=True), torch.load(wb, weights_only=True)
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert first.per_example == second.per_example
 
 
 def test_cli_run_rejects_unknown_keys_and_runs_a_spec(tiny_model, tmp_path) -> None:
