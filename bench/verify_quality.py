@@ -46,17 +46,9 @@ from synth.calibrate import (  # noqa: E402
     expected_calibration_error,
     fit_calibrator,
     leave_one_paper_out,
-    prior_calibrator,
 )
-from synth.labelled import (  # noqa: E402
-    LabelledExample,
-    build_labelled_set,
-    library_from_papers,
-    load_handwritten,
-    paper_ids_by_folder,
-    seed_report_claims,
-    training_set,
-)
+from synth.calibration_data import library_from_papers, load_handwritten, measure_examples  # noqa: E402
+from synth.labelled import LabelledExample  # noqa: E402
 from synth.records import LABELS  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
 from synth.verify import Verifier, VerifySettings  # noqa: E402
@@ -126,11 +118,7 @@ def heldout_section(papers: str, heldout: Path, tmp: Path, sim_only: Calibrator)
     ``sim_only`` (similarity alone, fitted on the shared papers' claims) is the baseline."""
     from synth.ingest import ingest
 
-    claims = [
-        json.loads(ln)
-        for ln in (heldout / "verify_claims.jsonl").read_text().splitlines()
-        if ln.strip()
-    ]
+    examples = load_handwritten(heldout / "verify_claims.jsonl", {})  # same line format
     library = library_from_papers(papers, tmp / "heldout-library")
     failed = [
         o
@@ -138,19 +126,7 @@ def heldout_section(papers: str, heldout: Path, tmp: Path, sim_only: Calibrator)
         if o.failed
     ]
     verifier = Verifier(library, VerifySettings())
-    verdicts = verifier.verify_many([(c["id"], c["claim"]) for c in claims])
-    examples = [
-        LabelledExample(
-            c["id"],
-            c["claim"],
-            c["label"],
-            c.get("kind") or "heldout",
-            c.get("paper") or "",
-            0,
-            "heldout",
-        )
-        for c in claims
-    ]
+    verdicts = verifier.verify_many([(e.example_id, e.claim) for e in examples])
     out = grouped(examples, [v.label for v in verdicts], [v.confidence for v in verdicts])
     p = sim_only.predict_proba(np.array([[v.checks.get("sim", 0.0)] for v in verdicts]))
     out["baseline_similarity_only"] = measures(
@@ -172,15 +148,11 @@ def main() -> int:
     args = parser.parse_args()
     report: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        # === Step 1: library, generated labelled set, handwritten claims
-        library = library_from_papers(args.papers, Path(tmp) / "library")
-        examples = build_labelled_set(library, related_unaddressed=seed_report_claims())
-        examples += load_handwritten(args.handwritten, paper_ids_by_folder(args.papers))
-        # === Step 2: features of every claim (they do not depend on the calibrator's weights)
-        prior = Path(tmp) / "prior.json"
-        prior_calibrator().save(prior)
-        data, _ = training_set(Verifier(library, VerifySettings(calibrator=str(prior))), examples)
-        library.close()
+        # === Step 1-2: library, generated and handwritten claims, and every claim's features
+        # (they do not depend on the calibrator's weights)
+        m = measure_examples(args.papers, args.handwritten, tmp)
+        examples, data = m.examples, m.data
+        m.library.close()
         # === Step 3: leave one paper out, pooled
         report["leave_one_paper_out"] = lopo_section(data, examples)
         # === Step 4: baseline: similarity alone, same procedure

@@ -46,7 +46,8 @@ sys.path.insert(0, str(REPO))
 
 import torch  # noqa: E402
 
-from synth.labelled import build_labelled_set, library_from_papers  # noqa: E402
+from synth.calibration_data import library_from_papers  # noqa: E402
+from synth.labelled import build_labelled_set  # noqa: E402
 from synth.library import Library  # noqa: E402
 from synth.records import Paper, Passage, Sentence  # noqa: E402
 from synth.search import HybridSearcher  # noqa: E402

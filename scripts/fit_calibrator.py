@@ -26,17 +26,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from synth.calibrate import DEFAULT_PATH, choose_hyperparameters, fit_calibrator, prior_calibrator  # noqa: E402
-from synth.labelled import (  # noqa: E402
-    build_labelled_set,
-    library_from_papers,
-    load_handwritten,
-    paper_ids_by_folder,
-    seed_report_claims,
-    training_set,
-)
+from synth.calibrate import DEFAULT_PATH, choose_hyperparameters, fit_calibrator  # noqa: E402
+from synth.calibration_data import measure_examples  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
-from synth.verify import Verifier, VerifySettings  # noqa: E402
 
 HANDWRITTEN = REPO / "bench" / "verify_handwritten.jsonl"
 
@@ -48,22 +40,16 @@ def main() -> int:
     parser.add_argument("--out", default=str(DEFAULT_PATH))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        # === Step 1: the papers, parsed into a fresh library
-        library = library_from_papers(args.papers, Path(tmp) / "library")
-        # === Step 2: generated examples and handwritten claims
-        examples = build_labelled_set(library, related_unaddressed=seed_report_claims())
-        hand = load_handwritten(args.handwritten, paper_ids_by_folder(args.papers))
-        # === Step 3: features of every example (prior weights: features do not depend on them)
-        prior = Path(tmp) / "prior.json"
-        prior_calibrator().save(prior)
-        verifier = Verifier(library, VerifySettings(calibrator=str(prior)))
-        data, _ = training_set(verifier, examples + hand)
+        # === Step 1-3: the papers in a fresh library, the generated and handwritten claims, and
+        # every claim's features (measured with prior weights: features do not depend on them)
+        m = measure_examples(args.papers, args.handwritten, tmp)
+        examples, hand, data = m.generated, m.handwritten, m.data
         # === Step 4: hyperparameters by leave-one-paper-out, then fit on everything and save
         c, w, loss = choose_hyperparameters(data)
         meta = {
             "made_by": "scripts/fit_calibrator.py",
             "date": datetime.date.today().isoformat(),
-            "papers_sha256_12": sorted(p.sha256[:12] for p in library.papers()),
+            "papers_sha256_12": sorted(p.sha256[:12] for p in m.library.papers()),
             "fitted_on": "generated labelled set (all papers) + handwritten claims",
             "n_generated": len(examples),
             "n_handwritten": len(hand),
@@ -71,7 +57,7 @@ def main() -> int:
             "handwritten_sha256_12": hashlib.sha256(
                 Path(args.handwritten).read_bytes()
             ).hexdigest()[:12],
-            "embedding": verifier.models["embedding"],
+            "embedding": m.verifier.models["embedding"],
             "labelled_set_hash": hashlib.sha256(
                 "\n".join(f"{e.example_id}\t{e.label}" for e in examples).encode()
             ).hexdigest()[:12],
@@ -83,7 +69,7 @@ def main() -> int:
             data.x, list(data.y), c=c, meta=meta, sample_weight=data.weights(w)
         )
         calibrator.save(args.out)
-        library.close()
+        m.library.close()
     print(
         f"fitted on {len(examples)} generated + {len(hand)} handwritten claims "
         f"({int(data.hand.sum())} realistic, seed report's included) "

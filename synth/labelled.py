@@ -15,19 +15,11 @@ import hashlib
 import random
 import re
 from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-import numpy as np
 
 from synth.claims import ClaimSettings, extract_claims
 from synth.entities import LANGUAGES, MODELS, TASK_KINDS, TASKS, entity_spans, parse_numbers
 from synth.library import Library
-from synth.records import Verdict
 from synth.textchecks import DIRECTION_ANTONYMS, antonym, paper_entities
-
-if TYPE_CHECKING:
-    from synth.calibrate import TrainingSet
 
 # Synonyms that keep the meaning (and the direction) of a finding.
 PARAPHRASE_SYNONYMS: dict[str, str] = {
@@ -335,95 +327,5 @@ def build_labelled_set(
     return out
 
 
-def seed_report_claims(path: str | Path | None = None) -> tuple[str, ...]:
-    """The seed report's claims (cut-off ones too), for ``related_unaddressed``."""
-    from synth.audit import audit_report
-    from synth.settings import resolve_data_dir
-
-    path = Path(path) if path else resolve_data_dir().parent / "seed" / "000_fea3552473fb1e67.txt"
-    if not path.is_file():
-        return ()
-    return tuple(c.claim.text for c in audit_report(path).claims)
-
-
 class _NoPaper:
     machine_generated = False
-
-
-def library_from_papers(papers_dir: str | Path, library_dir: str | Path) -> Library:
-    """A library holding every PDF under ``papers_dir``, ingested the way ``claimlab ingest`` does."""
-    from synth.ingest import ingest
-
-    library = Library(library_dir)
-    failed = [o for o in ingest(library, [str(papers_dir)]) if o.failed]
-    if failed:
-        raise RuntimeError(f"{failed[0].input}: {failed[0].message}")
-    return library
-
-
-def paper_ids_by_folder(papers_dir: str | Path) -> dict[str, str]:
-    """Folder name -> library paper id (``pdf:<sha12>`` of the folder's PDF), as ingest names it."""
-    out = {}
-    for pdf in sorted(Path(papers_dir).glob("*/*.pdf")):
-        out.setdefault(pdf.parent.name, "pdf:" + hashlib.sha256(pdf.read_bytes()).hexdigest()[:12])
-    return out
-
-
-def load_handwritten(path: str | Path, folders: dict[str, str]) -> list[LabelledExample]:
-    """Claims written by hand (bench/verify_handwritten.jsonl) as labelled examples.
-
-    Each line has ``id``, ``claim``, ``label`` and optionally ``paper`` (a folder name under the
-    papers directory, mapped to its library id by ``folders``; none for claims about no paper),
-    ``kind`` and ``page``. They are verified against the whole library (nothing excluded).
-    """
-    import json
-
-    out = []
-    for line in Path(path).read_text().splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        out.append(
-            LabelledExample(
-                example_id=row["id"], claim=row["claim"], label=row["label"],
-                kind=row.get("kind") or "handwritten", paper_id=folders.get(row.get("paper") or "", ""),
-                page=row.get("page") or 0, source="handwritten", split="hand",
-            )
-        )  # fmt: skip
-    return out
-
-
-def featurize(
-    verifier: object, examples: list[LabelledExample], progress: object | None = None
-) -> tuple[np.ndarray, list[Verdict]]:
-    """Verify every example (with its exclusions); return feature rows and the verdicts."""
-    from synth.calibrate import feature_vector
-
-    verdicts = verifier.verify_many(  # type: ignore[attr-defined]
-        [(e.example_id, e.claim) for e in examples],
-        exclude=[e.exclude for e in examples],
-        progress=progress,
-    )
-    rows = np.stack([feature_vector(v.checks) for v in verdicts]) if verdicts else np.zeros((0, 0))
-    return rows, verdicts
-
-
-def is_realistic(example: LabelledExample) -> bool:
-    """Claims people wrote (handwritten ones, the seed report's), not template perturbations."""
-    return example.source == "handwritten" or example.example_id.endswith("-related")
-
-
-def training_set(
-    verifier: object, examples: list[LabelledExample]
-) -> tuple[TrainingSet, list[Verdict]]:
-    """Feature rows of the examples, grouped by paper, realistic ones marked; and the verdicts."""
-    from synth.calibrate import TrainingSet
-
-    x, verdicts = featurize(verifier, examples)
-    data = TrainingSet(
-        x=x,
-        y=np.array([e.label for e in examples]),
-        groups=np.array([e.paper_id for e in examples]),
-        hand=np.array([is_realistic(e) for e in examples]),
-    )
-    return data, verdicts

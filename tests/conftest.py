@@ -32,7 +32,7 @@ def library_dir(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def papers_library(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A library directory with the real papers of ../shared/data/papers ingested (once a session)."""
-    from synth.labelled import library_from_papers
+    from synth.calibration_data import library_from_papers
 
     directory = tmp_path_factory.mktemp("papers") / "library"
     library_from_papers(shared_data / "papers", directory).close()

@@ -332,21 +332,24 @@ def test_merge_needs_shared_words():
     assert len(merge_near_duplicates([a, b], vecs, 0.9, min_overlap=0.0)) == 1
 
 
+def _units_of_one_passage(tmp_path, section: str, parts: list[str]) -> list:
+    """The units of a paper with one passage that the splitter left in ``parts``."""
+    lib = Library(tmp_path / "lib")
+    passage = Passage(paper_id="pdf:one", seq=0, page=1, section=section, text=" ".join(parts))
+    sents = [
+        Sentence(paper_id="pdf:one", page=1, section=section, text=t, passage_id=0) for t in parts
+    ]
+    lib.add_paper(Paper(paper_id="pdf:one", title="T", sha256="one", pages=1), [passage], sents)
+    with lib:
+        passages = {p.passage_id: p for p in lib.passages("pdf:one")}
+        return list(paper_units(lib.sentences(paper_id="pdf:one"), passages))
+
+
 def test_units_read_on_over_a_broken_split(tmp_path):
     # pysbd splits "The reasons are 1) ... and 2) ..." into three pieces: one sentence again.
-    lib = Library(tmp_path / "lib")
-    text = "We use greedy search. The reasons are 1) compute limits and 2) a cleaner comparison."
     parts = ["We use greedy search.", "The reasons are", "1) compute limits and",
              "2) a cleaner comparison."]  # fmt: skip
-    passage = Passage(paper_id="pdf:split", seq=0, page=1, section="3 Method", text=text)
-    sents = [
-        Sentence(paper_id="pdf:split", page=1, section="3 Method", text=t, passage_id=0)
-        for t in parts
-    ]
-    lib.add_paper(Paper(paper_id="pdf:split", title="T", sha256="split", pages=1), [passage], sents)
-    with lib:
-        passages = {p.passage_id: p for p in lib.passages("pdf:split")}
-        units = list(paper_units(lib.sentences(paper_id="pdf:split"), passages))
+    units = _units_of_one_passage(tmp_path, "3 Method", parts)
     assert [(u.text, u.whole) for u in units] == [
         ("We use greedy search.", True),
         ("The reasons are 1) compute limits and 2) a cleaner comparison.", True),
@@ -369,18 +372,9 @@ def test_a_reason_for_a_choice_is_not_an_outcome():
 
 
 def test_units_read_on_over_an_unknown_abbreviation(tmp_path):
-    lib = Library(tmp_path / "lib")
     parts = ["Despite fluctuations in the AVG Acc.", "of alignment, every prompt improves accuracy.",
              "We use it.", "The rest is fine."]  # fmt: skip
-    passage = Passage(paper_id="pdf:abbr", seq=0, page=1, section="4 Results", text=" ".join(parts))
-    sents = [
-        Sentence(paper_id="pdf:abbr", page=1, section="4 Results", text=t, passage_id=0)
-        for t in parts
-    ]
-    lib.add_paper(Paper(paper_id="pdf:abbr", title="T", sha256="abbr", pages=1), [passage], sents)
-    with lib:
-        passages = {p.passage_id: p for p in lib.passages("pdf:abbr")}
-        texts = [u.text for u in paper_units(lib.sentences(paper_id="pdf:abbr"), passages)]
+    texts = [u.text for u in _units_of_one_passage(tmp_path, "4 Results", parts)]
     assert texts == [
         "Despite fluctuations in the AVG Acc. of alignment, every prompt improves accuracy.",
         "We use it.",

@@ -1,0 +1,150 @@
+"""Data for fitting and measuring the verifier's calibration: libraries, claims, feature rows.
+
+The generated labelled set (``synth.labelled``) and the claims people wrote (handwritten ones, the
+seed report's) are verified once each to measure their features; scripts/fit_calibrator.py fits on
+those rows and bench/verify_quality.py measures the same procedure one paper left out at a time.
+``measure_examples`` is the part both do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from synth.labelled import LabelledExample, build_labelled_set
+from synth.library import Library
+from synth.records import Verdict
+
+if TYPE_CHECKING:
+    from synth.calibrate import TrainingSet
+    from synth.verify import Verifier
+
+
+def seed_report_claims(path: str | Path | None = None) -> tuple[str, ...]:
+    """The seed report's claims (cut-off ones too), for ``related_unaddressed``."""
+    from synth.audit import audit_report
+    from synth.settings import resolve_data_dir
+
+    path = Path(path) if path else resolve_data_dir().parent / "seed" / "000_fea3552473fb1e67.txt"
+    if not path.is_file():
+        return ()
+    return tuple(c.claim.text for c in audit_report(path).claims)
+
+
+def library_from_papers(papers_dir: str | Path, library_dir: str | Path) -> Library:
+    """A library holding every PDF under ``papers_dir``, ingested the way ``claimlab ingest`` does."""
+    from synth.ingest import ingest
+
+    library = Library(library_dir)
+    failed = [o for o in ingest(library, [str(papers_dir)]) if o.failed]
+    if failed:
+        raise RuntimeError(f"{failed[0].input}: {failed[0].message}")
+    return library
+
+
+def paper_ids_by_folder(papers_dir: str | Path) -> dict[str, str]:
+    """Folder name -> library paper id (``pdf:<sha12>`` of the folder's PDF), as ingest names it."""
+    out = {}
+    for pdf in sorted(Path(papers_dir).glob("*/*.pdf")):
+        out.setdefault(pdf.parent.name, "pdf:" + hashlib.sha256(pdf.read_bytes()).hexdigest()[:12])
+    return out
+
+
+def load_handwritten(path: str | Path, folders: dict[str, str]) -> list[LabelledExample]:
+    """Claims written by hand (bench/verify_handwritten.jsonl) as labelled examples.
+
+    Each line has ``id``, ``claim``, ``label`` and optionally ``paper`` (a folder name under the
+    papers directory, mapped to its library id by ``folders``; none for claims about no paper),
+    ``kind`` and ``page``. They are verified against the whole library (nothing excluded).
+    """
+    import json
+
+    out = []
+    for line in Path(path).read_text().splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        out.append(
+            LabelledExample(
+                example_id=row["id"], claim=row["claim"], label=row["label"],
+                kind=row.get("kind") or "handwritten", paper_id=folders.get(row.get("paper") or "", ""),
+                page=row.get("page") or 0, source="handwritten", split="hand",
+            )
+        )  # fmt: skip
+    return out
+
+
+def featurize(
+    verifier: object, examples: list[LabelledExample], progress: object | None = None
+) -> tuple[np.ndarray, list[Verdict]]:
+    """Verify every example (with its exclusions); return feature rows and the verdicts."""
+    from synth.calibrate import feature_vector
+
+    verdicts = verifier.verify_many(  # type: ignore[attr-defined]
+        [(e.example_id, e.claim) for e in examples],
+        exclude=[e.exclude for e in examples],
+        progress=progress,
+    )
+    rows = np.stack([feature_vector(v.checks) for v in verdicts]) if verdicts else np.zeros((0, 0))
+    return rows, verdicts
+
+
+def is_realistic(example: LabelledExample) -> bool:
+    """Claims people wrote (handwritten ones, the seed report's), not template perturbations."""
+    return example.source == "handwritten" or example.example_id.endswith("-related")
+
+
+def training_set(
+    verifier: object, examples: list[LabelledExample]
+) -> tuple[TrainingSet, list[Verdict]]:
+    """Feature rows of the examples, grouped by paper, realistic ones marked; and the verdicts."""
+    from synth.calibrate import TrainingSet
+
+    x, verdicts = featurize(verifier, examples)
+    data = TrainingSet(
+        x=x,
+        y=np.array([e.label for e in examples]),
+        groups=np.array([e.paper_id for e in examples]),
+        hand=np.array([is_realistic(e) for e in examples]),
+    )
+    return data, verdicts
+
+
+@dataclass
+class Measured:
+    """A library of the papers, the claims about them, and every claim's feature row."""
+
+    library: Library
+    verifier: Verifier
+    generated: list[LabelledExample]  # the generated labelled set, then the seed report's claims
+    handwritten: list[LabelledExample]
+    data: TrainingSet  # rows in the order generated + handwritten
+
+    @property
+    def examples(self) -> list[LabelledExample]:
+        return self.generated + self.handwritten
+
+
+def measure_examples(
+    papers_dir: str | Path, handwritten: str | Path, work_dir: str | Path
+) -> Measured:
+    """Parse the papers into a library under ``work_dir``, build the generated labelled set (with
+    the seed report's claims as related-but-unaddressed ones), read the handwritten claims, and
+    verify all of them once with the prior calibrator (features do not depend on its weights).
+    The caller closes ``library``."""
+    from synth.calibrate import prior_calibrator
+    from synth.verify import Verifier, VerifySettings
+
+    work = Path(work_dir)
+    library = library_from_papers(papers_dir, work / "library")
+    generated = build_labelled_set(library, related_unaddressed=seed_report_claims())
+    hand = load_handwritten(handwritten, paper_ids_by_folder(papers_dir))
+    prior = work / "prior.json"
+    prior_calibrator().save(prior)
+    verifier = Verifier(library, VerifySettings(calibrator=str(prior)))
+    data, _ = training_set(verifier, generated + hand)
+    return Measured(library, verifier, generated, hand, data)
