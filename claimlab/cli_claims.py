@@ -321,9 +321,8 @@ def _print_synthesis(result) -> None:
         for col in ("facet", "claims in", "mentioned in", "status"):
             table.add_column(col, overflow="fold")
         for f in result.facets:
-            status = ("[green]claimed[/]" if f.full_papers else
-                      "[green]partly claimed[/]" if f.claim_papers else
-                      "[yellow]mentioned only[/]" if f.mention_papers else "[red]gap[/]")  # fmt: skip
+            color = {"claimed": "green", "partly claimed": "green", "mentioned only": "yellow"}
+            status = f"[{color.get(f.status, 'red')}]{f.status}[/]"
             table.add_row(f.phrase, str(len(f.claim_papers)), str(len(f.mention_papers)), status)
         console.print(table)
     for theme in result.themes:
@@ -357,7 +356,7 @@ def synthesis_json(s) -> dict[str, object]:
         "question": s.question, "considered": s.considered, "settings_hash": s.settings_hash,
         "models": s.models, "excluded_machine_generated": list(s.excluded_machine_generated),
         "answer": list(s.answer), "gaps": list(s.gaps),
-        "facets": [{"facet": f.phrase, "claim_papers": list(f.claim_papers),
+        "facets": [{"facet": f.phrase, "status": f.status, "claim_papers": list(f.claim_papers),
                     "full_claim_papers": list(f.full_papers),
                     "mention_papers": list(f.mention_papers)} for f in s.facets],
         "papers": s.titles,

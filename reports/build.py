@@ -133,11 +133,9 @@ def _facets(lib: Library, question: str) -> tuple[list[FacetRow], list[str]]:
     result = synthesize(lib, question)
     rows = []
     for f in result.facets:
-        status = ("claimed" if f.full_papers else "partly claimed" if f.claim_papers
-                  else "mentioned only" if f.mention_papers else "gap")  # fmt: skip
         cite = [result.titles.get(p, p) for p in f.claim_papers]
         mention = [result.titles.get(p, p) for p in f.mention_papers]
-        rows.append(FacetRow(facet=f.phrase, status=status, claim_papers=cite,
+        rows.append(FacetRow(facet=f.phrase, status=f.status, claim_papers=cite,
                              mention_papers=mention))  # fmt: skip
     return rows, list(result.answer)
 

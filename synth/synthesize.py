@@ -80,6 +80,15 @@ class FacetStatus:
     mention_papers: tuple[str, ...]  # papers with any sentence on it
     full_papers: tuple[str, ...] = ()  # papers with a claim that says every word of the facet
 
+    @property
+    def status(self) -> str:
+        """claimed | partly claimed | mentioned only | gap."""
+        if self.full_papers:
+            return "claimed"
+        if self.claim_papers:
+            return "partly claimed"
+        return "mentioned only" if self.mention_papers else "gap"
+
 
 @dataclass(frozen=True)
 class Synthesis:
