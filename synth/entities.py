@@ -316,7 +316,8 @@ _REFERENCE = re.compile(
 _COUNT_NOUN = re.compile(
     r"\s*(?:[\w-]+\s)?(?:languages?|tasks?|epochs?|layers?|heads?|examples?|samples?|sentences?|"
     r"papers?|runs?|seeds?|steps?|models?|datasets?|classes|labels?|words?|tokens?|GPUs?|hours?|"
-    r"days?|pages?|parameters?|params|items?|pairs?|annotators?|documents?)\b"
+    r"days?|pages?|parameters?|params|items?|pairs?|annotators?|documents?|images?|instances?|"
+    r"texts?|paragraphs?|questions?|annotations?|captions?|utterances?)\b"
 )
 _UNIT_CANON = {
     "%": "%",
@@ -348,7 +349,8 @@ def _is_reference(text: str, start: int, raw_num: str, unit: str | None) -> bool
     if not before.strip() and re.match(r"[.)]\s", text[start + len(raw_num) :]):
         return True  # "2. Mixed-language validation": a list marker
     if not unit and re.fullmatch(r"(19|20)\d\d", raw_num):
-        return True  # a year (citations, venues)
+        # a year (citations, venues), unless it counts something ("1950 samples")
+        return not _COUNT_NOUN.match(text, start + len(raw_num))
     if re.match(r"\s*\)", text[start + len(raw_num) :]) and re.search(r"\(\s*$", before):
         return not unit and "." not in raw_num and len(raw_num) < 2  # "(1)" list markers
     return False

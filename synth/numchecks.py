@@ -30,12 +30,6 @@ _HEDGE = re.compile(
 )
 _AT_LEAST = re.compile(r"(?:more than|over|above|at least|exceeding|greater than|>)\s*$", re.I)
 _AT_MOST = re.compile(r"(?:less than|fewer than|under|below|at most|up to|<)\s*$", re.I)
-# Four-digit counts the number parser takes for years ("1950 samples").
-_YEARLIKE_COUNT = re.compile(
-    r"(?<![\w.,])((?:1[0-9]|20)\d\d)(?=\s+(?:[\w-]+\s)?(?:samples?|examples?|images?|sentences?|"
-    r"instances?|items?|pairs?|texts?|documents?|paragraphs?|words?|tokens?|questions?|"
-    r"annotations?|captions?|utterances?|steps?|epochs?)\b)"
-)
 # Spelled-out numbers ("eight pages", "three epochs"); "one" is left out (mostly a pronoun).
 NUMBER_WORDS: dict[str, int] = {
     w: i + 2
@@ -96,17 +90,12 @@ def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
     return tuple(out)
 
 
-def extra_numbers(text: str, numbers: tuple[Number, ...]) -> tuple[Number, ...]:
-    """Counts the number parser leaves out: "1950 samples" (year-like), "eight pages" (words)."""
-    raws = {n.raw for n in numbers}
-    extra = [
-        Number(value=float(m.group(1)), raw=m.group(1))
-        for m in _YEARLIKE_COUNT.finditer(text)
-        if m.group(1) not in raws
-    ]
-    for m in _NUMBER_WORD.finditer(text):
-        extra.append(Number(value=float(NUMBER_WORDS[m.group(1).lower()]), raw=m.group(1)))
-    return tuple(extra)
+def extra_numbers(text: str) -> tuple[Number, ...]:
+    """Counts the number parser leaves out: spelled-out numbers ("eight pages")."""
+    return tuple(
+        Number(value=float(NUMBER_WORDS[m.group(1).lower()]), raw=m.group(1))
+        for m in _NUMBER_WORD.finditer(text)
+    )
 
 
 _NUMBER_TOKEN = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")

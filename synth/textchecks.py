@@ -116,7 +116,7 @@ def facts(text: str) -> SentenceFacts:
     """Parse a sentence once for all checks."""
     text = text.replace("\u2019", "'")  # PDF text curls the apostrophe of "don't"
     numbers = parse_numbers(text)
-    numbers = numbers + extra_numbers(text, numbers)
+    numbers = numbers + extra_numbers(text)
     return SentenceFacts(
         text=text,
         numbers=numbers,

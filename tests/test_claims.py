@@ -360,6 +360,10 @@ def test_numbers_in_names_and_citations_are_not_stated_numbers():
     nums = parse_numbers("BERT [7] reaches 85.1 F1 on SQuAD 2.0, as prior work [3, 12] found.")
     assert [(n.value, n.metric) for n in nums] == [(85.1, "F1")]
     assert [n.value for n in parse_numbers("Llama 2 gains 2.5 points with GPT-4 labels.")] == [2.5]
+    # A year-like number that counts something is a number; a year in a citation is not.
+    assert [(n.value, n.metric) for n in parse_numbers("It gave 1950 samples (Lin, 2014).")] == [
+        (1950.0, None)
+    ]
 
 
 def test_a_reason_for_a_choice_is_not_an_outcome():
