@@ -13,17 +13,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from synth.records import Number
-from synth.search import stem
+from synth.search import STOPWORDS, WORD_RE, stem
 
 if TYPE_CHECKING:
     from synth.textchecks import SentenceFacts
 
-_STEM_WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
-_STOP = frozenset(
-    "a an the of in on for to and or is are was were be been by with as at from that this these"
-    " those it its we our than then which who their there into over under also can could may might"
-    " will would should has have had do does did such using use used both each other very".split()
-)
+# Retrieval's stopwords, less the words that change what a number means here ("not", "more").
+_STOP = STOPWORDS - frozenset({"no", "not", "more", "most", "here", "whom"})
 # Hedges before a number: the claim states it loosely.
 _HEDGE = re.compile(
     r"(?:about|around|roughly|approximately|approx\.?|nearly|almost|some|~|≈)\s*$", re.I
@@ -49,7 +45,7 @@ def stems(text: str, numbers: bool = True) -> list[str]:
     # Same light stemmer as retrieval's coverage, so "resilient" meets "resilience".
     return [
         stem(w)
-        for w in _STEM_WORD.findall(text.lower())
+        for w in WORD_RE.findall(text.lower())
         if w not in _STOP and (numbers or not w[0].isdigit())
     ]
 

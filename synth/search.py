@@ -23,7 +23,7 @@ from synth.library import Library
 from synth.records import Evidence
 from synth.settings import Settings
 
-_WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
+WORD_RE = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")  # lower-cased words, "xlm-r", "2.0"
 STOPWORDS = frozenset(
     "a an the of in on for to and or is are was were be been by with as at from that this these those"
     " it its we our than then which who whom their there here into over under also can could may"
@@ -66,7 +66,7 @@ def stem(word: str) -> str:
 
 def content_words(text: str) -> set[str]:
     """Lower-cased content words, stemmed, for coverage measures."""
-    return {stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS}
+    return {stem(w) for w in WORD_RE.findall(text.lower()) if w not in STOPWORDS}
 
 
 @dataclass

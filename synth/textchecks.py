@@ -89,12 +89,6 @@ NEGATIONS = re.compile(
 # Fixed phrases with a negation word that negate nothing the claim states.
 _NOT_NEGATING = re.compile(r"\b(not only|whether or not|if not|not necessarily)\b", re.I)
 _WORD = re.compile(r"[A-Za-z]+")
-_STEM_WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
-_STOP = frozenset(
-    "a an the of in on for to and or is are was were be been by with as at from that this these"
-    " those it its we our than then which who their there into over under also can could may might"
-    " will would should has have had do does did such using use used both each other very".split()
-)
 
 
 @dataclass(frozen=True)
