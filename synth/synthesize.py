@@ -107,7 +107,7 @@ class Synthesis:
     @property
     def gaps(self) -> tuple[str, ...]:
         """Facets no human-written paper in the library addresses."""
-        return tuple(f.phrase for f in self.facets if not f.mention_papers)
+        return tuple(f.phrase for f in self.facets if f.status == "gap")
 
 
 def relate(a: Claim, b: Claim) -> str | None:
@@ -152,12 +152,12 @@ def _answer(
     ]
     claimed = [
         f"{st.phrase} ({len(st.claim_papers)} paper(s)"
-        + (")" if st.full_papers else ", only some of its words)")
+        + (")" if st.status == "claimed" else ", only some of its words)")
         for st in statuses
-        if st.claim_papers
+        if st.status in ("claimed", "partly claimed")
     ]
-    passing = [st.phrase for st in statuses if st.mention_papers and not st.claim_papers]
-    gaps = [st.phrase for st in statuses if not st.mention_papers]
+    passing = [st.phrase for st in statuses if st.status == "mentioned only"]
+    gaps = [st.phrase for st in statuses if st.status == "gap"]
     if claimed:
         lines.append("Claims speak to: " + "; ".join(claimed) + ".")
     if passing:
