@@ -226,9 +226,11 @@ def _evidence_cell(v, cite: dict[str, str]) -> str:
         return f"{cite.get(e.paper_id, e.paper_id)}, p.{e.page}: “{e.text}”{more}"
     nearest = v.checks.get("nearest") if isinstance(v.checks, dict) else None
     if nearest:
-        n = nearest[0]
+        # A human-written sentence first: a machine-generated one is shown only when alone.
+        n = min(nearest, key=lambda x: bool(x.get("machine_generated")))
         where = cite.get(n["paper"], n["paper"])
-        return f"[dim]nearest: {where}, p.{n['page']}: “{n['text']}”[/]"
+        mg = " (machine-generated)" if n.get("machine_generated") else ""
+        return f"[dim]nearest: {where}{mg}, p.{n['page']}: “{n['text']}”[/]"
     return "—"
 
 
@@ -260,6 +262,7 @@ def audit_cmd(
     with _open(library, "audit") as lib:
         try:
             result = audit_report(report, Verifier(lib))
+            cite = {p.paper_id: p.citation for p in lib.papers()}
         except AuditError as exc:
             error_line(str(report), str(exc).removeprefix(f"{report}: "))
             raise typer.Exit(1) from exc
@@ -269,16 +272,22 @@ def audit_cmd(
                    "reported_verified": c.reported_verified, "reported_confidence": c.reported_confidence}  # fmt: skip
             print(json.dumps({**verdict_json(c.verdict), **row}, ensure_ascii=False))
         return
-    table = Table(title=f"audit: {_clip(result.title, 70)}")
-    for col in ("from", "claim", "report said", "we find", "conf.", "issues"):
-        table.add_column(col, overflow="fold")
-    for c in result.claims:
+    # Three columns read at any width: what the report claimed, what the library says.
+    table = Table(title=f"audit: {_clip(result.title, 70)}", expand=True, show_lines=True)
+    table.add_column("#", no_wrap=True)
+    table.add_column("claim (from the report) · evidence in the library", ratio=3)
+    table.add_column("report said → we find", ratio=2)
+    for i, c in enumerate(result.claims, 1):
         said = "" if c.reported_verified is None else ("✓" if c.reported_verified else "✗")
         if c.reported_confidence is not None:
             said += f" {c.reported_confidence:.2f}"
         v = c.verdict
-        table.add_row(c.origin, c.claim.text, said, verified_label(v), f"{v.confidence:.2f}",
-                      "; ".join(c.issues) or "—")  # fmt: skip
+        style = _LABEL_STYLE[v.label]
+        verdict = f"{said or '—'} → [{style}]{verified_label(v)}[/] {v.confidence:.2f}"
+        if c.issues:
+            verdict += "\n[yellow]" + "; ".join(c.issues) + "[/]"
+        claim = f"[bold]{c.claim.text}[/] [dim]({c.origin})[/]\n{_evidence_cell(v, cite)}"
+        table.add_row(str(i), claim, verdict)
     console.print(table)
     rows = [("report", str(report)), ("claims", str(len(result.claims))),
             ("cut off", str(sum(c.claim.truncated for c in result.claims)))]  # fmt: skip

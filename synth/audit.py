@@ -9,6 +9,7 @@ every claim against the library.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -239,6 +240,15 @@ def report_issues(
     return issues
 
 
+def _library_copy(verifier: object, path: str | Path) -> tuple[str, ...]:
+    """The library's paper id of this very report file (by content hash), if it was ingested."""
+    library = getattr(verifier, "library", None)
+    if library is None:
+        return ()
+    paper = library.has_sha(hashlib.sha256(Path(path).read_bytes()).hexdigest())
+    return (paper.paper_id,) if paper else ()
+
+
 def audit_report(path: str | Path, verifier: object | None = None) -> AuditReport:
     """Audit a report: find its claims, flag what is cut off, verify each against the library.
 
@@ -266,9 +276,13 @@ def audit_report(path: str | Path, verifier: object | None = None) -> AuditRepor
     audited.extend(
         AuditedClaim(c, "text") for c in text_claims(sections, wrapped=is_pdf) if c.text not in seen
     )
-    # === Step 3: verify each claim
+    # === Step 3: verify each claim (never against the report itself, when it is in the library)
     if verifier is not None:
-        verdicts = verifier.verify_many([(c.claim.claim_id, c.claim.text) for c in audited])  # type: ignore[attr-defined]
+        itself = _library_copy(verifier, path)
+        verdicts = verifier.verify_many(  # type: ignore[attr-defined]
+            [(c.claim.claim_id, c.claim.text) for c in audited],
+            exclude=[itself] * len(audited) if itself else None,
+        )
         audited = [replace(c, verdict=v) for c, v in zip(audited, verdicts, strict=True)]
     # === Step 4: per-claim and report-level issues
     audited = [replace(c, issues=claim_issues(c)) for c in audited]

@@ -339,7 +339,13 @@ def _conflict(claim: SentenceFacts, evidence: SentenceFacts) -> float:
 
 
 def _brief(e: Evidence) -> dict[str, object]:
-    return {"paper": e.paper_id, "page": e.page, "text": e.text, "score": e.score}
+    return {
+        "paper": e.paper_id,
+        "page": e.page,
+        "text": e.text,
+        "score": e.score,
+        "machine_generated": e.machine_generated,
+    }
 
 
 def verdict_json(v: Verdict) -> dict[str, object]:

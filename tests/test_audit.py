@@ -130,3 +130,23 @@ def test_pdf_report_gives_the_same_audit(seed: Path, tmp_path: Path):
         c.claim.truncated for c in from_text.claims if c.origin == "table"
     ]
     assert set(from_pdf.issues) == set(from_text.issues)
+
+
+def test_audit_never_cites_the_report_itself(seed: Path, papers_library: Path, tmp_path: Path):
+    import shutil
+
+    from synth.ingest import ingest
+
+    library_dir = tmp_path / "library"
+    shutil.copytree(papers_library, library_dir)
+    with Library(library_dir) as lib:
+        (outcome,) = ingest(lib, [str(seed)])
+        own = outcome.paper_id
+        assert own
+        report = audit_report(seed, Verifier(lib))
+    # The report's own sentences are its claims verbatim: as evidence they would decide every
+    # claim by themselves. They are left out, so the evidence and the nearest sentences come
+    # from the real papers only.
+    for c in report.claims:
+        assert all(e.paper_id != own for e in c.verdict.evidence)
+        assert all(n["paper"] != own for n in c.verdict.checks.get("nearest", []))
