@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from claimlab import cli_claims, cli_replicate, cli_reports, cli_synth
+from claimlab import cli_claims, cli_nli, cli_replicate, cli_reports, cli_synth
 
 app = typer.Typer(
     name="claimlab",
@@ -21,6 +21,7 @@ cli_synth.register(app)  # ingest, papers
 cli_claims.register(app)  # claims, verify, audit, synthesize
 cli_replicate.register(app)  # score, replicate {run,sweep,check,results}
 cli_reports.register(app)  # report, show, demo
+cli_nli.register(app)  # nli train
 
 
 def main() -> None:
