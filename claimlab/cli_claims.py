@@ -237,13 +237,16 @@ def _evidence_cell(v, cite: dict[str, str]) -> str:
 def _print_verdicts(verdicts, min_conf: float, cite: dict[str, str] | None = None) -> None:
     from synth.verify import verified_label
 
-    table = Table(title="verdicts")
-    for col in ("id", "claim", "verdict", "conf.", "evidence"):
-        table.add_column(col, overflow="fold")
+    # Claim and evidence share the wide column, so it reads at 80 columns too.
+    table = Table(title="verdicts", expand=True, show_lines=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("claim · evidence", ratio=4)
+    table.add_column("verdict", ratio=1, min_width=12)
     for v in verdicts:
         style = _LABEL_STYLE[v.label]
-        table.add_row(v.claim_id, v.claim, f"[{style}]{verified_label(v, min_conf)}[/]",
-                      f"{v.confidence:.2f}", _evidence_cell(v, cite or {}))  # fmt: skip
+        claim = f"[bold]{v.claim}[/]\n{_evidence_cell(v, cite or {})}"
+        verdict = f"[{style}]{verified_label(v, min_conf)}[/]\n{v.confidence:.2f}"
+        table.add_row(v.claim_id, claim, verdict)
     console.print(table)
     counts = [(lab, str(sum(v.label == lab for v in verdicts))) for lab in _LABEL_STYLE]
     console.print(_summary("summary", [("claims", str(len(verdicts))), *counts]))
