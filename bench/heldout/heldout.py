@@ -6,6 +6,8 @@ Usage:
     .venv/bin/python bench/heldout/heldout.py          # check every file, print counts
     .venv/bin/python bench/heldout/heldout.py --score VERDICTS.jsonl
         # accuracy, macro-F1, ECE (10 bins) and per-kind accuracy of `claimlab verify --json`
+    .venv/bin/python bench/heldout/heldout.py --root bench/dev [--score VERDICTS.jsonl]
+        # the same checks and scores for another set in this layout (e.g. the dev set)
 
 From code (bench/ is not a package; import by path):
     sys.path.insert(0, str(REPO / "bench" / "heldout"))
@@ -14,6 +16,7 @@ From code (bench/ is not a package; import by path):
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -32,6 +35,17 @@ KINDS = {
     "NOT ENOUGH INFO": {"related", "unaddressed"},
 }
 GOLD_TYPES = {"result", "comparison", "method", "contribution"}
+
+
+def set_root(root: Path) -> None:
+    """Point the loaders at another set in the same layout (papers/, verify_claims.jsonl, claims_gold/)."""
+    global PAPERS_DIR, VERIFY_FILE, GOLD_DIR
+    root = Path(root).resolve()
+    PAPERS_DIR, VERIFY_FILE, GOLD_DIR = (
+        root / "papers",
+        root / "verify_claims.jsonl",
+        root / "claims_gold",
+    )
 
 
 def paper_keys() -> list[str]:
@@ -186,9 +200,14 @@ def score(verdicts_path: Path) -> dict:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--score":
-        # heldout.py --score VERDICTS.jsonl: score a `claimlab verify --json` output.
-        print(json.dumps(score(Path(sys.argv[2])), indent=1))
+    ap = argparse.ArgumentParser(description="check or score a labelled set (default: held-out)")
+    ap.add_argument("--root", type=Path, default=HERE, help="set folder (default bench/heldout)")
+    ap.add_argument("--score", type=Path, default=None, help="`claimlab verify --json` output")
+    args = ap.parse_args()
+    set_root(args.root)
+    if args.score:
+        # --score VERDICTS.jsonl: score a `claimlab verify --json` output.
+        print(json.dumps(score(args.score), indent=1))
         sys.exit(0)
     found = check()
     print(summary())
