@@ -210,7 +210,7 @@ def cells(runs: Sequence[RunResult], grouping: Grouping) -> list[CellRow]:
                 intermediate=inter,
                 runs=len(group),
                 low_resource_mean=low,
-                low_resource_sd=statistics.stdev(lows) if len(lows) > 1 else 0.0,
+                low_resource_sd=statistics.stdev(lows) if len(lows) > 1 else None,
                 other_mean=statistics.fmean(others) if others else None,
                 english=en,
                 gap=(en - low) if en is not None else None,

@@ -128,7 +128,7 @@ class CellRow(BaseModel):
     intermediate: str = "none"
     runs: int
     low_resource_mean: float
-    low_resource_sd: float = 0.0
+    low_resource_sd: float | None = None  # over seeds; None with one run (no spread to show)
     other_mean: float | None = None
     english: float | None = None
     gap: float | None = None  # English minus the low-resource mean

@@ -117,7 +117,7 @@ def curves(content: TaskView, out: Path) -> Figure | None:
     x = np.arange(len(vols))
     for i, size in enumerate(sizes):
         y = grid[i]
-        err = np.array([sd.get((size, v), 0.0) for v in vols])
+        err = np.array([sd.get((size, v)) or 0.0 for v in vols])
         ok = np.isfinite(y)
         ax.errorbar(x[ok], y[ok], yerr=err[ok], marker="o", capsize=3, label=size)
     ax.set_xticks(x, vols)
@@ -131,7 +131,7 @@ def curves(content: TaskView, out: Path) -> Figure | None:
         name="curves",
         file=_save(fig, out, content.file("robustness_curves")),
         caption="Low-resource mean score against intermediate data volume, one line per model "
-        "size; error bars are the standard deviation over seeds.",
+        "size; error bars are the standard deviation over seeds (none where a cell has one run).",
     )
 
 

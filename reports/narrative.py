@@ -6,6 +6,7 @@ and carries its backing; nothing here holds a result of its own.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -106,20 +107,7 @@ def _grid_sentences(
             )
         )
     if vol and size:
-        dv = vol[1].low_resource_mean - vol[0].low_resource_mean
-        ds = size[1].low_resource_mean - size[0].low_resource_mean
-        if abs(abs(ds) - abs(dv)) < 0.05:
-            verdict = "neither axis moved"
-        else:
-            verdict = ("model size" if abs(ds) > abs(dv) else "intermediate data volume") + " moved"
-        out.append(
-            Backed(
-                text=f"Over the ranges this grid spans, {verdict} {word} transfer more than the "
-                f"other ({abs(ds):.1f} points for size vs {abs(dv):.1f} for data); the comparison "
-                "holds for these ranges only, not per unit of compute.",
-                backing=[f"size effect {_pts(ds)}", f"volume effect {_pts(dv)}"],
-            )
-        )
+        out.append(_compare_axes(vol, size, word))
     if base and best and base.gap is not None and best.gap is not None:
         out.append(
             Backed(
@@ -130,6 +118,46 @@ def _grid_sentences(
             )
         )
     return out
+
+
+def _diff_se(a: CellRow, b: CellRow) -> float | None:
+    """Standard error of a difference of two cell means over seeds (None: a cell has one run)."""
+    if a.low_resource_sd is None or b.low_resource_sd is None or min(a.runs, b.runs) < 2:
+        return None
+    return math.sqrt(a.low_resource_sd**2 / a.runs + b.low_resource_sd**2 / b.runs)
+
+
+def _compare_axes(vol: tuple[CellRow, CellRow], size: tuple[CellRow, CellRow], word: str) -> Backed:
+    """Which axis moved transfer more: ranked only when the gap exceeds seed-to-seed noise."""
+    dv = vol[1].low_resource_mean - vol[0].low_resource_mean
+    ds = size[1].low_resource_mean - size[0].low_resource_mean
+    backing = [f"size effect {_pts(ds)}", f"volume effect {_pts(dv)}"]
+    se_v, se_s = _diff_se(*vol), _diff_se(*size)
+    sizes = f"({abs(ds):.1f} points for size vs {abs(dv):.1f} for data)"
+    if se_v is None or se_s is None:
+        # One seed per cell: the spread between seeds is unknown, so no ranking is honest.
+        return Backed(
+            text=f"With one seed per cell the grid cannot tell these differences {sizes} from "
+            "seed-to-seed variation, so it does not rank the two axes; more seeds "
+            "(--seeds) would.",
+            backing=[*backing, "1 run in at least one compared cell"],
+        )
+    se = math.sqrt(se_v**2 + se_s**2)
+    backing.append(f"standard error of the difference {se:.2f} (over seeds)")
+    if abs(abs(ds) - abs(dv)) <= 2 * se:
+        return Backed(
+            text=f"Over the ranges this grid spans, the two axes moved {word} transfer by amounts "
+            f"within two standard errors over seeds of each other {sizes}: this grid does not "
+            "rank them.",
+            backing=backing,
+        )
+    verdict = "model size" if abs(ds) > abs(dv) else "intermediate data volume"
+    return Backed(
+        text=f"Over the ranges this grid spans, {verdict} moved {word} transfer more than the "
+        f"other {sizes}, by more than two standard errors over seeds; the comparison holds for "
+        "these ranges only, not per unit of compute.",
+        backing=backing,
+    )
 
 
 def _chance_sentence(content: ReportContent, task: str) -> Backed:

@@ -374,3 +374,34 @@ def test_demo_goes_on_after_a_failed_step(tmp_path: Path, monkeypatch: pytest.Mo
     assert [r.status for r in results] == ["failed", "unavailable", "done"]
     assert "bad input" in results[0].detail
     assert (tmp_path / "out" / "report.pdf").is_file()
+
+
+def test_axes_are_ranked_only_beyond_seed_noise() -> None:
+    from reports.content import CellRow
+    from reports.narrative import _compare_axes
+
+    def cell(size: str, volume: int, mean: float, runs: int, sd: float | None) -> CellRow:
+        return CellRow(size=size, volume=volume, runs=runs, low_resource_mean=mean,
+                       low_resource_sd=sd)  # fmt: skip
+
+    # One seed per cell: no spread is known, so no winner is named.
+    one = _compare_axes(
+        (cell("2 layers", 0, 28.8, 1, None), cell("2 layers", 400, 29.2, 1, None)),
+        (cell("1 layers", 400, 29.0, 1, None), cell("2 layers", 400, 29.2, 1, None)),
+        "low-resource",
+    )
+    assert "does not rank the two axes" in one.text and "more than the other" not in one.text
+    # Three seeds, a 4-point gap between the axes against sd 0.5: ranked.
+    three = _compare_axes(
+        (cell("12 layers", 0, 50.0, 3, 0.5), cell("12 layers", 400, 51.0, 3, 0.5)),
+        (cell("4 layers", 400, 46.0, 3, 0.5), cell("12 layers", 400, 51.0, 3, 0.5)),
+        "low-resource",
+    )
+    assert "model size moved low-resource transfer more than the other" in three.text
+    # The same gap against sd 5: within noise, not ranked.
+    noisy = _compare_axes(
+        (cell("12 layers", 0, 50.0, 3, 5.0), cell("12 layers", 400, 51.0, 3, 5.0)),
+        (cell("4 layers", 400, 46.0, 3, 5.0), cell("12 layers", 400, 51.0, 3, 5.0)),
+        "low-resource",
+    )
+    assert "does not rank them" in noisy.text
