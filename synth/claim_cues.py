@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+WEAK_METHOD = "method?"  # a title that only names generic words ("model", "data", "task")
 # Section kinds, tried in order on the lower-cased title with its numbering removed; the first
 # kind with a keyword in the title wins ("Qualitative Results and Linguistic Analysis" -> results,
 # "Evaluation Metrics" -> method before "evaluation" can make it a results section).
@@ -28,11 +29,13 @@ SECTION_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("analysis", ("analys", "discussion", "error", "ablation", "qualitative", "visuali",
                   "case stud", "insight", "observation", "probing", "what ", "why ", "how ")),
     ("contribution", ("contribution",)),
-    ("aims", ("goal", "aim", "objective", "research question", "question")),
+    ("aims", ("goal", "aim", "objective", "research question")),
     ("introduction", ("introduction", "motivation")),
     ("experiments", ("experiment",)),
     ("limitations", ("limitation", "future work", "future scope", "outlook")),
-    ("method", ("method", "model", "approach", "data", "training", "architecture", "algorithm",
+    # Generic words last: a title they name ("Impact of Data Quality", "Machine Translation")
+    # gives way to the kind of the chapter it sits in (``section_kinds``).
+    (WEAK_METHOD, ("method", "model", "approach", "data", "training", "architecture", "algorithm",
                 "system", "decoding", "task", "preliminar", "adaptation", "heuristic",
                 "baseline", "hyperparameter", "framework", "formulation", "importance score",
                 "corpus", "annotation", "format", "instruction", "layout", "font")),
@@ -46,7 +49,8 @@ SECTION_PRIORS: dict[str, float] = {
     "analysis": 1.1,
     "contribution": 1.1,
     "experiments": 0.1,
-    "limitations": -0.4,
+    # A limitations section states what the work does not show: hedged, not findings to check.
+    "limitations": -1.5,
     "aims": -1.2,  # what a study sets out to learn states no finding yet
     # Here the authors' own statements (first person, with a reason) are claims; the rest is
     # background, task description or procedure.
@@ -57,23 +61,41 @@ SECTION_PRIORS: dict[str, float] = {
 }
 
 
-def section_kind(section: str, kind: str = "body") -> str:
+def section_kind(section: str, kind: str = "body", outline: dict[str, str] | None = None) -> str:
     """The kind of section a sentence sits in (one of ``SECTION_PRIORS``, or ``excluded``).
 
     A passage the parser marked as the abstract counts as the abstract unless its heading is a
     numbered subsection ("7.6 Abstract" in a style guide is about abstracts, not one).
+    ``outline``: the paper's section kinds read with their chapters
+    (``synth.claim_outline.outline_kinds``); a title it holds takes its kind from there.
     """
     raw = (section or "").strip()
-    title = re.sub(r"^(?:[IVX]+|[A-Z]|\d+(?:\.\d+)*)[.)]?\s+", "", raw).lower()
+    title = bare_title(raw)
     numbered_sub = re.match(r"^\d+\.\d+", raw) is not None
     if (kind == "abstract" or title == "abstract") and not numbered_sub:
         return "abstract"
     if kind in ("references",):
         return "excluded"
+    if outline and raw in outline:
+        return outline[raw]
+    kind_of_title = title_kind(raw)
+    return "method" if kind_of_title == WEAK_METHOD else kind_of_title
+
+
+def title_kind(section: str) -> str:
+    """The kind a section title names by itself (``WEAK_METHOD`` for generic words only)."""
+    title = bare_title(section)
+    # A task's name is not an aim ("Question Answering").
+    title = re.sub(r"question[- ]answering|question generation", " ", title)
     for name, keys in SECTION_KINDS:
         if any(k in title for k in keys):
             return name
     return "other"
+
+
+def bare_title(section: str) -> str:
+    """A section title lower-cased, its numbering ("4.1", "IV.", "A.2") removed."""
+    return re.sub(r"^(?:[IVX]+|[A-Z](?:\.\d+)*|\d+(?:\.\d+)*)[.)]?\s+", "", section.strip()).lower()
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -299,7 +321,9 @@ _QUOTED = re.compile(r"[“\"][^”\"]{1,120}[”\"]")
 _ON_QUOTES = frozenset({"illustration"})  # cues that look at the quotes themselves
 
 
-def claim_logit(text: str, section: str = "", kind: str = "body") -> tuple[float, dict[str, float]]:
+def claim_logit(
+    text: str, section: str = "", kind: str = "body", outline: dict[str, str] | None = None
+) -> tuple[float, dict[str, float]]:
     """The section prior plus every cue that fires: the total and its parts, by name.
 
     Numbers and named entities are added by the caller (they come from ``synth.entities``).
@@ -314,7 +338,7 @@ def claim_logit(text: str, section: str = "", kind: str = "body") -> tuple[float
         if pattern.search(text if name in _ON_QUOTES else bare)
     }
     own = "first_person" in fired
-    sk = section_kind(section, kind)
+    sk = section_kind(section, kind, outline)
     if own and sk == "related":
         sk = "other"
     parts = {"section:" + sk: SECTION_PRIORS.get(sk, -9.0)}

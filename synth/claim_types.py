@@ -54,7 +54,7 @@ _FINDING_SECTIONS = frozenset({"results", "analysis", "conclusion"})
 _SUMMARY_SECTIONS = frozenset({"abstract", "conclusion"})
 
 
-def classify_claim(text: str, section: str = "") -> str:
+def classify_claim(text: str, section: str = "", outline: dict[str, str] | None = None) -> str:
     """Type a claim: ``contribution``, ``comparison``, ``result`` or ``method``.
 
     What the authors did ("I increased training to 6 epochs with a lower learning rate") is a
@@ -66,16 +66,17 @@ def classify_claim(text: str, section: str = "") -> str:
         text: the claim sentence.
         section: its section title; in results, analysis and conclusions an observation with no
             other cue is a result.
+        outline: the paper's section kinds read with their chapters (``outline_kinds``).
 
     Returns:
         One of :data:`CLAIM_TYPES`.
     """
     if _CONTRIBUTION.search(text):
         return "contribution"
-    sk = section_kind(section)
-    fired = claim_logit(text, section)[1]
+    sk = section_kind(section, outline=outline)
+    fired = claim_logit(text, section, outline=outline)[1]
     numbers = parse_numbers(text)
-    if "setup" in fired and not _states_outcome(text, section):
+    if "setup" in fired and not _states_outcome(text, section, outline):
         return "contribution" if sk in _SUMMARY_SECTIONS and _whole_work(text) else "method"
     outcome = bool(_OUTCOME_WORDS.search(text)) or any(
         k in fired
@@ -90,14 +91,14 @@ def classify_claim(text: str, section: str = "") -> str:
     return "contribution" if sk in _SUMMARY_SECTIONS and _whole_work(text) else "method"
 
 
-def _states_outcome(text: str, section: str) -> bool:
+def _states_outcome(text: str, section: str, outline: dict[str, str] | None = None) -> bool:
     """The main clause reports an outcome: a finding, a measured number, a result predicate.
 
     A reason given for a choice ("..., as it currently achieves state-of-the-art results") is
     not the outcome of the work.
     """
     main = _REASON_CLAUSE.split(text, maxsplit=1)[0]
-    fired = claim_logit(main, section)[1]
+    fired = claim_logit(main, section, outline=outline)[1]
     finding = any(k in fired for k in ("finding_verb", "result_phrase")) and not _MEANS.search(main)
     measured = any(n.unit or n.metric for n in parse_numbers(main))
     return finding or measured or bool(_RESULT_PREDICATE.search(main))

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pydantic import Field
 
 from synth.claim_cues import SECTION_PRIORS, claim_logit, section_kind
+from synth.claim_outline import outline_kinds
 from synth.claim_types import CLAIM_TYPES, classify_claim
 from synth.claim_units import Unit, paper_units
 from synth.embed import EmbedSettings
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 # Bump when the cues, units or typing rules change: claims stored by older rules are redone.
-RULES_VERSION = "cues-2"
+RULES_VERSION = "cues-3"
 # Logit offset that puts a plain statement in a results section near the 0.5 line: cues decide.
 _BIAS = -0.8
 
@@ -91,21 +92,26 @@ def is_whole_sentence(text: str) -> bool:
     return starts and ends and not t.endswith("et al.") and not t.endswith(" e.g.")
 
 
-def section_weight(section: str, kind: str = "body") -> float:
+def section_weight(
+    section: str, kind: str = "body", outline: dict[str, str] | None = None
+) -> float:
     """Prior of a section for claims, as a probability (0 for sections claims never come from)."""
-    sk = section_kind(section, kind)
+    sk = section_kind(section, kind, outline)
     if sk == "excluded" or kind in EXCLUDED_KINDS:
         return 0.0
     return round(1.0 / (1.0 + math.exp(-SECTION_PRIORS[sk])), 4)
 
 
-def score_parts(text: str, section: str = "", kind: str = "body") -> dict[str, float]:
+def score_parts(
+    text: str, section: str = "", kind: str = "body", outline: dict[str, str] | None = None
+) -> dict[str, float]:
     """The logit parts of a sentence's check-worthiness, by name (what :func:`score_claim` adds).
 
     Section prior and phrase cues (:mod:`synth.claim_cues`), stated numbers (more with a unit or
     a metric), named entities, and length: very short sentences are rarely whole claims.
+    ``outline``: the paper's section kinds (``synth.claim_outline.outline_kinds``).
     """
-    _, parts = claim_logit(text, section, kind)
+    _, parts = claim_logit(text, section, kind, outline)
     parts = {"bias": _BIAS, **parts}
     numbers = parse_numbers(text)
     if numbers and "formula" not in parts:  # "glh = 0" sets a symbol, it reports nothing
@@ -118,7 +124,9 @@ def score_parts(text: str, section: str = "", kind: str = "body") -> dict[str, f
     return parts
 
 
-def score_claim(text: str, section: str = "", kind: str = "body") -> float:
+def score_claim(
+    text: str, section: str = "", kind: str = "body", outline: dict[str, str] | None = None
+) -> float:
     """Check-worthiness in [0, 1]: would a careful reader list this sentence as a claim to check?
 
     A logistic score over :func:`score_parts`: the section's prior, cues of findings, outcomes,
@@ -126,7 +134,7 @@ def score_claim(text: str, section: str = "", kind: str = "body") -> float:
     set-up, instructions, definitions, future work, hypotheses, others' cited work and questions
     lower it.
     """
-    z = sum(score_parts(text, section, kind).values())
+    z = sum(score_parts(text, section, kind, outline).values())
     return round(1.0 / (1.0 + math.exp(-z)), 4)
 
 
@@ -137,15 +145,20 @@ def claim_id(paper_id: str | None, text: str) -> str:
     return f"{paper_id or 'user'}#{digest}"
 
 
-def claim_from_unit(unit: Unit, settings: ClaimSettings) -> Claim | None:
-    """The claim a unit makes, or None when it is not a check-worthy whole sentence or item."""
+def claim_from_unit(
+    unit: Unit, settings: ClaimSettings, outline: dict[str, str] | None = None
+) -> Claim | None:
+    """The claim a unit makes, or None when it is not a check-worthy whole sentence or item.
+
+    ``outline``: the paper's section kinds read with their chapters (``outline_kinds``).
+    """
     sentence, text = unit.sentence, unit.text
     words = len(text.split())
     if not unit.whole or not (settings.min_words <= words <= settings.max_words):
         return None
-    if _NOT_A_CLAIM.search(text) or section_weight(sentence.section, sentence.kind) == 0.0:
+    if _NOT_A_CLAIM.search(text) or section_weight(sentence.section, sentence.kind, outline) == 0:
         return None
-    score = score_claim(text, unit.section, sentence.kind)
+    score = score_claim(text, unit.section, sentence.kind, outline)
     if score < settings.min_score:
         return None
     return Claim(
@@ -155,7 +168,7 @@ def claim_from_unit(unit: Unit, settings: ClaimSettings) -> Claim | None:
         page=sentence.page,
         section=sentence.section,
         sentence_id=sentence.sentence_id,
-        type=classify_claim(text, unit.section),
+        type=classify_claim(text, unit.section, outline),
         score=score,
         numbers=parse_numbers(text),
         entities=tag_entities(text),
@@ -242,8 +255,9 @@ def extract_claims(
     for pid in papers:
         passages = {p.passage_id: p for p in library.passages(pid) if p.passage_id is not None}
         sentences = library.sentences(paper_id=pid)
+        outline = outline_kinds(s.section for s in sentences)
         for unit in paper_units(sentences, passages, settings.max_words):
-            claim = claim_from_unit(unit, settings)
+            claim = claim_from_unit(unit, settings, outline)
             if claim is not None:
                 by_paper.setdefault(pid, []).append(claim)
     if not by_paper:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from synth.records import FLAG_MACHINE_GENERATED, Paper
 from synth.sentences import Paragraph, build_records
-from synth.structure import linearize_row, row_cells
+from synth.structure import CAPTION_RE, linearize_row, row_cells
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,7 @@ _NUM_HEADING_RE = re.compile(r"^(\d{1,2}(\.\d{1,2}){0,3}\.?)\s+([A-Z][^.!?]{0,80
 _KNOWN = {"abstract", "references", "bibliography", "introduction", "conclusion", "limitations"}
 _YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 _TABLE_RULE_RE = re.compile(r"\|?[\s:|-]*-{3,}[\s:|-]*\|?")
+_LIST_ITEM_RE = re.compile(r"^[-*•]\s+\S")
 _TERMINAL_RE = re.compile(r"[.!?:][\"'”’)\]]*$")
 
 
@@ -144,8 +145,12 @@ def text_paragraphs(text: str) -> tuple[str, list[Paragraph], list[str]]:
             current = None
             continue
         header = None
+        if _LIST_ITEM_RE.match(line):
+            current = None  # each list item is a passage of its own, as bullets are in PDFs
         if current is None:
-            current = Paragraph(section, region)
+            # A paragraph opening "Table 2: ..." / "Figure 1: ..." is a caption, as in the PDF path.
+            caption = region == "body" and CAPTION_RE.match(line.strip("*_ ")) is not None
+            current = Paragraph(section, "caption" if caption else region)
             paras.append(current)
         current.add(line, 1, " ")
     for p in paras:

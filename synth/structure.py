@@ -44,7 +44,7 @@ _KNOWN_HEADINGS = {
     "broader impact",
 }
 _REFERENCES = {"references", "bibliography", "works cited", "literature cited"}
-_CAPTION_RE = re.compile(
+CAPTION_RE = re.compile(
     r"^(Figure|Fig\.|Table|Tab\.|Algorithm)\s*([A-Z]?\d+|[IVX]{1,5})[:.]", re.IGNORECASE
 )
 _APPENDIX_RE = re.compile(r"^(appendix|appendices|supplementary|[A-H](\.\d+)*\.?\s)", re.IGNORECASE)
@@ -124,7 +124,7 @@ def _block_kind(blk: Block, body_size: float, page_height: float, cells: bool = 
     if not lines:
         return None
     text = " ".join(ln.text for ln in lines)
-    if _CAPTION_RE.match(text):
+    if CAPTION_RE.match(text):
         return "caption"
     n = sum(len(ln.text) for ln in lines)
     size = sum(ln.size * len(ln.text) for ln in lines) / n

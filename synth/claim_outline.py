@@ -1,0 +1,135 @@
+"""A paper's outline: the kind of each section, read with the chapter it sits in.
+
+A sentence stores only its innermost heading. Read alone, "4.1.2 Machine Translation" or
+"4.2 Vocabulary" names no kind, "3.1.1 SNOMED Node Attributes" none either, and "A.1 Robust
+Analysis Implementation" looks like method although it sits in the appendix. Claims follow the
+chapter: a subsection of "4 Results" reports results, one of "3 Experimental Setup" describes
+set-up. ``outline_kinds`` reads the paper's section titles in reading order and gives each one
+the kind of its chapter where its own title names none (or only generic words), from
+
+1. its closest relative in the numbering: its parent ("4.1.2" sits in "4.1"), else an earlier
+   sibling ("4.2 Vocabulary" after "4.1 Likelihood and Diversity Tradeoffs", a results section)
+   or cousin ("5.2.1" after "5.1 Main Result"): a chapter heading with no text of its own stores
+   no sentence, so the chapter's title itself is often missing. Lettered subsections of a paper
+   with Roman chapters ("B." after "A.") are siblings of one run;
+3. its place in the paper: a section named after the paper's own method ("3 Cross-lingual
+   Prompting") between the introduction and the first experiments or results is method.
+
+An appendix ("A.1" in a paper of numbered chapters), the references and acknowledgements
+exclude everything under them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from synth.claim_cues import WEAK_METHOD, bare_title, title_kind
+
+_ARABIC = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+\S")
+_ROMAN = re.compile(r"^([IVX]{1,5})\.\s+\S")
+_LETTER = re.compile(r"^([A-H])((?:\.\d{1,2}){0,2})[.)]?\s+\S")
+_NAMELESS = frozenset({"other", WEAK_METHOD})
+# A chapter of these kinds decides for every subsection that names only generic words.
+_DECIDING = frozenset({"results", "analysis", "conclusion", "related", "limitations", "excluded"})
+_FINDINGS = frozenset({"experiments", "results", "analysis"})
+
+
+def _paths(sections: list[str]) -> dict[str, tuple[str, ...]]:
+    """Each numbered section's number path: "4.1.2" -> ("4", "1", "2"); "A.1" -> ("A", "1").
+
+    In a paper whose chapters are Roman numerals, a lone letter ("B. Model") is a subsection of
+    an unnamed chapter: lettered runs are keyed by their run, not attached to the Roman chapter
+    before them (the chapter that holds them may have stored no sentence).
+    """
+    paths: dict[str, tuple[str, ...]] = {}
+    roman, run, last_letter = False, 0, "Z"
+    for s in sections:
+        if m := _ARABIC.match(s):
+            paths[s] = tuple(m.group(1).split("."))
+        elif m := _ROMAN.match(s):
+            roman = True
+            paths[s] = (m.group(1),)
+        elif m := _LETTER.match(s):
+            letter, sub = m.group(1), m.group(2)
+            if roman and not sub:
+                if letter <= last_letter:
+                    run += 1  # "A." again: a new chapter's subsections
+                last_letter = letter
+                paths[s] = (f"#run{run}", letter)
+            else:
+                paths[s] = (letter, *sub.strip(".").split(".")) if sub else (letter,)
+    return paths
+
+
+def _own_kind(section: str) -> str:
+    """The kind a title names alone ("7.6 Abstract" in a style guide is not the abstract)."""
+    if bare_title(section) == "abstract" and not re.match(r"^\d+\.\d+", section.strip()):
+        return "abstract"
+    return title_kind(section)
+
+
+def outline_kinds(sections: Iterable[str]) -> dict[str, str]:
+    """Section title -> kind, for the titles of one paper given in reading order.
+
+    Args:
+        sections: the section titles of one paper's sentences, in reading order (repeats are
+            fine).
+
+    Returns:
+        Every title's kind (a key of ``synth.claim_cues.SECTION_PRIORS`` or ``excluded``).
+    """
+    order = list(dict.fromkeys(s for s in sections if s))
+    paths = _paths(order)
+    arabic = any(_ARABIC.match(s) for s in order)
+    kinds: dict[str, str] = {}
+    for i, s in enumerate(order):
+        kind, path = _own_kind(s), paths.get(s, ())
+        # "A.1" (or "B Details") in a paper of numbered chapters is in the appendix.
+        appendix = arabic and bool(path) and path[0].isalpha() and not path[0].startswith("#")
+        earlier = [(paths.get(t, ()), kinds[t]) for t in order[:i]]
+        excluded_above = any(k == "excluded" and p and path[: len(p)] == p and p != path
+                             for p, k in earlier)  # fmt: skip
+        relative = _nearest_relative(path, earlier)
+        if appendix or excluded_above:
+            kind = "excluded"
+        elif (
+            kind in _NAMELESS
+            and relative is not None
+            and (kind == "other" or relative in _DECIDING)
+        ):
+            kind = relative
+        kinds[s] = kind
+    return {s: _placed(s, kinds, order) for s in order}
+
+
+def _nearest_relative(
+    path: tuple[str, ...], earlier: list[tuple[tuple[str, ...], str]]
+) -> str | None:
+    """The named kind of the closest earlier section of the same chapter, if any.
+
+    Closest: the longest shared number prefix (a parent, then a sibling, then a cousin), and
+    among those the nearest in reading order. An excluded sibling ("7.13 References" in a
+    style guide) says nothing of the next one.
+    """
+    best, best_len = None, 0
+    for other, kind in reversed(earlier):
+        shared = 0
+        while shared < min(len(path), len(other)) and path[shared] == other[shared]:
+            shared += 1
+        if shared > best_len and shared < len(path) and kind not in _NAMELESS | {"excluded"}:
+            best, best_len = kind, shared
+    return best
+
+
+def _placed(section: str, kinds: dict[str, str], order: list[str]) -> str:
+    """A section that still names no kind: method between the introduction and the findings."""
+    kind = kinds[section]
+    if kind == WEAK_METHOD:
+        return "method"
+    if kind != "other":
+        return kind
+    i = order.index(section)
+    intro = next((j for j, s in enumerate(order) if kinds[s] == "introduction"), None)
+    findings = next((j for j, s in enumerate(order) if kinds[s] in _FINDINGS), len(order))
+    return "method" if intro is not None and intro < i < findings else "other"
