@@ -74,7 +74,8 @@ def build_report(
     claim_rows, omitted = _claim_rows(papers, claims, verdicts, checks)
     for audit in audits:  # the audit's per-claim findings go beside the claim
         for row in claim_rows:
-            row.issues = list(audit.claim_issues.get(row.claim_id, row.issues))
+            for cid in (row.claim_id, *row.also_ids):
+                row.issues = list(audit.claim_issues.get(cid, row.issues))
     # === Step 3: runs of each target task -> cells -> languages -> per-doubling fits
     tasks = analysis.task_order(runs)
     grouping = analysis.load_grouping(sorted({lg for r in runs for lg in r.scores}))
@@ -247,11 +248,35 @@ def _claim_rows(
         _claim_row(cid, claims.get(cid, {}), verdicts.get(cid), checks_by_claim.get(cid, []), by_id)
         for cid in ids
     ]
+    rows = _merge_same_claims(rows)
     rows.sort(key=_claim_order)
     kept = rows[:MAX_CLAIM_ROWS]
     for i, row in enumerate(kept, 1):
         row.ref = f"C{i}"
     return kept, len(rows) - len(kept)
+
+
+def _merge_same_claims(rows: list[ClaimRow]) -> list[ClaimRow]:
+    """One row per claim: the same sentence of one source stored twice (e.g. extracted from the
+    library and read by the audit of the same report) is merged, its checks and ids kept."""
+    merged: dict[tuple[str, str], ClaimRow] = {}
+    for row in rows:
+        key = (row.paper_id or "", " ".join(row.text.split()).casefold())
+        first = merged.setdefault(key, row)
+        if first is row:
+            continue
+        first.also_ids.append(row.claim_id)
+        first.empirical += row.empirical
+        first.testable = first.testable or row.testable
+        if first.empirical_verdict == "UNTESTED":
+            first.empirical_verdict = row.empirical_verdict
+        if first.textual_label is None and row.textual_label is not None:
+            first.also_ids.append(first.claim_id)
+            first.claim_id = row.claim_id
+            for name in ("textual_label", "confidence", "textual_display", "evidence_quote",
+                         "evidence_paper", "evidence_page", "verdict_settings_hash"):  # fmt: skip
+                setattr(first, name, getattr(row, name))
+    return list(merged.values())
 
 
 def _claim_order(row: ClaimRow) -> tuple:
@@ -268,6 +293,10 @@ def _claim_row(
 ) -> ClaimRow:
     text = claim.get("text") or (verdict or {}).get("claim") or (checks[0].claim if checks else "")
     paper_id = claim.get("paper_id")
+    if paper_id is None and claim_id.split("#", 1)[0] in papers:
+        # A verdict whose claim row is gone (claims re-extracted under newer rules): the claim id
+        # still names its paper.
+        paper_id = claim_id.split("#", 1)[0]
     paper = papers.get(paper_id or "")
     row = ClaimRow(
         ref="",

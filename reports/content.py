@@ -69,6 +69,7 @@ class ClaimRow(BaseModel):
 
     ref: str  # short label used in the answer, e.g. "C3"
     claim_id: str
+    also_ids: list[str] = Field(default_factory=list)  # the same claim stored under other ids
     text: str
     paper_id: str | None = None
     paper_title: str = ""

@@ -138,8 +138,8 @@ def _compare_axes(vol: tuple[CellRow, CellRow], size: tuple[CellRow, CellRow], w
         # One seed per cell: the spread between seeds is unknown, so no ranking is honest.
         return Backed(
             text=f"With one seed per cell the grid cannot tell these differences {sizes} from "
-            "seed-to-seed variation, so it does not rank the two axes; more seeds "
-            "(--seeds) would.",
+            "seed-to-seed variation, so it does not rank the two axes; more seeds per cell "
+            "(`seeds` in the sweep spec) would.",
             backing=[*backing, "1 run in at least one compared cell"],
         )
     se = math.sqrt(se_v**2 + se_s**2)

@@ -405,3 +405,27 @@ def test_axes_are_ranked_only_beyond_seed_noise() -> None:
         "low-resource",
     )
     assert "does not rank them" in noisy.text
+
+
+def test_one_row_per_claim_and_papers_from_claim_ids() -> None:
+    from reports.build import _claim_row, _merge_same_claims
+    from reports.content import ClaimRow
+    from synth.records import Paper
+
+    text = "Using nine intermediate tasks, we evaluate transfer on the XTREME benchmark."
+    extracted = ClaimRow(ref="", claim_id="text:abc#9f54", text=text, paper_id="text:abc",
+                         textual_label="NOT ENOUGH INFO", confidence=0.94)  # fmt: skip
+    audited = ClaimRow(ref="", claim_id="report#9f54", text=" " + text.upper(),
+                       paper_id="text:abc", empirical_verdict="UNTESTABLE")  # fmt: skip
+    other = ClaimRow(ref="", claim_id="pdf:x#1", text=text, paper_id="pdf:x")
+    rows = _merge_same_claims([extracted, audited, other])
+    # The same sentence of one source is one row with both ids; another paper's stays apart.
+    assert [r.claim_id for r in rows] == ["text:abc#9f54", "pdf:x#1"]
+    assert rows[0].also_ids == ["report#9f54"]
+    assert rows[0].empirical_verdict == "UNTESTABLE" and rows[0].confidence == 0.94
+    # A verdict whose claim row is gone still names its paper through the claim id.
+    paper = Paper(paper_id="pdf:2a1c3f2af26f", title="MESH", source="pdf", sha256="0" * 64)
+    row = _claim_row("pdf:2a1c3f2af26f#44e0", {}, {"claim": "Meta-learning has gained attention.",
+                     "label": "NOT ENOUGH INFO", "confidence": 0.98}, [],
+                     {paper.paper_id: paper})  # fmt: skip
+    assert row.paper_id == "pdf:2a1c3f2af26f" and row.paper_title == "MESH"
