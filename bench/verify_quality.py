@@ -4,6 +4,7 @@ Usage (from the repo root):
 
     .venv/bin/python bench/verify_quality.py [--papers ../shared/data/papers]
         [--handwritten bench/verify_handwritten.jsonl] [--heldout bench/heldout] [--json OUT.json]
+        [--nli-model PATH]
 
 Sections of the report:
 1. ``leave_one_paper_out``: every claim about the shared papers (the generated labelled set of
@@ -21,6 +22,13 @@ Sections of the report:
    bench/heldout is ever used for fitting or tuning; the figures are measured once and reported
    as they come out.
 Accuracy, macro-F1 over the three labels and expected calibration error (10 equal-width bins).
+
+With --nli-model (a folder `claimlab nli train` made, or 'claimlab-nli'), the same sections are
+measured again with the NLI stage (``..._nli``): leave-one-paper-out with the NLI features
+(synth.calibrate.NLI_FEATURES) added to the calibrator's, and the held-out papers verified with
+the NLI model and the packaged NLI calibrator (synth/verify_calibrator_nli.json; whether it was
+fitted for this NLI model is reported as ``calibrated``). ``nli_comparison`` puts the headline
+figures side by side.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ HELDOUT = Path(__file__).with_name("heldout")
 sys.path.insert(0, str(REPO))
 
 from synth.calibrate import (  # noqa: E402
+    FEATURES,
     Calibrator,
     TrainingSet,
     choose_hyperparameters,
@@ -113,9 +122,12 @@ def lopo_section(data: TrainingSet, examples: list[LabelledExample]) -> dict:
     return out
 
 
-def heldout_section(papers: str, heldout: Path, tmp: Path, sim_only: Calibrator) -> dict:
+def heldout_section(
+    papers: str, heldout: Path, tmp: Path, sim_only: Calibrator, nli_model: str | None = None
+) -> dict:
     """Verify bench/heldout's claims against its papers plus the shared ones (packaged calibrator);
-    ``sim_only`` (similarity alone, fitted on the shared papers' claims) is the baseline."""
+    ``sim_only`` (similarity alone, fitted on the shared papers' claims) is the baseline; with
+    ``nli_model``, verified again with the NLI stage (``nli``)."""
     from synth.ingest import ingest
 
     examples = load_handwritten(heldout / "verify_claims.jsonl", {})  # same line format
@@ -135,7 +147,37 @@ def heldout_section(papers: str, heldout: Path, tmp: Path, sim_only: Calibrator)
     out["papers"] = sorted(p.stem for p in (heldout / "papers").glob("*.md"))
     out["ingest_failures"] = [f"{o.input}: {o.message}" for o in failed]
     out["calibrator"] = verifier.models["calibrator"]
+    if nli_model:
+        nli = Verifier(library, VerifySettings(nli_model=nli_model), verifier.searcher)
+        verdicts = nli.verify_many([(e.example_id, e.claim) for e in examples])
+        out["nli"] = grouped(
+            examples, [v.label for v in verdicts], [v.confidence for v in verdicts]
+        )
+        out["nli"]["calibrator"] = nli.models["calibrator"]
+        out["nli"]["calibrated"] = all(v.checks.get("calibrated") for v in verdicts if v.checks)
+        out["nli"]["nli_model"] = nli.models["nli_id"]
     library.close()
+    return out
+
+
+def nli_comparison(report: dict) -> dict:
+    """Headline figures without and with the NLI stage, side by side."""
+    pick = ("n", "accuracy", "macro_f1", "ece_10")
+    lopo, lopo_nli = report["leave_one_paper_out"], report["leave_one_paper_out_nli"]
+    out = {
+        f"lopo_{group}": {
+            "without_nli": {k: lopo[group]["overall"][k] for k in pick},
+            "with_nli": {k: lopo_nli[group]["overall"][k] for k in pick},
+        }
+        for group in ("generated", "handwritten", "seed_report")
+    }
+    held = report.get("heldout_papers")
+    if held and "nli" in held:
+        out["heldout_papers"] = {
+            "without_nli": {k: held["overall"][k] for k in pick},
+            "with_nli": {k: held["nli"]["overall"][k] for k in pick},
+            "with_nli_calibrated": held["nli"]["calibrated"],
+        }
     return out
 
 
@@ -145,16 +187,21 @@ def main() -> int:
     parser.add_argument("--handwritten", default=str(HANDWRITTEN))
     parser.add_argument("--heldout", default=str(HELDOUT), help="'' to skip that section")
     parser.add_argument("--json", default=None, help="also write the figures here")
+    parser.add_argument("--nli-model", default=None, help="also measure with this NLI stage")
     args = parser.parse_args()
     report: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
         # === Step 1-2: library, generated and handwritten claims, and every claim's features
         # (they do not depend on the calibrator's weights)
-        m = measure_examples(args.papers, args.handwritten, tmp)
+        m = measure_examples(args.papers, args.handwritten, tmp, args.nli_model)
         examples, data = m.examples, m.data
         m.library.close()
-        # === Step 3: leave one paper out, pooled
-        report["leave_one_paper_out"] = lopo_section(data, examples)
+        # === Step 3: leave one paper out, pooled (the checks' features are the first columns;
+        # with an NLI model, its features follow and are measured in their own section)
+        checks_only = TrainingSet(data.x[:, : len(FEATURES)], data.y, data.groups, data.hand)
+        report["leave_one_paper_out"] = lopo_section(checks_only, examples)
+        if args.nli_model:
+            report["leave_one_paper_out_nli"] = lopo_section(data, examples)
         # === Step 4: baseline: similarity alone, same procedure
         sim_only = TrainingSet(data.x[:, :1], data.y, data.groups, data.hand)
         report["baseline_similarity_only"] = {
@@ -167,7 +214,11 @@ def main() -> int:
             base = fit_calibrator(
                 sim_only.x, list(sim_only.y), c=c, sample_weight=sim_only.weights(w)
             )
-            report["heldout_papers"] = heldout_section(args.papers, heldout, Path(tmp), base)
+            report["heldout_papers"] = heldout_section(
+                args.papers, heldout, Path(tmp), base, args.nli_model
+            )
+    if args.nli_model:
+        report["nli_comparison"] = nli_comparison(report)
     print(json.dumps(report, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1) + "\n")

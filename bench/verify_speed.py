@@ -3,7 +3,7 @@
 Usage (from the repo root):
 
     .venv/bin/python bench/verify_speed.py [--claims 300] [--min-sentences 5000] [--whole-claims 1000]
-                                           [--int8]
+                                           [--int8] [--nli-model PATH]
 
 The library: the real papers of ../shared/data/papers (ingested as `claimlab ingest` does) plus
 SNLI premises from ../shared/data/english/snli as filler documents (real English sentences) until
@@ -25,6 +25,9 @@ Timed, side by side, on the same claims:
   Each whole process reports its wall time and peak RSS (``wait4``).
 - with --int8: the int8 ONNX encoder against the fp32 one: cosine of the same texts, top-5
   evidence agreement and verdict-label agreement (calibrator not refitted), encoder speed.
+- with --nli-model (a folder `claimlab nli train` made, or 'claimlab-nli'): the NLI stage's cost,
+  in process on the same claims (embeddings cached, both ways: everything but the encoder) with
+  and without it, and ``claimlab verify --nli-model`` as a whole process next to the plain one.
 The load average (1 min) is read before and after: the machine is shared, say it with the numbers.
 """
 
@@ -230,6 +233,34 @@ def int8_agreement(library: Library, verifier: Verifier, claims: list[str]) -> d
     }  # fmt: skip
 
 
+def nli_cost(
+    library: Library, verifier: Verifier, claims: list[str], nli_model: str, whole: dict, tmp: Path
+) -> dict:
+    """The NLI stage's cost: in process (same searcher, embeddings cached) and whole process."""
+    from synth.verify import VerifySettings
+
+    nli = Verifier(library, VerifySettings(nli_model=nli_model), verifier.searcher)
+    items = [(str(i), c) for i, c in enumerate(claims)]
+    nli.verify_many(items[:8])  # loads the cross-encoder outside the timing
+    timed = {}
+    for name, v in (("without_nli", verifier), ("with_nli", nli)):
+        t0 = time.perf_counter()
+        verdicts = v.verify_many(items)
+        timed[name] = (time.perf_counter() - t0, verdicts)
+    (tmp / "claims-nli.txt").write_text(restated(claims, len(claims), "nli"))
+    cli = str(REPO / ".venv" / "bin" / "claimlab")
+    cmd = [cli, "verify", "--json", "--library", str(library.directory), "--nli-model", nli_model]
+    return {
+        "nli_model": nli.models["nli_id"],
+        "calibrator_with_nli": nli.models["calibrator"],
+        "in_process_cached_claims_per_s_without_nli": round(len(claims) / timed["without_nli"][0], 1),
+        "in_process_cached_claims_per_s_with_nli": round(len(claims) / timed["with_nli"][0], 1),
+        "label_agreement": round(sum(a.label == b.label for a, b in zip(timed["without_nli"][1], timed["with_nli"][1], strict=True)) / len(claims), 3),
+        "whole_process_without_nli": whole["auto"],
+        "whole_process_with_nli": run_whole([*cmd, str(tmp / "claims-nli.txt")], len(claims), tmp),
+    }  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=300)
@@ -237,6 +268,7 @@ def main() -> int:
     parser.add_argument("--whole-claims", type=int, default=1000, help="Claims in the larger file.")
     parser.add_argument("--int8", action="store_true", help="Also measure the int8 encoder.")
     parser.add_argument("--data", default=str(resolve_data_dir()))
+    parser.add_argument("--nli-model", default=None, help="Also measure this NLI stage's cost.")
     args = parser.parse_args()
     pin_two_cores()
     load_start = os.getloadavg()[0]
@@ -268,11 +300,17 @@ def main() -> int:
         search = search_side_by_side(verifier.searcher, claims)
         int8 = int8_agreement(library, verifier, claims) if args.int8 else None
         backend, stamp = verifier.searcher.embedder.backend, verifier.searcher.embedder.stamp
-        library.close()
         # === Step 4: whole processes, as a user runs them (claims restated: new to the cache)
         whole = whole_processes(
             lib_dir, Path(tmp), claims, verifier.searcher.matrix, args.whole_claims
         )
+        # === Step 5: the NLI stage's cost, when asked
+        nli = (
+            nli_cost(library, verifier, claims, args.nli_model, whole, Path(tmp))
+            if args.nli_model
+            else None
+        )
+        library.close()
     report = {
         "cores": len(os.sched_getaffinity(0)),
         "load_average_1m_at_start": round(load_start, 2),
@@ -294,6 +332,8 @@ def main() -> int:
     }  # fmt: skip
     if int8:
         report["int8"] = int8
+    if nli:
+        report["nli"] = nli
     print(json.dumps(report, indent=1))
     return 0
 

@@ -3,7 +3,12 @@
 Usage (from the repo root; writes synth/verify_calibrator.json, the file the package ships):
 
     .venv/bin/python scripts/fit_calibrator.py [--papers ../shared/data/papers]
-        [--handwritten bench/verify_handwritten.jsonl] [--out PATH]
+        [--handwritten bench/verify_handwritten.jsonl] [--out PATH] [--nli-model PATH]
+
+With --nli-model (a folder `claimlab nli train` made, or 'claimlab-nli'), the NLI model's
+probabilities are features too (synth.calibrate.NLI_FEATURES) and the calibrator, stamped with
+the NLI model's identity, goes to synth/verify_calibrator_nli.json (the one `claimlab verify
+--nli-model` uses when it was fitted for that model).
 
 Steps: parse the papers into a throwaway library, build the generated labelled set
 (synth.labelled: sentences, paraphrases, perturbations, own-paper-excluded claims) and read the
@@ -26,8 +31,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from synth.calibrate import DEFAULT_PATH, choose_hyperparameters, fit_calibrator  # noqa: E402
-from synth.calibration_data import measure_examples  # noqa: E402
+from synth.calibrate import (  # noqa: E402
+    DEFAULT_NLI_PATH,
+    DEFAULT_PATH,
+    choose_hyperparameters,
+    fit_calibrator,
+)
+from synth.calibration_data import feature_names, measure_examples  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
 
 HANDWRITTEN = REPO / "bench" / "verify_handwritten.jsonl"
@@ -37,12 +47,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", default=str(resolve_data_dir() / "papers"))
     parser.add_argument("--handwritten", default=str(HANDWRITTEN))
-    parser.add_argument("--out", default=str(DEFAULT_PATH))
+    parser.add_argument("--out", default=None, help="default: the packaged calibrator's path")
+    parser.add_argument("--nli-model", default=None, help="NLI cross-encoder folder (or keyword)")
     args = parser.parse_args()
+    args.out = args.out or str(DEFAULT_NLI_PATH if args.nli_model else DEFAULT_PATH)
     with tempfile.TemporaryDirectory() as tmp:
         # === Step 1-3: the papers in a fresh library, the generated and handwritten claims, and
         # every claim's features (measured with prior weights: features do not depend on them)
-        m = measure_examples(args.papers, args.handwritten, tmp)
+        m = measure_examples(args.papers, args.handwritten, tmp, args.nli_model)
         examples, hand, data = m.generated, m.handwritten, m.data
         # === Step 4: hyperparameters by leave-one-paper-out, then fit on everything and save
         c, w, loss = choose_hyperparameters(data)
@@ -58,6 +70,7 @@ def main() -> int:
                 Path(args.handwritten).read_bytes()
             ).hexdigest()[:12],
             "embedding": m.verifier.models["embedding"],
+            **({"nli": m.verifier.nli_id} if args.nli_model else {}),
             "labelled_set_hash": hashlib.sha256(
                 "\n".join(f"{e.example_id}\t{e.label}" for e in examples).encode()
             ).hexdigest()[:12],
@@ -66,8 +79,9 @@ def main() -> int:
             "lopo_handwritten_log_loss": round(loss, 4),
         }
         calibrator = fit_calibrator(
-            data.x, list(data.y), c=c, meta=meta, sample_weight=data.weights(w)
-        )
+            data.x, list(data.y), c=c, meta=meta, sample_weight=data.weights(w),
+            features=feature_names(m.verifier),
+        )  # fmt: skip
         calibrator.save(args.out)
         m.library.close()
     print(

@@ -48,19 +48,46 @@ FEATURES: tuple[str, ...] = (
 DEFAULT_PATH = Path(__file__).with_name("verify_calibrator.json")
 
 
-def feature_vector(feats: dict[str, float]) -> np.ndarray:
-    """Features in :data:`FEATURES` order (missing ones are 0)."""
-    return np.array([float(feats.get(name, 0.0)) for name in FEATURES], dtype=np.float64)
+# Read only when an NLI cross-encoder is used (its probabilities, premise = evidence, hypothesis =
+# claim); a calibrator fitted with them lists them after FEATURES (synth/verify_calibrator_nli.json).
+NLI_FEATURES: tuple[str, ...] = (
+    "nli_entail",  # P(entailment) of the evidence the checks read
+    "nli_contradict",  # P(contradiction) of the same pair
+    "nli_top_entail",  # P(entailment) of the most decisive (least neutral) top candidate
+    "nli_top_contradict",  # P(contradiction) of that pair
+    "nli_contradict_x_cover",  # nli_contradict weighted by cover (a contradiction on topic)
+    "nli_entail_x_cover",  # nli_entail weighted by cover
+)
+DEFAULT_NLI_PATH = Path(__file__).with_name("verify_calibrator_nli.json")
+
+
+def feature_vector(feats: dict[str, float], names: tuple[str, ...] = FEATURES) -> np.ndarray:
+    """Features in ``names`` order (missing ones are 0)."""
+    return np.array([float(feats.get(name, 0.0)) for name in names], dtype=np.float64)
 
 
 @dataclass
 class Calibrator:
-    """Softmax(W x + b) over :data:`LABELS`; ``fitted`` says whether it came from data."""
+    """Softmax(W x + b) over :data:`LABELS`; ``fitted`` says whether it came from data.
 
-    weights: np.ndarray  # (3, len(FEATURES))
+    ``features`` are the names it was fitted with (saved in its JSON), so a calibrator keeps
+    working when this code measures more features than it read.
+    """
+
+    weights: np.ndarray  # (3, len(features))
     bias: np.ndarray  # (3,)
     fitted: bool = False
     meta: dict[str, object] = field(default_factory=dict)
+    features: tuple[str, ...] = FEATURES
+
+    @property
+    def uses_nli(self) -> bool:
+        """Whether it reads the NLI stage's features."""
+        return any(name in NLI_FEATURES for name in self.features)
+
+    def vector(self, feats: dict[str, float]) -> np.ndarray:
+        """``feats`` in this calibrator's feature order."""
+        return feature_vector(feats, self.features)
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """Label probabilities for feature rows ``x`` (shape (n, F) or (F,))."""
@@ -80,7 +107,7 @@ class Calibrator:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "features": list(FEATURES),
+            "features": list(self.features),
             "labels": list(LABELS),
             "weights": np.round(self.weights, 6).tolist(),
             "bias": np.round(self.bias, 6).tolist(),
@@ -95,13 +122,22 @@ class Calibrator:
     @classmethod
     def load(cls, path: str | Path) -> Calibrator:
         data = json.loads(Path(path).read_text())
-        if tuple(data["features"]) != FEATURES or tuple(data["labels"]) != LABELS:
-            raise ValueError(f"{path}: calibrator features/labels differ from this code's")
+        features = tuple(data["features"])
+        known = set(FEATURES) | set(NLI_FEATURES)
+        unknown = [name for name in features if name not in known]
+        if unknown or tuple(data["labels"]) != LABELS:
+            raise ValueError(
+                f"{path}: calibrator labels or features ({unknown}) unknown to this code"
+            )
+        weights = np.array(data["weights"], dtype=np.float64)
+        if weights.shape != (len(LABELS), len(features)):
+            raise ValueError(f"{path}: weights do not match its {len(features)} features")
         return cls(
-            weights=np.array(data["weights"], dtype=np.float64),
+            weights=weights,
             bias=np.array(data["bias"], dtype=np.float64),
             fitted=bool(data.get("fitted", False)),
             meta=dict(data.get("meta", {})),
+            features=features,
         )
 
 
@@ -126,14 +162,28 @@ def load_calibrator(path: str | Path | None = None) -> Calibrator:
     return prior_calibrator()
 
 
+def nli_calibrator(base: Calibrator, explicit: str | None, nli_identity: str) -> Calibrator:
+    """The calibrator to use with an NLI model: ``base`` when it reads NLI features (given
+    explicitly), else the packaged NLI one when it was fitted for this NLI model, else ``base``
+    (its probabilities are then mixed with the NLI model's, uncalibrated)."""
+    if base.uses_nli or explicit or not DEFAULT_NLI_PATH.is_file():
+        return base
+    packaged = Calibrator.load(DEFAULT_NLI_PATH)
+    return packaged if packaged.meta.get("nli") == nli_identity else base
+
+
 def fit_calibrator(
     x: np.ndarray,
     y: list[str],
     c: float = 1.0,
     meta: dict[str, object] | None = None,
     sample_weight: np.ndarray | None = None,
+    features: tuple[str, ...] = FEATURES,
 ) -> Calibrator:
-    """Fit a multinomial logistic regression (L2, strength ``1/c``) on feature rows and labels."""
+    """Fit a multinomial logistic regression (L2, strength ``1/c``) on feature rows and labels.
+
+    ``features``: the names of ``x``'s columns (saved with the calibrator).
+    """
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=c, max_iter=3000)
@@ -144,6 +194,8 @@ def fit_calibrator(
         bias=model.intercept_[order].astype(np.float64),
         fitted=True,
         meta=dict(meta or {}),
+        # Fits on a prefix of the columns (similarity alone: bench/verify_quality.py) name them so.
+        features=tuple(features) if x.shape[1] == len(features) else FEATURES[: x.shape[1]],
     )
 
 

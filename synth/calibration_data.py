@@ -78,10 +78,18 @@ def load_handwritten(path: str | Path, folders: dict[str, str]) -> list[Labelled
     return out
 
 
+def feature_names(verifier: object) -> tuple[str, ...]:
+    """The features a calibrator for this verifier reads: the NLI ones too with an NLI model."""
+    from synth.calibrate import FEATURES, NLI_FEATURES
+
+    return FEATURES + NLI_FEATURES if getattr(verifier, "nli_name", "") else FEATURES
+
+
 def featurize(
     verifier: object, examples: list[LabelledExample], progress: object | None = None
 ) -> tuple[np.ndarray, list[Verdict]]:
-    """Verify every example (with its exclusions); return feature rows and the verdicts."""
+    """Verify every example (with its exclusions); return feature rows (:func:`feature_names`
+    columns) and the verdicts."""
     from synth.calibrate import feature_vector
 
     verdicts = verifier.verify_many(  # type: ignore[attr-defined]
@@ -89,7 +97,12 @@ def featurize(
         exclude=[e.exclude for e in examples],
         progress=progress,
     )
-    rows = np.stack([feature_vector(v.checks) for v in verdicts]) if verdicts else np.zeros((0, 0))
+    names = feature_names(verifier)
+    rows = (
+        np.stack([feature_vector(v.checks, names) for v in verdicts])
+        if verdicts
+        else np.zeros((0, len(names)))
+    )
     return rows, verdicts
 
 
@@ -130,12 +143,16 @@ class Measured:
 
 
 def measure_examples(
-    papers_dir: str | Path, handwritten: str | Path, work_dir: str | Path
+    papers_dir: str | Path,
+    handwritten: str | Path,
+    work_dir: str | Path,
+    nli_model: str | None = None,
 ) -> Measured:
     """Parse the papers into a library under ``work_dir``, build the generated labelled set (with
     the seed report's claims as related-but-unaddressed ones), read the handwritten claims, and
     verify all of them once with the prior calibrator (features do not depend on its weights).
-    The caller closes ``library``."""
+    With ``nli_model``, rows also hold the NLI features (``synth.calibrate.NLI_FEATURES``, after
+    the others). The caller closes ``library``."""
     from synth.calibrate import prior_calibrator
     from synth.verify import Verifier, VerifySettings
 
@@ -145,6 +162,6 @@ def measure_examples(
     hand = load_handwritten(handwritten, paper_ids_by_folder(papers_dir))
     prior = work / "prior.json"
     prior_calibrator().save(prior)
-    verifier = Verifier(library, VerifySettings(calibrator=str(prior)))
+    verifier = Verifier(library, VerifySettings(calibrator=str(prior), nli_model=nli_model))
     data, _ = training_set(verifier, generated + hand)
     return Measured(library, verifier, generated, hand, data)

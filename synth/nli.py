@@ -22,8 +22,10 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from pydantic import Field
 
 from synth.settings import Settings, resolve_data_dir
@@ -189,14 +191,71 @@ def resolve_nli_model(name: str) -> str:
     return str(folder)
 
 
+@lru_cache(maxsize=8)
 def model_identity(name: str) -> str:
-    """What a calibrator is fitted for: ``nli-<recipe>@<card sha12>`` for a trained folder
-    (its card names the recipe), else the name as given (a hub id or another folder)."""
-    card = Path(name) / CARD_NAME
-    if card.is_file():
-        data = json.loads(card.read_text())
-        return f"nli-{data.get('recipe_hash', '?')}@{hashlib.sha256(card.read_bytes()).hexdigest()[:12]}"
+    """What a calibrator is fitted for: ``nli-<recipe>@<weights sha12>`` for a folder that
+    ``claimlab nli train`` made (seeded CPU training gives the same weights for the same recipe),
+    else the name as given (a hub id or another folder)."""
+    folder = Path(name)
+    weights = [
+        folder / w for w in ("model.safetensors", "pytorch_model.bin") if (folder / w).is_file()
+    ]
+    if (folder / CARD_NAME).is_file() and weights:
+        recipe = json.loads((folder / CARD_NAME).read_text()).get("recipe_hash", "?")
+        return f"nli-{recipe}@{hashlib.sha256(weights[0].read_bytes()).hexdigest()[:12]}"
     return name
+
+
+# === Scoring (the verifier's NLI stage) =====================================================
+# The cross-encoder's label names -> the verdict labels (SciFact's).
+NLI_TO_VERDICT: dict[str, str] = {
+    "entailment": "SUPPORTS",
+    "contradiction": "REFUTES",
+    "neutral": "NOT ENOUGH INFO",
+}
+
+
+@lru_cache(maxsize=2)
+def load_cross_encoder(name: str):  # -> sentence_transformers.CrossEncoder
+    """The cross-encoder at ``name`` (folder or hub id), on CPU, loaded once per process."""
+    from sentence_transformers import CrossEncoder
+
+    return CrossEncoder(name, device="cpu")
+
+
+def pair_probs(name: str, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+    """(premise, hypothesis) pairs -> probabilities, columns in ``synth.records.LABELS`` order
+    (SUPPORTS = entailment, REFUTES = contradiction, NOT ENOUGH INFO = neutral)."""
+    from synth.records import LABELS
+
+    model = load_cross_encoder(name)
+    scores = np.atleast_2d(model.predict(list(pairs), apply_softmax=True, show_progress_bar=False))
+    id2label = {int(k): str(v).lower() for k, v in model.config.id2label.items()}
+    cols = [next(i for i, n in id2label.items() if NLI_TO_VERDICT.get(n) == lab) for lab in LABELS]
+    return scores[:, cols]
+
+
+def nli_features(
+    name: str, claim: str, best: str, others: Sequence[str]
+) -> tuple[dict[str, float], np.ndarray]:
+    """The NLI stage's calibrator features (``synth.calibrate.NLI_FEATURES`` but the ``_x_cover``
+    ones) and the most decisive pair's probabilities.
+
+    Args:
+        name: the cross-encoder.
+        claim: the hypothesis.
+        best: the evidence sentence the checks read.
+        others: the next human-written candidates (the most decisive of all is the least neutral).
+    """
+    probs = pair_probs(name, [(best, claim), *((o, claim) for o in others)])
+    top = probs[int(np.argmin(probs[:, 2]))]
+    feats = {
+        "nli_entail": float(probs[0, 0]),
+        "nli_contradict": float(probs[0, 1]),
+        "nli_top_entail": float(top[0]),
+        "nli_top_contradict": float(top[1]),
+    }
+    return feats, top
 
 
 # === Training ================================================================================

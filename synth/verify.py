@@ -15,14 +15,14 @@ from __future__ import annotations
 import importlib.metadata
 import re
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 
 import numpy as np
 from pydantic import Field
 
-from synth.calibrate import Calibrator, feature_vector, load_calibrator
+from synth.calibrate import Calibrator, load_calibrator, nli_calibrator
 from synth.libfacts import LibraryFacts
 from synth.library import Library
+from synth.nli import NLI_TO_VERDICT, model_identity, nli_features, resolve_nli_model
 from synth.records import LABELS, Evidence, Verdict
 from synth.search import HybridSearcher, SearchSettings, content_words
 from synth.settings import Settings
@@ -39,11 +39,7 @@ from synth.textchecks import (
     role_reversal,
 )
 
-NLI_LABEL_MAP: dict[str, str] = {
-    "entailment": "SUPPORTS",
-    "contradiction": "REFUTES",
-    "neutral": "NOT ENOUGH INFO",
-}
+NLI_LABEL_MAP: dict[str, str] = NLI_TO_VERDICT  # cross-encoder label -> verdict label
 _EN_STOP = frozenset("the of and to in is a for on that with by as are we our from this".split())
 
 
@@ -59,9 +55,16 @@ class VerifySettings(Settings):
         default=None, description="Calibrator JSON; the packaged fitted one when None."
     )
     nli_model: str | None = Field(
-        default=None, description="Optional NLI cross-encoder (hub id or folder) as a second stage."
+        default=None,
+        description="Optional NLI cross-encoder (hub id, folder, or 'claimlab-nli': the one"
+        " `claimlab nli train` made) as a second stage.",
     )
-    nli_weight: float = Field(default=1.0, ge=0, description="Weight of the NLI stage's log-probs.")
+    nli_weight: float = Field(
+        default=1.0,
+        ge=0,
+        description="Weight of the NLI stage's log-probs, mixed in (uncalibrated) only when no"
+        " calibrator was fitted for the NLI model.",
+    )
     max_rationale: int = Field(default=3, ge=1, description="Rationale sentences kept per verdict.")
     verified_min_confidence: float = Field(
         default=0.8,
@@ -91,13 +94,6 @@ def verified_label(verdict: Verdict, min_confidence: float = 0.8) -> str:
     return "not enough info"
 
 
-@lru_cache(maxsize=2)
-def _load_cross_encoder(name: str):  # -> CrossEncoder
-    from sentence_transformers import CrossEncoder
-
-    return CrossEncoder(name, device="cpu")
-
-
 class Verifier:
     """Verifies claims against one library."""
 
@@ -113,16 +109,23 @@ class Verifier:
         self.settings = settings or VerifySettings()
         self.searcher = searcher or HybridSearcher(library, self.settings.search)
         self.calibrator: Calibrator = load_calibrator(self.settings.calibrator)
+        # The NLI model's name as loaded and its identity (recipe + card hash for a trained one).
+        self.nli_name = (
+            resolve_nli_model(self.settings.nli_model) if self.settings.nli_model else ""
+        )
+        self.nli_id = model_identity(self.nli_name) if self.nli_name else ""
+        if self.nli_name:
+            self.calibrator = nli_calibrator(self.calibrator, self.settings.calibrator, self.nli_id)
         self.known = LibraryFacts(library, self.searcher.settings.min_words)
         self.models = {
             "embedding": self.searcher.embedder.stamp,
             "calibrator": self.calibrator.stamp,
             "claimlab": importlib.metadata.version("claimlab"),
         }
-        if self.settings.nli_model:
-            self.models["nli"] = (
-                f"{self.settings.nli_model}@st=={importlib.metadata.version('sentence-transformers')}"
-            )
+        if self.nli_name:
+            st = importlib.metadata.version("sentence-transformers")
+            self.models["nli"] = f"{self.nli_name}@st=={st}"
+            self.models["nli_id"] = self.nli_id
 
     @property
     def settings_hash(self) -> str:
@@ -205,24 +208,18 @@ class Verifier:
         return feats, best
 
     # === Step 2: optional NLI cross-encoder on (evidence, claim) pairs ========================
-    def _nli_probs(self, claim: str, evidence: Sequence[Evidence]) -> np.ndarray | None:
-        human = [e for e in evidence if not e.machine_generated]
-        if not self.settings.nli_model or not human:
+    def _nli_probs(
+        self, claim: str, evidence: Sequence[Evidence], best: Evidence | None, cover: float
+    ) -> tuple[dict[str, float], np.ndarray] | None:
+        """NLI features of the evidence the checks read and of the most decisive of the top
+        human-written candidates, and that pair's probabilities (None without an NLI model)."""
+        if not self.nli_name or best is None:
             return None
-        model = _load_cross_encoder(self.settings.nli_model)
-        scores = np.atleast_2d(
-            model.predict(
-                [(e.text, claim) for e in human], apply_softmax=True, show_progress_bar=False
-            )
-        )
-        id2label = {int(k): str(v).lower() for k, v in model.config.id2label.items()}
-        cols = [
-            next(i for i, name in id2label.items() if NLI_LABEL_MAP.get(name) == lab)
-            for lab in LABELS
-        ]
-        probs = scores[:, cols]
-        # The most decisive pair speaks for the claim (least neutral).
-        return probs[int(np.argmin(probs[:, 2]))]
+        others = [e.text for e in evidence if not e.machine_generated and e is not best][:4]
+        feats, top = nli_features(self.nli_name, claim, best.text, others)
+        feats["nli_contradict_x_cover"] = feats["nli_contradict"] * cover
+        feats["nli_entail_x_cover"] = feats["nli_entail"] * cover
+        return feats, top
 
     # === Step 3: label, confidence, rationale ================================================
     def verify_one(
@@ -246,10 +243,13 @@ class Verifier:
         have = {e.sentence_id for e in evidence}
         evidence = [*evidence, *self.known.number_evidence(claim, have, exclude_papers)]
         feats, best = self.features(claim, evidence, qvec)
-        probs = self.calibrator.predict_proba(feature_vector(feats))
-        nli = self._nli_probs(claim, evidence)
+        nli = self._nli_probs(claim, evidence, best, feats.get("cover", 0.0))
         if nli is not None:
-            mixed = np.log(probs + 1e-9) + self.settings.nli_weight * np.log(nli + 1e-9)
+            feats.update(nli[0])
+        probs = self.calibrator.predict_proba(self.calibrator.vector(feats))
+        if nli is not None and not self.calibrator.uses_nli:
+            # No calibrator fitted with this NLI model: mix its log-probs in (uncalibrated).
+            mixed = np.log(probs + 1e-9) + self.settings.nli_weight * np.log(nli[1] + 1e-9)
             probs = np.exp(mixed - mixed.max())
             probs /= probs.sum()
         label = LABELS[int(np.argmax(probs))]
@@ -257,10 +257,12 @@ class Verifier:
         checks["probabilities"] = {
             lab: round(float(p), 4) for lab, p in zip(LABELS, probs, strict=True)
         }
-        # Calibrated only for the encoder it was fitted with, and without the NLI stage.
+        # Calibrated only for the encoder and the NLI model (or none) it was fitted with.
         fitted_for = self.calibrator.meta.get("embedding", self.searcher.embedder.stamp)
         checks["calibrated"] = (
-            self.calibrator.fitted and nli is None and fitted_for == self.searcher.embedder.stamp
+            self.calibrator.fitted
+            and fitted_for == self.searcher.embedder.stamp
+            and self.calibrator.meta.get("nli", "") == self.nli_id
         )
         checks["machine_generated_ignored"] = sum(e.machine_generated for e in evidence)
         rationale: tuple[Evidence, ...] = ()
