@@ -13,13 +13,13 @@ human-written evidence.
 from __future__ import annotations
 
 import importlib.metadata
-import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
 from pydantic import Field
 
 from synth.calibrate import Calibrator, load_calibrator, nli_calibrator
+from synth.language import looks_english
 from synth.libfacts import LibraryFacts
 from synth.library import Library
 from synth.nli import NLI_TO_VERDICT, model_identity, nli_features, resolve_nli_model
@@ -40,7 +40,6 @@ from synth.textchecks import (
 )
 
 NLI_LABEL_MAP: dict[str, str] = NLI_TO_VERDICT  # cross-encoder label -> verdict label
-_EN_STOP = frozenset("the of and to in is a for on that with by as are we our from this".split())
 
 
 class VerifySettings(Settings):
@@ -72,17 +71,6 @@ class VerifySettings(Settings):
         le=1,
         description="Below this, a SUPPORTS verdict is never shown as verified.",
     )
-
-
-def looks_english(text: str) -> bool:
-    """Whether a claim is (mostly) English: Latin script and some English function words."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return False
-    latin = sum(c.isascii() for c in letters) / len(letters)
-    words = re.findall(r"[a-z]+", text.lower())
-    stop = sum(w in _EN_STOP for w in words)
-    return latin > 0.85 and (stop >= 1 or len(words) <= 4)
 
 
 def verified_label(verdict: Verdict, min_confidence: float = 0.8) -> str:
