@@ -8,7 +8,7 @@ import math
 from synth.library import Library
 from synth.records import Evidence, Sentence
 from synth.search import EVIDENCE_KINDS_SKIPPED, content_words
-from synth.textchecks import SentenceFacts, facts, number_keys
+from synth.textchecks import SentenceFacts, facts, number_keys, slot_index
 from synth.textchecks import paper_entities as _paper_entities
 
 
@@ -21,6 +21,7 @@ class LibraryFacts:
         self._facts: dict[int, SentenceFacts] = {}
         self._papers: dict[str, dict[str, frozenset[str]]] = {}
         self._vocab: dict[str, frozenset[str]] = {}
+        self._slots: dict[str, dict[str, frozenset[str]]] = {}
         self._numbers: dict[str, list[tuple[Sentence, bool]]] | None = None
 
     def evidence_facts(self, ev: Evidence) -> SentenceFacts:
@@ -69,7 +70,8 @@ class LibraryFacts:
     ) -> list[Evidence]:
         """Sentences stating one of the claim's distinctive numbers ("72.36", "10,636", "5000")
         that retrieval missed (table rows and bullets embed poorly; BM25 splits "72.36"), when
-        they share two more words with the claim: the same number in another context is not it."""
+        they share two more words with the claim (one for a number only one or two sentences
+        state): the same number in another context is not it."""
         keys = number_keys(claim)
         if not keys:
             return []
@@ -82,7 +84,9 @@ class LibraryFacts:
             for s, mg in hits:
                 if s.sentence_id in have or s.paper_id in exclude:
                     continue
-                if len(words & content_words(s.text)) < 2:
+                # A number stated in one or two sentences only is distinctive: one more shared
+                # word will do ("from 795 initial texts" for "from 795 to 3,186 PCL texts").
+                if len(words & content_words(s.text)) < (1 if len(hits) <= 2 else 2):
                     continue
                 have.add(s.sentence_id)
                 out.append(
@@ -107,3 +111,10 @@ class LibraryFacts:
             paper = self.library.get_paper(paper_id)
             self._papers[paper_id] = _paper_entities(texts + ([paper.title] if paper else []))
         return self._papers[paper_id]
+
+    def paper_slots(self, paper_id: str) -> dict[str, frozenset[str]]:
+        """Context word -> the names beside it in a paper (``textchecks.slot_index``), once."""
+        if paper_id not in self._slots:
+            texts = [s.text for s in self.library.sentences(paper_id=paper_id)]
+            self._slots[paper_id] = slot_index(texts)
+        return self._slots[paper_id]

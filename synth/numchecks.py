@@ -24,8 +24,19 @@ _STOP = STOPWORDS - frozenset({"no", "not", "more", "most", "here", "whom"})
 _HEDGE = re.compile(
     r"(?:about|around|roughly|approximately|approx\.?|nearly|almost|some|~|≈)\s*$", re.I
 )
-_AT_LEAST = re.compile(r"(?:more than|over|above|at least|exceeding|greater than|>)\s*$", re.I)
-_AT_MOST = re.compile(r"(?:less than|fewer than|under|below|at most|up to|<)\s*$", re.I)
+_AT_LEAST = re.compile(
+    r"(?:more than|over|above|at least|exceeding|greater than|no less than|no fewer than|"
+    r"minimum of|>)\s*$",
+    re.I,
+)
+_AT_MOST = re.compile(
+    r"(?:less than|fewer than|under|below|at most|up to|no more than|no longer than|not exceed|"
+    r"not exceeding|maximum of|<)\s*$",
+    re.I,
+)
+# "82 thousand": the word scales the number before it.
+_SCALE_WORD = re.compile(r"^\s*(thousand|million|billion)\b", re.I)
+_SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 # Spelled-out numbers ("eight pages", "three epochs"); "one" is left out (mostly a pronoun).
 NUMBER_WORDS: dict[str, int] = {
     w: i + 2
@@ -76,10 +87,13 @@ def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
     for n, (at, end) in zip(numbers, _spans(text, numbers), strict=True):
         head, tail = text[:at], text[end:]
         bound = (
-            ">=" if _AT_LEAST.search(head[-14:]) else "<=" if _AT_MOST.search(head[-12:])
+            ">=" if _AT_LEAST.search(head[-16:]) else "<=" if _AT_MOST.search(head[-16:])
             else "~" if _HEDGE.search(head[-16:]) else "="
         )  # fmt: skip
         value = n.value * _SCALE.get(n.unit or "", 1.0)
+        scaled = _SCALE_WORD.match(tail)
+        if scaled and not n.unit:
+            value, tail = value * _SCALE_WORDS[scaled.group(1).lower()], tail[scaled.end() :]
         before = frozenset(stems(" ".join(head.split()[-4:]), numbers=False))
         after = frozenset(stems(" ".join(tail.split()[:3]), numbers=False))
         out.append(Quantity(n, value, before, after, bound))
@@ -91,6 +105,7 @@ def extra_numbers(text: str) -> tuple[Number, ...]:
     return tuple(
         Number(value=float(NUMBER_WORDS[m.group(1).lower()]), raw=m.group(1))
         for m in _NUMBER_WORD.finditer(text)
+        if not re.search(r"\d\s*$", text[: m.start()])  # "82 thousand" is one number
     )
 
 
@@ -144,6 +159,14 @@ def _agrees(claim: Quantity, ev: Quantity) -> bool:
     return same_value(claim.number, ev.number)
 
 
+def _bears_out(c: Quantity, e: Quantity, single: bool) -> bool:
+    """Agreement; a value other than the claim's (a bound or a hedge met) only counts when it is
+    about the same thing: "up to 300 words" is not borne out by "12 pt"."""
+    if not _agrees(c, e):
+        return False
+    return same_value(c.number, e.number) or abs(c.value - e.value) < 1e-9 or _aligned(c, e, single)
+
+
 def _comparable(a: Number, b: Number) -> bool:
     ua, ub = _UNIT_CLASS.get(a.unit or "", a.unit), _UNIT_CLASS.get(b.unit or "", b.unit)
     if ua and ub and ua != ub:
@@ -160,10 +183,12 @@ def _aligned(c: Quantity, e: Quantity, single: bool) -> bool:
         return True
     if c.after & e.after:
         return True
-    if len((c.before | c.after) & (e.before | e.after)) >= 2:
+    shared = len((c.before | c.after) & (e.before | e.after))
+    if shared >= 2:
         return True
-    # A count says what it counts: "6 epochs" and "20,000 examples" never conflict.
-    return single and not _is_count(c) and not _is_count(e)
+    # A count says what it counts: "6 epochs" and "20,000 examples" never conflict; the only
+    # measurements of two sentences still share a word ("22% of papers" is no ">25%" overlap).
+    return single and shared >= 1 and not _is_count(c) and not _is_count(e)
 
 
 def _is_count(q: Quantity) -> bool:
@@ -179,7 +204,7 @@ def numeric_agreement(
     or bound, 5k = 5,000, 0.5 = 50% allowed). It conflicts when it is unmatched although the
     evidence states a comparable number (same unit class and metric) about the same thing: one
     sharing a neighbouring word ("950 samples" / "1950 samples"), the same metric, or the only
-    measurement on both sides. A number stated by one of ``also`` (the next candidates: a claim
+    measurement on both sides with a neighbouring word in common. A number stated by one of ``also`` (the next candidates: a claim
     often spans two sentences) counts as matched, never as conflicting.
     """
     cq = claim.quantities or quantities(claim.text, claim.numbers)
@@ -190,7 +215,9 @@ def numeric_agreement(
     matched = conflicting = 0
     eq_also = [q for f in also for q in (f.quantities or quantities(f.text, f.numbers))]
     for c in cq:
-        if any(_agrees(c, e) for e in eq) or any(_agrees(c, e) for e in eq_also):
+        if any(_bears_out(c, e, single) for e in eq) or any(
+            _bears_out(c, e, False) for e in eq_also
+        ):
             matched += 1
         elif any(_aligned(c, e, single) for e in eq):
             conflicting += 1

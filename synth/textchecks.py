@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from synth.entities import parse_numbers, tag_entities
+from synth.namechecks import name_slots, name_terms, slot_index, slot_swap  # noqa: F401
 from synth.numchecks import (  # noqa: F401 (re-exported: the checks' one import point)
     Quantity,
     extra_numbers,
@@ -88,6 +89,27 @@ NEGATIONS = re.compile(
 )
 # Fixed phrases with a negation word that negate nothing the claim states.
 _NOT_NEGATING = re.compile(r"\b(not only|whether or not|if not|not necessarily)\b", re.I)
+# Contrast that rejects what follows ("data, rather than hyperparameters"): a negation scope, but
+# not counted among the cues (a sentence's parity of negations is about explicit ones).
+_CONTRAST = re.compile(r"\b(rather than|instead of|as opposed to)\b", re.I)
+# A negated existence ("the [CLS] token ..., which does not exist in ...") negates its subject,
+# the words before the cue.
+_EXISTENCE = re.compile(r"^\s*(?:\w+\s+)?(?:exist|exists|existed|available|present)\b", re.I)
+_REL_TAIL = re.compile(r"(?:[,;]?\s*\b(?:which|that|it|does|do|did|is|are|was|were)\b\s*)+$", re.I)
+# An expectation the sentence rejects ("While it might seem that mBERT would suffer more ..., our
+# findings reveal otherwise"): the expectation's words are negated.
+_REJECTED = re.compile(
+    r"\b(?:might|may|would|could) (?:seem|appear|be expected|be assumed)(?: that)?\b"
+    r"([^;:.]{0,160}?),\s*(?:but |yet |however,? )?(?:[\w-]+ ){0,3}"
+    r"(?:reveal|show|find|found|suggest|indicate)s? (?:otherwise|the opposite)\b",
+    re.I,
+)
+# "every"/"all"/"solely" under a negation ("cannot be attributed solely to") says "partly".
+_NEGATED_ALWAYS = re.compile(
+    r"(?:\b(?:not|never|cannot)\b|n't\b)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:always|every|all|entirely|completely|fully|solely)\b",
+    re.I,
+)
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -124,24 +146,30 @@ def facts(text: str) -> SentenceFacts:
     )
 
 
-_NAME = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|[a-z]+[A-Z][\w-]*|[A-Z][a-z]+)\b")
-
-
-def name_terms(text: str) -> frozenset[str]:
-    """Name-like words (acronyms, CamelCase, capitalised words past the first), stemmed as
-    content words: "SGD", "Adam", "RoBERTa", "A4", "Arial"; what an entity swap replaces."""
-    words = [m for m in _NAME.finditer(text) if m.start() > 0]
-    return frozenset(w for m in words for w in content_words(m.group(0)))
-
-
 def _negation_scopes(text: str) -> tuple[frozenset[str], ...]:
-    """Per negation cue, the content stems in its scope: the next few words, up to a break."""
+    """Per negation cue, the content stems in its scope: the next few words, up to a break.
+
+    "neither ... nor" covers both alternatives (up to twelve words, through parentheses); a
+    negated existence ("..., which does not exist") covers the words before the cue instead; a
+    contrast ("rather than X", "instead of X") negates X; so does an expectation the sentence
+    rejects ("it might seem that X, ... reveal otherwise").
+    """
     out = []
     clean = _NOT_NEGATING.sub(" ", text)
-    for m in NEGATIONS.finditer(clean):
-        tail = clean[m.end() : m.end() + 60]
-        scope = re.split(r"[,;:.()]|\b(?:but|while|whereas|and)\b", tail)[0]
-        out.append(frozenset(stems(" ".join(scope.split()[:4]), numbers=False)))
+    cues = [(m, False) for m in NEGATIONS.finditer(clean)]
+    cues += [(m, True) for m in _CONTRAST.finditer(clean)]
+    for m, contrast in cues:
+        tail = clean[m.end() : m.end() + 120]
+        if m.group(0).lower() == "neither":
+            scope = " ".join(re.split(r"[;:.]", tail)[0].split()[:12])
+        elif not contrast and _EXISTENCE.match(tail):
+            head = _REL_TAIL.sub("", clean[: m.start()])
+            scope = " ".join(re.split(r"[;:.]", head)[-1].split()[-8:])
+        else:
+            scope = re.split(r"[,;:.()]|\b(?:but|while|whereas|and)\b", tail)[0]
+            scope = " ".join(scope.split()[:4])
+        out.append(frozenset(stems(scope, numbers=False)))
+    out += [frozenset(stems(m.group(1), numbers=False)) for m in _REJECTED.finditer(clean)]
     return tuple(out)
 
 
@@ -234,6 +262,12 @@ def _cues(text: str) -> frozenset[str]:
     pats = {"equiv": _EQUIV, "differ": _DIFFER, "never": _NEVER_Q, "always": _ALWAYS_Q,
             "strong": _STRONG, "weak": _WEAK}  # fmt: skip
     found = {name for name, pat in pats.items() if pat.search(text)}
+    # "not solely", "not all": partly, unless "always" is also stated unnegated
+    negated_only = _NEGATED_ALWAYS.search(text) and not _ALWAYS_Q.search(
+        _NEGATED_ALWAYS.sub(" ", text)
+    )
+    if "always" in found and negated_only:
+        found = (found - {"always"}) | {"some"}
     return frozenset(found | ({"some"} if _SOME_Q.search(text) else set()))
 
 

@@ -20,6 +20,8 @@ from synth.textchecks import (
     numeric_agreement,
     quantifier_conflict,
     role_reversal,
+    slot_index,
+    slot_swap,
 )
 
 # Sentences of ../shared/data/papers (UB SemEval, decoding review, XLM-R report, MESH, EMNLP style).
@@ -143,3 +145,90 @@ def test_lookup_keys_and_names():
         "adam",
     }
     assert name_terms("Manuscripts must be formatted for A4 paper.") == {"a4"}
+
+
+def test_contrast_existence_and_neither_scopes():
+    # "rather than X" negates X: matched by the evidence's "not X", a conflict with a plain X.
+    data = facts(
+        "The report concludes that the amount of training data, rather than the choice of "
+        "hyperparameters, was what held the model back."
+    )
+    confirm = facts(
+        "This comparison isolated data size as a variable while holding the other hyperparameters "
+        "constant relative to Experiment 1, confirming that the primary bottleneck was data, not "
+        "hyperparameter choice."
+    )
+    assert negation_mismatch(data, confirm) < 1.0
+    refs = facts(
+        "Arrange the references alphabetically by first author, rather than by order of "
+        "occurrence in the text."
+    )
+    cited = facts("References are to be listed in the order in which they are first cited.")
+    assert negation_mismatch(cited, refs) == 1.0
+    # "..., which does not exist in" negates what comes before it.
+    cls = facts(
+        "The course tutorial looked up the [CLS] token ID from BERT's vocabulary, which does not "
+        "exist in XLM-RoBERTa's SentencePiece tokenizer."
+    )
+    no_cls = facts("XLM-RoBERTa's SentencePiece vocabulary has no [CLS] token.")
+    assert negation_mismatch(no_cls, cls) == 0.0
+    # "neither X nor Y lead to ..." covers X, parentheses and all.
+    hyp = facts(
+        "We hypothesize that neither the increased (lexical) diversity in utterances produced "
+        "using Nucleus Sampling nor the likelihood to human utteranced of captions produced using "
+        "Beam Search lead to a higher pragmatic informativeness."
+    )
+    more = facts("The extra lexical diversity of nucleus sampling makes captions more informative.")
+    assert negation_mismatch(more, hyp) == 1.0
+
+
+def test_rejected_expectation_and_negated_always():
+    seem = facts(
+        "While it might seem that mBERT, with its reduced dedicated attention capacity for "
+        "English, would suffer more from pruning compared to BERT, our findings reveal otherwise."
+    )
+    hurts = facts("Pruning attention heads in mBERT hurts low-resource languages much more.")
+    assert negation_mismatch(hurts, seem) == 1.0
+    solely = facts(
+        "The model\u2019s error, therefore, cannot be attributed solely to morphological mismatch."
+    )
+    entirely = facts("The Turkish errors are explained entirely by morphological mismatch.")
+    assert quantifier_conflict(entirely, solely) == 1.0
+    assert quantifier_conflict(entirely, facts("The errors are due entirely to mismatch.")) == 0.0
+
+
+def test_bounds_scales_and_alignment():
+    abstract = "It should be no longer than 200 words."
+    assert _num("The abstract may be up to 300 words long.", abstract) == (0.0, 1.0)
+    assert _num("The abstract may be up to 200 words long.", abstract) == (1.0, 0.0)
+    # A bound met by a number about something else is no support.
+    font = "paper title: Font Size 15 pt, Style bold."
+    assert _num("The abstract may be up to 300 words long.", font)[0] == 0.0
+    qa = "Question Answering (QA) 88.0K 81.8K"
+    assert _num("About 82 thousand question answering instances were used.", qa)[0] == 1.0
+    # The only measurements of two sentences about different things do not conflict.
+    overlap = (
+        "Authors submitting more than one paper to EMNLP 2020 must ensure that submissions do "
+        "not overlap significantly (>25%) with each other in content or results."
+    )
+    assert (
+        _num("About 22% of the long papers submitted to EMNLP 2020 were accepted.", overlap)[1]
+        == 0.0
+    )
+
+
+def test_slot_swap_learns_kinds_from_the_paper():
+    # MESH paper: "Utilizing the SGD optimizer, ..." -> the paper's optimizer is SGD.
+    paper = [
+        "Utilizing the SGD optimizer, we configured parameters such as learning rate and momentum.",
+        "We adopted the mBERT model as our foundational architecture.",
+    ]
+    slots = slot_index(paper)
+    words = frozenset().union(*(facts(t).stems for t in paper))
+    adam = facts("The pruned multi-task mBERT was trained with the Adam optimizer.")
+    assert slot_swap(adam, words, slots) == 1.0
+    sgd = facts("The pruned multi-task mBERT was trained with the SGD optimizer.")
+    assert slot_swap(sgd, words, slots) == 0.0
+    # A name the paper never uses, in a slot where it names nothing: off topic, not a swap.
+    bloom = facts("BLOOM was evaluated with the HELM harness.")
+    assert slot_swap(bloom, words, slots) == 0.0

@@ -1,0 +1,83 @@
+"""Names in claims: name-like words, the slots they fill, and swaps the registries do not know.
+
+A claim can swap a name for another of the same kind that no registry lists ("the Adam
+optimizer" where the paper used SGD, "Arial" where it asked for Times Roman). The kinds are read
+off the paper's own text: the content words that stand beside its names (``slot_index``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from synth.numchecks import stems
+from synth.search import content_words
+
+if TYPE_CHECKING:
+    from synth.textchecks import SentenceFacts
+
+_TOKEN = re.compile(r"[A-Za-z][\w-]*")
+_NAME = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|[a-z]+[A-Z][\w-]*|[A-Z][a-z]+)\b")
+
+
+def name_terms(text: str) -> frozenset[str]:
+    """Name-like words (acronyms, CamelCase, capitalised words past the first), stemmed as
+    content words: "SGD", "Adam", "RoBERTa", "A4", "Arial"; what an entity swap replaces."""
+    words = [m for m in _NAME.finditer(text) if m.start() > 0]
+    return frozenset(w for m in words for w in content_words(m.group(0)))
+
+
+def name_slots(text: str) -> list[tuple[str, frozenset[str]]]:
+    """Each name-like word (as :func:`name_terms` finds them, stemmed) with the slot it fills: the
+    nearest content word on either side within three words that is not a name ("the Adam
+    optimizer" -> ("adam", {"optimizer", "train"})), which tells what kind of thing it names."""
+    toks = [(m.group(0), m.start()) for m in _TOKEN.finditer(text)]
+    is_name = [at > 0 and bool(_NAME.fullmatch(t)) for t, at in toks]
+    out = []
+    for i, (tok, _) in enumerate(toks):
+        if not is_name[i] or len(tok) < 2:
+            continue
+        ctx = set()
+        for side in (range(i - 1, max(-1, i - 4), -1), range(i + 1, min(len(toks), i + 4))):
+            for j in side:
+                if is_name[j]:
+                    continue  # "Times Roman font": the slot is past the whole name
+                found = [w for w in stems(toks[j][0], numbers=False) if len(w) > 1]
+                if found:
+                    ctx.update(found)
+                    break
+        out.extend((w, frozenset(ctx)) for w in content_words(tok))
+    return out
+
+
+# A slot beside more names than this is no kind ("model": BERT, mBERT, ...; "paper": ...).
+_SLOT_MAX_NAMES = 3
+
+
+def slot_index(texts: list[str]) -> dict[str, frozenset[str]]:
+    """Context stem -> the names that stand beside it in ``texts`` (a paper's sentences): the
+    kinds of things the paper names ("optimizer" -> {"sgd"}, "font" -> {"times", "roman"}).
+    Context words beside many names say nothing of a kind and are left out."""
+    out: dict[str, set[str]] = {}
+    for text in texts:
+        for name, ctx in name_slots(text):
+            for w in ctx:
+                out.setdefault(w, set()).add(name)
+    return {w: frozenset(v) for w, v in out.items() if len(v) <= _SLOT_MAX_NAMES}
+
+
+def slot_swap(
+    claim: SentenceFacts, paper_words: frozenset[str], slots: dict[str, frozenset[str]]
+) -> float:
+    """1.0 when the claim names something its evidence's paper never uses, in a slot where the
+    paper names something else: "trained with the Adam optimizer" against a paper that only
+    says "the SGD optimizer"; "Arial as the font" against "Times Roman font". Entity swaps
+    outside the registries, with the kinds learnt from the paper's own text."""
+    pairs = name_slots(claim.text)
+    names = {n for n, _ in pairs}
+    for name, ctx in pairs:
+        if name in paper_words:
+            continue
+        if any(slots.get(w, frozenset()) - names for w in ctx):
+            return 1.0
+    return 0.0
