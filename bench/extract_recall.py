@@ -193,7 +193,9 @@ def score_paper(lib: Library, paper_id: str, claims: list[Claim], gold: list[dic
             "sentence_in_library": in_lib >= cover, "best_sentence_cover": round(in_lib, 3),
         })  # fmt: skip
     # === precision (gold lists are not exhaustive: informative only)
-    matched = sum(any(_same_claim(gt, ct, cover) for gt in gold_toks) for ct in claim_toks)
+    is_gold = [any(_same_claim(gt, ct, cover) for gt in gold_toks) for ct in claim_toks]
+    matched = sum(is_gold)
+    ranked = ranking(claims, claim_toks, gold_toks, is_gold, cover)
     # === whole sentences
     passages = lib.passages(paper_id)
     by_id = {s.sentence_id: s for s in sentences}
@@ -212,7 +214,34 @@ def score_paper(lib: Library, paper_id: str, claims: list[Claim], gold: list[dic
         "type_agreement": round(same_type / typed, 4) if typed else None,
         "typed": typed, "same_type": same_type,
         "types_extracted": dict(Counter(c.type for c in claims)),
-        "cut_mid_sentence": len(cut), "cut": cut, "misses": misses,
+        "cut_mid_sentence": len(cut), "cut": cut, "misses": misses, **ranked,
+    }  # fmt: skip
+
+
+def ranking(
+    claims: list[Claim],
+    claim_toks: list[Counter[str]],
+    gold_toks: list[Counter[str]],
+    is_gold: list[bool],
+    cover: float,
+) -> dict:
+    """How well ``score`` ranks: the claims sorted by score, best first (ties: reading order).
+
+    ``precision_at_10``: the share of the top 10 that match a gold claim; ``recall_at_gold``:
+    the share of gold claims recovered by the top N, N the number of gold claims (R-precision's
+    recall side); ``recall_at_2gold``: the same with the top 2N.
+    """
+    order = sorted(range(len(claims)), key=lambda i: -claims[i].score)
+
+    def recall_top(n: int) -> float | None:
+        top = [claim_toks[i] for i in order[:n]]
+        return round(sum(best_cover(g, top)[0] >= cover for g in gold_toks) / len(gold_toks), 4)
+
+    top10 = order[:10]
+    return {
+        "precision_at_10": round(sum(is_gold[i] for i in top10) / len(top10), 4) if top10 else None,
+        "recall_at_gold": recall_top(len(gold_toks)) if gold_toks else None,
+        "recall_at_2gold": recall_top(2 * len(gold_toks)) if gold_toks else None,
     }  # fmt: skip
 
 
@@ -307,6 +336,9 @@ def totals(results: dict[str, dict]) -> dict:
          ("gold", "recovered", "extracted", "prose_sentences", "sentences", "cut_mid_sentence",
           "typed", "same_type")}  # fmt: skip
     recalls = [r["recall"] for r in results.values() if r["recall"] is not None]
+    for k in ("recall_at_gold", "recall_at_2gold"):  # micro: recovered in the top N over gold
+        hit = sum(r[k] * r["gold"] for r in results.values() if r[k] is not None)
+        s[k] = round(hit / s["gold"], 4) if s["gold"] else None
     return {
         **s,
         "recall": round(s["recovered"] / s["gold"], 4) if s["gold"] else None,
@@ -323,12 +355,12 @@ def report(out: dict, show_misses: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=max(Console().width, 120))
+    console = Console(width=max(Console().width, 160))
     table = Table(
         title=f"claim extraction vs {out['gold_dir']} (cover >= {out['cover_threshold']})"
     )
     cols = ("paper", "gold", "found", "recall", "claims", "prose sent.", "ratio", "all sent.",
-            "precision*", "type agr.", "cut")  # fmt: skip
+            "precision*", "P@10*", "R@N", "R@2N", "type agr.", "cut")  # fmt: skip
     for col in cols:
         table.add_column(col, justify="left" if col == "paper" else "right")
 
@@ -338,15 +370,19 @@ def report(out: dict, show_misses: bool) -> None:
     for key, r in out["papers"].items():
         table.add_row(key, str(r["gold"]), str(r["recovered"]), fmt(r["recall"]),
                       str(r["extracted"]), str(r["prose_sentences"]), fmt(r["ratio_prose"]),
-                      str(r["sentences"]), fmt(r["precision"]), fmt(r["type_agreement"]),
-                      str(r["cut_mid_sentence"]))  # fmt: skip
+                      str(r["sentences"]), fmt(r["precision"]), fmt(r["precision_at_10"]),
+                      fmt(r["recall_at_gold"]), fmt(r["recall_at_2gold"]),
+                      fmt(r["type_agreement"]), str(r["cut_mid_sentence"]))  # fmt: skip
     t = out["total"]
     table.add_row("all", str(t["gold"]), str(t["recovered"]), fmt(t["recall"]), str(t["extracted"]),
                   str(t["prose_sentences"]), fmt(t["ratio_prose"]), str(t["sentences"]), "",
+                  "", fmt(t["recall_at_gold"]), fmt(t["recall_at_2gold"]),
                   fmt(t["type_agreement"]),
                   str(t["cut_mid_sentence"]), style="bold")  # fmt: skip
     console.print(table)
-    console.print("* precision against gold lists that are not exhaustive: informative only")
+    console.print("* precision against gold lists that are not exhaustive: informative only; "
+                  "P@10: of the 10 top-scored claims; R@N / R@2N: recall of the N / 2N top-scored "
+                  "claims, N = the paper's gold count")  # fmt: skip
     base = Table(title="baselines: recall / ratio of simple sentence selections (same matching)")
     base.add_column("paper")
     names = list(next(iter(out["papers"].values()), {}).get("baselines", {}))

@@ -84,14 +84,45 @@ def _summary(title: str, rows: list[tuple[str, str]]) -> Table:
 # --- claims --------------------------------------------------------------------------------------
 def claims_cmd(
     paper: Annotated[str | None, typer.Option("--paper", help="Only this paper id.")] = None,
-    min_score: Annotated[float, typer.Option("--min-score", min=0, max=1)] = 0.5,
+    min_score: Annotated[
+        float,
+        typer.Option(
+            "--min-score",
+            min=0,
+            max=1,
+            help="Check-worthiness a sentence needs (0.5: cues balance).",
+        ),
+    ] = 0.5,
+    top: Annotated[
+        int | None,
+        typer.Option("--top", min=1, help="The N highest-scored claims per paper (no budget)."),
+    ] = None,
+    budget_share: Annotated[
+        float,
+        typer.Option(
+            "--budget-share",
+            min=0.01,
+            max=1,
+            help="At most this share of a paper's prose sentences (or --budget-floor claims, "
+            "whichever is more), highest-scored first; 1 with --budget-floor 0: no budget.",
+        ),
+    ] = 0.25,
+    budget_floor: Annotated[
+        int, typer.Option("--budget-floor", min=0, help="Claims a paper may always list.")
+    ] = 35,
     as_json: JsonOpt = False,
     library: LibraryOpt = None,
 ) -> None:
-    """List the claims the library's papers make: typed, scored, with numbers and entities."""
+    """List the claims the library's papers make: typed, scored, with numbers and entities.
+
+    A claim is a whole sentence scoring at least --min-score; each paper lists its most
+    check-worthy ones within its budget (--budget-share / --budget-floor), or exactly --top.
+    """
     from synth.claims import ClaimSettings, library_claims
 
-    settings = ClaimSettings(min_score=min_score)
+    settings = ClaimSettings(
+        min_score=min_score, top=top, budget_share=budget_share, budget_floor=budget_floor
+    )
     with _open(library, "claims") as lib:
         papers = [p.paper_id for p in lib.papers()]
         if paper and paper not in papers:

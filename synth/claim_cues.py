@@ -225,7 +225,12 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             r"this (?:visuali[sz]ation|table|figure|plot|section|document|appendix))\b[^.]{0,40}?\b(?:shows?|"
             r"summari[sz]es|lists?|presents?|reports?|displays?|contains?|gives?|depicts?|"
             r"provides?|is detailed|describes?)\b(?![^.]*\b(?:that|how|whether)\b)|"
-            r"\bis detailed in the following\b|\bin the next \d+ figures\b|\bas follows\b"
+            r"\bis detailed in the following\b|\bin the next \d+ figures\b|\bas follows\b|"
+            # "Our results are presented in Table 1", "Table 1 compares X with Y": where to look,
+            # not what was found.
+            r"\b(?:is|are|can be) (?:presented|shown|reported|listed|given|summari[sz]ed|displayed|"
+            r"found|seen) in (?:table|tab\.|figure|fig\.|section|sec\.|appendix)|^(?:table|figure|fig\.) \d+ (?:compares|illustrates|"
+            r"depicts|plots|visuali[sz]es)\b(?![^.]*\b(?:that|how|whether)\b)"
         ),
     ),
     # What the authors did: a design decision is a method claim (this also types it).
@@ -310,7 +315,23 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             r"^(?:for example|for instance|e\.g\.)|[“\"][^”\"]{2,}[”\"][^“\"]*[“\"][^”\"]{2,}[”\"]"
         ),
     ),
-    "question": (-3.0, _rx(r"\?\s*[\"'”’)\]]*$|^(?:how|what|why|which|does|do|can|are|is)\b.*\?")),
+    # A question, also one listed without its question mark ("(Q3) Can we approximate ...").
+    "question": (
+        -3.0,
+        _rx(
+            r"\?\s*[\"'”’)\]]*$|^(?:how|what|why|which|does|do|can|are|is)\b.*\?|"
+            r"^(?:\W*\(?Q\d+\)?\W*)?(?:can|could|does|do|is|are) (?:we|it|the|a|an|this|these)\b"
+        ),
+    ),
+    # "We now turn to ...", "Next, we analyze ...": a transition that announces, not states.
+    "transition": (
+        -1.5,
+        _rx(
+            r"^(?:\W*\(?Q\d+\)?\W*)?(?:we (?:now|next|then) |next,? we |in what follows,? we )"
+            r"(?:address|analy[sz]e|turn|discuss|describe|present|examine|investigate|look|study|"
+            r"report|evaluate|explore|consider)\b"
+        ),
+    ),
 }
 
 

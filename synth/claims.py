@@ -44,10 +44,12 @@ __all__ = [
 ]
 
 # Bump when the cues, units or typing rules change: claims stored by older rules are redone.
-RULES_VERSION = "cues-3"
+RULES_VERSION = "cues-4"
 # Logit offset that puts a plain statement in a results section near the 0.5 line: cues decide.
 _BIAS = -0.8
 
+# Sentence kinds that count as a paper's prose (the budget's base).
+PROSE_KINDS = frozenset({"body", "abstract"})
 # Passage kinds that never hold claims (tables hold numbers, but not sentences that state them).
 EXCLUDED_KINDS = frozenset(
     {"references", "caption", "title", "header", "footer", "table", "equation", "front", "footnote"}
@@ -61,7 +63,30 @@ class ClaimSettings(Settings):
     """How claims are drawn from a library."""
 
     min_score: float = Field(
-        default=0.5, ge=0, le=1, description="Keep sentences scoring at least this."
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Keep sentences scoring at least this (the check-worthiness line: a score is "
+        "a logistic over section prior and cues, 0.5 where they balance).",
+    )
+    budget_share: float = Field(
+        default=0.25,
+        gt=0,
+        le=1,
+        description="List at most this share of a paper's prose sentences (or budget_floor, "
+        "whichever is more), the highest-scored first: a careful reader lists the findings, not "
+        "every sentence that says 'we'. 1.0 with a floor of 0 turns the budget off.",
+    )
+    budget_floor: int = Field(
+        default=35,
+        ge=0,
+        description="A paper may always list this many claims (short papers and reports: "
+        "careful readers listed 21-30 claims per shared paper).",
+    )
+    top: int | None = Field(
+        default=None,
+        ge=1,
+        description="Exactly the top N claims per paper by score (replaces the budget).",
     )
     min_words: int = Field(
         default=4, ge=1, description="Shorter sentences (and list items) are not claims."
@@ -265,14 +290,31 @@ def extract_claims(
     # === Step 2: merge near-duplicates within each paper (the abstract restating a result)
     embedder = embedder or Embedder(settings.embed, library)
     merged: list[Claim] = []
-    for claims in by_paper.values():
+    for pid, claims in by_paper.items():
         vectors = embedder.encode([c.text for c in claims])  # type: ignore[attr-defined]
-        merged.extend(
-            merge_near_duplicates(
-                claims, vectors, settings.dedup_threshold, settings.dedup_min_overlap
-            )
+        kept = merge_near_duplicates(
+            claims, vectors, settings.dedup_threshold, settings.dedup_min_overlap
         )
+        # === Step 3: the paper's budget: its most check-worthy claims, in reading order
+        prose = sum(s.kind in PROSE_KINDS for s in library.sentences(paper_id=pid))
+        merged.extend(within_budget(kept, paper_budget(prose, settings)))
     return merged
+
+
+def paper_budget(prose_sentences: int, settings: ClaimSettings) -> int:
+    """How many claims a paper with this many prose sentences may list."""
+    if settings.top is not None:
+        return settings.top
+    return max(settings.budget_floor, math.ceil(settings.budget_share * prose_sentences))
+
+
+def within_budget(claims: list[Claim], budget: int) -> list[Claim]:
+    """The ``budget`` highest-scored claims (ties: the earlier one), kept in reading order."""
+    if len(claims) <= budget:
+        return claims
+    ranked = sorted(range(len(claims)), key=lambda i: (-claims[i].score, i))
+    keep = set(ranked[:budget])
+    return [c for i, c in enumerate(claims) if i in keep]
 
 
 def store_claims(library: Library, claims: list[Claim], settings: ClaimSettings) -> None:
