@@ -41,6 +41,10 @@ FEATURES: tuple[str, ...] = (
     "missing",  # fraction of the claim's entities the evidence does not name
     "name_missing",  # fraction of the claim's name-like words its evidence's paper never uses
     "name_missing_x_cover",  # ... weighted by cover (a swapped name in a covered claim: REFUTES)
+    "slot_swap",  # a name the paper never uses, where the paper names another of its kind
+    "slot_swap_x_cover",  # ... weighted by cover
+    "table_support",  # a comparison that two table cells of the paper bear out
+    "table_conflict",  # ... that they contradict ("A beat B" where A's cell is lower)
     "conflict_x_sim",  # any conflict signal, weighted by how clearly the evidence is on topic
     "conflict_x_cover",  # any conflict signal, weighted by how much of the claim it covers
     "conflict_top",  # the same, against the next two candidates that carry the claim

@@ -8,6 +8,7 @@ import math
 from synth.library import Library
 from synth.records import Evidence, Sentence
 from synth.search import EVIDENCE_KINDS_SKIPPED, content_words
+from synth.tablechecks import Cell, table_cells
 from synth.textchecks import SentenceFacts, facts, number_keys, slot_index
 from synth.textchecks import paper_entities as _paper_entities
 
@@ -22,6 +23,7 @@ class LibraryFacts:
         self._papers: dict[str, dict[str, frozenset[str]]] = {}
         self._vocab: dict[str, frozenset[str]] = {}
         self._slots: dict[str, dict[str, frozenset[str]]] = {}
+        self._tables: dict[str, list[Cell]] = {}
         self._numbers: dict[str, list[tuple[Sentence, bool]]] | None = None
 
     def evidence_facts(self, ev: Evidence) -> SentenceFacts:
@@ -118,3 +120,12 @@ class LibraryFacts:
             texts = [s.text for s in self.library.sentences(paper_id=paper_id)]
             self._slots[paper_id] = slot_index(texts)
         return self._slots[paper_id]
+
+    def paper_tables(self, paper_id: str) -> list[Cell]:
+        """The cells of a paper's tables (``tablechecks.table_cells``), parsed once."""
+        if paper_id not in self._tables:
+            sents = list(self.library.sentences(paper_id=paper_id))
+            rows = [s.text for s in sents if s.kind == "table"]
+            other = [s.text for s in sents if s.kind != "table"] if rows else []
+            self._tables[paper_id] = table_cells(rows, other)
+        return self._tables[paper_id]

@@ -26,6 +26,7 @@ from synth.nli import NLI_TO_VERDICT, model_identity, nli_features, resolve_nli_
 from synth.records import LABELS, Evidence, Verdict
 from synth.search import HybridSearcher, SearchSettings, content_words
 from synth.settings import Settings
+from synth.tablechecks import table_comparison
 from synth.textchecks import (
     SentenceFacts,
     degree_conflict,
@@ -37,6 +38,7 @@ from synth.textchecks import (
     numeric_agreement,
     quantifier_conflict,
     role_reversal,
+    slot_swap,
 )
 
 NLI_LABEL_MAP: dict[str, str] = NLI_TO_VERDICT  # cross-encoder label -> verdict label
@@ -166,6 +168,20 @@ class Verifier:
         paper_words = self.known.paper_words(best.paper_id)
         # A name the evidence's paper never uses: swapped in (REFUTES) or off topic (NEI).
         name_missing = len(names - paper_words) / len(names) if names else 0.0
+        # ... where the paper names something else of its kind ("Adam" for its "SGD optimizer").
+        slot = slot_swap(cf, paper_words, self.known.paper_slots(best.paper_id))
+        # A comparison two table cells decide ("A beat B" against A's and B's cells).
+        table = (0.0, 0.0, 0.0)
+        for pid in dict.fromkeys(c[5].paper_id for c in cands[:3]):
+            table = table_comparison(claim, self.known.paper_tables(pid))
+            if table[2]:
+                # The two cells' rows carry the claim (no one sentence does); their values bear
+                # out or contradict its ordering, as a stated number would its value, and a
+                # contradicted comparison is a flipped direction.
+                cover = max(cover, table[2])
+                num_match, num_conflict = max(num_match, table[0]), max(num_conflict, table[1])
+                checks["direction"] = max(checks["direction"], table[1])
+                break
         # Parity-only negation (0.5: the negated words are not shared) is too weak to count.
         strong = {k: (v if k != "negation" or v >= 1.0 else 0.0) for k, v in checks.items()}
         conflict = max(num_conflict, swap, *strong.values())
@@ -183,11 +199,15 @@ class Verifier:
             "paper_cover": self.known.weighted_cover(cwords, paper_words),
             "num_match": num_match,
             "num_conflict": num_conflict,
-            "num_unmatched": (1.0 - num_match - num_conflict) if cf.numbers else 0.0,
+            "num_unmatched": max(0.0, 1.0 - num_match - num_conflict) if cf.numbers else 0.0,
             **checks,
             "swap": swap,
             "name_missing": name_missing,
             "name_missing_x_cover": name_missing * cover,
+            "slot_swap": slot,
+            "slot_swap_x_cover": slot * cover,
+            "table_support": table[0],
+            "table_conflict": table[1],
             "missing": missing,
             "conflict_x_sim": conflict * max(0.0, sim - 0.5) * 2,
             "conflict_x_cover": conflict * cover,

@@ -1,0 +1,216 @@
+"""Comparisons read off a paper's tables: "A beats B" against the two cells that hold A and B.
+
+A claim such as "On Spanish question answering, training the most important 30% of heads beat
+training a random 30% of heads" names two cells of one table: the same column (QA-es) in two
+rows. No single sentence states it, so the sentence checks cannot; this module parses a paper's
+table rows into cells (row label, column label, value), finds the two cells whose labels carry
+the claim's two sides, and says whether their values go the way the claim says.
+
+Table rows come from ingest in two shapes: "Header, Row: col 0.85, col 0.0." (linearised) and
+"Row 0.2317 0.2308 ..." under a header row of column names (and perhaps a header above it that
+groups the columns).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from synth.entities import LANGUAGES
+from synth.search import STOPWORDS, stem
+
+# Comparative words: the first side is greater (up) or smaller (down) than the second.
+_UP_WORDS = frozenset(
+    "beat beats outperform outperforms outperformed surpass surpasses surpassed exceed exceeds "
+    "exceeded higher better more larger greater above ahead".split()
+)
+_DOWN_WORDS = frozenset(
+    "lower worse less smaller below behind underperform underperforms underperformed trail "
+    "trails trailed".split()
+)
+_VERBS = frozenset(w for w in _UP_WORDS | _DOWN_WORDS if not w.endswith(("er", "ss", "ve", "ow")))
+# Metrics where lower is better: "better"/"beat" means a smaller value there.
+_LOWER_IS_BETTER = frozenset({"loss", "error", "perplex", "perplexity", "wer", "cer"})
+_GOODNESS = frozenset({"better", "worse", "beat", "beats", "outperform", "outperforms",
+                       "outperformed", "underperform", "underperforms", "underperformed"})  # fmt: skip
+_EVERY = re.compile(r"\b(every|all|each)\b", re.I)
+_NEGATORS = frozenset({"without", "no", "not", "excluding"})
+_PREPS = frozenset({"on", "in", "for", "at", "with"})
+_TOKEN = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?")
+_VALUE = r"-?\d+(?:\.\d+)?"
+_CELL = re.compile(rf"^(.*?)\s*({_VALUE})\s*%?\s*(?:±\s*[\d.]+)?$")
+_RAW_ROW = re.compile(
+    rf"^(.*?[A-Za-z)].*?)\s+((?:{_VALUE}%?(?:±[\d.]+)?\s+)+{_VALUE}%?(?:±[\d.]+)?)"
+)
+# Language codes in column labels ("QA-es") read as the language's name.
+_CODES = {code.lower(): name.lower() for code, name in LANGUAGES.items()}
+
+
+def label_words(text: str) -> frozenset[str]:
+    """Stemmed words of a label or claim side, hyphenated parts apart ("QA-es" -> qa, es,
+    spanish; "128-neuron" -> 128, neuron)."""
+    low = text.lower()
+    out = {stem(tok) for tok in _TOKEN.findall(low) if tok not in STOPWORDS}
+    # A code after a hyphen ("NLI-es") names a language; a bare "it" or "no" does not.
+    out |= {stem(_CODES[c]) for c in re.findall(r"-([a-z]{2})\b", low) if c in _CODES}
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value of a table with the labels of its row and column."""
+
+    row: str
+    col: str
+    words: frozenset[str]
+    value: float
+
+
+def _abbreviations(texts: list[str]) -> dict[str, frozenset[str]]:
+    """Short forms the paper defines ("Question Answering (QA)") -> the words they stand for."""
+    out = {}
+    for text in texts:
+        for m in re.finditer(r"((?:[A-Z][a-z]+ ){1,4})\(([A-Z]{2,6})\)", text):
+            long = m.group(1).split()
+            if len(long) >= 2 and all(w[0] == c for w, c in zip(long, m.group(2), strict=False)):
+                out[m.group(2).lower()] = label_words(m.group(1))
+    return out
+
+
+def _expand(words: frozenset[str], abbr: dict[str, frozenset[str]]) -> frozenset[str]:
+    return words.union(*(abbr[w] for w in words if w in abbr))
+
+
+def table_cells(rows: list[str], context: list[str] = ()) -> list[Cell]:
+    """Cells of a paper's table rows (in reading order); ``context`` are its other sentences,
+    read for the short forms it defines."""
+    abbr = _abbreviations(list(rows) + list(context))
+    cells: list[Cell] = []
+    headers: list[list[str]] = []  # the last numberless rows: column names, and their groups
+    for text in rows:
+        text = text.strip().rstrip(".")
+        if ":" in text and "," in text.split(":", 1)[1] or re.search(r":\s*[^:]*\d\s*%?$", text):
+            row, rest = text.rsplit(":", 1) if text.count(":") > 1 else text.split(":", 1)
+            for part in rest.split(","):
+                m = _CELL.match(part.strip())
+                if m and m.group(1):
+                    words = _expand(label_words(row) | label_words(m.group(1)), abbr)
+                    cells.append(Cell(row.strip(), m.group(1).strip(), words, float(m.group(2))))
+            continue
+        m = _RAW_ROW.match(text)
+        if not m:
+            headers = [*headers[-1:], re.findall(r"\S+(?: \([^)]*\))?", text)]
+            continue
+        values = [float(v) for v in re.findall(_VALUE, m.group(2))]
+        for i, (col, v) in enumerate(zip(_columns(headers, len(values)), values, strict=False)):
+            words = _expand(label_words(m.group(1)) | label_words(col), abbr)
+            cells.append(Cell(m.group(1).strip(), col or f"#{i}", words, v))
+    return cells
+
+
+def _columns(headers: list[list[str]], n: int) -> list[str]:
+    """Names of ``n`` value columns from the header rows above (the first name of a header row
+    heads the row labels; a row above it may group the columns: "Lemmatized Stemmed")."""
+    if not headers:
+        return []
+    names = headers[-1][1:] if len(headers[-1]) == n + 1 else headers[-1]
+    if len(names) != n:
+        return []
+    groups = headers[0] if len(headers) == 2 else []
+    if groups and n % len(groups) == 0 and len(groups) < n:
+        span = n // len(groups)
+        return [f"{groups[i // span]} {name}" for i, name in enumerate(names)]
+    return names
+
+
+def comparison_sides(claim: str) -> tuple[frozenset[str], frozenset[str], int] | None:
+    """(first side, second side, +1 / -1) of a comparative claim, or None.
+
+    "X beat Y": X and Y around the verb; "did better on X than on Y": X between the comparative
+    and "than" when a preposition introduces it; "X scored higher F1 than Y": X before it.
+    """
+    toks = re.findall(r"[\w-]+|[,;]", claim)
+    low = [t.lower() for t in toks]
+    at = next((i for i, t in enumerate(low) if t in _UP_WORDS or t in _DOWN_WORDS), None)
+    if at is None:
+        return None
+    sign = 1 if low[at] in _UP_WORDS else -1
+    words = label_words(claim)
+    if words & _LOWER_IS_BETTER and low[at] in _GOODNESS:
+        sign = -sign
+    if "than" in low[at + 1 :]:
+        than = low.index("than", at + 1)
+        mid = toks[at + 1 : than]
+        first = mid if _PREPS & {t.lower() for t in mid} else toks[:at]
+        second = toks[than + 1 :]
+    elif low[at] in _VERBS:
+        first, second = toks[:at], toks[at + 1 :]
+    else:
+        return None
+    second = second[: second.index(",")] if "," in second else second
+    return label_words(" ".join(first)), label_words(" ".join(second)), sign
+
+
+def _negated(claim: str) -> frozenset[str]:
+    toks = re.findall(r"[\w-]+", claim)
+    return frozenset().union(
+        *(label_words(toks[i + 1]) for i, t in enumerate(toks[:-1]) if t.lower() in _NEGATORS)
+    )
+
+
+def _aligned_words(cell: Cell, claim_words: frozenset[str]) -> Cell:
+    """The cell with its shortened labels read as the claim's words ("imp" -> "important",
+    "bertbase" -> "bert"): one is a prefix of the other, three letters at least."""
+    extra = {
+        w
+        for w in claim_words
+        for c in cell.words
+        if w != c and min(len(w), len(c)) >= 3 and (w.startswith(c) or c.startswith(w))
+    }
+    return Cell(cell.row, cell.col, cell.words | extra, cell.value) if extra else cell
+
+
+def table_comparison(claim: str, cells: list[Cell]) -> tuple[float, float, float]:
+    """(support, conflict, cover): whether the two cells that carry a comparative claim's sides
+    go its way, and the share of the claim's words their labels carry. Cells pair up in one row or one column; a pair scores the words only its own side
+    states, plus the claim's words both cells share (the column "stemmed" of "on the stemmed
+    data"), less any word the claim negates ("without Word2Vec"). (0, 0) when no pair scores
+    at least 3. For "every"/"all" claims, each best pair must agree."""
+    sides = comparison_sides(claim)
+    if not sides or not cells:
+        return 0.0, 0.0, 0.0
+    first, second, sign = sides
+    a_only, b_only = first - second, second - first
+    if not a_only or not b_only:
+        return 0.0, 0.0, 0.0
+    words, neg = label_words(claim), _negated(claim)
+    cells = [_aligned_words(c, words) for c in cells]
+    a_cells = [c for c in cells if c.words & a_only]
+    b_cells = [c for c in cells if c.words & b_only]
+    best, pairs = 2.5, []
+    for ca in a_cells:
+        for cb in b_cells:
+            if (ca.row == cb.row) == (ca.col == cb.col):
+                continue  # one row, two columns, or one column, two rows
+            own_a, own_b = ca.words - cb.words, cb.words - ca.words
+            if not (own_a & a_only and own_b & b_only):
+                continue
+            score = (
+                len(own_a & a_only) + len(own_b & b_only) - len(own_a & b_only)
+                - len(own_b & a_only) + len(ca.words & cb.words & words)
+                - 2 * len((ca.words | cb.words) & neg)
+            )  # fmt: skip
+            if score > best:
+                best, pairs = score, [(ca, cb)]
+            elif score == best:
+                pairs.append((ca, cb))
+    if not pairs:
+        return 0.0, 0.0, 0.0
+    agree = [(ca.value - cb.value) * sign > 0 for ca, cb in pairs]
+    cover = len(words & (pairs[0][0].words | pairs[0][1].words)) / max(1, len(words))
+    if _EVERY.search(claim):
+        return (1.0, 0.0, cover) if all(agree) else (0.0, 1.0, cover)
+    share = sum(agree) / len(agree)
+    if share == 0.5:
+        return 0.0, 0.0, 0.0
+    return (1.0, 0.0, cover) if share > 0.5 else (0.0, 1.0, cover)

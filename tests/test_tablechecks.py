@@ -1,0 +1,72 @@
+"""Comparisons read off tables, on table rows of the shared papers as ingest linearises them."""
+
+from __future__ import annotations
+
+from synth.tablechecks import comparison_sides, table_cells, table_comparison
+
+# MESH (p.5): linearised rows "Row: col value, ...", columns with language codes.
+MESH = [
+    "NLI-en NLI-es QA-en QA-es NER-en NER-es PA-en PA-es",
+    "m-BERTbase: NLI-en 65.51±4.0, NLI-es 62.91±3.2, QA-en 53.0±1.9, QA-es 55.28±1.3.",
+    "Train random 30% heads: NLI-en 72.06±4.0, NLI-es 68.50±3.2, QA-en 69.72±1.9, QA-es 66.71±1.3.",
+    "Train most imp 30% heads: NLI-en 75.40±4.0, NLI-es 74.11±3.2, QA-en 72.12±1.9, QA-es 73.60±1.3.",
+]
+MESH_TEXT = ["Question Answering (QA) 88.0K 81.8K", "Natural Language Inference (NLI) 392k 392k"]
+# UB SemEval (p.4): raw rows under a header and a header that groups its columns.
+UB = [
+    "Lemmatized (F1_Score) Stemmed (F1_Score)",
+    "Approach Simple Word2Vec Simple Word2Vec",
+    "LSTM (64 neurons) 0.2693 0.2109 0.3213 0.2093",
+    "LSTM (128 neurons) 0.2317 0.2308 0.2789 0.2412",
+]
+XLMR = [
+    "Language Test Set Accuracy",
+    "English (Source): Test Set Accuracy 72.36%.",
+    "Turkish (Target): Test Set Accuracy 66.21%.",
+]
+
+
+def test_cells_of_both_row_shapes():
+    cells = table_cells(UB)
+    lstm = {(c.row, c.col): c.value for c in cells}
+    assert lstm[("LSTM (128 neurons)", "Stemmed (F1_Score) Simple")] == 0.2789
+    assert lstm[("LSTM (64 neurons)", "Lemmatized (F1_Score) Word2Vec")] == 0.2109
+    mesh = table_cells(MESH, MESH_TEXT)
+    qa_es = next(c for c in mesh if c.row == "Train random 30% heads" and c.col == "QA-es")
+    assert qa_es.value == 66.71 and {"spanish", "question", "qa"} <= qa_es.words
+
+
+def test_sides_of_a_comparison():
+    first, second, sign = comparison_sides(
+        "After fine-tuning on both languages, XLM-R did better on the Turkish test set than on "
+        "the English one."
+    )
+    assert "turkish" in first and "english" in second and sign == 1
+    first, second, sign = comparison_sides("The 64-neuron LSTM trails the 128-neuron one.")
+    assert "64" in first and "128" in second and sign == -1
+    assert comparison_sides("The model was trained for six epochs.") is None
+
+
+def test_comparisons_borne_out_or_contradicted_by_two_cells():
+    mesh = table_cells(MESH, MESH_TEXT)
+    right = "On Spanish question answering, training the most important 30% of heads beat training a random 30% of heads."
+    wrong = "On Spanish question answering, training a random 30% of heads beat training the most important 30% of heads."
+    assert table_comparison(right, mesh)[:2] == (1.0, 0.0)
+    assert table_comparison(wrong, mesh)[:2] == (0.0, 1.0)
+    # "without Word2Vec" picks the Simple column (there the 64-neuron LSTM is ahead).
+    ub = table_cells(UB)
+    lstm = "On the stemmed data without Word2Vec, the 128-neuron LSTM beat the 64-neuron LSTM."
+    assert table_comparison(lstm, ub)[:2] == (0.0, 1.0)
+    xlmr = table_cells(XLMR)
+    assert table_comparison(
+        "XLM-R did better on the English test set than on the Turkish one.", xlmr
+    )[:2] == (1.0, 0.0)
+    assert table_comparison(
+        "XLM-R did better on the Turkish test set than on the English one.", xlmr
+    )[:2] == (0.0, 1.0)
+    # A comparison the table does not hold decides nothing.
+    assert table_comparison("BLOOM outperforms GPT-3 on Swahili question answering.", mesh) == (
+        0.0,
+        0.0,
+        0.0,
+    )
