@@ -72,8 +72,7 @@ class LibraryFacts:
     ) -> list[Evidence]:
         """Sentences stating one of the claim's distinctive numbers ("72.36", "10,636", "5000")
         that retrieval missed (table rows and bullets embed poorly; BM25 splits "72.36"), when
-        they share two more words with the claim (one for a number only one or two sentences
-        state): the same number in another context is not it."""
+        they share two more words with the claim: the same number in another context is not it."""
         keys = number_keys(claim)
         if not keys:
             return []
@@ -86,9 +85,7 @@ class LibraryFacts:
             for s, mg in hits:
                 if s.sentence_id in have or s.paper_id in exclude:
                     continue
-                # A number stated in one or two sentences only is distinctive: one more shared
-                # word will do ("from 795 initial texts" for "from 795 to 3,186 PCL texts").
-                if len(words & content_words(s.text)) < (1 if len(hits) <= 2 else 2):
+                if len(words & content_words(s.text)) < 2:
                     continue
                 have.add(s.sentence_id)
                 out.append(

@@ -215,8 +215,9 @@ def numeric_agreement(
     matched = conflicting = 0
     eq_also = [q for f in also for q in (f.quantities or quantities(f.text, f.numbers))]
     for c in cq:
+        # In the next candidates, even the same value must be about the same thing.
         if any(_bears_out(c, e, single) for e in eq) or any(
-            _bears_out(c, e, False) for e in eq_also
+            _agrees(c, e) and _aligned(c, e, False) for e in eq_also
         ):
             matched += 1
         elif any(_aligned(c, e, single) for e in eq):

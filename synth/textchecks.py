@@ -92,6 +92,9 @@ _NOT_NEGATING = re.compile(r"\b(not only|whether or not|if not|not necessarily)\
 # Contrast that rejects what follows ("data, rather than hyperparameters"): a negation scope, but
 # not counted among the cues (a sentence's parity of negations is about explicit ones).
 _CONTRAST = re.compile(r"\b(rather than|instead of|as opposed to)\b", re.I)
+# A clause that sets others' practice apart ("whereas Cohn-Gordon et al. report results for a
+# beam search variant, we ..."): it matches a claim's "instead of the beam-search variant".
+_SET_APART = re.compile(r"\b(?:whereas|unlike|in contrast to)\b([^,;:]{0,120})", re.I)
 # A negated existence ("the [CLS] token ..., which does not exist in ...") negates its subject,
 # the words before the cue.
 _EXISTENCE = re.compile(r"^\s*(?:\w+\s+)?(?:exist|exists|existed|available|present)\b", re.I)
@@ -126,6 +129,7 @@ class SentenceFacts:
     stems: frozenset[str] = frozenset()  # content words, stemmed, as retrieval's coverage has them
     negation_scopes: tuple[frozenset[str], ...] = ()  # per negation cue, the stems it covers
     cues: frozenset[str] | None = None  # equiv / differ / never / always / some (see _cues)
+    contrast_scopes: tuple[frozenset[str], ...] = ()  # stems of "whereas"/"unlike" clauses
 
 
 def facts(text: str) -> SentenceFacts:
@@ -143,6 +147,9 @@ def facts(text: str) -> SentenceFacts:
         stems=frozenset(content_words(text)),
         negation_scopes=_negation_scopes(text),
         cues=_cues(text),
+        contrast_scopes=tuple(
+            frozenset(stems(m.group(1), numbers=False)) for m in _SET_APART.finditer(text)
+        ),
     )
 
 
@@ -174,10 +181,11 @@ def _negation_scopes(text: str) -> tuple[frozenset[str], ...]:
 
 
 def _unmatched(mine: SentenceFacts, other: SentenceFacts) -> bool:
-    # A negation of words the other sentence states, which no negation there covers too.
+    # A negation of words the other sentence states, which no negation there covers too (nor,
+    # for a contrast, a clause that sets them apart: "whereas Cohn-Gordon et al. report ...").
+    theirs = other.negation_scopes + other.contrast_scopes
     return any(
-        scope & other.stems and not any(scope & theirs for theirs in other.negation_scopes)
-        for scope in mine.negation_scopes
+        scope & other.stems and not any(scope & t for t in theirs) for scope in mine.negation_scopes
     )
 
 

@@ -165,6 +165,16 @@ def test_contrast_existence_and_neither_scopes():
     )
     cited = facts("References are to be listed in the order in which they are first cited.")
     assert negation_mismatch(cited, refs) == 1.0
+    # "Instead of X used by others" is matched by "whereas others do X" (decoding review).
+    instead = facts(
+        "Instead of the beam-search variant used by Cohn-Gordon et al., the authors run RSA with "
+        "greedy search."
+    )
+    whereas = facts(
+        "\u2022 whereas Cohn-Gordon et al. report results for a beam search variant, we focus on "
+        "a greedy search method."
+    )
+    assert negation_mismatch(instead, whereas) == 0.0
     # "..., which does not exist in" negates what comes before it.
     cls = facts(
         "The course tutorial looked up the [CLS] token ID from BERT's vocabulary, which does not "
