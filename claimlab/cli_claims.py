@@ -85,31 +85,33 @@ def _summary(title: str, rows: list[tuple[str, str]]) -> Table:
 def claims_cmd(
     paper: Annotated[str | None, typer.Option("--paper", help="Only this paper id.")] = None,
     min_score: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--min-score",
             min=0,
             max=1,
-            help="Check-worthiness a sentence needs (0.5: cues balance).",
+            help="Check-worthiness a sentence needs [default: 0.5, where the cues balance].",
         ),
-    ] = 0.5,
+    ] = None,
     top: Annotated[
         int | None,
         typer.Option("--top", min=1, help="The N highest-scored claims per paper (no budget)."),
     ] = None,
     budget_share: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--budget-share",
             min=0.01,
             max=1,
             help="At most this share of a paper's prose sentences (or --budget-floor claims, "
-            "whichever is more), highest-scored first; 1 with --budget-floor 0: no budget.",
+            "whichever is more), highest-scored first; 1 with --budget-floor 0: no budget "
+            "[default: 0.25].",
         ),
-    ] = 0.25,
+    ] = None,
     budget_floor: Annotated[
-        int, typer.Option("--budget-floor", min=0, help="Claims a paper may always list.")
-    ] = 35,
+        int | None,
+        typer.Option("--budget-floor", min=0, help="Claims a paper may always list [default: 40]."),
+    ] = None,
     as_json: JsonOpt = False,
     library: LibraryOpt = None,
 ) -> None:
@@ -120,9 +122,10 @@ def claims_cmd(
     """
     from synth.claims import ClaimSettings, library_claims
 
-    settings = ClaimSettings(
-        min_score=min_score, top=top, budget_share=budget_share, budget_floor=budget_floor
-    )
+    # Unset flags keep ClaimSettings' defaults: one place for them.
+    given = {"min_score": min_score, "top": top, "budget_share": budget_share,
+             "budget_floor": budget_floor}  # fmt: skip
+    settings = ClaimSettings(**{k: v for k, v in given.items() if v is not None})
     with _open(library, "claims") as lib:
         papers = [p.paper_id for p in lib.papers()]
         if paper and paper not in papers:

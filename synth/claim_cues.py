@@ -198,7 +198,7 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
         ),
     ),
     # --- the authors speak of their own work, and say why
-    "first_person": (1.8, re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|I|[Mm]y)\b(?!\.)")),
+    "first_person": (1.0, re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|I|[Mm]y)\b(?!\.)")),
     "own_reference": (
         0.6,
         _rx(
