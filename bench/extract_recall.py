@@ -5,6 +5,8 @@ Usage (from the repo root):
     .venv/bin/python bench/extract_recall.py [--papers ../shared/data/papers]
         [--gold bench/claims_gold] [--json OUT.json] [--show-misses/--no-show-misses]
     .venv/bin/python bench/extract_recall.py --heldout      # bench/heldout/{papers,claims_gold}
+    .venv/bin/python bench/extract_recall.py --no-budget    # every claim over --min-score
+    .venv/bin/python bench/extract_recall.py --top 20       # the 20 best-scored per paper
 
 Each paper (a folder of ``--papers``, keyed by the folder name; or, with ``--heldout``, a .md/.txt/
 .pdf file keyed by its stem) is ingested into a fresh temporary library the way ``claimlab ingest``
@@ -25,6 +27,10 @@ Measures, per paper and over all papers:
   that cover a gold quote, or whose own tokens a gold quote covers, at the same threshold.
 - **type agreement**: over recovered gold claims, the share whose extracted type equals the gold
   type.
+- **ranking by score** (is ``score`` meaningful?): P@10, the share of a paper's 10 top-scored
+  claims that match a gold claim (informative, like precision); R@N and R@2N, the recall of its
+  N and 2N top-scored claims, N its number of gold claims. Over the listed claims, so under the
+  default budget R@2N can be capped by it; ``--no-budget --min-score 0`` ranks every unit.
 - **baselines** (what a user would otherwise take, same matching): every whole prose sentence,
   the whole sentences of the abstract/results/analysis/conclusion sections, the sentences that
   state a number; each with its recall and extracted/prose ratio.
@@ -253,14 +259,17 @@ def baselines(lib: Library, paper_id: str, gold: list[dict], cover: float) -> di
     """Recall and ratio of simple selections of the paper's whole prose sentences.
 
     ``all prose``: every whole sentence of body and abstract (the ceiling the parser allows);
-    ``findings sections``: those in the abstract, results, analysis and conclusions;
+    ``findings sections``: those in the abstract, results, analysis and conclusions (sections
+    read with their chapters, as the extractor reads them);
     ``with numbers``: those stating a number.
     """
     from synth.claim_cues import section_kind
+    from synth.claim_outline import outline_kinds
     from synth.claim_units import paper_units
     from synth.entities import parse_numbers
 
     passages = {p.passage_id: p for p in lib.passages(paper_id)}
+    outline = outline_kinds(s.section for s in lib.sentences(paper_id=paper_id))
     units = [
         u for u in paper_units(lib.sentences(paper_id=paper_id), passages)
         if u.whole and u.sentence.kind in PROSE_KINDS
@@ -270,7 +279,7 @@ def baselines(lib: Library, paper_id: str, gold: list[dict], cover: float) -> di
         "findings sections": [
             u
             for u in units
-            if section_kind(u.sentence.section, u.sentence.kind) in BASELINE_SECTIONS
+            if section_kind(u.sentence.section, u.sentence.kind, outline) in BASELINE_SECTIONS
         ],
         "with numbers": [u for u in units if parse_numbers(u.text)],
     }
@@ -297,9 +306,10 @@ def discover(papers: Path, heldout: bool) -> dict[str, Path]:
 
 
 def run(
-    papers: Path, gold_dir: Path, heldout: bool, cover: float, min_score: float | None = None
+    papers: Path, gold_dir: Path, heldout: bool, cover: float, settings: ClaimSettings | None = None
 ) -> dict:
-    """Ingest, extract and score every paper that has a gold list."""
+    """Ingest, extract and score every paper that has a gold list (default ClaimSettings)."""
+    settings = settings or ClaimSettings()
     keys = discover(papers, heldout)
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp, Library(Path(tmp) / "library") as lib:
@@ -315,18 +325,16 @@ def run(
                 continue
             ids[key] = outcomes[0].paper_id
         # === Step 2: extract as `claimlab claims` does (default settings) and score
-        settings = ClaimSettings() if min_score is None else ClaimSettings(min_score=min_score)
         for key, pid in ids.items():
             claims = library_claims(lib, pid, settings)
             gold = read_gold(gold_dir / f"{key}.jsonl")
             results[key] = {"paper_id": pid, **score_paper(lib, pid, claims, gold, cover)}
             results[key]["baselines"] = baselines(lib, pid, gold, cover)
-    settings_hash = (
-        ClaimSettings() if min_score is None else ClaimSettings(min_score=min_score)
-    ).settings_hash()
     return {
         "papers": results, "total": totals(results), "cover_threshold": cover,
-        "settings_hash": settings_hash, "gold_dir": str(gold_dir), "min_score": min_score,
+        "settings_hash": settings.settings_hash(), "gold_dir": str(gold_dir),
+        "min_score": settings.min_score, "top": settings.top,
+        "budget": [settings.budget_share, settings.budget_floor],
     }  # fmt: skip
 
 
@@ -417,6 +425,8 @@ def main() -> None:
         default=None,
         help="extract with this threshold instead of the default (the recall/ratio trade-off)",
     )
+    ap.add_argument("--top", type=int, default=None, help="exactly the N best-scored per paper")
+    ap.add_argument("--no-budget", action="store_true", help="every claim over --min-score")
     ap.add_argument("--show-misses", action=argparse.BooleanOptionalAction, default=True)
     args = ap.parse_args()
     if args.heldout:
@@ -427,7 +437,11 @@ def main() -> None:
         gold = args.gold or REPO / "bench" / "claims_gold"
     if not papers.is_dir() or not gold.is_dir():
         sys.exit(f"{papers if not papers.is_dir() else gold}: no such folder")
-    out = run(papers, gold, args.heldout, args.cover, args.min_score)
+    given = {"min_score": args.min_score, "top": args.top}
+    if args.no_budget:
+        given.update(budget_share=1.0, budget_floor=0)
+    settings = ClaimSettings(**{k: v for k, v in given.items() if v is not None})
+    out = run(papers, gold, args.heldout, args.cover, settings)
     report(out, args.show_misses)
     if args.json:
         args.json.write_text(json.dumps(out, indent=1, ensure_ascii=False), encoding="utf-8")
