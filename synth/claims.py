@@ -373,14 +373,18 @@ def library_claims(
             (pid, settings.settings_hash()),
         ).fetchall()
         done = library.kv_get("claims_extracted", _done_key(pid, settings))
-        if done is not None:  # 0 claims (a template, a front page) is a finished extraction too
+        # 0 claims (a template, a front page) is a finished extraction too. A paper's stored
+        # claims are those of the settings it was extracted with last (a claim id is one row):
+        # when other settings replaced them, extract again.
+        if done is not None and done == len(rows):
             out.extend(claim_from_dict(json.loads(r[0])) for r in rows)
         else:
             missing.append(pid)
     for pid in missing:
         claims = extract_claims(library, pid, settings)
         store_claims(library, claims, settings)
-        library.kv_put("claims_extracted", _done_key(pid, settings), len(claims))
+        stored = len({c.claim_id for c in claims})  # one row per claim id
+        library.kv_put("claims_extracted", _done_key(pid, settings), stored)
         out.extend(claims)
     out.sort(
         key=lambda c: (papers.index(c.paper_id) if c.paper_id in papers else 0, c.sentence_id or 0)

@@ -16,6 +16,7 @@ from synth.claims import (
     classify_claim,
     extract_claims,
     is_whole_sentence,
+    library_claims,
     merge_near_duplicates,
     paper_budget,
     parse_numbers,
@@ -524,3 +525,18 @@ def test_top_n_lists_the_best_claims(tmp_path):
     best = extract_claims(lib, settings=ClaimSettings(min_score=0.0, top=2))
     assert len(every) == 3 and len(best) == 2
     assert all("improves" in c.text for c in best)  # the findings, not the optimiser
+
+
+def test_stored_claims_follow_the_settings_asked_for(tmp_path):
+    lib = _library_with(
+        tmp_path,
+        [
+            ("Our model improves XNLI accuracy by 3.1 points over XLM-R.", "5 Results", 3),
+            ("Our model improves PAWS-X accuracy by 1.2 points over XLM-R.", "5 Results", 3),
+        ],
+    )
+    default, top1 = ClaimSettings(), ClaimSettings(top=1)
+    assert len(library_claims(lib, settings=default)) == 2
+    assert len(library_claims(lib, settings=top1)) == 1  # replaces the paper's stored rows
+    assert len(library_claims(lib, settings=default)) == 2  # so these are extracted again
+    assert len(library_claims(lib, settings=default)) == 2  # and then read back
