@@ -3,12 +3,16 @@
 A claim is a whole sentence (never a cut one) or a whole list item (``synth.claim_units``), drawn
 mostly from the abstract, the contributions, the results, the analysis and the conclusions, and
 elsewhere where the authors state their own findings or design decisions. Its check-worthiness
-score in [0, 1] is a logistic over a section prior and named phrase cues (``synth.claim_cues``),
-stated numbers and named entities; ``score_parts`` shows each part. Each claim is typed
-(``synth.claim_types``: result / comparison / method / contribution), gets its numbers
-(``parse_numbers``) and entities (``tag_entities``). Near-duplicates (the abstract restating a
-result) are merged by embedding similarity and shared words, keeping every (paper, page) that
-states them. ``bench/extract_recall.py`` measures recall against careful-reader lists.
+score in [0, 1] is a logistic over a section prior (the section read with its chapter:
+``synth.claim_outline``) and named phrase cues (``synth.claim_cues``), stated numbers (more when
+stated as an outcome) and named entities; ``score_parts`` shows each part, and sentences under
+``min_score`` are not claims. Each claim is typed (``synth.claim_types``: result / comparison /
+method / contribution), gets its numbers (``parse_numbers``) and entities (``tag_entities``).
+Near-duplicates (the abstract restating a result) are merged by embedding similarity and shared
+words, keeping every (paper, page) that states them. Each paper then lists its most check-worthy
+claims within a budget (a share of its prose sentences, with a floor; or exactly ``top``): a
+careful reader lists the findings, not every sentence in the authors' voice.
+``bench/extract_recall.py`` measures recall, share listed and ranking against careful-reader lists.
 """
 
 from __future__ import annotations
