@@ -42,6 +42,8 @@ _CELL = re.compile(rf"^(.*?)\s*({_VALUE})\s*%?\s*(?:±\s*[\d.]+)?$")
 _RAW_ROW = re.compile(
     rf"^(.*?[A-Za-z)].*?)\s+((?:{_VALUE}%?(?:±[\d.]+)?\s+)+{_VALUE}%?(?:±[\d.]+)?)"
 )
+# Codes that are also English words: a label "No" or "it" names no language.
+_WORD_CODES = STOPWORDS | {"no", "it", "is", "he", "me", "my"}
 # Language codes in column labels ("QA-es") read as the language's name.
 _CODES = {code.lower(): name.lower() for code, name in LANGUAGES.items()}
 
@@ -51,8 +53,13 @@ def label_words(text: str) -> frozenset[str]:
     spanish; "128-neuron" -> 128, neuron)."""
     low = text.lower()
     out = {stem(tok) for tok in _TOKEN.findall(low) if tok not in STOPWORDS}
-    # A code after a hyphen ("NLI-es") names a language; a bare "it" or "no" does not.
-    out |= {stem(_CODES[c]) for c in re.findall(r"-([a-z]{2})\b", low) if c in _CODES}
+    # A code after a hyphen ("NLI-es"), or a whole label ("Te"), names a language; a bare "it"
+    # or "no" in a sentence does not.
+    codes = re.findall(r"-([a-z]{2})\b", low)
+    whole = low.strip()
+    if re.fullmatch(r"[A-Z][a-z]|[a-z]{2}", text.strip()) and whole not in _WORD_CODES:
+        codes.append(whole)
+    out |= {stem(_CODES[c]) for c in codes if c in _CODES}
     return frozenset(out)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from synth.tablechecks import comparison_sides, table_cells, table_comparison
+from synth.tablechecks import comparison_sides, label_words, table_cells, table_comparison
 
 # MESH (p.5): linearised rows "Row: col value, ...", columns with language codes.
 MESH = [
@@ -70,3 +70,8 @@ def test_comparisons_borne_out_or_contradicted_by_two_cells():
         0.0,
         0.0,
     )
+
+
+def test_language_codes_in_labels():
+    assert "telugu" in label_words("Te") and "spanish" in label_words("QA-es")
+    assert "italian" not in label_words("it was lower") and label_words("no") == frozenset()
