@@ -427,6 +427,8 @@ def main() -> None:
     )
     ap.add_argument("--top", type=int, default=None, help="exactly the N best-scored per paper")
     ap.add_argument("--no-budget", action="store_true", help="every claim over --min-score")
+    ap.add_argument("--budget-share", type=float, default=None, help="share of prose sentences")
+    ap.add_argument("--budget-floor", type=int, default=None, help="claims every paper may list")
     ap.add_argument("--show-misses", action=argparse.BooleanOptionalAction, default=True)
     args = ap.parse_args()
     if args.heldout:
@@ -437,7 +439,8 @@ def main() -> None:
         gold = args.gold or REPO / "bench" / "claims_gold"
     if not papers.is_dir() or not gold.is_dir():
         sys.exit(f"{papers if not papers.is_dir() else gold}: no such folder")
-    given = {"min_score": args.min_score, "top": args.top}
+    given = {"min_score": args.min_score, "top": args.top, "budget_share": args.budget_share,
+             "budget_floor": args.budget_floor}  # fmt: skip
     if args.no_budget:
         given.update(budget_share=1.0, budget_floor=0)
     settings = ClaimSettings(**{k: v for k, v in given.items() if v is not None})
