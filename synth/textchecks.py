@@ -91,7 +91,10 @@ NEGATIONS = re.compile(
 _NOT_NEGATING = re.compile(r"\b(not only|whether or not|if not|not necessarily)\b", re.I)
 # Contrast that rejects what follows ("data, rather than hyperparameters"): a negation scope, but
 # not counted among the cues (a sentence's parity of negations is about explicit ones).
-_CONTRAST = re.compile(r"\b(rather than|instead of|as opposed to)\b", re.I)
+_CONTRAST = re.compile(
+    r"\b(rather than|instead of|as opposed to|contrary to|(?:the )?exception of|except(?: for)?)\b",
+    re.I,
+)
 # A clause that sets others' practice apart ("whereas Cohn-Gordon et al. report results for a
 # beam search variant, we ..."): it matches a claim's "instead of the beam-search variant".
 _SET_APART = re.compile(r"\b(?:whereas|unlike|in contrast to)\b([^,;:]{0,120})", re.I)
@@ -158,7 +161,8 @@ def _negation_scopes(text: str) -> tuple[frozenset[str], ...]:
 
     "neither ... nor" covers both alternatives (up to twelve words, through parentheses); a
     negated existence ("..., which does not exist") covers the words before the cue instead; a
-    contrast ("rather than X", "instead of X") negates X; so does an expectation the sentence
+    contrast ("rather than X", "instead of X", "contrary to X", "with the exception of X")
+    negates X; so does an expectation the sentence
     rejects ("it might seem that X, ... reveal otherwise").
     """
     out = []
@@ -174,7 +178,7 @@ def _negation_scopes(text: str) -> tuple[frozenset[str], ...]:
             scope = " ".join(re.split(r"[;:.]", head)[-1].split()[-8:])
         else:
             scope = re.split(r"[,;:.()]|\b(?:but|while|whereas|and)\b", tail)[0]
-            scope = " ".join(scope.split()[:4])
+            scope = " ".join(scope.split()[: 8 if contrast else 4])
         out.append(frozenset(stems(scope, numbers=False)))
     out += [frozenset(stems(m.group(1), numbers=False)) for m in _REJECTED.finditer(clean)]
     return tuple(out)
@@ -247,7 +251,7 @@ _ALWAYS_Q = re.compile(
     r"\b(always|every|invariably|consistently|all|entirely|completely|fully|solely)\b", re.I
 )
 _SOME_Q = re.compile(
-    r"\b(often|sometimes|frequently|usually|occasionally|some|several|many|most|partly|"
+    r"\b(often|sometimes|frequently|usually|occasionally|some|several|many|most|majority|partly|"
     r"partially|few|a handful|tend(?:s|ed)? to|in (?:some|several|many|most) cases)\b",
     re.I,
 )

@@ -247,3 +247,29 @@ def test_slot_swap_learns_kinds_from_the_paper():
     spanish = facts("On Spanish question answering, the Spanish model was best.")
     words = frozenset().union(*(facts(t).stems for t in tables))
     assert slot_swap(spanish, words, slot_index(tables)) == 0.0
+
+
+def test_exceptions_contrasts_and_fractions_from_dev_papers():
+    # bench/dev papers (Sentri, MNMT, ChatGPT paraphrases), written to tune on.
+    every = facts("Self-training improved retrieval for every XOR TyDi language, Russian included.")
+    but = facts(
+        "Interestingly, self-training improves the results in all the languages, with the "
+        "intriguing exception of the Russian language."
+    )
+    assert negation_mismatch(every, but) == 1.0
+    shared = facts(
+        "Sentri's retriever shares a single encoder between questions and passages instead of "
+        "using two separate models."
+    )
+    contrary = facts(
+        "The architecture that utilizes Single encoder approach for retrieval (Sentri) shares one "
+        "encoder for E_q and E_p contrary to bi-encoder which based on two separate encoders."
+    )
+    assert negation_mismatch(shared, contrary) == 0.0
+    quarters = "Direct X-Y light models cut decoding cost by three quarters against pivoting."
+    saved = "Our direct X-Y light NMT systems save the decoding cost with 75% against the pivot."
+    assert _num(quarters, saved) == (1.0, 0.0)
+    odd = (
+        "Approximately 5% of the times, the paraphrases created by ChatGPT are odd in their style."
+    )
+    assert _num("About 15% of ChatGPT's paraphrases were odd in style.", odd) == (0.0, 1.0)
