@@ -7,6 +7,8 @@ Usage (from the repo root):
     .venv/bin/python bench/extract_recall.py --heldout      # bench/heldout/{papers,claims_gold}
     .venv/bin/python bench/extract_recall.py --no-budget    # every claim over --min-score
     .venv/bin/python bench/extract_recall.py --top 20       # the 20 best-scored per paper
+    .venv/bin/python bench/extract_recall.py --lopo         # shared + dev, leave-one-paper-out
+    .venv/bin/python bench/extract_recall.py --hand         # the hand weights, no learned model
 
 Each paper (a folder of ``--papers``, keyed by the folder name; or, with ``--heldout``, a .md/.txt/
 .pdf file keyed by its stem) is ingested into a fresh temporary library the way ``claimlab ingest``
@@ -34,6 +36,12 @@ Measures, per paper and over all papers:
 - **baselines** (what a user would otherwise take, same matching): every whole prose sentence,
   the whole sentences of the abstract/results/analysis/conclusion sections, the sentences that
   state a number; each with its recall and extracted/prose ratio.
+- **--lopo** (leave-one-paper-out, the learned ranker's honest figure on the papers it is fitted
+  on): the shared and the dev sets (or ``--papers``/``--gold``) are measured, each paper's claims
+  scored by a ranker fitted (``scripts/fit_claim_ranker.py``'s procedure, the shipped JSON's L2
+  strength) on every other paper with a gold list; papers outside those sets get the shipped
+  ranker. Also prints the budget trade-off table: recall and share of prose sentences listed for
+  budget shares and floors (``--tradeoff`` prints it without ``--lopo`` too).
 - **cut mid-sentence**: extracted claims that do not end with terminal punctuation, start in
   lower case, end on an abbreviation, or whose passage text goes on in lower case right after
   them (checked on the stored passage text, independently of the extractor). Must be 0.
@@ -53,7 +61,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from synth.claims import ClaimSettings, library_claims  # noqa: E402
+from synth.claim_ranker import ClaimRanker, load_ranker, use_ranker  # noqa: E402
+from synth.claims import (  # noqa: E402
+    ClaimSettings,
+    extract_claims,
+    library_claims,
+    paper_budget,
+)
 from synth.ingest import ingest  # noqa: E402
 from synth.library import Library  # noqa: E402
 from synth.records import Claim, Passage, Sentence  # noqa: E402
@@ -305,11 +319,23 @@ def discover(papers: Path, heldout: bool) -> dict[str, Path]:
     return {p.name: p for p in sorted(papers.iterdir()) if p.is_dir()}
 
 
+_SHIPPED = object()  # a paper no LOPO ranker was fitted without: the shipped (active) one
+
+
 def run(
-    papers: Path, gold_dir: Path, heldout: bool, cover: float, settings: ClaimSettings | None = None
+    papers: Path,
+    gold_dir: Path,
+    heldout: bool,
+    cover: float,
+    settings: ClaimSettings | None = None,
+    rankers: dict[str, ClaimRanker | None] | None = None,
 ) -> dict:
-    """Ingest, extract and score every paper that has a gold list (default ClaimSettings)."""
+    """Ingest, extract and score every paper that has a gold list (default ClaimSettings).
+
+    ``rankers``: the ranker each paper key is scored with (LOPO); others use the active one.
+    """
     settings = settings or ClaimSettings()
+    rankers = rankers or {}
     keys = discover(papers, heldout)
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp, Library(Path(tmp) / "library") as lib:
@@ -326,16 +352,103 @@ def run(
             ids[key] = outcomes[0].paper_id
         # === Step 2: extract as `claimlab claims` does (default settings) and score
         for key, pid in ids.items():
-            claims = library_claims(lib, pid, settings)
             gold = read_gold(gold_dir / f"{key}.jsonl")
+            with _scored_by(rankers.get(key, _SHIPPED)):
+                claims = library_claims(lib, pid, settings)
+                unbudgeted = extract_claims(lib, pid, settings.model_copy(update=_NO_BUDGET))
             results[key] = {"paper_id": pid, **score_paper(lib, pid, claims, gold, cover)}
             results[key]["baselines"] = baselines(lib, pid, gold, cover)
+            results[key]["unbudgeted"] = budget_curve(unbudgeted, gold, cover)
     return {
         "papers": results, "total": totals(results), "cover_threshold": cover,
         "settings_hash": settings.settings_hash(), "gold_dir": str(gold_dir),
         "min_score": settings.min_score, "top": settings.top,
         "budget": [settings.budget_share, settings.budget_floor],
     }  # fmt: skip
+
+
+_NO_BUDGET = {"budget_share": 1.0, "budget_floor": 0, "top": None}
+SHARES = (0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.50)
+FLOORS = (0, 20, 30, 40)
+
+
+def _scored_by(ranker: object):
+    from contextlib import nullcontext
+
+    return nullcontext() if ranker is _SHIPPED else use_ranker(ranker)  # type: ignore[arg-type]
+
+
+def budget_curve(claims: list[Claim], gold: list[dict], cover: float) -> dict:
+    """Gold claims recovered by the claims every (share, floor) budget keeps, by score."""
+    toks = [tokens(c.text) for c in claims]
+    gold_toks = [tokens(g["quote"]) for g in gold]
+    # best rank (by score) at which each gold claim is first matched
+    order = sorted(range(len(claims)), key=lambda i: (-claims[i].score, i))
+    first = [
+        next((r for r, i in enumerate(order) if coverage(g, toks[i]) >= cover), None)
+        for g in gold_toks
+    ]
+    scores = sorted((c.score for c in claims), reverse=True)
+    return {"first_rank": first, "candidates": len(claims), "scores": scores}
+
+
+def tradeoff(results: dict[str, dict], min_score: float | None = None) -> list[dict]:
+    """Recall and share of prose listed for each budget share and floor, over the papers.
+
+    ``min_score``: also drop claims scoring under it (they were extracted with a lower one).
+    """
+    rows = []
+    for floor in FLOORS:
+        for share in SHARES:
+            settings = ClaimSettings(budget_share=share, budget_floor=floor)
+            found = gold = listed = prose = 0
+            worst = 1.0
+            for r in results.values():
+                curve = r["unbudgeted"]
+                above = (
+                    sum(s >= (min_score or 0.0) for s in curve.get("scores", []))
+                    if (min_score is not None)
+                    else curve["candidates"]
+                )
+                budget = min(paper_budget(r["prose_sentences"], settings), above)
+                hit = sum(f is not None and f < budget for f in curve["first_rank"])
+                found, gold = found + hit, gold + r["gold"]
+                listed += min(budget, curve["candidates"])
+                prose += r["prose_sentences"]
+                if r["gold"]:
+                    worst = min(worst, hit / r["gold"])
+            rows.append({
+                "share": share, "floor": floor, "min_score": min_score,
+                "recall": round(found / gold, 4) if gold else None,
+                "ratio_prose": round(listed / prose, 4) if prose else None,
+                "min_paper_recall": round(worst, 4),
+            })  # fmt: skip
+    return rows
+
+
+MIN_SCORES = (0.05, 0.1, 0.15, 0.2, 0.3)
+
+
+def cheapest(results: dict[str, dict], target: float = 0.8) -> list[dict]:
+    """Per min_score: the budget listing the smallest share of prose with recall >= target."""
+    out = []
+    for ms in MIN_SCORES:
+        ok = [r for r in tradeoff(results, ms) if r["recall"] and r["recall"] >= target]
+        if ok:
+            out.append(min(ok, key=lambda r: (r["ratio_prose"], -r["recall"])))
+    return out
+
+
+def lopo_rankers() -> dict[str, ClaimRanker]:
+    """Per paper key with a gold list (shared + dev): a ranker fitted on every other paper."""
+    from scripts.fit_claim_ranker import build_dataset, choose_c
+    from synth.claim_ranker import leave_one_group_out
+
+    shipped = load_ranker()
+    with tempfile.TemporaryDirectory() as tmp, Library(Path(tmp) / "library") as lib:
+        data = build_dataset(lib)
+    c = float(shipped.meta["c"]) if shipped and "c" in shipped.meta else choose_c(data)[0]
+    return leave_one_group_out(data.rows, data.labels, data.groups, c)
 
 
 def totals(results: dict[str, dict]) -> dict:
@@ -412,6 +525,26 @@ def report(out: dict, show_misses: bool) -> None:
             console.print(f"[red]{key} cut ({c['why']}):[/] {c['claim']}", highlight=False)
 
 
+def print_tradeoff(rows: list[dict], scoring: str) -> None:
+    """The budget trade-off table: recall and share of prose listed per (share, floor)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"budget trade-off ({scoring}): recall / share of prose sentences listed")
+    table.add_column("budget share")
+    for floor in FLOORS:
+        table.add_column(f"floor {floor}", justify="right")
+    for share in SHARES:
+        cells = [
+            f"{r['recall']:.3f} / {r['ratio_prose']:.2f} (min {r['min_paper_recall']:.2f})"
+            for floor in FLOORS
+            for r in rows
+            if r["share"] == share and r["floor"] == floor
+        ]
+        table.add_row(f"{share:.2f}", *cells)
+    Console(width=160).print(table)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--papers", type=Path, default=None, help="default ../shared/data/papers")
@@ -430,22 +563,50 @@ def main() -> None:
     ap.add_argument("--budget-share", type=float, default=None, help="share of prose sentences")
     ap.add_argument("--budget-floor", type=int, default=None, help="claims every paper may list")
     ap.add_argument("--show-misses", action=argparse.BooleanOptionalAction, default=True)
+    ap.add_argument("--lopo", action="store_true", help="leave-one-paper-out rankers (see above)")
+    ap.add_argument("--hand", action="store_true", help="score with the hand weights only")
+    ap.add_argument("--tradeoff", action="store_true", help="print the budget trade-off table")
+    ap.add_argument("--shared-dev", action="store_true", help="shared + dev sets in one table")
     args = ap.parse_args()
-    if args.heldout:
-        papers = args.papers or HELDOUT / "papers"
-        gold = args.gold or HELDOUT / "claims_gold"
+    if args.shared_dev or (args.lopo and not (args.papers or args.gold or args.heldout)):
+        from scripts.fit_claim_ranker import gold_sets
+
+        sets = gold_sets()  # shared + dev
+    elif args.heldout:
+        sets = [(args.papers or HELDOUT / "papers", args.gold or HELDOUT / "claims_gold", True)]
     else:
         papers = args.papers or resolve_data_dir() / "papers"
-        gold = args.gold or REPO / "bench" / "claims_gold"
-    if not papers.is_dir() or not gold.is_dir():
-        sys.exit(f"{papers if not papers.is_dir() else gold}: no such folder")
+        sets = [(papers, args.gold or REPO / "bench" / "claims_gold", False)]
+    for papers, gold, _ in sets:
+        if not papers.is_dir() or not gold.is_dir():
+            sys.exit(f"{papers if not papers.is_dir() else gold}: no such folder")
     given = {"min_score": args.min_score, "top": args.top, "budget_share": args.budget_share,
              "budget_floor": args.budget_floor}  # fmt: skip
     if args.no_budget:
         given.update(budget_share=1.0, budget_floor=0)
     settings = ClaimSettings(**{k: v for k, v in given.items() if v is not None})
-    out = run(papers, gold, args.heldout, args.cover, settings)
+    rankers: dict[str, ClaimRanker | None] = (
+        dict(lopo_rankers()) if args.lopo and not args.hand else {}
+    )
+    runs = []
+    for papers, gold, files in sets:
+        with use_ranker(None) if args.hand else _scored_by(_SHIPPED):
+            runs.append(run(papers, gold, files, args.cover, settings, rankers))
+    out = runs[0]
+    if len(runs) > 1:  # one table over the sets
+        merged = {k: v for r in runs for k, v in r["papers"].items()}
+        gold_dirs = " + ".join(r["gold_dir"] for r in runs)
+        out = {**out, "papers": merged, "total": totals(merged), "gold_dir": gold_dirs}
+    out["scoring"] = "hand weights" if args.hand else "LOPO rankers" if args.lopo else "shipped"
     report(out, args.show_misses)
+    if args.lopo or args.tradeoff:
+        out["tradeoff"] = tradeoff(out["papers"])
+        print_tradeoff(out["tradeoff"], out["scoring"])
+        out["cheapest"] = cheapest(out["papers"])
+        for r in out["cheapest"]:
+            print(f"min_score {r['min_score']}: share {r['share']} floor {r['floor']} -> recall "
+                  f"{r['recall']:.3f} listing {r['ratio_prose']:.2f} of prose "
+                  f"(min paper {r['min_paper_recall']:.2f})")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(out, indent=1, ensure_ascii=False), encoding="utf-8")
 

@@ -3,10 +3,13 @@
 A claim is a whole sentence (never a cut one) or a whole list item (``synth.claim_units``), drawn
 mostly from the abstract, the contributions, the results, the analysis and the conclusions, and
 elsewhere where the authors state their own findings or design decisions. Its check-worthiness
-score in [0, 1] is a logistic over a section prior (the section read with its chapter:
-``synth.claim_outline``) and named phrase cues (``synth.claim_cues``), stated numbers (more when
-stated as an outcome) and named entities; ``score_parts`` shows each part, and sentences under
-``min_score`` are not claims. Each claim is typed (``synth.claim_types``: result / comparison /
+score in [0, 1] is the probability that a careful reader lists the sentence: a logistic regression
+(``synth.claim_ranker``, fitted on readers' lists by ``scripts/fit_claim_ranker.py``) over the
+hand-weighted parts: a section prior (the section read with its chapter: ``synth.claim_outline``),
+named phrase cues (``synth.claim_cues``), stated numbers (more when stated as an outcome), named
+entities, length and place; ``score_parts`` shows the parts, ``score_claim`` is the hand-weighted
+score alone (the fallback without the fitted JSON), and sentences under ``min_score`` are not
+claims. Each claim is typed (``synth.claim_types``: result / comparison /
 method / contribution), gets its numbers (``parse_numbers``) and entities (``tag_entities``).
 Near-duplicates (the abstract restating a result) are merged by embedding similarity and shared
 words, keeping every (paper, page) that states them. Each paper then lists its most check-worthy
@@ -26,6 +29,7 @@ from pydantic import Field
 
 from synth.claim_cues import SECTION_PRIORS, claim_logit, section_kind
 from synth.claim_outline import outline_kinds
+from synth.claim_ranker import active_ranker, ranker_features, ranker_identity
 from synth.claim_types import CLAIM_TYPES, classify_claim
 from synth.claim_units import Unit, paper_units
 from synth.embed import EmbedSettings
@@ -37,6 +41,7 @@ from synth.settings import Settings
 __all__ = [
     "CLAIM_TYPES",
     "ClaimSettings",
+    "check_worthiness",
     "classify_claim",
     "extract_claims",
     "is_whole_sentence",
@@ -48,7 +53,7 @@ __all__ = [
 ]
 
 # Bump when the cues, units or typing rules change: claims stored by older rules are redone.
-RULES_VERSION = "cues-5"
+RULES_VERSION = "cues-6"
 # Logit offset that puts a plain statement in a results section near the 0.5 line: cues decide.
 _BIAS = -0.4
 
@@ -69,14 +74,17 @@ class ClaimSettings(Settings):
     """How claims are drawn from a library."""
 
     min_score: float = Field(
-        default=0.5,
+        default=0.1,
         ge=0,
         le=1,
-        description="Keep sentences scoring at least this (the check-worthiness line: a score is "
-        "a logistic over section prior and cues, 0.5 where they balance).",
+        description="Keep sentences scoring at least this: the score is the probability that a "
+        "careful reader lists the sentence (synth.claim_ranker). Chosen with the budget by "
+        "leave-one-paper-out on the readers' lists (bench/extract_recall.py --lopo): recall "
+        ">= 0.8 at about the smallest share of prose, and a document with no claims (the "
+        "EMNLP template) lists a few sentences, not its floor.",
     )
     budget_share: float = Field(
-        default=0.25,
+        default=0.35,
         gt=0,
         le=1,
         description="List at most this share of a paper's prose sentences (or budget_floor, "
@@ -87,8 +95,8 @@ class ClaimSettings(Settings):
         default=40,
         ge=0,
         description="A paper may always list this many claims (short papers and reports): "
-        "room above the 21-30 claims careful readers listed per shared paper, whose lists are "
-        "not exhaustive.",
+        "room above the 21-30 claims careful readers listed per paper, whose lists are not "
+        "exhaustive (min_score still applies).",
     )
     top: int | None = Field(
         default=None,
@@ -175,6 +183,27 @@ def score_claim(
     return round(1.0 / (1.0 + math.exp(-z)), 4)
 
 
+def check_worthiness(
+    text: str,
+    section: str = "",
+    kind: str = "body",
+    outline: dict[str, str] | None = None,
+    place: dict[str, float] | None = None,
+) -> float:
+    """A paper claim's ``score``: the probability that a careful reader lists the sentence.
+
+    The learned model (``synth.claim_ranker``: a logistic regression over :func:`score_parts`
+    fitted on careful readers' lists) when one is shipped or set with ``use_ranker``; the hand
+    weights (:func:`score_claim`) otherwise. ``place``: where the unit sits in its paper
+    (:func:`paper_candidates`).
+    """
+    ranker = active_ranker()
+    if ranker is None:
+        return score_claim(text, section, kind, outline)
+    parts = score_parts(text, section, kind, outline)
+    return round(ranker.probability(ranker_features(text, parts, place)), 4)
+
+
 def claim_id(paper_id: str | None, text: str) -> str:
     """Stable id: the paper and a hash of the normalized text."""
     norm = re.sub(r"\s+", " ", text.strip().lower())
@@ -182,20 +211,64 @@ def claim_id(paper_id: str | None, text: str) -> str:
     return f"{paper_id or 'user'}#{digest}"
 
 
-def claim_from_unit(
+def is_candidate(
     unit: Unit, settings: ClaimSettings, outline: dict[str, str] | None = None
-) -> Claim | None:
-    """The claim a unit makes, or None when it is not a check-worthy whole sentence or item.
-
-    ``outline``: the paper's section kinds read with their chapters (``outline_kinds``).
-    """
+) -> bool:
+    """Whether a unit may be a claim at all: whole, of claim length, in a section claims come from."""
     sentence, text = unit.sentence, unit.text
     words = len(text.split())
     if not unit.whole or not (settings.min_words <= words <= settings.max_words):
+        return False
+    return not (
+        _NOT_A_CLAIM.search(text) or section_weight(sentence.section, sentence.kind, outline) == 0
+    )
+
+
+def paper_candidates(
+    library: Library, paper_id: str, settings: ClaimSettings
+) -> tuple[dict[str, str], list[tuple[Unit, dict[str, float]]]]:
+    """A paper's outline and its candidate units (:func:`is_candidate`), each with its place.
+
+    The place: ``position`` among all the paper's units and ``section_position`` among its
+    section's, 0 (first) to 1 (last); ``section_first`` and ``paragraph_first`` (1 or 0).
+    """
+    passages = {p.passage_id: p for p in library.passages(paper_id) if p.passage_id is not None}
+    sentences = library.sentences(paper_id=paper_id)
+    outline = outline_kinds(s.section for s in sentences)
+    units = list(paper_units(sentences, passages, settings.max_words))
+    sections = [u.sentence.section for u in units]
+    out = []
+    for i, u in enumerate(units):
+        if not is_candidate(u, settings, outline):
+            continue
+        start = sections.index(sections[i])  # a section's units are contiguous enough here
+        size = sum(1 for s in sections if s == sections[i])
+        prev = units[i - 1].sentence.passage_id if i else None
+        place = {
+            "position": i / max(1, len(units) - 1),
+            "section_position": min(1.0, (i - start) / max(1, size - 1)),
+            "section_first": float(i == start),
+            "paragraph_first": float(u.sentence.passage_id != prev),
+        }
+        out.append((u, place))
+    return outline, out
+
+
+def claim_from_unit(
+    unit: Unit,
+    settings: ClaimSettings,
+    outline: dict[str, str] | None = None,
+    place: dict[str, float] | None = None,
+) -> Claim | None:
+    """The claim a unit makes, or None when it is not a check-worthy whole sentence or item.
+
+    ``outline``: the paper's section kinds read with their chapters (``outline_kinds``);
+    ``place``: where the unit sits in its paper (:func:`paper_candidates`; None when unknown).
+    """
+    if not is_candidate(unit, settings, outline):
         return None
-    if _NOT_A_CLAIM.search(text) or section_weight(sentence.section, sentence.kind, outline) == 0:
-        return None
-    score = score_claim(text, unit.section, sentence.kind, outline)
+    sentence, text = unit.sentence, unit.text
+    score = check_worthiness(text, unit.section, sentence.kind, outline, place)
     if score < settings.min_score:
         return None
     return Claim(
@@ -290,11 +363,9 @@ def extract_claims(
     by_paper: dict[str, list[Claim]] = {}
     papers = [paper_id] if paper_id else [p.paper_id for p in library.papers()]
     for pid in papers:
-        passages = {p.passage_id: p for p in library.passages(pid) if p.passage_id is not None}
-        sentences = library.sentences(paper_id=pid)
-        outline = outline_kinds(s.section for s in sentences)
-        for unit in paper_units(sentences, passages, settings.max_words):
-            claim = claim_from_unit(unit, settings, outline)
+        outline, candidates = paper_candidates(library, pid, settings)
+        for unit, place in candidates:
+            claim = claim_from_unit(unit, settings, outline, place)
             if claim is not None:
                 by_paper.setdefault(pid, []).append(claim)
     if not by_paper:
@@ -358,7 +429,8 @@ def claim_from_dict(data: dict) -> Claim:
 
 
 def _done_key(paper_id: str, settings: ClaimSettings) -> str:
-    return f"{paper_id}|{settings.settings_hash()}|{RULES_VERSION}"
+    # The scoring model is part of the rules: a refitted ranker re-extracts.
+    return f"{paper_id}|{settings.settings_hash()}|{RULES_VERSION}|{ranker_identity()}"
 
 
 def library_claims(
