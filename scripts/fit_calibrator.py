@@ -34,8 +34,11 @@ sys.path.insert(0, str(REPO))
 from synth.calibrate import (  # noqa: E402
     DEFAULT_NLI_PATH,
     DEFAULT_PATH,
+    NLI_FEATURES,
+    TrainingSet,
     choose_hyperparameters,
     fit_calibrator,
+    load_calibrator,
 )
 from synth.calibration_data import feature_names, measure_examples  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
@@ -56,6 +59,13 @@ def main() -> int:
         # every claim's features (measured with prior weights: features do not depend on them)
         m = measure_examples(args.papers, args.handwritten, tmp, args.nli_model)
         examples, hand, data = m.generated, m.handwritten, m.data
+        names = feature_names(m.verifier)
+        if args.nli_model:
+            # The NLI calibrator extends exactly what the shipped one reads: FEATURES may already
+            # hold checks that calibrator (and so this code's users) have not been fitted with.
+            names = load_calibrator().features + NLI_FEATURES
+            cols = [feature_names(m.verifier).index(n) for n in names]
+            data = TrainingSet(data.x[:, cols], data.y, data.groups, data.hand)
         # === Step 4: hyperparameters by leave-one-paper-out, then fit on everything and save
         c, w, loss = choose_hyperparameters(data)
         meta = {
@@ -80,7 +90,7 @@ def main() -> int:
         }
         calibrator = fit_calibrator(
             data.x, list(data.y), c=c, meta=meta, sample_weight=data.weights(w),
-            features=feature_names(m.verifier),
+            features=names,
         )  # fmt: skip
         calibrator.save(args.out)
         m.library.close()
