@@ -38,10 +38,11 @@ Measures, per paper and over all papers:
   state a number; each with its recall and extracted/prose ratio.
 - **--lopo** (leave-one-paper-out, the learned ranker's honest figure on the papers it is fitted
   on): the shared and the dev sets (or ``--papers``/``--gold``) are measured, each paper's claims
-  scored by a ranker fitted (``scripts/fit_claim_ranker.py``'s procedure, the shipped JSON's L2
-  strength) on every other paper with a gold list; papers outside those sets get the shipped
-  ranker. Also prints the budget trade-off table: recall and share of prose sentences listed for
-  budget shares and floors (``--tradeoff`` prints it without ``--lopo`` too).
+  scored by a ranker made by ``scripts/fit_claim_ranker.py``'s whole procedure without it (its
+  L2 strength chosen by leave-one-paper-out among the other papers: nested); papers outside
+  those sets get the active scoring (the hand weights when no ranker JSON is there). Also prints the budget trade-off table: recall and share of
+  prose sentences listed per budget share and floor, and per ``min_score`` the cheapest budget
+  with recall >= 0.8 (``--tradeoff`` prints them without ``--lopo`` too).
 - **cut mid-sentence**: extracted claims that do not end with terminal punctuation, start in
   lower case, end on an abbreviation, or whose passage text goes on in lower case right after
   them (checked on the stored passage text, independently of the extractor). Must be 0.
@@ -61,7 +62,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from synth.claim_ranker import ClaimRanker, load_ranker, use_ranker  # noqa: E402
+from synth.claim_ranker import ClaimRanker, use_ranker  # noqa: E402
 from synth.claims import (  # noqa: E402
     ClaimSettings,
     extract_claims,
@@ -372,6 +373,13 @@ SHARES = (0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.50)
 FLOORS = (0, 20, 30, 40)
 
 
+def _active() -> str:
+    from synth.claim_ranker import ranker_identity
+
+    who = ranker_identity()
+    return "hand weights" if who == "hand" else f"ranker {who}"
+
+
 def _scored_by(ranker: object):
     from contextlib import nullcontext
 
@@ -440,15 +448,22 @@ def cheapest(results: dict[str, dict], target: float = 0.8) -> list[dict]:
 
 
 def lopo_rankers() -> dict[str, ClaimRanker]:
-    """Per paper key with a gold list (shared + dev): a ranker fitted on every other paper."""
-    from scripts.fit_claim_ranker import build_dataset, choose_c
-    from synth.claim_ranker import leave_one_group_out
+    """Per paper key with a gold list (shared + dev): a ranker fitted on every other paper.
 
-    shipped = load_ranker()
+    The whole procedure is repeated without the paper: its L2 strength is chosen by
+    leave-one-paper-out on the other papers only (nested), then fitted on them.
+    """
+    from scripts.fit_claim_ranker import build_dataset, choose_c
+    from synth.claim_ranker import fit_ranker
+
     with tempfile.TemporaryDirectory() as tmp, Library(Path(tmp) / "library") as lib:
         data = build_dataset(lib)
-    c = float(shipped.meta["c"]) if shipped and "c" in shipped.meta else choose_c(data)[0]
-    return leave_one_group_out(data.rows, data.labels, data.groups, c)
+    rankers = {}
+    for key in sorted(data.gold):
+        rest = data.without(key)
+        c, _ = choose_c(rest)
+        rankers[key] = fit_ranker(rest.rows, rest.labels, c, {"c": c, "left_out": key})
+    return rankers
 
 
 def totals(results: dict[str, dict]) -> dict:
@@ -597,7 +612,7 @@ def main() -> None:
         merged = {k: v for r in runs for k, v in r["papers"].items()}
         gold_dirs = " + ".join(r["gold_dir"] for r in runs)
         out = {**out, "papers": merged, "total": totals(merged), "gold_dir": gold_dirs}
-    out["scoring"] = "hand weights" if args.hand else "LOPO rankers" if args.lopo else "shipped"
+    out["scoring"] = "hand weights" if args.hand else "LOPO rankers" if args.lopo else _active()
     report(out, args.show_misses)
     if args.lopo or args.tradeoff:
         out["tradeoff"] = tradeoff(out["papers"])

@@ -1,8 +1,12 @@
 """Fit the claim check-worthiness model on the sentences of papers with careful readers' lists.
 
-Usage (from the repo root; writes synth/claim_ranker.json, the file the package ships):
+Usage (from the repo root):
 
-    .venv/bin/python scripts/fit_claim_ranker.py [--out PATH] [--cover 0.8]
+    .venv/bin/python scripts/fit_claim_ranker.py --out PATH [--cover 0.8]
+
+``--out synth/claim_ranker.json`` makes extraction score with the model; do that only when
+``bench/extract_recall.py --lopo`` shows it beating the hand weights (``--shared-dev --hand
+--tradeoff``): on 2026-11-26 it did not, so none ships.
 
 Steps: ingest the shared papers (../shared/data/papers, lists in bench/claims_gold) and the dev
 papers (bench/dev/papers, lists in bench/dev/claims_gold) into a throwaway library the way
@@ -78,6 +82,17 @@ class Dataset:
             self.groups.append(key)
             self.covers.append(hit)
 
+    def without(self, key: str) -> Dataset:
+        """The same data without paper ``key``."""
+        keep = [i for i, g in enumerate(self.groups) if g != key]
+        return Dataset(
+            [self.rows[i] for i in keep],
+            [self.labels[i] for i in keep],
+            [self.groups[i] for i in keep],
+            [self.covers[i] for i in keep],
+            {k: n for k, n in self.gold.items() if k != key},
+        )
+
 
 def build_dataset(lib: Library, cover: float = 0.8) -> Dataset:
     """Ingest the shared and dev papers that have gold lists into ``lib`` and label their units."""
@@ -149,7 +164,9 @@ def fit_all(data: Dataset, c: float, table: list[dict], cover: float) -> ClaimRa
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", type=Path, default=RANKER_PATH, help="where the JSON goes")
+    ap.add_argument(
+        "--out", type=Path, required=True, help=f"where the JSON goes ({RANKER_PATH}: used)"
+    )
     ap.add_argument("--cover", type=float, default=0.8, help="token coverage for a match")
     args = ap.parse_args()
     from rich.console import Console

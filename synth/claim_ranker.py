@@ -6,9 +6,11 @@ numbers and entities) ranks a paper's sentences; careful readers' lists (``bench
 fits a logistic regression on those sentences, with one feature per cue name and per section
 kind, the numbers / entities / measurement / length / position measures, and the hand-weighted
 logit itself (the prior: a cue the readers' papers never fired keeps its hand weight through
-it). The fitted weights ship as ``synth/claim_ranker.json``; a claim's ``score`` is the model's
-probability that a careful reader lists it. Without the JSON (or inside ``use_ranker(None)``)
-the hand weights score alone.
+it). When the fitted weights lie in ``synth/claim_ranker.json``, a claim's ``score`` is the
+model's probability that a careful reader lists it; without the JSON (or inside
+``use_ranker(None)``) the hand weights score alone. None ships: fitted on the 11 papers with
+readers' lists (2026-11-26), it did not beat the hand weights by leave-one-paper-out
+(``bench/extract_recall.py --lopo`` against ``--shared-dev --hand --tradeoff``).
 """
 
 from __future__ import annotations
@@ -128,7 +130,7 @@ def load_ranker(path: str | Path | None = None) -> ClaimRanker | None:
 
 
 def active_ranker() -> ClaimRanker | None:
-    """The ranker claims are scored with: the innermost ``use_ranker``, else the shipped one."""
+    """The ranker claims are scored with: the innermost ``use_ranker``, else the JSON's (if any)."""
     return _OVERRIDE[-1] if _OVERRIDE else load_ranker()
 
 

@@ -198,18 +198,14 @@ def test_recall_against_careful_reader_lists(papers_library, shared_data):
         pytest.skip("no careful-reader lists in bench/claims_gold")
     assert found / total >= 0.8, recalls
     assert min(recalls.values()) >= 0.6, recalls
-    # Selective: not most sentences. The budget chosen by leave-one-paper-out (a floor of 40
-    # claims) lists about a third of these short papers' prose.
-    assert listed / prose <= 0.36, (listed, prose)
+    assert listed / prose <= 0.3, (listed, prose)  # selective: not most sentences
 
 
 def test_template_pdf_yields_almost_nothing(real_claims):
     # structural_neg_emnlp2020_review/paper.pdf is the EMNLP template: formatting instructions.
     claims = real_claims.get("structural_neg_emnlp2020_review", [])
-    # A few sentences pass the line, each judged unlikely to be listed (a careful reader lists
-    # none): the learned score keeps it far below its budget floor.
-    assert len(claims) <= 6, [c.text for c in claims]
-    assert all(c.score < 0.3 for c in claims), [(c.score, c.text) for c in claims]
+    assert len(claims) <= 3, [c.text for c in claims]
+    assert not any("should" in c.text or "must" in c.text for c in claims)
 
 
 def test_real_claims_numbers_entities_types(real_claims):
@@ -217,8 +213,7 @@ def test_real_claims_numbers_entities_types(real_claims):
     gap = next(c for c in xlmr if "performance gap of approximately 6.15%" in c.text)
     assert [(n.value, n.unit) for n in gap.numbers] == [(6.15, "%")]
     assert set(gap.entities["languages"]) == {"en", "tr"}
-    assert gap.type in ("result", "comparison")
-    assert gap.score >= sorted(c.score for c in xlmr)[len(xlmr) // 2]  # in the better half
+    assert gap.type in ("result", "comparison") and gap.score > 0.8
     assert gap.section.startswith("4. Quantitative") and gap.page == 3
     ub = real_claims["ub_semeval2022_task4"]
     best = next(c for c in ub if "obtaining 0.50 as f1_score" in c.text)
@@ -229,9 +224,7 @@ def test_real_claims_numbers_entities_types(real_claims):
     assert not any("Budhraja" in c.text and "2%" in c.text for c in mesh)
     # Contributions and design decisions are typed as such.
     assert any(c.type == "contribution" and c.text.startswith("This work presents") for c in mesh)
-    assert any(c.type == "method" for c in mesh)
-    two_step = "We implement a two-step method, namely Important Attention-head Pruning (IAP)."
-    assert classify_claim(two_step, "1 Introduction") == "method"
+    assert any(c.type == "method" and c.text.startswith("We implement a two-step") for c in mesh)
 
 
 def test_draft_bullets_are_whole_items(real_claims):
@@ -510,7 +503,7 @@ def test_budget_keeps_the_highest_scored_in_reading_order():
     assert [c.text for c in within_budget(claims, 4)] == ["c0", "c1", "c2", "c3"]
     settings = ClaimSettings()
     assert paper_budget(40, settings) == settings.budget_floor  # a short paper: the floor
-    assert paper_budget(400, settings) == 140  # a long one: its share of prose sentences
+    assert paper_budget(400, settings) == 100  # a long one: its share of prose sentences
     assert paper_budget(400, ClaimSettings(top=5)) == 5
     assert paper_budget(400, ClaimSettings(budget_share=1.0, budget_floor=0)) == 400
 
@@ -554,33 +547,44 @@ FINDING = "XLM-R outperforms mBERT on XNLI by 5.2 accuracy points."
 PROCEDURE = "We use the Adam optimiser with a learning rate of 2e-5 for all runs."
 
 
-def test_shipped_ranker_loads_and_scores():
-    from synth.claim_ranker import FEATURE_VERSION, RANKER_PATH, active_ranker, load_ranker
+def test_ranker_json_loads_and_scores(tmp_path):
+    from synth.claim_ranker import FEATURE_VERSION, ClaimRanker, load_ranker, use_ranker
     from synth.claims import check_worthiness
 
-    ranker = load_ranker()
-    assert ranker is not None and RANKER_PATH.is_file()
-    assert active_ranker() is ranker
-    meta = ranker.meta
-    assert meta["feature_version"] == FEATURE_VERSION
-    assert meta["n"] > 1000 and 0 < meta["positives"] < meta["n"]
-    assert len(meta["fitted_on"]) >= 10 and meta["date"] and meta["c"] > 0
-    assert "prior" in ranker.weights and ranker.weights["prior"] > 0  # the hand logit helps
-    finding = check_worthiness(FINDING, "5 Results", place={"position": 0.6})
-    procedure = check_worthiness(PROCEDURE, "4 Experimental Setup", place={"position": 0.5})
+    # A ranker as scripts/fit_claim_ranker.py writes it: weights by feature name, with meta.
+    made = ClaimRanker(
+        {"prior": 0.6, "outcome_verb": 0.4, "setup": -0.3, "number_unit": 0.2},
+        -2.5,
+        {"fitted_on": ["a", "b"], "date": "2026-11-26", "n": 100, "c": 0.03},
+    )
+    made.save(tmp_path / "claim_ranker.json")
+    ranker = load_ranker(tmp_path / "claim_ranker.json")
+    assert ranker is not None and ranker.weights == made.weights
+    assert ranker.meta["feature_version"] == FEATURE_VERSION and ranker.meta["n"] == 100
+    with use_ranker(ranker):
+        finding = check_worthiness(FINDING, "5 Results", place={"position": 0.6})
+        procedure = check_worthiness(PROCEDURE, "4 Experimental Setup", place={"position": 0.5})
     assert 0.0 <= procedure < finding <= 1.0
-    assert finding > ClaimSettings().min_score > procedure / 10
+    assert finding != score_claim(FINDING, "5 Results")  # the model's probability, not the hand's
 
 
 def test_ranker_falls_back_to_hand_weights(tmp_path):
-    from synth.claim_ranker import load_ranker, ranker_identity, use_ranker
+    from synth.claim_ranker import (
+        RANKER_PATH,
+        active_ranker,
+        load_ranker,
+        ranker_identity,
+        use_ranker,
+    )
     from synth.claims import check_worthiness
 
     assert load_ranker(tmp_path / "absent.json") is None
+    # None ships (it did not beat the hand weights by leave-one-paper-out): hand weights score.
+    assert not RANKER_PATH.is_file() and active_ranker() is None
+    assert ranker_identity() == "hand"
+    assert check_worthiness(FINDING, "Results") == score_claim(FINDING, "Results")
     with use_ranker(None):
-        assert ranker_identity() == "hand"
-        assert check_worthiness(FINDING, "Results") == score_claim(FINDING, "Results")
-    assert ranker_identity() != "hand"  # the shipped one again outside the block
+        assert check_worthiness(PROCEDURE, "Results") == score_claim(PROCEDURE, "Results")
 
 
 def test_fit_save_load_and_leave_one_group_out(tmp_path):
@@ -630,7 +634,7 @@ def test_extraction_ranks_by_the_active_ranker_and_restores_on_change(tmp_path):
     with use_ranker(odd):
         picked = library_claims(lib, settings=settings)
     assert [c.text for c in picked] == [PROCEDURE]
-    # Stored claims are keyed by the scoring model: the shipped ranker re-extracts.
+    # Stored claims are keyed by the scoring model: back to the hand weights re-extracts.
     shipped = library_claims(lib, settings=settings)
     assert [c.text for c in shipped] == [
         "Our model improves XNLI accuracy by 3.1 points over XLM-R."
@@ -638,11 +642,10 @@ def test_extraction_ranks_by_the_active_ranker_and_restores_on_change(tmp_path):
     assert 0.0 <= shipped[0].score <= 1.0
 
 
-def test_budget_defaults_listed_share():
+def test_budget_defaults():
     settings = ClaimSettings()
-    # The budget chosen by leave-one-paper-out (bench/extract_recall.py --lopo).
-    assert (settings.budget_share, settings.budget_floor, settings.min_score) == (0.35, 40, 0.1)
-    assert paper_budget(100, settings) == 40 and paper_budget(300, settings) == 105
+    assert (settings.budget_share, settings.budget_floor, settings.min_score) == (0.25, 40, 0.5)
+    assert paper_budget(100, settings) == 40 and paper_budget(300, settings) == 75
 
 
 def test_bench_budget_curve_and_tradeoff():
