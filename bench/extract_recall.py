@@ -434,13 +434,16 @@ def tradeoff(results: dict[str, dict], min_score: float | None = None) -> list[d
     return rows
 
 
-MIN_SCORES = (0.05, 0.1, 0.15, 0.2, 0.3)
+MIN_SCORES = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6)
 
 
-def cheapest(results: dict[str, dict], target: float = 0.8) -> list[dict]:
-    """Per min_score: the budget listing the smallest share of prose with recall >= target."""
+def cheapest(results: dict[str, dict], floor_score: float, target: float = 0.8) -> list[dict]:
+    """Per min_score: the budget listing the smallest share of prose with recall >= target.
+
+    ``floor_score``: the min_score the claims were extracted with (lower ones add nothing).
+    """
     out = []
-    for ms in MIN_SCORES:
+    for ms in sorted({floor_score, *(m for m in MIN_SCORES if m > floor_score)}):
         ok = [r for r in tradeoff(results, ms) if r["recall"] and r["recall"] >= target]
         if ok:
             out.append(min(ok, key=lambda r: (r["ratio_prose"], -r["recall"])))
@@ -617,7 +620,7 @@ def main() -> None:
     if args.lopo or args.tradeoff:
         out["tradeoff"] = tradeoff(out["papers"])
         print_tradeoff(out["tradeoff"], out["scoring"])
-        out["cheapest"] = cheapest(out["papers"])
+        out["cheapest"] = cheapest(out["papers"], settings.min_score)
         for r in out["cheapest"]:
             print(f"min_score {r['min_score']}: share {r['share']} floor {r['floor']} -> recall "
                   f"{r['recall']:.3f} listing {r['ratio_prose']:.2f} of prose "
