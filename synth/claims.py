@@ -81,7 +81,7 @@ class ClaimSettings(Settings):
         "learned ranker (synth.claim_ranker) the probability that a careful reader lists it).",
     )
     budget_share: float = Field(
-        default=0.25,
+        default=0.35,
         gt=0,
         le=1,
         description="List at most this share of a paper's prose sentences (or budget_floor, "

@@ -56,6 +56,13 @@ class CitedClaim:
     conflicts_with: tuple[str, ...] = ()
 
 
+FINDING_TYPES = frozenset({"result", "comparison"})  # claim types that report an outcome
+
+
+def _is_finding(line: CitedClaim) -> bool:
+    return line.claim.type in FINDING_TYPES
+
+
 @dataclass(frozen=True)
 class Theme:
     """Claims about one thing, with the human-written papers that back them."""
@@ -225,8 +232,16 @@ def synthesize(
                                     c.paper_id in mg, tuple(agree), tuple(conflict)))  # fmt: skip
         human = tuple(sorted({p for ln in lines for p, _ in ln.citations if p not in mg}))
         machine = tuple(sorted({p for ln in lines for p, _ in ln.citations if p in mg}))
+        # Findings before set-up: a question is answered by results, not by how a study ran.
+        lines.sort(key=lambda cl: (not _is_finding(cl), -cl.relevance))
         themes.append(Theme(_theme_name(facets, hit), tuple(lines), human, machine, hit))
-    themes.sort(key=lambda t: (-len(t.facets), -max(cl.relevance for cl in t.claims)))
+    themes.sort(
+        key=lambda t: (
+            not any(_is_finding(cl) for cl in t.claims),
+            -len(t.facets),
+            -max(cl.relevance for cl in t.claims),
+        )
+    )
     # === Step 4: per facet, who says it (claims, any sentence) and what the library cannot say
     mentions = _coverage(library, facets, mg)
     statuses = []

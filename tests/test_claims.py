@@ -503,7 +503,7 @@ def test_budget_keeps_the_highest_scored_in_reading_order():
     assert [c.text for c in within_budget(claims, 4)] == ["c0", "c1", "c2", "c3"]
     settings = ClaimSettings()
     assert paper_budget(40, settings) == settings.budget_floor  # a short paper: the floor
-    assert paper_budget(400, settings) == 100  # a long one: its share of prose sentences
+    assert paper_budget(400, settings) == 140  # a long one: its share of prose sentences
     assert paper_budget(400, ClaimSettings(top=5)) == 5
     assert paper_budget(400, ClaimSettings(budget_share=1.0, budget_floor=0)) == 400
 
@@ -644,8 +644,10 @@ def test_extraction_ranks_by_the_active_ranker_and_restores_on_change(tmp_path):
 
 def test_budget_defaults():
     settings = ClaimSettings()
-    assert (settings.budget_share, settings.budget_floor, settings.min_score) == (0.25, 40, 0.5)
-    assert paper_budget(100, settings) == 40 and paper_budget(300, settings) == 75
+    # Chosen on the shared + dev readers' lists (bench/extract_recall.py --shared-dev --tradeoff):
+    # the smallest share that recovers >= 0.80 of their claims (0.813, listing 31% of the prose).
+    assert (settings.budget_share, settings.budget_floor, settings.min_score) == (0.35, 40, 0.5)
+    assert paper_budget(100, settings) == 40 and paper_budget(300, settings) == 105
 
 
 def test_bench_budget_curve_and_tradeoff():
