@@ -27,6 +27,13 @@ def test_synthesis_ranks_themes_and_cites(papers_library: Path):
     top = max(lines, key=lambda c: c.relevance)
     assert top.claim.paper_id == mesh and "prun" in top.claim.text.lower()
     assert [c.relevance for c in result.themes[0].claims][0] == top.relevance
+    # Findings come before set-up: the set-up sentence that names both facets ("In all
+    # experimental setups involving BERT, ... 144 attention heads") does not open the answer.
+    first = result.themes[0].claims[0].claim
+    assert first.type in ("result", "comparison") and "setups" not in first.text
+    for theme in result.themes:
+        kinds = [c.claim.type in ("result", "comparison") for c in theme.claims]
+        assert kinds == sorted(kinds, reverse=True)
 
 
 def test_machine_generated_sources_are_not_counted(tmp_path: Path, papers_library: Path):
