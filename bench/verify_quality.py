@@ -9,11 +9,13 @@ Usage (from the repo root):
 Sections of the report:
 1. ``leave_one_paper_out``: every claim about the shared papers (the generated labelled set of
    synth.labelled, and bench/verify_handwritten.jsonl: claims people wrote, which no generator
-   made) is verified; the calibrator is refitted five-plus-one times, each time on the claims of all
-   but one paper (hyperparameters chosen by an inner leave-one-paper-out on those alone, as
-   scripts/fit_calibrator.py does), and predicts the claims of the paper left out; claims about no
-   paper form their own group. The held-out predictions are pooled and reported for the
-   generated and the handwritten claims separately, per label and per kind.
+   made) and about the dev papers (bench/dev: six more real papers, claims written by reading
+   them; ``--dev ''`` leaves them out) is verified; the calibrator is refitted once per paper,
+   each time on the claims of all other papers (hyperparameters chosen by an inner
+   leave-one-paper-out on those alone, as scripts/fit_calibrator.py does), and predicts the
+   claims of the paper left out; claims about no paper form their own group. The held-out
+   predictions are pooled and reported for the generated, handwritten and dev claims
+   separately, per label and per kind.
 2. ``baseline_similarity_only``: the same procedure with one feature, the claim's cosine
    similarity to its evidence (what a user of plain semantic search would have): no checks.
 3. ``heldout_papers``: real papers that are not in ../shared/data (bench/heldout/papers, Markdown)
@@ -45,6 +47,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 HANDWRITTEN = Path(__file__).with_name("verify_handwritten.jsonl")
 HELDOUT = Path(__file__).with_name("heldout")
+DEV = Path(__file__).with_name("dev")
 sys.path.insert(0, str(REPO))
 
 from synth.calibrate import (  # noqa: E402
@@ -107,8 +110,10 @@ def lopo_section(data: TrainingSet, examples: list[LabelledExample]) -> dict:
     pred = [LABELS[int(i)] for i in probs.argmax(1)]
     conf = [float(c) for c in probs.max(1)]
     seed = np.array([e.example_id.endswith("-related") for e in examples])
+    dev = np.array([e.source == "dev" for e in examples])
     out = {}
-    groups = (("generated", ~data.hand), ("handwritten", data.hand & ~seed), ("seed_report", seed))
+    groups = (("generated", ~data.hand), ("handwritten", data.hand & ~seed & ~dev),
+              ("dev_papers", dev), ("seed_report", seed))  # fmt: skip
     for name, mask in groups:
         idx = np.flatnonzero(mask)
         out[name] = grouped(
@@ -117,7 +122,7 @@ def lopo_section(data: TrainingSet, examples: list[LabelledExample]) -> dict:
     out["handwritten_errors"] = [
         {"id": examples[i].example_id, "kind": examples[i].kind, "gold": examples[i].label,
          "predicted": pred[i], "confidence": round(conf[i], 3)}
-        for i in np.flatnonzero(data.hand & ~seed) if pred[i] != examples[i].label
+        for i in np.flatnonzero(data.hand & ~seed & ~dev) if pred[i] != examples[i].label
     ]  # fmt: skip
     return out
 
@@ -169,7 +174,7 @@ def nli_comparison(report: dict) -> dict:
             "without_nli": {k: lopo[group]["overall"][k] for k in pick},
             "with_nli": {k: lopo_nli[group]["overall"][k] for k in pick},
         }
-        for group in ("generated", "handwritten", "seed_report")
+        for group in ("generated", "handwritten", "dev_papers", "seed_report")
     }
     held = report.get("heldout_papers")
     if held and "nli" in held:
@@ -188,12 +193,13 @@ def main() -> int:
     parser.add_argument("--heldout", default=str(HELDOUT), help="'' to skip that section")
     parser.add_argument("--json", default=None, help="also write the figures here")
     parser.add_argument("--nli-model", default=None, help="also measure with this NLI stage")
+    parser.add_argument("--dev", default=str(DEV), help="dev set folder ('' to leave it out)")
     args = parser.parse_args()
     report: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
         # === Step 1-2: library, generated and handwritten claims, and every claim's features
         # (they do not depend on the calibrator's weights)
-        m = measure_examples(args.papers, args.handwritten, tmp, args.nli_model)
+        m = measure_examples(args.papers, args.handwritten, tmp, args.nli_model, args.dev or None)
         examples, data = m.examples, m.data
         m.library.close()
         # === Step 3: leave one paper out, pooled (the checks' features are the first columns;

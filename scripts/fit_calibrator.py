@@ -44,6 +44,7 @@ from synth.calibration_data import feature_names, measure_examples  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
 
 HANDWRITTEN = REPO / "bench" / "verify_handwritten.jsonl"
+DEV = REPO / "bench" / "dev"  # more real papers with claims written by reading them (for fitting)
 
 
 def main() -> int:
@@ -52,12 +53,13 @@ def main() -> int:
     parser.add_argument("--handwritten", default=str(HANDWRITTEN))
     parser.add_argument("--out", default=None, help="default: the packaged calibrator's path")
     parser.add_argument("--nli-model", default=None, help="NLI cross-encoder folder (or keyword)")
+    parser.add_argument("--dev", default=str(DEV), help="dev set folder ('' to leave it out)")
     args = parser.parse_args()
     args.out = args.out or str(DEFAULT_NLI_PATH if args.nli_model else DEFAULT_PATH)
     with tempfile.TemporaryDirectory() as tmp:
         # === Step 1-3: the papers in a fresh library, the generated and handwritten claims, and
         # every claim's features (measured with prior weights: features do not depend on them)
-        m = measure_examples(args.papers, args.handwritten, tmp, args.nli_model)
+        m = measure_examples(args.papers, args.handwritten, tmp, args.nli_model, args.dev or None)
         examples, hand, data = m.generated, m.handwritten, m.data
         names = feature_names(m.verifier)
         if args.nli_model:
@@ -72,9 +74,11 @@ def main() -> int:
             "made_by": "scripts/fit_calibrator.py",
             "date": datetime.date.today().isoformat(),
             "papers_sha256_12": sorted(p.sha256[:12] for p in m.library.papers()),
-            "fitted_on": "generated labelled set (all papers) + handwritten claims",
+            "fitted_on": "generated labelled set (shared papers) + handwritten claims (shared "
+            "papers) + bench/dev claims (dev papers)",
             "n_generated": len(examples),
-            "n_handwritten": len(hand),
+            "n_handwritten": sum(e.source == "handwritten" for e in hand),
+            "n_dev": sum(e.source == "dev" for e in hand),
             "n_realistic": int(data.hand.sum()),  # handwritten + the seed report's claims
             "handwritten_sha256_12": hashlib.sha256(
                 Path(args.handwritten).read_bytes()
@@ -95,7 +99,7 @@ def main() -> int:
         calibrator.save(args.out)
         m.library.close()
     print(
-        f"fitted on {len(examples)} generated + {len(hand)} handwritten claims "
+        f"fitted on {len(examples)} generated + {len(hand)} handwritten and dev claims "
         f"({int(data.hand.sum())} realistic, seed report's included) "
         f"(C={c:g}, handwritten weight {w:g}, leave-one-paper-out log loss {loss:.4f}) -> {args.out}"
     )

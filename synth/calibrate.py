@@ -204,7 +204,7 @@ def fit_calibrator(
 
 
 # Inverse L2 strengths and per-example weights of handwritten claims (against generated ones).
-C_GRID: tuple[float, ...] = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+C_GRID: tuple[float, ...] = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 HAND_WEIGHT_GRID: tuple[float, ...] = (1.0, 3.0, 10.0, 30.0)
 
 

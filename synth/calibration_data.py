@@ -54,7 +54,9 @@ def paper_ids_by_folder(papers_dir: str | Path) -> dict[str, str]:
     return out
 
 
-def load_handwritten(path: str | Path, folders: dict[str, str]) -> list[LabelledExample]:
+def load_handwritten(
+    path: str | Path, folders: dict[str, str], source: str = "handwritten"
+) -> list[LabelledExample]:
     """Claims written by hand (bench/verify_handwritten.jsonl) as labelled examples.
 
     Each line has ``id``, ``claim``, ``label`` and optionally ``paper`` (a folder name under the
@@ -72,7 +74,7 @@ def load_handwritten(path: str | Path, folders: dict[str, str]) -> list[Labelled
             LabelledExample(
                 example_id=row["id"], claim=row["claim"], label=row["label"],
                 kind=row.get("kind") or "handwritten", paper_id=folders.get(row.get("paper") or "", ""),
-                page=row.get("page") or 0, source="handwritten", split="hand",
+                page=row.get("page") or 0, source=source, split="hand",
             )
         )  # fmt: skip
     return out
@@ -106,9 +108,28 @@ def featurize(
     return rows, verdicts
 
 
+REALISTIC_SOURCES = frozenset({"handwritten", "dev"})  # claims people wrote by reading papers
+
+
 def is_realistic(example: LabelledExample) -> bool:
-    """Claims people wrote (handwritten ones, the seed report's), not template perturbations."""
-    return example.source == "handwritten" or example.example_id.endswith("-related")
+    """Claims people wrote (handwritten ones, the dev set's, the seed report's), not template
+    perturbations."""
+    return example.source in REALISTIC_SOURCES or example.example_id.endswith("-related")
+
+
+def add_dev_set(library: Library, dev_dir: str | Path) -> list[LabelledExample]:
+    """Ingest a dev set's papers (``<dev>/papers/*.md``) into ``library`` and read its claims
+    (``<dev>/verify_claims.jsonl``, the held-out set's format) as realistic examples."""
+    from synth.ingest import ingest
+
+    dev = Path(dev_dir)
+    files = sorted((dev / "papers").glob("*.md"))
+    outcomes = ingest(library, [str(f) for f in files])
+    failed = [o for o in outcomes if o.failed]
+    if failed:
+        raise RuntimeError(f"{failed[0].input}: {failed[0].message}")
+    ids = {Path(o.input).stem: o.paper_id or "" for o in outcomes}
+    return load_handwritten(dev / "verify_claims.jsonl", ids, source="dev")
 
 
 def training_set(
@@ -134,7 +155,7 @@ class Measured:
     library: Library
     verifier: Verifier
     generated: list[LabelledExample]  # the generated labelled set, then the seed report's claims
-    handwritten: list[LabelledExample]
+    handwritten: list[LabelledExample]  # about the shared papers, then the dev set's
     data: TrainingSet  # rows in the order generated + handwritten
 
     @property
@@ -147,12 +168,15 @@ def measure_examples(
     handwritten: str | Path,
     work_dir: str | Path,
     nli_model: str | None = None,
+    dev: str | Path | None = None,
 ) -> Measured:
     """Parse the papers into a library under ``work_dir``, build the generated labelled set (with
     the seed report's claims as related-but-unaddressed ones), read the handwritten claims, and
     verify all of them once with the prior calibrator (features do not depend on its weights).
     With ``nli_model``, rows also hold the NLI features (``synth.calibrate.NLI_FEATURES``, after
-    the others). The caller closes ``library``."""
+    the others). With ``dev`` (bench/dev), its papers join the library after the generated set is
+    built (the generated set stays about the shared papers) and its claims join the handwritten
+    ones. The caller closes ``library``."""
     from synth.calibrate import prior_calibrator
     from synth.verify import Verifier, VerifySettings
 
@@ -160,6 +184,8 @@ def measure_examples(
     library = library_from_papers(papers_dir, work / "library")
     generated = build_labelled_set(library, related_unaddressed=seed_report_claims())
     hand = load_handwritten(handwritten, paper_ids_by_folder(papers_dir))
+    if dev and (Path(dev) / "verify_claims.jsonl").is_file():
+        hand += add_dev_set(library, dev)
     prior = work / "prior.json"
     prior_calibrator().save(prior)
     verifier = Verifier(library, VerifySettings(calibrator=str(prior), nli_model=nli_model))
