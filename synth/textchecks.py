@@ -240,7 +240,7 @@ _EQUIV = re.compile(
 )
 _DIFFER = re.compile(
     r"\b(?:(?!(?:rather|other|whether|either|neither|later|under|over|after|ever|never)\b)"
-    r"\w+er|more|less|fewer)\s+(?:[\w-]+\s+){0,2}than\b|"
+    r"\w+er|more|less|fewer)\s+(?:[\w-]+\s+){0,3}than\b|"
     r"\b(?:outperform\w*|underperform\w*|superior|inferior|surpass\w*|exceed\w*|beats?|"
     r"(?:much|far|significantly|substantially|considerably) (?:more|less|better|worse|higher|lower))\b",
     re.I,

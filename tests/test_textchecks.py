@@ -77,6 +77,10 @@ def test_degree_and_equivalence():
     assert not degree_conflict(
         facts("mBERT resists pruning as well as BERT does."), facts(RESILIENCE)
     )
+    # A plain comparative with three words before "than" (no "much") is a difference too.
+    assert degree_conflict(
+        facts("mBERT is less resilient to pruning than BERT."), facts(RESILIENCE)
+    )
 
 
 def test_quantifiers_and_negation_scope():
