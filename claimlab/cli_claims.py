@@ -12,6 +12,7 @@ from rich.table import Table
 
 from claimlab.console import console, err_console, error_line, warn_line
 from synth.library import Library, LibraryError
+from synth.parser_version import papers_parsed_before
 
 LibraryOpt = Annotated[
     str | None,
@@ -62,6 +63,12 @@ def _open(library: str | None, subject: str) -> Library:
         )
         lib.close()
         raise typer.Exit(1)
+    if old := papers_parsed_before(lib):
+        warn_line(
+            str(lib.directory),
+            f"{len(old)} paper(s) were parsed by an older claimlab (tables and sections may read "
+            "differently): ingest them into a fresh library to read them the current way",
+        )
     return lib
 
 

@@ -27,12 +27,12 @@ from synth.arxiv_source import (
     parse_arxiv_id,
 )
 from synth.library import Library
+from synth.parser_version import INGEST_KV, PARSER_VERSION
 from synth.pdf import ParsedDocument, ParseSettings, PdfError, file_sha256, parse_pdf
 from synth.provenance import is_machine_generated, parse_text
 from synth.records import FLAG_MACHINE_GENERATED
 from synth.settings import Settings
 
-INGEST_KV = "ingest"  # Library.kv namespace: per paper, the settings hash, warnings, page errors
 PDF_SUFFIXES = {".pdf"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 
@@ -171,6 +171,7 @@ def _store(
             {
                 "input": task.label,
                 "settings_hash": settings.settings_hash(),
+                "parser_version": PARSER_VERSION,
                 "warnings": doc.warnings,
                 "page_errors": {str(k): v for k, v in doc.page_errors.items()},
             },
