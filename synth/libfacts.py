@@ -24,6 +24,7 @@ class LibraryFacts:
         self._vocab: dict[str, frozenset[str]] = {}
         self._slots: dict[str, dict[str, frozenset[str]]] = {}
         self._tables: dict[str, list[Cell]] = {}
+        self._table_rows: dict[str, list[Sentence]] = {}
         self._numbers: dict[str, list[tuple[Sentence, bool]]] | None = None
 
     def evidence_facts(self, ev: Evidence) -> SentenceFacts:
@@ -122,7 +123,18 @@ class LibraryFacts:
         """The cells of a paper's tables (``tablechecks.table_cells``), parsed once."""
         if paper_id not in self._tables:
             sents = list(self.library.sentences(paper_id=paper_id))
-            rows = [s.text for s in sents if s.kind == "table"]
+            rows = [s for s in sents if s.kind == "table"]
             other = [s.text for s in sents if s.kind != "table"] if rows else []
-            self._tables[paper_id] = table_cells(rows, other)
+            self._tables[paper_id] = table_cells([s.text for s in rows], other)
+            self._table_rows[paper_id] = rows
         return self._tables[paper_id]
+
+    def table_evidence(self, paper_id: str, cells: list[Cell]) -> list[Evidence]:
+        """The table rows that hold ``cells`` (of :meth:`paper_tables`), as evidence, in order."""
+        rows = self._table_rows.get(paper_id, [])
+        picked = sorted({c.source for c in cells if 0 <= c.source < len(rows)})
+        return [
+            Evidence(paper_id=s.paper_id, page=s.page, section=s.section, text=s.text,
+                     sentence_id=s.sentence_id, score=0.0)
+            for s in (rows[i] for i in picked)
+        ]  # fmt: skip

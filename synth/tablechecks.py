@@ -71,6 +71,7 @@ class Cell:
     col: str
     words: frozenset[str]
     value: float
+    source: int = -1  # index of its table row in the rows it was read from
 
 
 def _abbreviations(texts: list[str]) -> dict[str, frozenset[str]]:
@@ -94,7 +95,7 @@ def table_cells(rows: list[str], context: list[str] = ()) -> list[Cell]:
     abbr = _abbreviations(list(rows) + list(context))
     cells: list[Cell] = []
     headers: list[list[str]] = []  # the last numberless rows: column names, and their groups
-    for text in rows:
+    for index, text in enumerate(rows):
         text = text.strip().rstrip(".")
         if ":" in text and "," in text.split(":", 1)[1] or re.search(r":\s*[^:]*\d\s*%?$", text):
             row, rest = text.rsplit(":", 1) if text.count(":") > 1 else text.split(":", 1)
@@ -102,7 +103,9 @@ def table_cells(rows: list[str], context: list[str] = ()) -> list[Cell]:
                 m = _CELL.match(part.strip())
                 if m and m.group(1):
                     words = _expand(label_words(row) | label_words(m.group(1)), abbr)
-                    cells.append(Cell(row.strip(), m.group(1).strip(), words, float(m.group(2))))
+                    cells.append(
+                        Cell(row.strip(), m.group(1).strip(), words, float(m.group(2)), index)
+                    )
             continue
         m = _RAW_ROW.match(text)
         if not m:
@@ -111,7 +114,7 @@ def table_cells(rows: list[str], context: list[str] = ()) -> list[Cell]:
         values = [float(v) for v in re.findall(_VALUE, m.group(2))]
         for i, (col, v) in enumerate(zip(_columns(headers, len(values)), values, strict=False)):
             words = _expand(label_words(m.group(1)) | label_words(col), abbr)
-            cells.append(Cell(m.group(1).strip(), col or f"#{i}", words, v))
+            cells.append(Cell(m.group(1).strip(), col or f"#{i}", words, v, index))
     return cells
 
 
@@ -177,12 +180,15 @@ def _aligned_words(cell: Cell, claim_words: frozenset[str]) -> Cell:
     return Cell(cell.row, cell.col, cell.words | extra, cell.value) if extra else cell
 
 
-def table_comparison(claim: str, cells: list[Cell]) -> tuple[float, float, float]:
+def table_comparison(
+    claim: str, cells: list[Cell], deciding: list[tuple[Cell, Cell]] | None = None
+) -> tuple[float, float, float]:
     """(support, conflict, cover): whether the two cells that carry a comparative claim's sides
     go its way, and the share of the claim's words their labels carry. Cells pair up in one row or one column; a pair scores the words only its own side
     states, plus the claim's words both cells share (the column "stemmed" of "on the stemmed
     data"), less any word the claim negates ("without Word2Vec"). (0, 0) when no pair scores
-    at least 3. For "every"/"all" claims, each best pair must agree."""
+    at least 3. For "every"/"all" claims, each best pair must agree. ``deciding``, when given,
+    receives the pairs of cells that decided (the verdict's rationale)."""
     sides = comparison_sides(claim)
     if not sides or not cells:
         return 0.0, 0.0, 0.0
@@ -213,6 +219,8 @@ def table_comparison(claim: str, cells: list[Cell]) -> tuple[float, float, float
                 pairs.append((ca, cb))
     if not pairs:
         return 0.0, 0.0, 0.0
+    if deciding is not None:
+        deciding.extend(pairs)
     agree = [(ca.value - cb.value) * sign > 0 for ca, cb in pairs]
     cover = len(words & (pairs[0][0].words | pairs[0][1].words)) / max(1, len(words))
     if _EVERY.search(claim):

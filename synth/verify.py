@@ -126,8 +126,9 @@ class Verifier:
     # === Step 1: features of a claim against its human-written evidence =======================
     def features(
         self, claim: str, evidence: Sequence[Evidence], qvec: np.ndarray
-    ) -> tuple[dict[str, float], Evidence | None]:
-        """Check features against the best-aligned human-written evidence (None when none).
+    ) -> tuple[dict[str, float], Evidence | None, list[Evidence]]:
+        """Check features against the best-aligned human-written evidence (None when none), and
+        the table rows whose cells decided a comparison (the rationale then; else empty).
 
         Among the retrieved candidates, the one that carries the claim (its content words and,
         for a claim with numbers, a number about the same thing) is the evidence the checks read;
@@ -135,7 +136,7 @@ class Verifier:
         """
         human = [e for e in evidence if not e.machine_generated]
         if not human:
-            return {"missing": 1.0, "num_unmatched": 1.0}, None
+            return {"missing": 1.0, "num_unmatched": 1.0}, None, []
         cf = facts(claim)
         cwords = content_words(claim)
         cands = []
@@ -171,10 +172,12 @@ class Verifier:
         # ... where the paper names something else of its kind ("Adam" for its "SGD optimizer").
         slot = slot_swap(cf, paper_words, self.known.paper_slots(best.paper_id))
         # A comparison two table cells decide ("A beat B" against A's and B's cells).
-        table = (0.0, 0.0, 0.0)
+        table, table_rows = (0.0, 0.0, 0.0), []
         for pid in dict.fromkeys(c[5].paper_id for c in cands[:3]):
-            table = table_comparison(claim, self.known.paper_tables(pid))
+            deciding: list = []
+            table = table_comparison(claim, self.known.paper_tables(pid), deciding)
             if table[2]:
+                table_rows = self.known.table_evidence(pid, [c for p in deciding for c in p])
                 # The two cells' rows carry the claim (no one sentence does); their values bear
                 # out or contradict its ordering, as a stated number would its value, and a
                 # contradicted comparison is a flipped direction.
@@ -213,7 +216,7 @@ class Verifier:
             "conflict_x_cover": conflict * cover,
             "conflict_top": conflict_top,
         }
-        return feats, best
+        return feats, best, table_rows
 
     # === Step 2: optional NLI cross-encoder on (evidence, claim) pairs ========================
     def _nli_probs(
@@ -250,7 +253,7 @@ class Verifier:
             evidence = self.searcher.search(claim, qvec, exclude_papers)
         have = {e.sentence_id for e in evidence}
         evidence = [*evidence, *self.known.number_evidence(claim, have, exclude_papers)]
-        feats, best = self.features(claim, evidence, qvec)
+        feats, best, table_rows = self.features(claim, evidence, qvec)
         nli = self._nli_probs(claim, evidence, best, feats.get("cover", 0.0))
         if nli is not None:
             feats.update(nli[0])
@@ -282,7 +285,13 @@ class Verifier:
                 and e is not best
                 and self.searcher.cosine(e, qvec) >= max(0.75, feats["sim"] - 0.05)
             ]
-            rationale = (best, *others)[: self.settings.max_rationale]
+            # When two table cells decided a comparison, their rows are the rationale first.
+            seen: set[int | None] = set()
+            rationale = tuple(
+                e
+                for e in (*table_rows, best, *others)
+                if not (e.sentence_id in seen or seen.add(e.sentence_id))
+            )[: self.settings.max_rationale]
         else:
             checks["nearest"] = [_brief(e) for e in evidence[:3]]
         return Verdict(

@@ -75,3 +75,30 @@ def test_comparisons_borne_out_or_contradicted_by_two_cells():
 def test_language_codes_in_labels():
     assert "telugu" in label_words("Te") and "spanish" in label_words("QA-es")
     assert "italian" not in label_words("it was lower") and label_words("no") == frozenset()
+
+
+def test_deciding_cells_name_their_rows():
+    cells = table_cells(XLMR)
+    deciding: list = []
+    claim = "XLM-R achieved higher test accuracy on English than on Turkish."
+    assert table_comparison(claim, cells, deciding)[:2] == (1.0, 0.0)
+    assert deciding and {c.source for pair in deciding for c in pair} == {1, 2}
+
+
+def test_a_table_decided_verdict_cites_the_table_rows(papers_library):
+    from synth.library import Library
+    from synth.verify import Verifier
+
+    with Library(papers_library) as lib:
+        verifier = Verifier(lib)
+        right = verifier.verify_one(
+            "XLM-R achieved higher test accuracy on English than on Turkish."
+        )
+        wrong = verifier.verify_one(
+            "XLM-R achieved higher test accuracy on Turkish than on English."
+        )
+    # The two rows whose cells decided the comparison are the rationale, before any prose.
+    for verdict, label in ((right, "SUPPORTS"), (wrong, "REFUTES")):
+        assert verdict.label == label
+        texts = [e.text for e in verdict.evidence[:2]]
+        assert texts == XLMR[1:] and all(e.page == 3 for e in verdict.evidence[:2])
