@@ -14,7 +14,7 @@ groups the columns).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from synth.entities import LANGUAGES
 from synth.search import STOPWORDS, stem
@@ -177,7 +177,7 @@ def _aligned_words(cell: Cell, claim_words: frozenset[str]) -> Cell:
         for c in cell.words
         if w != c and min(len(w), len(c)) >= 3 and (w.startswith(c) or c.startswith(w))
     }
-    return Cell(cell.row, cell.col, cell.words | extra, cell.value) if extra else cell
+    return replace(cell, words=cell.words | extra) if extra else cell
 
 
 def table_comparison(

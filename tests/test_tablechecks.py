@@ -83,6 +83,11 @@ def test_deciding_cells_name_their_rows():
     claim = "XLM-R achieved higher test accuracy on English than on Turkish."
     assert table_comparison(claim, cells, deciding)[:2] == (1.0, 0.0)
     assert deciding and {c.source for pair in deciding for c in pair} == {1, 2}
+    # Cells whose short labels are read as the claim's words ("imp" -> important) keep their row.
+    deciding = []
+    claim = "On Spanish question answering, training the most important 30% of heads beat training a random 30% of heads."  # fmt: skip
+    assert table_comparison(claim, table_cells(MESH, MESH_TEXT), deciding)[:2] == (1.0, 0.0)
+    assert {c.source for pair in deciding for c in pair} == {2, 3}
 
 
 def test_a_table_decided_verdict_cites_the_table_rows(papers_library):
