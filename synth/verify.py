@@ -22,7 +22,7 @@ from synth.calibrate import Calibrator, load_calibrator, nli_calibrator
 from synth.language import looks_english
 from synth.libfacts import LibraryFacts
 from synth.library import Library
-from synth.nli import NLI_TO_VERDICT, model_identity, nli_features, resolve_nli_model
+from synth.nli import model_identity, nli_features, resolve_nli_model
 from synth.records import LABELS, Evidence, Verdict
 from synth.search import HybridSearcher, SearchSettings, content_words
 from synth.settings import Settings
@@ -40,8 +40,6 @@ from synth.textchecks import (
     role_reversal,
     slot_swap,
 )
-
-NLI_LABEL_MAP: dict[str, str] = NLI_TO_VERDICT  # cross-encoder label -> verdict label
 
 
 class VerifySettings(Settings):
@@ -286,12 +284,10 @@ class Verifier:
                 and self.searcher.cosine(e, qvec) >= max(0.75, feats["sim"] - 0.05)
             ]
             # When two table cells decided a comparison, their rows are the rationale first.
-            seen: set[int | None] = set()
-            rationale = tuple(
-                e
-                for e in (*table_rows, best, *others)
-                if not (e.sentence_id in seen or seen.add(e.sentence_id))
-            )[: self.settings.max_rationale]
+            by_sentence: dict[int | None, Evidence] = {}
+            for e in (*table_rows, best, *others):
+                by_sentence.setdefault(e.sentence_id, e)
+            rationale = tuple(by_sentence.values())[: self.settings.max_rationale]
         else:
             checks["nearest"] = [_brief(e) for e in evidence[:3]]
         return Verdict(
