@@ -37,13 +37,21 @@ def seed_report_claims(path: str | Path | None = None) -> tuple[str, ...]:
 
 def library_from_papers(papers_dir: str | Path, library_dir: str | Path) -> Library:
     """A library holding every PDF under ``papers_dir``, ingested the way ``claimlab ingest`` does."""
+    library = Library(library_dir)
+    ingest_all(library, [str(papers_dir)])
+    return library
+
+
+def ingest_all(library: Library, inputs: list[str]) -> dict[str, str]:
+    """Ingest every input into ``library``; file stem -> paper id. A failure is an error here:
+    fitting and measuring on a set with a paper missing would say something else."""
     from synth.ingest import ingest
 
-    library = Library(library_dir)
-    failed = [o for o in ingest(library, [str(papers_dir)]) if o.failed]
+    outcomes = ingest(library, inputs)
+    failed = [o for o in outcomes if o.failed]
     if failed:
         raise RuntimeError(f"{failed[0].input}: {failed[0].message}")
-    return library
+    return {Path(o.input).stem: o.paper_id or "" for o in outcomes}
 
 
 def paper_ids_by_folder(papers_dir: str | Path) -> dict[str, str]:
@@ -120,15 +128,8 @@ def is_realistic(example: LabelledExample) -> bool:
 def add_dev_set(library: Library, dev_dir: str | Path) -> list[LabelledExample]:
     """Ingest a dev set's papers (``<dev>/papers/*.md``) into ``library`` and read its claims
     (``<dev>/verify_claims.jsonl``, the held-out set's format) as realistic examples."""
-    from synth.ingest import ingest
-
     dev = Path(dev_dir)
-    files = sorted((dev / "papers").glob("*.md"))
-    outcomes = ingest(library, [str(f) for f in files])
-    failed = [o for o in outcomes if o.failed]
-    if failed:
-        raise RuntimeError(f"{failed[0].input}: {failed[0].message}")
-    ids = {Path(o.input).stem: o.paper_id or "" for o in outcomes}
+    ids = ingest_all(library, [str(f) for f in sorted((dev / "papers").glob("*.md"))])
     return load_handwritten(dev / "verify_claims.jsonl", ids, source="dev")
 
 
