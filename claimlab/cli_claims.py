@@ -97,7 +97,7 @@ def claims_cmd(
             "--min-score",
             min=0,
             max=1,
-            help="Check-worthiness a sentence needs [default: 0.5, where the cues balance].",
+            help="Check-worthiness a sentence needs (default: 0.5, where the cues balance).",
         ),
     ] = None,
     top: Annotated[
@@ -112,12 +112,12 @@ def claims_cmd(
             max=1,
             help="At most this share of a paper's prose sentences (or --budget-floor claims, "
             "whichever is more), highest-scored first; 1 with --budget-floor 0: no budget "
-            "[default: 0.25].",
+            "(default: 0.35).",
         ),
     ] = None,
     budget_floor: Annotated[
         int | None,
-        typer.Option("--budget-floor", min=0, help="Claims a paper may always list [default: 40]."),
+        typer.Option("--budget-floor", min=0, help="Claims a paper may always list (default: 40)."),
     ] = None,
     as_json: JsonOpt = False,
     library: LibraryOpt = None,

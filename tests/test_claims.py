@@ -671,3 +671,16 @@ def test_bench_budget_curve_and_tradeoff():
     two = next(r for r in rows if r["share"] == 0.20 and r["floor"] == 0)  # budget 2
     assert (one["recall"], one["ratio_prose"]) == (0.5, 0.1)
     assert (two["recall"], two["ratio_prose"]) == (1.0, 0.2)
+
+
+def test_claims_help_states_the_settings_defaults():
+    from typer.testing import CliRunner
+
+    from claimlab.cli import app
+
+    text = " ".join(CliRunner().invoke(app, ["claims", "--help"]).output.split())
+    defaults = ClaimSettings()
+    # The help names defaults by hand (rich would eat "[default: ...]" as markup); they must be
+    # ClaimSettings' own.
+    assert f"(default: {defaults.budget_share})" in text.replace("│ ", "")
+    assert f"(default: {defaults.budget_floor})" in text.replace("│ ", "")
