@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from claimlab import cli_claims, cli_nli, cli_replicate, cli_reports, cli_synth
+from claimlab import cli_claims, cli_nli, cli_reparse, cli_replicate, cli_reports, cli_synth
 
 app = typer.Typer(
     name="claimlab",
@@ -18,6 +18,7 @@ app = typer.Typer(
 )
 
 cli_synth.register(app)  # ingest, papers
+cli_reparse.register(app)  # reparse
 cli_claims.register(app)  # claims, verify, audit, synthesize
 cli_replicate.register(app)  # score, replicate {run,sweep,check,results}
 cli_reports.register(app)  # report, show, demo

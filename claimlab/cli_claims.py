@@ -67,7 +67,7 @@ def _open(library: str | None, subject: str) -> Library:
         warn_line(
             str(lib.directory),
             f"{len(old)} paper(s) were parsed by an older claimlab (tables and sections may read "
-            "differently): ingest them into a fresh library to read them the current way",
+            "differently): run `claimlab reparse` to read them the current way",
         )
     return lib
 

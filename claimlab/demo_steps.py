@@ -112,6 +112,8 @@ def ingest(ctx: DemoContext) -> str:
             bar.update(task, completed=done, total=total, description=f"ingest {Path(label).name}")
 
         outcomes = run_ingest(lib, inputs + online, progress=tick)
+        # A library an older claimlab filled reads its tables the old way: read it again first.
+        reparsed = _reparse_stale(lib)
         seed_names = {str(p) for p in ctx.seed_reports}
         ctx.seed_paper_ids = {
             o.input: o.paper_id for o in outcomes if o.input in seed_names and o.paper_id
@@ -131,11 +133,26 @@ def ingest(ctx: DemoContext) -> str:
         warn_line(o.input, f"not fetched ({o.message}); continuing with local papers")
     ctx.commands.append("claimlab ingest " + " ".join(inputs + online))
     detail = ", ".join(f"{n} {s}" for s, n in sorted(tally.items())) + f"; {total} in library"
+    if reparsed:
+        detail += f"; {reparsed} re-parsed (an older claimlab had read them)"
+        ctx.commands.append("claimlab reparse")
     if unreachable:
         detail += f"; {len(unreachable)} cited arXiv paper(s) unreachable (offline)"
     if failed:
         raise RuntimeError(detail)
     return detail
+
+
+def _reparse_stale(lib: Any) -> int:
+    """Re-parse the papers an older claimlab read; failures are named and their old text kept."""
+    from claimlab.console import error_line
+    from synth.reparse import reparse, stale_papers
+
+    outcomes = reparse(lib, stale_papers(lib))
+    for o in outcomes:
+        if o.status == "failed":
+            error_line(o.paper_id, f"kept its old parse: {o.message}")
+    return sum(o.status == "ok" for o in outcomes)
 
 
 def seed_arxiv_ids(seeds: list[Path]) -> list[str]:

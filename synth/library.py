@@ -219,40 +219,7 @@ class Library:
                     paper.abstract,
                 ),
             )
-            seq_to_id: dict[int, int] = {}
-            for p in passages:
-                cur = c.execute(
-                    "INSERT INTO passages (paper_id, seq, page, section, kind, text, char_start,"
-                    " char_end) VALUES (?,?,?,?,?,?,?,?)",
-                    (
-                        paper.paper_id,
-                        p.seq,
-                        p.page,
-                        p.section,
-                        p.kind,
-                        p.text,
-                        p.char_start,
-                        p.char_end,
-                    ),
-                )
-                seq_to_id[p.seq] = int(cur.lastrowid)
-            c.executemany(
-                "INSERT INTO sentences (paper_id, passage_id, page, section, kind, text, char_start,"
-                " char_end) VALUES (?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        paper.paper_id,
-                        seq_to_id.get(s.passage_id) if s.passage_id is not None else None,
-                        s.page,
-                        s.section,
-                        s.kind,
-                        s.text,
-                        s.char_start,
-                        s.char_end,
-                    )
-                    for s in sentences
-                ],
-            )
+            insert_text(c, paper.paper_id, passages, sentences)
         return True
 
     def remove_paper(self, paper_id: str) -> bool:
@@ -378,6 +345,43 @@ _STOP = frozenset(
     "a an the of in on for to and or is are was were be by with as at from that this these those it its"
     " we our than then".split()
 )
+
+
+def insert_text(
+    conn: sqlite3.Connection,
+    paper_id: str,
+    passages: Sequence[Passage],
+    sentences: Sequence[Sentence],
+) -> None:
+    """Insert a paper's passages and sentences (inside the caller's transaction).
+
+    Sentences are linked to passages by ``passage_id`` holding the passage's ``seq`` on input.
+    """
+    seq_to_id: dict[int, int] = {}
+    for p in passages:
+        cur = conn.execute(
+            "INSERT INTO passages (paper_id, seq, page, section, kind, text, char_start,"
+            " char_end) VALUES (?,?,?,?,?,?,?,?)",
+            (paper_id, p.seq, p.page, p.section, p.kind, p.text, p.char_start, p.char_end),
+        )
+        seq_to_id[p.seq] = int(cur.lastrowid)
+    conn.executemany(
+        "INSERT INTO sentences (paper_id, passage_id, page, section, kind, text, char_start,"
+        " char_end) VALUES (?,?,?,?,?,?,?,?)",
+        [
+            (
+                paper_id,
+                seq_to_id.get(s.passage_id) if s.passage_id is not None else None,
+                s.page,
+                s.section,
+                s.kind,
+                s.text,
+                s.char_start,
+                s.char_end,
+            )
+            for s in sentences
+        ],
+    )
 
 
 def _fts_terms(query: str) -> list[str]:
