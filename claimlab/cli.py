@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import typer
 
-from claimlab import cli_claims, cli_nli, cli_reparse, cli_replicate, cli_reports, cli_synth
+from claimlab import (
+    cli_claims,
+    cli_nli,
+    cli_reparse,
+    cli_replicate,
+    cli_reports,
+    cli_synth,
+    cli_synthesize,
+)
 
 app = typer.Typer(
     name="claimlab",
@@ -19,7 +27,8 @@ app = typer.Typer(
 
 cli_synth.register(app)  # ingest, papers
 cli_reparse.register(app)  # reparse
-cli_claims.register(app)  # claims, verify, audit, synthesize
+cli_claims.register(app)  # claims, verify, audit
+cli_synthesize.register(app)  # synthesize
 cli_replicate.register(app)  # score, replicate {run,sweep,check,results}
 cli_reports.register(app)  # report, show, demo
 cli_nli.register(app)  # nli train

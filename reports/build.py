@@ -19,7 +19,7 @@ from typing import Any
 
 from replicate.records import ClaimCheck, RunResult
 from replicate.results import ResultsStore
-from reports import analysis, narrative, provenance
+from reports import analysis, methods, narrative, provenance
 from reports.content import (
     AuditRow,
     ClaimRow,
@@ -109,10 +109,10 @@ def build_report(
         at_chance=at_chance,
         study=study_name,
     )
-    content.methods = narrative.methods(content, papers, verdicts, studies, queries, grouping)
+    content.methods = methods.methods(content, papers, verdicts, studies, queries, grouping)
     content.methods.data = run_data_sources(lib_dir, runs)
     content.answer = narrative.answer(content, grouping)
-    content.limitations = narrative.limitations(content, runs, studies, grouping)
+    content.limitations = methods.limitations(content, runs, studies, grouping)
     content.repro = provenance.reproducibility(runs, verdicts, claims, studies, lib_dir, commands)
     return content
 
