@@ -147,7 +147,7 @@ def _keep_copy(library: Library, data: bytes, sha: str, suffix: str) -> str:
     return str(rel)
 
 
-def _flag_machine_generated(doc: ParsedDocument) -> ParsedDocument:
+def flag_machine_generated(doc: ParsedDocument) -> ParsedDocument:
     """PDFs can be machine-generated syntheses too: check their text for the same signals."""
     flagged, reasons = is_machine_generated(doc.text)
     if flagged and FLAG_MACHINE_GENERATED not in doc.paper.flags:
@@ -209,7 +209,7 @@ def _ingest_local(library: Library, task: _Task, settings: IngestSettings) -> In
     if task.kind == "text":
         doc = parse_text(task.path, data, sha)
     else:
-        doc = _flag_machine_generated(parse_pdf(task.path, settings.parse, data=data))
+        doc = flag_machine_generated(parse_pdf(task.path, settings.parse, data=data))
     if settings.copy_files:
         rel = _keep_copy(library, data, sha, task.path.suffix.lower() or ".bin")
         doc.paper = dataclasses.replace(doc.paper, path=rel)
@@ -231,7 +231,7 @@ def _ingest_arxiv(
     if known := library.has_sha(dl.sha256):
         return _duplicate(task, known)
     data = dl.path.read_bytes()
-    doc = _flag_machine_generated(parse_pdf(dl.path, settings.parse, paper_id=paper_id, data=data))
+    doc = flag_machine_generated(parse_pdf(dl.path, settings.parse, paper_id=paper_id, data=data))
     doc.paper = dataclasses.replace(
         doc.paper,
         title=record.title or doc.paper.title,

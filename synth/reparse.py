@@ -17,11 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from synth.ingest import flag_machine_generated
 from synth.library import Library, insert_text
 from synth.parser_version import INGEST_KV, PARSER_VERSION, papers_parsed_before
 from synth.pdf import ParsedDocument, ParseSettings, PdfError, file_sha256, parse_pdf
-from synth.provenance import is_machine_generated, parse_text
-from synth.records import FLAG_MACHINE_GENERATED, Paper
+from synth.provenance import parse_text
+from synth.records import Paper
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 CLAIMS_KV = "claims_extracted"  # synth.claims marks a paper's finished extraction here
@@ -90,12 +91,7 @@ def _parse_again(library: Library, paper: Paper, settings: ParseSettings) -> Par
     # === Step 2: parse it with today's parser, under the paper's own id
     if path.suffix.lower() in TEXT_SUFFIXES:
         return parse_text(path, data, paper.sha256, paper_id=paper.paper_id)
-    doc = parse_pdf(path, settings, paper_id=paper.paper_id, data=data)
-    flagged, reasons = is_machine_generated(doc.text)
-    if flagged and FLAG_MACHINE_GENERATED not in doc.paper.flags:
-        doc.paper = dataclasses.replace(doc.paper, flags=(*doc.paper.flags, FLAG_MACHINE_GENERATED))
-        doc.warnings.insert(0, "machine-generated synthesis: " + "; ".join(reasons))
-    return doc
+    return flag_machine_generated(parse_pdf(path, settings, paper_id=paper.paper_id, data=data))
 
 
 def _merged_paper(old: Paper, new: Paper) -> Paper:
