@@ -109,17 +109,22 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
     "finding_verb": (
         1.5,
         _rx(
-            rf"\b{_WE}\b[^.;]{{0,40}}?\b(?:find|found|show(?:ed|n)?|observe[sd]?|demonstrat\w*|"
+            # (not "we cite X to show how ...": a purpose, not a finding)
+            rf"\b{_WE}\b[^.;]{{0,40}}?(?<!\bto )\b(?:find|found|show(?:ed|n)?|observe[sd]?|"
+            r"demonstrat\w*|"
             r"conclude[sd]?|not(?:e|ed|ice[sd]?)|confirm\w*|reveal\w*|see|saw|achiev\w*|obtain\w*|"
             r"report|establish\w*|are able to conclude)\b|"
             r"\b(?:results?|findings?|experiments?|analys[ie]s|evaluation|this|which|it|these|"
             r"the (?:table|figure|plot|visuali[sz]ation))\b[^.;]{0,30}?\b(?:show|shows|showed|"
             r"indicate[sd]?|suggest(?:s|ed)?|confirm(?:s|ed)?|reveal(?:s|ed)?|demonstrate[sd]?|"
+            r"point(?:s|ed)? to|"
             r"highlight(?:s|ed)?|illustrat(?:es|ed|ing))\b|"
-            r"\b(?:show(?:s|ed|ing)?|indicat(?:es|ed|ing)|suggest(?:s|ed|ing)|confirm(?:s|ed|ing)|"
+            r"(?<!\bto )\b(?:show(?:s|ed|ing)?|indicat(?:es|ed|ing)|suggest(?:s|ed|ing)|"
+            r"confirm(?:s|ed|ing)|"
             r"reveal(?:s|ed|ing)|demonstrat(?:es|ed|ing)) (?:that|a|an|the|how|clear|good|strong|"
             r"no|little)\b|\bit (?:can|could) be (?:seen|observed|"
-            r"noticed)\b|\bour findings\b|\b(?:surprising(?:ly)?|interesting(?:ly)?|notably|"
+            r"noticed)\b|\bour findings\b|\b(?:found|find|finds) out that\b|"
+            r"\b(?:surprising(?:ly)?|interesting(?:ly)?|notably|"
             r"consistent(?:ly)? with)\b"
         ),
     ),
@@ -137,7 +142,7 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             r"(?:clearly )?visible|effective\w*|ineffective|efficient|ineff?icient|robust\w*|"
             r"significant(?:ly)?|consistent(?:ly)?|systematic\w*|bias(?:ed)? toward|"
             r"(?:a |no )?(?:bottleneck|trade-?off|gap|challenge|limitation)|"
-            r"performs?|performance)\b"
+            r"perform(?:s|ed)?|performance)\b"
         ),
     ),
     # The authors take a position on something (often others' methods): a claim to contest.
@@ -164,6 +169,7 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
         _rx(
             r"\b(?:better|worse|higher|lower|than|compared (?:to|with)|relative to|versus|vs\.?|"
             r"on par|comparable|competitive|best|worst|state[- ]of[- ]the[- ]art|over the baseline|"
+            r"superior\w*|inferior\w*|"
             r"more|less|fewer|larger|smaller|stronger|weaker|closer|similar|same as|rather than|"
             r"whereas|while|in contrast|differ\w*|no (?:big |significant |clear )?differences?)\b"
         ),
@@ -174,7 +180,9 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             r"\b(?:in this (?:paper|work|report|study|project)|this (?:paper|work|report|study|"
             r"project) (?:propos|introduc|present|contribut|show|investigat|explor|stud|analy[sz]|"
             r"compar|evaluat|address|describ|focus)\w*|our (?:main )?contributions?|"
-            r"we (?:propose|introduce|present|contribute|release|develop|design|make the following))\b"
+            r"we (?:propose|introduce|present|contribute|release|develop|design|make the following)|"
+            r"our (?:research|work|study|paper|report) (?:provid|propos|introduc|present|contribut|"
+            r"offer|show|investigat|explor|compar|evaluat|address|focus)\w*)\b"
         ),
     ),
     "roadmap": (
@@ -198,7 +206,7 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
         ),
     ),
     # --- the authors speak of their own work, and say why
-    "first_person": (1.0, re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s|I|[Mm]y)\b(?!\.)")),
+    "first_person": (1.0, re.compile(r"\b(?:[Ww]e|[Oo]urs?|[Uu]s|I|[Mm]y)\b(?!\.)")),
     "own_reference": (
         0.6,
         _rx(
@@ -206,6 +214,20 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             r"technique|project|report|work|paper|baseline|setup|choice)\b|"
             r"\bthere were (?:used|applied)\b|\bas (?:our|the) baseline\b"
         ),
+    ),
+    # A design decision stated as a choice: what a reviewer would question.
+    "decision": (
+        0.8,
+        _rx(
+            r"\b(?:we|I) (?:have |thus |therefore |then |also )?(?:decided|chose|choose|opted|opt|"
+            r"elected|preferred|prefer) (?:to|for)\b|\bour (?:choice|decision) (?:of|to)\b"
+        ),
+    ),
+    # The authors set their own work apart from others' ("In contrast to (Asai et al., 2021b)
+    # we train ..."): counted only where they speak of their own work (``claim_logit``).
+    "sets_apart": (
+        0.6,
+        _rx(r"^(?:\W*)(?:in contrast to|unlike|different(?:ly)? from|as opposed to|contrary to)\b"),
     ),
     "rationale": (
         0.6,
@@ -228,7 +250,9 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             r"\bis detailed in the following\b|\bin the next \d+ figures\b|\bas follows\b|"
             # "Our results are presented in Table 1", "Table 1 compares X with Y": where to look,
             # not what was found.
-            r"\b(?:is|are|can be) (?:presented|shown|reported|listed|given|summari[sz]ed|displayed|"
+            # ("..., as it can be seen in Table 4b": a finding that says where its evidence is)
+            r"(?<!\bas )(?<!\bas it )\b(?:is|are|can be) (?:presented|shown|reported|listed|given|"
+            r"summari[sz]ed|displayed|"
             r"found|seen) in (?:table|tab\.|figure|fig\.|section|sec\.|appendix)|^(?:table|figure|fig\.) \d+ (?:compares|illustrates|"
             r"depicts|plots|visuali[sz]es)\b(?![^.]*\b(?:that|how|whether)\b)"
         ),
@@ -253,9 +277,12 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
     "instruction": (
         -2.5,
         _rx(
-            r"\b(?:should|must|shall|please|do not|don't)\b|\bwill not accept\b|"
+            r"\b(?:should(?! be (?:noted|mentioned|emphasi[sz]ed|stressed|pointed out|highlighted))|"
+            r"must|shall|please|do not|don't)\b|\bwill not accept\b|"
             r"\b(?:are|is) (?:asked|required|encouraged|expected) to\b|"
-            r"\b(?:you|your)\b|\bwe (?:strongly )?(?:recommend|encourage|ask|require)\b|"
+            # "You et al. (2022)" is an author, not the reader
+            r"\b(?:you|your)\b(?!\s+et al\b|,? \(?\d{4})|"
+            r"\bwe (?:strongly )?(?:recommend|encourage|ask|require)\b|"
             r"^(?:center|use|make|ensure|place|put|include|avoid|submit|type|set|leave|number|"
             r"write|click|see|refer|consult|follow)\b"
         ),
@@ -282,6 +309,17 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
         _rx(
             r"\b(?:GPUs?|Colab|tensorboard|notebooks?|tutorials?|logging|python|pip|github)\b|"
             r"\w=[\"'\w]|^(?:setup|dataset|hardware|code)\s*:"
+        ),
+    ),
+    # A measurement of the page, not of a model: a paper template's or style guide's layout
+    # ("Gap between columns: 0.6 cm", "Font Size 12 pt", "a 12 point bold font").
+    "layout": (
+        -3.0,
+        _rx(
+            r"\d(?:[\d.,]*\d)?\s?(?:cm|mm|pt|pts|inch(?:es)?|in\.|picas?)(?![\w-])|"
+            r"\d+[- ]point (?:bold |italic |roman )?(?:font|type)\b|"
+            r"\b(?:font size|(?:top|bottom|left|right) margins?|column (?:width|height)|"
+            r"gap between columns|(?:a4|letter|us letter) (?:paper|format)|page (?:size|layout))\b"
         ),
     ),
     "hedge": (
@@ -338,6 +376,10 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
 # Cues that mark others' work; they do not count where the authors speak of their own
 # ("Different from Michel et al. (2019), ... we prune the most important heads").
 _OTHERS = ("cited", "background")
+# Sections where an uncited statement is the authors' own.
+_OWN_FINDINGS = frozenset({"results", "analysis", "conclusion"})
+# What a sentence may go on to say after pointing at a table: a finding of its own.
+_FINDING_CUES = ("finding_verb", "comparison", "result_phrase")
 _QUOTED = re.compile(r"[“\"][^”\"]{1,120}[”\"]")
 _ON_QUOTES = frozenset({"illustration"})  # cues that look at the quotes themselves
 
@@ -358,10 +400,29 @@ def claim_logit(
         for name, (weight, pattern) in CUES.items()
         if pattern.search(text if name in _ON_QUOTES else bare)
     }
+    if "pointer" in fired and not _points_only(bare):
+        del fired["pointer"]
     own = "first_person" in fired
     sk = section_kind(section, kind, outline)
     if own and sk == "related":
         sk = "other"
+    if "sets_apart" in fired and not own:
+        del fired["sets_apart"]
+    if sk in _OWN_FINDINGS and "cited" not in fired:
+        # "The effectiveness of X has been demonstrated on ..." in a conclusion restates the
+        # paper's own finding, not others' work (nothing is cited).
+        fired.pop("background", None)
     parts = {"section:" + sk: SECTION_PRIORS.get(sk, -9.0)}
     parts.update({k: w for k, w in fired.items() if not (own and k in _OTHERS)})
     return sum(parts.values()), parts
+
+
+def _points_only(text: str) -> bool:
+    """Whether a sentence that points at a table or figure says nothing more.
+
+    "The results are shown in Table 2, and again point to BAD-X's superiority over MAD-X" goes
+    on to state a finding after the pointer; "Table 3 lists the hyperparameters" does not.
+    """
+    m = CUES["pointer"][1].search(text)
+    rest = text[m.end() :] if m else ""
+    return not (len(rest.split()) >= 5 and any(CUES[c][1].search(rest) for c in _FINDING_CUES))

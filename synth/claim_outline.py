@@ -17,6 +17,13 @@ the kind of its chapter where its own title names none (or only generic words), 
 
 An appendix ("A.1" in a paper of numbered chapters), the references and acknowledgements
 exclude everything under them.
+
+Titles are not the only evidence. ``read_with_content`` corrects the outline with what the
+sections say: a paper whose headings name no findings section at all ("3 WMT'21 Multilingual
+Translation Task", "4 In-house Extremely Large-Scale Setting") reports them in the chapters after
+its method; and a section whose title names nothing findings-like ("3.3 Diversity of ChatGPT
+paraphrases", kind "method" by its place) but whose sentences state findings is an experiments
+section (set-up and findings together).
 """
 
 from __future__ import annotations
@@ -133,3 +140,58 @@ def _placed(section: str, kinds: dict[str, str], order: list[str]) -> str:
     intro = next((j for j, s in enumerate(order) if kinds[s] == "introduction"), None)
     findings = next((j for j, s in enumerate(order) if kinds[s] in _FINDINGS), len(order))
     return "method" if intro is not None and intro < i < findings else "other"
+
+
+# A section whose title named no kind of its own may be corrected by its content.
+_CORRECTABLE = frozenset({"method", "other"})
+FINDINGS_SHARE = 0.25  # share of a section's sentences that state findings (see module doc)
+FINDINGS_MIN_SENTENCES = 5  # fewer sentences say too little about a section
+# In a paper with no findings heading, a chapter after the method that states some findings.
+STRUCTURAL_SHARE = 0.1
+
+
+def read_with_content(
+    outline: dict[str, str], findings: dict[str, tuple[int, int]]
+) -> dict[str, str]:
+    """The outline corrected by what its sections say (see the module docstring).
+
+    Args:
+        outline: section title -> kind (:func:`outline_kinds`), in reading order.
+        findings: section title -> (sentences that state a finding, prose sentences).
+
+    Returns:
+        A new outline; only sections whose own title names no kind (or only generic words) and
+        that were read as method or other change, to ``experiments``.
+    """
+    order = list(outline)
+    nameless = {s for s in order if _own_kind(s) in _NAMELESS and outline[s] in _CORRECTABLE}
+    out = dict(outline)
+    for s in nameless:
+        found, n = findings.get(s, (0, 0))
+        if n >= FINDINGS_MIN_SENTENCES and found >= FINDINGS_SHARE * n:
+            out[s] = "experiments"
+    if any(k in _FINDINGS for k in out.values()):
+        return out
+    # No heading names the findings: they are in the chapters after the first method chapter
+    # (a style guide, which states none, has none to move).
+    first = next((i for i, s in enumerate(order) if outline[s] == "method"), None)
+    if first is None:
+        return out
+    method_chapter = _chapter_path(order[first])[:1]
+    moved = {
+        _chapter_path(s)
+        for s in order[first + 1 :]
+        if s in nameless
+        and len(_chapter_path(s)) == 1
+        and _chapter_path(s) != method_chapter
+        and findings.get(s, (0, 0))[0] >= STRUCTURAL_SHARE * findings.get(s, (0, 0))[1] > 0
+    }
+    for s in nameless:
+        if _chapter_path(s)[:1] in moved:
+            out[s] = "experiments"
+    return out
+
+
+def _chapter_path(section: str) -> tuple[str, ...]:
+    m = _ARABIC.match(section)
+    return tuple(m.group(1).split(".")) if m else ()

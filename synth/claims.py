@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from pydantic import Field
 
 from synth.claim_cues import SECTION_PRIORS, claim_logit, section_kind
-from synth.claim_outline import outline_kinds
+from synth.claim_outline import outline_kinds, read_with_content
 from synth.claim_ranker import active_ranker, ranker_features, ranker_identity
 from synth.claim_types import CLAIM_TYPES, classify_claim
 from synth.claim_units import Unit, paper_units
@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 # Bump when the cues, units or typing rules change: claims stored by older rules are redone.
-RULES_VERSION = "cues-6"
+RULES_VERSION = "cues-7"
 # Logit offset that puts a plain statement in a results section near the 0.5 line: cues decide.
 _BIAS = -0.4
 
@@ -65,7 +65,9 @@ EXCLUDED_KINDS = frozenset(
     {"references", "caption", "title", "header", "footer", "table", "equation", "front", "footnote"}
 )
 _NOT_A_CLAIM = re.compile(
-    r"^(Table|Figure|Fig\.)\s*\d|^\W*$|https?://|@|\bcopyright\b|^(In )?Proceedings", re.I
+    r"^(Table|Figure|Fig\.)\s*\d|^\W*$|https?://|[\w.+-]+@[\w-]+\.[a-z]|\bcopyright\b|"
+    r"^(In )?Proceedings",
+    re.I,
 )
 
 
@@ -153,13 +155,17 @@ def score_parts(
     _, parts = claim_logit(text, section, kind, outline)
     parts = {"bias": _BIAS, **parts}
     numbers = parse_numbers(text)
-    if numbers and "formula" not in parts:  # "glh = 0" sets a symbol, it reports nothing
+    # "glh = 0" sets a symbol and "0.6 cm" measures a page: neither reports a finding.
+    if numbers and "formula" not in parts and "layout" not in parts:
         parts["numbers"] = 0.7 + 0.4 * any(n.unit or n.metric for n in numbers)
         if any(k in parts for k in _OUTCOME_CUES) and not any(k in parts for k in _OTHERS_CUES):
             # A number stated as an outcome ("X outperforms Y by 2.1 BLEU") is a measured
             # finding, in the first person or not: it ranks with the authors' own findings
             # (unless it is cited work's).
             parts["measured"] = 0.8
+            # "For example, ours achieve 35.9% EM ...": an instance of the authors' own
+            # measured finding, not an illustration of a phrase.
+            parts.pop("illustration", None)
     if n_ents := sum(len(v) for v in tag_entities(text).values()):
         parts["entities"] = 0.15 * min(4, n_ents)
     words = len(text.split())
@@ -223,6 +229,32 @@ def is_candidate(
     )
 
 
+# Cues of a stated finding, and those that say a sentence is not one (for reading sections).
+_FINDING_PARTS = ("finding_verb", "result_phrase", "measured")
+_NOT_FINDING_PARTS = ("instruction", "question", "future", "cited", "background")
+
+
+def states_finding(parts: dict[str, float]) -> bool:
+    """Whether a sentence's score parts say it states a finding (of the authors' own)."""
+    return any(k in parts for k in _FINDING_PARTS) and not any(
+        k in parts for k in _NOT_FINDING_PARTS
+    )
+
+
+def paper_outline(sentences: list[Sentence], units: list[Unit]) -> dict[str, str]:
+    """A paper's section kinds: read from its titles with their chapters, then corrected by
+    what the sections say (``synth.claim_outline.read_with_content``)."""
+    outline = outline_kinds(s.section for s in sentences)
+    findings: dict[str, tuple[int, int]] = {}
+    for u in units:
+        if not u.whole or u.sentence.kind not in PROSE_KINDS:
+            continue
+        parts = score_parts(u.text, u.section, u.sentence.kind, outline)
+        found, n = findings.get(u.sentence.section, (0, 0))
+        findings[u.sentence.section] = (found + states_finding(parts), n + 1)
+    return read_with_content(outline, findings)
+
+
 def paper_candidates(
     library: Library, paper_id: str, settings: ClaimSettings
 ) -> tuple[dict[str, str], list[tuple[Unit, dict[str, float]]]]:
@@ -233,8 +265,8 @@ def paper_candidates(
     """
     passages = {p.passage_id: p for p in library.passages(paper_id) if p.passage_id is not None}
     sentences = library.sentences(paper_id=paper_id)
-    outline = outline_kinds(s.section for s in sentences)
     units = list(paper_units(sentences, passages, settings.max_words))
+    outline = paper_outline(sentences, units)
     sections = [u.sentence.section for u in units]
     out = []
     for i, u in enumerate(units):

@@ -1,0 +1,181 @@
+"""Check-worthiness cues and section reading: the phenomena behind missed and junk claims."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from synth.claim_outline import outline_kinds, read_with_content
+from synth.claim_units import Unit
+from synth.claims import ClaimSettings, claim_from_unit, extract_claims, score_parts
+from synth.library import Library
+from synth.records import Sentence
+
+
+def _parts(text: str, section: str = "4 Results") -> dict[str, float]:
+    return score_parts(text, section)
+
+
+def _unit(text: str, section: str = "4 Results") -> Unit:
+    sentence = Sentence(paper_id="p", page=1, section=section, text=text, passage_id=0)
+    return Unit(sentence, text, section, True)
+
+
+# --- cues that fired on the wrong words ------------------------------------------------------
+def test_a_metric_with_an_at_sign_is_not_an_email():
+    settings = ClaimSettings()
+    metric = "Our system outperforms the previous state-of-the-art system in R@2kt by 4 points."
+    assert claim_from_unit(_unit(metric), settings) is not None
+    email = "Contact the first author at jane.doe@example.org for the data we collected."
+    assert claim_from_unit(_unit(email), settings) is None
+
+
+def test_an_author_named_you_is_not_the_reader():
+    cited = (
+        "Our core idea is to push representations of one sequence in two languages together "
+        "via contrastive learning (You et al., 2022)."
+    )
+    assert "instruction" not in _parts(cited, "1 Introduction")
+    assert "instruction" in _parts("You should cite the natbib styles.", "7 Citations")
+
+
+def test_it_should_be_noted_prefaces_a_finding():
+    noted = "It should be noted that the taboo method does not increase the syntactic diversity."
+    assert "instruction" not in _parts(noted)
+    assert "instruction" in _parts("Papers should not be submitted on any other paper size.")
+
+
+def test_ours_is_the_authors_voice():
+    assert "first_person" in _parts("For example, ours achieve 35.9% EM with only 512 examples.")
+
+
+def test_a_measured_example_of_their_own_is_not_an_illustration():
+    text = "For example, ours achieve 35.9% EM with only 512 examples, outperforming all baselines."
+    parts = _parts(text, "1 Introduction")
+    assert "measured" in parts and "illustration" not in parts
+    quoted = 'For example, "the cat" and "a cat" are merged.'
+    assert "illustration" in _parts(quoted)
+
+
+def test_a_pointer_that_goes_on_to_state_a_finding():
+    goes_on = (
+        "The results are shown in Table 2, and again point to BAD-X's superiority over MAD-X "
+        "in all three tasks."
+    )
+    assert "pointer" not in _parts(goes_on)
+    trailing = (
+        "The multi-mono approach gives a better average than the multilingual encoder, "
+        "as it can be seen in Table 4b."
+    )
+    assert "pointer" not in _parts(trailing)
+    # Pointers alone still are pointers.
+    assert "pointer" in _parts("The results are shown in Table 2.")
+    assert "pointer" in _parts("Table 3 lists the hyperparameters of every model we trained.")
+
+
+def test_uncited_has_been_in_a_conclusion_is_the_authors_own():
+    text = "The effectiveness of the BAD-X framework has been demonstrated on three transfer tasks."
+    assert "background" not in _parts(text, "4 Conclusion")
+    assert "background" in _parts(text, "1 Introduction")
+
+
+def test_to_show_is_a_purpose_not_a_finding():
+    text = "We cite (Harper, 2014) to show how papers without a DOI appear in the bibliography."
+    assert "finding_verb" not in _parts(text, "7.14 Digital Object Identifiers")
+    assert "finding_verb" in _parts("We show that pruning hurts Turkish more than English.")
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("We decided to use the FiD model as a reader since it aggregates passages.", "decision"),
+        ("In contrast to (Asai et al., 2021b) we train only the retriever.", "sets_apart"),
+        (
+            "We tried both readers and found out that abstractive is more profitable.",
+            "finding_verb",
+        ),
+        ("The combination of monolingual encoders performed the best.", "outcome_verb"),
+        ("Our research provides a thorough comparison of multilingual encoders.", "contribution"),
+        ("The average results are slightly inferior to those of the multi approach.", "comparison"),
+    ],
+)
+def test_cues_of_choices_contrasts_and_findings(text, cue):
+    assert cue in _parts(text, "3 Method")
+
+
+def test_setting_apart_counts_only_in_the_authors_voice():
+    assert "sets_apart" not in _parts("Unlike BERT, ELMo uses recurrent layers.", "2 Background")
+
+
+# --- layout: a template's measurements are not claims -----------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gap between columns: 0.6 cm",
+        "Left and right margins: 2.5 cm",
+        "author names: Font Size 12 pt, Style bold.",
+        "Center the word Abstract in a 12 point bold font above the body of the abstract.",
+        "The paper must be printed on US Letter paper, 8.5 inches wide.",
+    ],
+)
+def test_layout_measurements_are_not_claims(text):
+    parts = _parts(text, "7.2 Layout")
+    assert "layout" in parts and "numbers" not in parts and "measured" not in parts
+    # Not even in a results section: a page measures nothing of a model.
+    assert claim_from_unit(_unit(text, "4 Results"), ClaimSettings()) is None
+
+
+def test_points_of_accuracy_are_not_layout():
+    text = "Pruning half of the heads drops accuracy by 2.1 points on XNLI."
+    parts = _parts(text)
+    assert "layout" not in parts and parts["numbers"] > 0
+
+
+def test_the_template_pdf_lists_no_layout(papers_library, shared_data):
+    """The EMNLP template (formatting instructions) yields no claim measuring the page."""
+    import hashlib
+
+    pdf = next((shared_data / "papers" / "structural_neg_emnlp2020_review").glob("*.pdf"))
+    pid = "pdf:" + hashlib.sha256(pdf.read_bytes()).hexdigest()[:12]
+    with Library(papers_library) as lib:
+        claims = extract_claims(lib, pid)
+    layout = re.compile(r"\d\s?(?:cm|pt|inch)|\bpoint (?:bold )?font|margin|column", re.I)
+    assert not [c.text for c in claims if layout.search(c.text)]
+    assert len(claims) <= 2, [c.text for c in claims]
+
+
+# --- sections read by what they say -----------------------------------------------------------
+def test_a_nameless_section_that_states_findings_is_an_experiments_section():
+    titles = ["Abstract", "1 Introduction", "3 Validity and diversity", "3.1 Data collection",
+              "3.3 Diversity of the paraphrases", "5 Results", "6 Conclusion"]  # fmt: skip
+    outline = outline_kinds(titles)
+    assert outline["3.3 Diversity of the paraphrases"] == "method"  # by its place alone
+    findings = {"3.3 Diversity of the paraphrases": (6, 19), "3.1 Data collection": (2, 29)}
+    read = read_with_content(outline, findings)
+    assert read["3.3 Diversity of the paraphrases"] == "experiments"
+    assert read["3.1 Data collection"] == "method"  # mostly procedure
+    # Titles that name their kind are never overridden, nor sections with too few sentences.
+    assert read_with_content(outline, {"5 Results": (0, 20)})["5 Results"] == "results"
+    few = read_with_content(outline, {"3.3 Diversity of the paraphrases": (2, 3)})
+    assert few["3.3 Diversity of the paraphrases"] == "method"
+
+
+def test_a_paper_without_a_findings_heading_reports_after_its_method():
+    titles = ["Abstract", "1 Introduction", "2 Two-Stage Training for MNMT Models",
+              "3 WMT'21 Multilingual Translation Task", "4 In-house Large-Scale Setting",
+              "5 Conclusion"]  # fmt: skip
+    outline = outline_kinds(titles)
+    findings = {
+        "2 Two-Stage Training for MNMT Models": (1, 7),
+        "3 WMT'21 Multilingual Translation Task": (5, 27),
+        "4 In-house Large-Scale Setting": (4, 38),
+    }
+    read = read_with_content(outline, findings)
+    assert read["2 Two-Stage Training for MNMT Models"] == "method"
+    assert read["3 WMT'21 Multilingual Translation Task"] == "experiments"
+    assert read["4 In-house Large-Scale Setting"] == "experiments"
+    # A style guide states no findings: nothing moves.
+    guide = outline_kinds(["1 Introduction", "3 Resources", "4 Length of Submission", "7 Layout"])
+    none_found = {"4 Length of Submission": (0, 15), "7 Layout": (0, 10)}
+    assert read_with_content(guide, none_found) == guide
