@@ -8,7 +8,7 @@ import math
 from synth.library import Library
 from synth.records import Evidence, Sentence
 from synth.search import EVIDENCE_KINDS_SKIPPED, content_words
-from synth.tablechecks import Cell, table_cells
+from synth.tablechecks import Cell, abbreviations, table_cells
 from synth.textchecks import SentenceFacts, facts, number_keys, slot_index
 from synth.textchecks import paper_entities as _paper_entities
 
@@ -26,6 +26,7 @@ class LibraryFacts:
         self._tables: dict[str, list[Cell]] = {}
         self._table_rows: dict[str, list[Sentence]] = {}
         self._numbers: dict[str, list[tuple[Sentence, bool]]] | None = None
+        self._abbr: dict[str, dict[str, frozenset[str]]] = {}
 
     def evidence_facts(self, ev: Evidence) -> SentenceFacts:
         """The checks' facts of a retrieved sentence (parsed once per sentence)."""
@@ -118,6 +119,16 @@ class LibraryFacts:
             texts = [s.text for s in self.library.sentences(paper_id=paper_id)]
             self._slots[paper_id] = slot_index(texts)
         return self._slots[paper_id]
+
+    def expanded(self, paper_id: str, words: frozenset[str]) -> frozenset[str]:
+        """``words`` with the long forms of the short forms among them that the paper defines
+        ("DP" -> dependency parsing), so a sentence's "DP task" names "dependency parsing"."""
+        if paper_id not in self._abbr:
+            self._abbr[paper_id] = abbreviations(
+                [s.text for s in self.library.sentences(paper_id=paper_id)]
+            )
+        abbr = self._abbr[paper_id]
+        return words.union(*(abbr[w] for w in words if w in abbr))
 
     def paper_tables(self, paper_id: str) -> list[Cell]:
         """The cells of a paper's tables (``tablechecks.table_cells``), parsed once."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from synth.comparisons import comparison_core
 from synth.entities import LANGUAGES
 from synth.search import STOPWORDS, stem
 
@@ -74,14 +75,18 @@ class Cell:
     source: int = -1  # index of its table row in the rows it was read from
 
 
-def _abbreviations(texts: list[str]) -> dict[str, frozenset[str]]:
-    """Short forms the paper defines ("Question Answering (QA)") -> the words they stand for."""
+def abbreviations(texts: list[str]) -> dict[str, frozenset[str]]:
+    """Short forms the paper defines ("Question Answering (QA)", "dependency parsing (DP)") ->
+    the words they stand for: the words before it whose initials spell it."""
     out = {}
     for text in texts:
-        for m in re.finditer(r"((?:[A-Z][a-z]+ ){1,4})\(([A-Z]{2,6})\)", text):
-            long = m.group(1).split()
-            if len(long) >= 2 and all(w[0] == c for w, c in zip(long, m.group(2), strict=False)):
-                out[m.group(2).lower()] = label_words(m.group(1))
+        for m in re.finditer(r"((?:[A-Za-z][a-z]+ ){2,6})\(([A-Z]{2,6})\)", text):
+            short = m.group(2)
+            long = m.group(1).split()[-len(short) :]
+            if len(long) == len(short) and all(
+                w[0].upper() == c for w, c in zip(long, short, strict=True)
+            ):
+                out[short.lower()] = label_words(" ".join(long))
     return out
 
 
@@ -92,7 +97,7 @@ def _expand(words: frozenset[str], abbr: dict[str, frozenset[str]]) -> frozenset
 def table_cells(rows: list[str], context: list[str] = ()) -> list[Cell]:
     """Cells of a paper's table rows (in reading order); ``context`` are its other sentences,
     read for the short forms it defines."""
-    abbr = _abbreviations(list(rows) + list(context))
+    abbr = abbreviations(list(rows) + list(context))
     cells: list[Cell] = []
     headers: list[list[str]] = []  # the last numberless rows: column names, and their groups
     for index, text in enumerate(rows):
@@ -180,6 +185,22 @@ def _aligned_words(cell: Cell, claim_words: frozenset[str]) -> Cell:
     return replace(cell, words=cell.words | extra) if extra else cell
 
 
+def _core_words(claim: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The words nearest each side of the claim's comparative that the other side lacks, as
+    table labels spell them (hyphenated words apart)."""
+    core = comparison_core(claim)
+    if not core:
+        return None
+    a, b = ({w for w in side if "-" not in w} for side in core)
+    return frozenset(a - b), frozenset(b - a)
+
+
+def _carries(words: frozenset[str], side: frozenset[str]) -> bool:
+    # At least half of a side's own words: "languag" of "Natural Language Inference" is not
+    # "low-resource languages".
+    return not side or 2 * len(words & side) >= len(side)
+
+
 def table_comparison(
     claim: str, cells: list[Cell], deciding: list[tuple[Cell, Cell]] | None = None
 ) -> tuple[float, float, float]:
@@ -197,6 +218,9 @@ def table_comparison(
     if not a_only or not b_only:
         return 0.0, 0.0, 0.0
     words, neg = label_words(claim), _negated(claim)
+    # Each cell must carry the words nearest its side of the comparative ("low-resource
+    # languages ... than English"), not only topic words the whole claim shares ("pruning").
+    core = _core_words(claim)
     cells = [_aligned_words(c, words) for c in cells]
     a_cells = [c for c in cells if c.words & a_only]
     b_cells = [c for c in cells if c.words & b_only]
@@ -207,6 +231,8 @@ def table_comparison(
                 continue  # one row, two columns, or one column, two rows
             own_a, own_b = ca.words - cb.words, cb.words - ca.words
             if not (own_a & a_only and own_b & b_only):
+                continue
+            if core and not (_carries(ca.words, core[0]) and _carries(cb.words, core[1])):
                 continue
             score = (
                 len(own_a & a_only) + len(own_b & b_only) - len(own_a & b_only)

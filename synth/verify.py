@@ -19,6 +19,7 @@ import numpy as np
 from pydantic import Field
 
 from synth.calibrate import Calibrator, load_calibrator, nli_calibrator
+from synth.comparisons import any_conflict, comparison_core, sides_missing, word_checks
 from synth.language import looks_english
 from synth.libfacts import LibraryFacts
 from synth.library import Library
@@ -28,16 +29,10 @@ from synth.search import HybridSearcher, SearchSettings, content_words
 from synth.settings import Settings
 from synth.tablechecks import table_comparison
 from synth.textchecks import (
-    SentenceFacts,
-    degree_conflict,
-    direction_flip,
     entity_checks,
     facts,
     name_terms,
-    negation_mismatch,
     numeric_agreement,
-    quantifier_conflict,
-    role_reversal,
     slot_swap,
 )
 
@@ -157,12 +152,9 @@ class Verifier:
                 swap = max(
                     swap, entity_checks(cf, c[6], self.known.paper_entities(c[5].paper_id))[0]
                 )
-        checks = {
-            "negation": negation_mismatch(cf, ef),
-            "direction": max(direction_flip(cf, ef), role_reversal(cf, ef)),
-            "degree": degree_conflict(cf, ef),
-            "quantifier": quantifier_conflict(cf, ef),
-        }
+        core = comparison_core(claim)
+        ewords = self.known.expanded(best.paper_id, ef.stems) if core else ef.stems
+        checks = word_checks(cf, ef, core, ewords)
         names = name_terms(claim)
         paper_words = self.known.paper_words(best.paper_id)
         # A name the evidence's paper never uses: swapped in (REFUTES) or off topic (NEI).
@@ -188,7 +180,8 @@ class Verifier:
         conflict = max(num_conflict, swap, *strong.values())
         # The next candidates that carry the claim may state the opposite (a restated finding).
         conflict_top = max(
-            (_conflict(cf, c[6]) * c[2] for c in cands[1:3] if c[2] >= 0.5 * cover), default=0.0
+            (any_conflict(cf, c[6], core) * c[2] for c in cands[1:3] if c[2] >= 0.5 * cover),
+            default=0.0,
         )
         feats = {
             "sim": sim,
@@ -207,6 +200,8 @@ class Verifier:
             "name_missing_x_cover": name_missing * cover,
             "slot_swap": slot,
             "slot_swap_x_cover": slot * cover,
+            # A comparison whose two sides neither the evidence nor two table cells name.
+            "sides_missing": sides_missing(core, ewords) if core and not table[2] else 0.0,
             "table_support": table[0],
             "table_conflict": table[1],
             "missing": missing,
@@ -339,18 +334,6 @@ class Verifier:
                 if progress:
                     progress(1)
         return out
-
-
-def _conflict(claim: SentenceFacts, evidence: SentenceFacts) -> float:
-    """The strongest conflict check of a claim against one sentence (scoped negation only)."""
-    return max(
-        float(negation_mismatch(claim, evidence) == 1.0),
-        direction_flip(claim, evidence),
-        role_reversal(claim, evidence),
-        degree_conflict(claim, evidence),
-        quantifier_conflict(claim, evidence),
-        numeric_agreement(claim, evidence)[1],
-    )
 
 
 def _brief(e: Evidence) -> dict[str, object]:

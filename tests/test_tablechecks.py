@@ -107,3 +107,25 @@ def test_a_table_decided_verdict_cites_the_table_rows(papers_library):
         assert verdict.label == label
         texts = [e.text for e in verdict.evidence[:2]]
         assert texts == XLMR[1:] and all(e.page == 3 for e in verdict.evidence[:2])
+
+
+def test_cells_must_carry_the_sides_nearest_the_comparative():
+    """ "Pruning ... hurts low-resource languages much more than English": a pruned row's NLI-es
+    cell carries "pruning" and "language" (Natural Language Inference) but not low-resource
+    languages, so it decides nothing (before, it refuted the claim)."""
+    mesh = table_cells(
+        MESH + ["Prune least imp 30% heads: NLI-en 69.16±4.0, NLI-es 63.16±3.2, QA-en 65.88±1.9."],
+        MESH_TEXT,
+    )
+    claim = "Pruning attention heads in mBERT hurts low-resource languages much more than English"
+    assert table_comparison(claim, mesh) == (0.0, 0.0, 0.0)
+
+
+def test_short_forms_in_lower_case():
+    from synth.tablechecks import abbreviations
+
+    found = abbreviations(
+        ["We evaluate on dependency parsing (DP) and LAS score (DP) and Natural Language "
+         "Inference (NLI)."]
+    )  # fmt: skip
+    assert found["dp"] == {"dependency", "pars"} and found["nli"] >= {"natural", "infer"}

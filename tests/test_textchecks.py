@@ -277,3 +277,31 @@ def test_exceptions_contrasts_and_fractions_from_dev_papers():
         "Approximately 5% of the times, the paraphrases created by ChatGPT are odd in their style."
     )
     assert _num("About 15% of ChatGPT's paraphrases were odd in style.", odd) == (0.0, 1.0)
+
+
+def test_comparison_sides_must_be_named_by_the_evidence():
+    """A comparison's sides are the words nearest its comparative; a sentence about two other
+    sides ("mBERT vs BERT") does not carry "low-resource languages vs English"."""
+    from synth.comparisons import comparison_core, sides_found, sides_missing
+
+    claim = "Pruning attention heads in mBERT hurts low-resource languages much more than English"
+    first, second = comparison_core(claim)
+    assert {"low-resource", "low", "resource"} <= first and second == {"english"}
+    assert comparison_core("mBERT is about as resilient to pruning as BERT.") == (
+        {"mbert"},
+        {"bert"},
+    )
+    a, b = comparison_core(
+        "Removing the contrastive regularization (CACR) hurts more than removing CLISM."
+    )
+    assert "cacr" in a and "clism" in b
+    assert comparison_core("Pruning improves accuracy.") is None  # no second side
+    rejected = facts(
+        "While it might seem that mBERT, with its reduced dedicated attention capacity for "
+        "English, would suffer more from pruning compared to BERT, our findings reveal otherwise."
+    )
+    core = comparison_core(claim)
+    assert not sides_found(core, rejected.stems) and sides_missing(core, rejected.stems) == 0.5
+    mbert_core = comparison_core("mBERT is much less resilient to pruning than BERT.")
+    assert sides_found(mbert_core, facts(RESILIENCE).stems)
+    assert sides_missing(mbert_core, facts(GAP).stems) == 1.0

@@ -63,6 +63,23 @@ def test_handwritten_phenomena(verifier: Verifier):
     assert v["never"].label != "SUPPORTS"
 
 
+def test_comparison_with_other_sides_is_not_refuted(verifier: Verifier):
+    """New-user walk: the evidence rejects "mBERT suffers more from pruning than BERT", which
+    says nothing of low-resource languages against English (it was REFUTED at 0.90)."""
+    v = verifier.verify_one(
+        "Pruning attention heads in mBERT hurts low-resource languages much more than English"
+    )
+    # Neither the rejected expectation (negation) nor the MESH table's NLI/QA cells (direction)
+    # decide it: neither names low-resource languages.
+    assert v.checks["negation"] == 0.0 and v.checks["direction"] == 0.0
+    assert v.checks["table_conflict"] == 0.0 and v.checks["sides_missing"] == 0.5
+    assert v.label != "REFUTES"
+    # The same evidence still refutes the comparison it is about.
+    same = verifier.verify_one("mBERT is much less resilient to pruning than BERT.")
+    assert same.checks["degree"] == 1.0 and same.checks["sides_missing"] == 0.0
+    assert same.label == "REFUTES"
+
+
 def test_supported_refuted_and_unaddressed_claims(verifier: Verifier):
     claims = [
         ("s", GAP),

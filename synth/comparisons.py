@@ -1,0 +1,204 @@
+"""The two sides of a claim's comparison, and whether a sentence speaks of both.
+
+A direction or degree check may refute "A hurts X much more than Y" only with evidence about the
+same two sides: "mBERT would suffer more from pruning than BERT, our findings reveal otherwise"
+compares mBERT with BERT, not low-resource languages with English, so it says nothing of the
+claim. :func:`comparison_core` finds the words nearest each side of the comparative (the claim's
+"low-resource languages" and "English"); :func:`sides_found` says whether a sentence (or a pair of
+table cells) names both.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from synth.numchecks import stems
+from synth.textchecks import (
+    SentenceFacts,
+    degree_conflict,
+    direction_flip,
+    negation_mismatch,
+    numeric_agreement,
+    quantifier_conflict,
+    role_reversal,
+)
+
+# Comparative markers with a second side after them: "than Y", "compared to Y", "as ... as Y",
+# "similar to Y", and verbs that compare ("A outperforms B").
+_COMPARE_VERBS = re.compile(
+    r"^(?:outperform\w*|underperform\w*|beat|beats|surpass\w*|exceed\w*|trail\w*|lag\w*|"
+    r"rival\w*|match(?:es|ed)?)$",
+    re.I,
+)
+_SECOND_MARKERS = frozenset({"than"})
+_PAIR_MARKERS = {("compared", "to"), ("compared", "with"), ("similar", "to"), ("relative", "to"),
+                 ("on", "par"), ("close", "to"), ("equal", "to"), ("identical", "to")}  # fmt: skip
+# Words between a side and its comparative that are no part of the side.
+_SKIP = frozenset(
+    "much far significantly substantially considerably slightly marginally somewhat even still "
+    "is are was were be been being has have had does do did a an the no not consistently clearly "
+    "generally notably way lot only about roughly almost nearly just more less most least "
+    "better worse higher lower larger smaller greater every all each any gives give gave yields "
+    "yield yielded achieves achieved obtains obtained reaches reached shows showed scores scored "
+    "performs performed".split()
+)
+# Words that end a side when reading past the comparative ("than Y on the test set").
+_SIDE_END = frozenset(
+    "on in for at with when while because by across under over after before during and but "
+    "which that who whereas although though since if as".split()
+)
+# Generic words that name no side ("than the other ones", "that of").
+_GENERIC = frozenset(
+    "one ones those that this these it its their them other others model models method methods "
+    "approach approaches system systems result results performance score scores".split()
+)
+# A preposition between the comparative and "than" introduces the first side.
+_MID_PREPS = frozenset({"on", "in", "for", "at", "with"})
+_TOKEN = re.compile(r"[\w][\w'-]*|[,;:()]")
+_SIDE_WORDS = 3
+
+
+def _side(tokens: list[str]) -> frozenset[str]:
+    """Content stems of up to three side words in ``tokens`` (nearest first)."""
+    out: list[str] = []
+    for tok in tokens:
+        low = tok.lower()
+        if low in _SKIP or low in _GENERIC or low[0].isdigit():
+            continue
+        found = [w for w in stems(low, numbers=False) if w not in _GENERIC and len(w) > 1]
+        # "low-resource": the whole word (as sentences' stems have it) and its parts (as table
+        # labels have them)
+        found += [
+            p
+            for w in found
+            if "-" in w
+            for p in stems(w.replace("-", " "), numbers=False)
+            if len(p) > 1
+        ]
+        if found:
+            out.extend(found)
+            if len(out) >= _SIDE_WORDS:
+                break
+    return frozenset(out)
+
+
+def _before(tokens: list[str], at: int) -> list[str]:
+    """Tokens before the comparative at ``at``, nearest first, up to a clause break."""
+    out = []
+    for tok in reversed(tokens[:at]):
+        if tok in ",;:":
+            break
+        if tok not in "()":  # "the contrastive regularization (CACR) hurts more than"
+            out.append(tok)
+    return out
+
+
+def _after(tokens: list[str], at: int) -> list[str]:
+    """Tokens after the second side's marker, up to a break or a word that ends the side."""
+    out = []
+    for tok in tokens[at:]:
+        low = tok.lower()
+        if tok in ",;:()":
+            break
+        if low in _SIDE_END:
+            if out:
+                break
+            continue  # "than on Y", "than in English"
+        out.append(tok)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def comparison_core(text: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(first side, second side): the content stems nearest each side of a comparison, or None
+    when the sentence compares no two named things.
+
+    "Pruning ... hurts low-resource languages much more than English" -> ({hurt, low,
+    resource, language} - nearest three words, {english}); "mBERT is as resilient as BERT" ->
+    ({mbert}, {bert}); "Balanced BAD-X outperforms MAD-X" -> ({balanc, bad-x}, {mad-x}).
+    """
+    toks = _TOKEN.findall(text)
+    low = [t.lower() for t in toks]
+    for i, tok in enumerate(low):
+        second_at = None
+        if tok in _SECOND_MARKERS and i > 0:
+            first_at = i
+            # the comparative before "than" ("much more resilient to pruning than"): the first
+            # side is read before it
+            for j in range(i - 1, max(-1, i - 6), -1):
+                if low[j] in ("more", "less", "fewer") or (
+                    low[j].endswith("er") and len(low[j]) > 4
+                ):
+                    first_at = j
+            second_at = i + 1
+        elif i + 1 < len(low) and (tok, low[i + 1]) in _PAIR_MARKERS:
+            first_at, second_at = i, i + 2
+        elif tok == "as" and i + 2 < len(low) and "as" in low[i + 2 : i + 6]:
+            first_at, second_at = i, low.index("as", i + 2) + 1
+        elif _COMPARE_VERBS.match(tok) and i > 0:
+            first_at, second_at = i, i + 1
+        if second_at is None:
+            continue
+        first = _side(_before(toks, first_at))
+        # "did better on the Turkish test set than on the English one": prepositions introduce
+        # both sides ("longer in word count than English ones": the first names a measure)
+        parallel = tok == "than" and i + 1 < len(low) and low[i + 1] in _MID_PREPS
+        mid = [j for j in range(first_at + 1, i) if low[j] in _MID_PREPS] if parallel else []
+        if mid:
+            first = _side(_after(toks, mid[-1] + 1))
+        second = _side(_after(toks, second_at))
+        if first and second:
+            return first, second
+    return None
+
+
+def sides_found(core: tuple[frozenset[str], frozenset[str]], words: frozenset[str]) -> bool:
+    """Whether ``words`` (a sentence's content stems) carry both sides of the comparison: a
+    word only the first side has, and one only the second has (a side with no word of its own
+    counts as found)."""
+    return sides_missing(core, words) == 0.0
+
+
+def sides_missing(core: tuple[frozenset[str], frozenset[str]], words: frozenset[str]) -> float:
+    """The share of the comparison's two sides that ``words`` do not name (0, 0.5 or 1)."""
+    first, second = core
+    a_only, b_only = first - second, second - first
+    return 0.5 * (bool(a_only and not a_only & words) + bool(b_only and not b_only & words))
+
+
+def word_checks(
+    claim: SentenceFacts,
+    evidence: SentenceFacts,
+    core: tuple | None,
+    words: frozenset[str] | None = None,
+) -> dict[str, float]:
+    """Negation, direction, degree and quantifier checks of a claim against one sentence.
+
+    A comparison's negation, direction and degree are checked only against a sentence that
+    names both its sides (``core``, :func:`synth.comparisons.comparison_core`; ``words``: the
+    sentence's stems with its paper's short forms spelled out, else its own stems): "mBERT
+    would suffer more than BERT" says nothing of "low-resource languages suffer more than
+    English".
+    """
+    sided = core is None or sides_found(core, evidence.stems if words is None else words)
+    return {
+        "negation": negation_mismatch(claim, evidence) if sided else 0.0,
+        "direction": max(direction_flip(claim, evidence), role_reversal(claim, evidence))
+        if sided
+        else 0.0,
+        "degree": degree_conflict(claim, evidence) if sided else 0.0,
+        "quantifier": quantifier_conflict(claim, evidence),
+    }
+
+
+def any_conflict(claim: SentenceFacts, evidence: SentenceFacts, core: tuple | None = None) -> float:
+    """The strongest conflict check of a claim against one sentence (scoped negation only)."""
+    checks = word_checks(claim, evidence, core)
+    return max(
+        float(checks["negation"] == 1.0),
+        checks["direction"],
+        checks["degree"],
+        checks["quantifier"],
+        numeric_agreement(claim, evidence)[1],
+    )
