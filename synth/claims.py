@@ -8,27 +8,37 @@ score in [0, 1] is a logistic over a section prior (the section read with its ch
 stated as an outcome) and named entities; ``score_parts`` shows each part, and sentences under
 ``min_score`` are not claims. A learned model over the same parts (``synth.claim_ranker``, fitted
 on careful readers' lists by ``scripts/fit_claim_ranker.py``) scores instead when its JSON is
-present; none ships: by leave-one-paper-out it did not beat these hand weights. Each claim is typed (``synth.claim_types``: result / comparison /
+present; none ships: by leave-one-paper-out it did not beat these hand weights
+(``synth.claim_scoring``). Each claim is typed (``synth.claim_types``: result / comparison /
 method / contribution), gets its numbers (``parse_numbers``) and entities (``tag_entities``).
 Near-duplicates (the abstract restating a result) are merged by embedding similarity and shared
 words, keeping every (paper, page) that states them. Each paper then lists its most check-worthy
 claims within a budget (a share of its prose sentences, with a floor; or exactly ``top``): a
-careful reader lists the findings, not every sentence in the authors' voice.
+careful reader lists the findings, not every sentence in the authors' voice
+(``synth.claim_select``). Stored claims live in ``synth.claim_store``.
 ``bench/extract_recall.py`` measures recall, share listed and ranking against careful-reader lists.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import re
-from collections.abc import Iterable
 
 from pydantic import Field
 
-from synth.claim_cues import SECTION_PRIORS, claim_logit, section_kind
+from synth.claim_cues import section_kind
 from synth.claim_outline import outline_kinds, read_with_content
-from synth.claim_ranker import active_ranker, ranker_features, ranker_identity
+from synth.claim_ranker import ranker_identity
+from synth.claim_scoring import (
+    EXCLUDED_KINDS,
+    check_worthiness,
+    score_claim,
+    score_parts,
+    section_weight,
+    states_finding,
+)
+from synth.claim_select import merge_near_duplicates, paper_budget, within_budget, word_overlap
+from synth.claim_store import claim_from_dict, store_claims
 from synth.claim_types import CLAIM_TYPES, classify_claim
 from synth.claim_units import Unit, paper_units
 from synth.embed import EmbedSettings
@@ -37,33 +47,38 @@ from synth.library import Library
 from synth.records import Claim, Sentence
 from synth.settings import Settings
 
+# Public names, several defined in the modules this one orchestrates (import them from here).
 __all__ = [
     "CLAIM_TYPES",
+    "EXCLUDED_KINDS",
+    "PROSE_KINDS",
     "ClaimSettings",
     "check_worthiness",
+    "claim_from_dict",
+    "claim_id",
     "classify_claim",
     "extract_claims",
     "is_whole_sentence",
+    "library_claims",
+    "merge_near_duplicates",
+    "paper_budget",
+    "paper_candidates",
     "parse_numbers",
     "score_claim",
     "score_parts",
     "section_kind",
+    "section_weight",
+    "states_finding",
+    "store_claims",
     "tag_entities",
+    "within_budget",
+    "word_overlap",
 ]
 
 # Bump when the cues, units or typing rules change: claims stored by older rules are redone.
 RULES_VERSION = "cues-7"
-# Logit offset that puts a plain statement in a results section near the 0.5 line: cues decide.
-_BIAS = -0.4
-
-_OUTCOME_CUES = ("outcome_verb", "comparison", "finding_verb", "result_phrase")
-_OTHERS_CUES = ("cited", "background")
 # Sentence kinds that count as a paper's prose (the budget's base).
 PROSE_KINDS = frozenset({"body", "abstract"})
-# Passage kinds that never hold claims (tables hold numbers, but not sentences that state them).
-EXCLUDED_KINDS = frozenset(
-    {"references", "caption", "title", "header", "footer", "table", "equation", "front", "footnote"}
-)
 _NOT_A_CLAIM = re.compile(
     r"^(Table|Figure|Fig\.)\s*\d|^\W*$|https?://|[\w.+-]+@[\w-]+\.[a-z]|\bcopyright\b|"
     r"^(In )?Proceedings",
@@ -133,82 +148,6 @@ def is_whole_sentence(text: str) -> bool:
     return starts and ends and not t.endswith("et al.") and not t.endswith(" e.g.")
 
 
-def section_weight(
-    section: str, kind: str = "body", outline: dict[str, str] | None = None
-) -> float:
-    """Prior of a section for claims, as a probability (0 for sections claims never come from)."""
-    sk = section_kind(section, kind, outline)
-    if sk == "excluded" or kind in EXCLUDED_KINDS:
-        return 0.0
-    return round(1.0 / (1.0 + math.exp(-SECTION_PRIORS[sk])), 4)
-
-
-def score_parts(
-    text: str, section: str = "", kind: str = "body", outline: dict[str, str] | None = None
-) -> dict[str, float]:
-    """The logit parts of a sentence's check-worthiness, by name (what :func:`score_claim` adds).
-
-    Section prior and phrase cues (:mod:`synth.claim_cues`), stated numbers (more with a unit or
-    a metric), named entities, and length: very short sentences are rarely whole claims.
-    ``outline``: the paper's section kinds (``synth.claim_outline.outline_kinds``).
-    """
-    _, parts = claim_logit(text, section, kind, outline)
-    parts = {"bias": _BIAS, **parts}
-    numbers = parse_numbers(text)
-    # "glh = 0" sets a symbol and "0.6 cm" measures a page: neither reports a finding.
-    if numbers and "formula" not in parts and "layout" not in parts:
-        parts["numbers"] = 0.7 + 0.4 * any(n.unit or n.metric for n in numbers)
-        if any(k in parts for k in _OUTCOME_CUES) and not any(k in parts for k in _OTHERS_CUES):
-            # A number stated as an outcome ("X outperforms Y by 2.1 BLEU") is a measured
-            # finding, in the first person or not: it ranks with the authors' own findings
-            # (unless it is cited work's).
-            parts["measured"] = 0.8
-            # "For example, ours achieve 35.9% EM ...": an instance of the authors' own
-            # measured finding, not an illustration of a phrase.
-            parts.pop("illustration", None)
-    if n_ents := sum(len(v) for v in tag_entities(text).values()):
-        parts["entities"] = 0.15 * min(4, n_ents)
-    words = len(text.split())
-    if words < 6:
-        parts["short"] = -1.0
-    return parts
-
-
-def score_claim(
-    text: str, section: str = "", kind: str = "body", outline: dict[str, str] | None = None
-) -> float:
-    """Check-worthiness in [0, 1]: would a careful reader list this sentence as a claim to check?
-
-    A logistic score over :func:`score_parts`: the section's prior, cues of findings, outcomes,
-    comparisons and contributions, stated numbers and named entities raise it; pointers to tables,
-    set-up, instructions, definitions, future work, hypotheses, others' cited work and questions
-    lower it.
-    """
-    z = sum(score_parts(text, section, kind, outline).values())
-    return round(1.0 / (1.0 + math.exp(-z)), 4)
-
-
-def check_worthiness(
-    text: str,
-    section: str = "",
-    kind: str = "body",
-    outline: dict[str, str] | None = None,
-    place: dict[str, float] | None = None,
-) -> float:
-    """A paper claim's ``score``: how likely a careful reader is to list the sentence.
-
-    The hand weights (:func:`score_claim`), or a learned model (``synth.claim_ranker``: a
-    logistic regression over :func:`score_parts` fitted on careful readers' lists) when its JSON
-    is present or one is set with ``use_ranker``. ``place``: where the unit sits in its paper
-    (:func:`paper_candidates`).
-    """
-    ranker = active_ranker()
-    if ranker is None:
-        return score_claim(text, section, kind, outline)
-    parts = score_parts(text, section, kind, outline)
-    return round(ranker.probability(ranker_features(text, parts, place)), 4)
-
-
 def claim_id(paper_id: str | None, text: str) -> str:
     """Stable id: the paper and a hash of the normalized text."""
     norm = re.sub(r"\s+", " ", text.strip().lower())
@@ -226,18 +165,6 @@ def is_candidate(
         return False
     return not (
         _NOT_A_CLAIM.search(text) or section_weight(sentence.section, sentence.kind, outline) == 0
-    )
-
-
-# Cues of a stated finding, and those that say a sentence is not one (for reading sections).
-_FINDING_PARTS = ("finding_verb", "result_phrase", "measured")
-_NOT_FINDING_PARTS = ("instruction", "question", "future", "cited", "background")
-
-
-def states_finding(parts: dict[str, float]) -> bool:
-    """Whether a sentence's score parts say it states a finding (of the authors' own)."""
-    return any(k in parts for k in _FINDING_PARTS) and not any(
-        k in parts for k in _NOT_FINDING_PARTS
     )
 
 
@@ -324,52 +251,6 @@ def claim_from_sentence(sentence: Sentence, settings: ClaimSettings) -> Claim | 
     return claim_from_unit(unit, settings)
 
 
-def word_overlap(a: str, b: str) -> float:
-    """Jaccard overlap of the lower-cased word sets of two texts."""
-    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
-    return len(wa & wb) / len(wa | wb) if wa | wb else 0.0
-
-
-def merge_near_duplicates(
-    claims: list[Claim], vectors: object, threshold: float, min_overlap: float = 0.0
-) -> list[Claim]:
-    """Merge claims whose embeddings are at least ``threshold`` similar, keeping every source.
-
-    The highest-scoring claim of a group speaks for it; claims stating different numbers never
-    merge, nor do claims sharing less than ``min_overlap`` of their words.
-    """
-    import numpy as np
-
-    vecs = np.asarray(vectors, dtype=np.float32)
-    order = sorted(range(len(claims)), key=lambda i: -claims[i].score)
-    kept: list[int] = []
-    sources: dict[int, list[tuple[str, int]]] = {}
-    for i in order:
-        target = None
-        if kept:
-            sims = vecs[kept] @ vecs[i]
-            j = int(np.argmax(sims))
-            same_numbers = {n.value for n in claims[i].numbers} == {
-                n.value for n in claims[kept[j]].numbers
-            }
-            lexical = word_overlap(claims[i].text, claims[kept[j]].text) >= min_overlap
-            if sims[j] >= threshold and same_numbers and lexical:
-                target = kept[j]
-        if target is None:
-            kept.append(i)
-            sources[i] = list(claims[i].sources)
-        else:
-            sources[target].extend(s for s in claims[i].sources if s not in sources[target])
-    kept.sort(key=lambda i: (claims[i].paper_id or "", claims[i].sentence_id or 0))
-    return [_with_sources(claims[i], sources[i]) for i in kept]
-
-
-def _with_sources(claim: Claim, sources: Iterable[tuple[str, int]]) -> Claim:
-    from dataclasses import replace
-
-    return replace(claim, sources=tuple(sources))
-
-
 def extract_claims(
     library: Library,
     paper_id: str | None = None,
@@ -413,50 +294,6 @@ def extract_claims(
         prose = sum(s.kind in PROSE_KINDS for s in library.sentences(paper_id=pid))
         merged.extend(within_budget(kept, paper_budget(prose, settings)))
     return merged
-
-
-def paper_budget(prose_sentences: int, settings: ClaimSettings) -> int:
-    """How many claims a paper with this many prose sentences may list."""
-    if settings.top is not None:
-        return settings.top
-    return max(settings.budget_floor, math.ceil(settings.budget_share * prose_sentences))
-
-
-def within_budget(claims: list[Claim], budget: int) -> list[Claim]:
-    """The ``budget`` highest-scored claims (ties: the earlier one), kept in reading order."""
-    if len(claims) <= budget:
-        return claims
-    ranked = sorted(range(len(claims)), key=lambda i: (-claims[i].score, i))
-    keep = set(ranked[:budget])
-    return [c for i, c in enumerate(claims) if i in keep]
-
-
-def store_claims(library: Library, claims: list[Claim], settings: ClaimSettings) -> None:
-    """Replace the stored claims of the papers in ``claims`` (one transaction)."""
-    import json
-
-    papers = sorted({c.paper_id for c in claims if c.paper_id})
-    with library.transaction() as conn:
-        conn.executemany("DELETE FROM claims WHERE paper_id=?", [(p,) for p in papers])
-        conn.executemany(
-            "INSERT OR REPLACE INTO claims (claim_id, paper_id, settings_hash, payload)"
-            " VALUES (?,?,?,?)",
-            [
-                (c.claim_id, c.paper_id, settings.settings_hash(), json.dumps(c.to_dict()))
-                for c in claims
-            ],
-        )
-
-
-def claim_from_dict(data: dict) -> Claim:
-    """Rebuild a Claim from its ``to_dict`` form."""
-    from synth.records import Number
-
-    fields = dict(data)
-    fields["numbers"] = tuple(Number(**n) for n in data.get("numbers", ()))
-    fields["entities"] = {k: tuple(v) for k, v in data.get("entities", {}).items()}
-    fields["sources"] = tuple(tuple(s) for s in data.get("sources", ()))
-    return Claim(**fields)
 
 
 def _done_key(paper_id: str, settings: ClaimSettings) -> str:

@@ -1,4 +1,4 @@
-"""Explicit registries of the field's names, and the taggers that use them.
+"""The taggers that use the field's names (registries in ``synth.claim_names``).
 
 Registries are plain dicts written out: canonical name -> aliases (regular-expression fragments,
 matched on word boundaries). Longest matches win, so "XLM-R Large" is tagged, not "XLM-R" inside it.
@@ -11,198 +11,31 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from synth.claim_names import (  # the registries, importable from here as before
+    AMBIGUOUS_CODES,
+    DATASETS,
+    LANGUAGE_ALIASES,
+    LANGUAGES,
+    METRICS,
+    MODELS,
+    TASK_KINDS,
+    TASKS,
+)
 from synth.records import Number
 
-# Named tasks (a dataset that defines a task is a task too) and generic task kinds.
-TASKS: dict[str, tuple[str, ...]] = {
-    "XNLI": ("XNLI",),
-    "PAWS-X": ("PAWS-X", "PAWSX", "PAWS X"),
-    "PAWS": ("PAWS",),
-    "XCOPA": ("XCOPA",),
-    "COPA": ("COPA",),
-    "Tatoeba": ("Tatoeba",),
-    "BUCC": ("BUCC",),
-    "MLQA": ("MLQA",),
-    "XQuAD": ("XQuAD", "XQUAD"),
-    "TyDiQA": ("TyDiQA(?:-GoldP)?", "TyDi QA", "TyDi-QA", "TYDIQA"),
-    "UD-POS": ("UD-POS", "UDPOS", "UD POS", "Universal Dependencies POS"),
-    "PAN-X": ("PAN-X", "PANX", "WikiANN", "Wiki ANN"),
-    "Mewsli-X": ("Mewsli-X",),
-    "LAReQA": ("LAReQA",),
-    "MNLI": ("MNLI", "MultiNLI", "Multi-NLI"),
-    "SNLI": ("SNLI", "e-SNLI"),
-    "ANLI": ("ANLI",),
-    "QQP": ("QQP",),
-    "QNLI": ("QNLI",),
-    "RTE": ("RTE",),
-    "MRPC": ("MRPC",),
-    "CoLA": ("CoLA",),
-    "STS-B": ("STS-B", "STSB"),
-    "SST-2": ("SST-2", "SST2", "SST"),
-    "SQuAD": ("SQuAD(?: ?v?[12](?:\\.[01])?)?",),
-    "HellaSwag": ("HellaSwag", "Hellaswag"),
-    "CommonsenseQA": ("CommonsenseQA", "CSQA"),
-    "Cosmos QA": ("Cosmos ?QA", "CosmosQA"),
-    "Social IQa": ("Social ?IQa", "SocialIQA", "SIQA"),
-    "BoolQ": ("BoolQ",),
-    "PIQA": ("PIQA",),
-    "WinoGrande": ("WinoGrande", "Winogrande"),
-    "QuAIL": ("QuAIL",),
-    "CCG": ("CCG supertagging",),
-    "AmericasNLI": ("AmericasNLI",),
-    "PCL detection": ("PCL", "patronizing and condescending language"),
-    "NLI": ("natural language inference", "NLI", "textual entailment"),
-    "QA": ("question answering", "QA"),
-    "NER": ("named entity recognition", "NER"),
-    "POS tagging": ("part-of-speech tagging", "POS tagging", "POS"),
-    "paraphrase identification": ("paraphrase identification", "paraphrase detection"),
-    "sentence retrieval": ("sentence retrieval", "bitext mining", "bitext retrieval"),
-    "sentiment analysis": ("sentiment analysis", "sentiment classification"),
-    "machine translation": ("machine translation", "MT"),
-    "image captioning": ("image captioning", "caption generation"),
-    "link prediction": ("link prediction",),
-    "text classification": ("text classification",),
-    "language modeling": ("language modell?ing", "masked language modell?ing", "MLM"),
-}
-
-# Benchmarks, corpora and dataset collections (plus every named task above that is also a dataset).
-DATASETS: dict[str, tuple[str, ...]] = {
-    "XTREME-R": ("XTREME-R", "XTREME R"),
-    "XTREME": ("XTREME",),
-    "XGLUE": ("XGLUE",),
-    "GLUE": ("GLUE",),
-    "SuperGLUE": ("SuperGLUE",),
-    "CC-100": ("CC-100", "CC100"),
-    "Common Crawl": ("Common ?Crawl",),
-    "Wikipedia": ("Wikipedia",),
-    "MS COCO": ("MS[ -]?COCO", "COCO"),
-    "Flickr30k": ("Flickr30[kK]",),
-    "WordNet": ("WordNet",),
-    "FB15k-237": ("FB15[kK]-237",),
-    "WN18RR": ("WN18RR",),
-    "Don't Patronize Me": ("Don.t Patronize Me",),
-}
-# Generic task kinds: tasks, but not datasets.
-TASK_KINDS = frozenset(
-    {
-        "NLI",
-        "QA",
-        "NER",
-        "POS tagging",
-        "paraphrase identification",
-        "sentence retrieval",
-        "sentiment analysis",
-        "machine translation",
-        "image captioning",
-        "link prediction",
-        "text classification",
-        "language modeling",
-        "PCL detection",
-    }
-)
-
-MODELS: dict[str, tuple[str, ...]] = {
-    "XLM-R Large": ("XLM-R[ -]?Large", "XLM-RoBERTa[ -]?Large", "xlm-roberta-large", "XLM-RLarge"),
-    "XLM-R Base": ("XLM-R[ -]?Base", "XLM-RoBERTa[ -]?Base", "xlm-roberta-base"),
-    "XLM-R": ("XLM-R", "XLM-RoBERTa", "XLMR", "XLM-Roberta"),
-    "XLM": ("XLM",),
-    "InfoXLM": ("InfoXLM",),
-    "mBERT": (
-        "mBERT",
-        "M-BERT",
-        "multilingual BERT",
-        "Multilingual BERT",
-        "bert-base-multilingual-\\w+",
-    ),
-    "BERT Large": ("BERT[ -]Large", "bert-large(?:-\\w+)?"),
-    "BERT Base": ("BERT[ -]Base", "bert-base(?:-uncased|-cased)?"),
-    "BERT": ("BERT", "Bert"),
-    "RoBERTa": ("RoBERTa(?:[ -](?:base|large|Base|Large))?",),
-    "DistilBERT": ("DistilBERT", "distilbert"),
-    "ALBERT": ("ALBERT",),
-    "ELECTRA": ("ELECTRA",),
-    "DeBERTa": ("DeBERTa(?:-?v3)?",),
-    "mDeBERTa": ("mDeBERTa",),
-    "mT5": ("mT5(?:-(?:Small|Base|Large|XL|XXL))?",),
-    "T5": ("T5",),
-    "BART": ("BART",),
-    "mBART": ("mBART",),
-    "GPT-2": ("GPT-2", "GPT2"),
-    "GPT-3": ("GPT-3",),
-    "GPT-4": ("GPT-4o?",),
-    "LLaMA": ("LLaMA(?:[ -]?[23])?", "Llama[ -]?[23]"),
-    "BLOOM": ("BLOOMZ?",),
-    "XGLM": ("XGLM",),
-    "LaBSE": ("LaBSE",),
-    "LASER": ("LASER",),
-    "MiniLM": ("MiniLM", "all-MiniLM-L6-v2"),
-    "multilingual-e5": ("multilingual-e5(?:-small|-base|-large)?", "mE5"),
-    "ELMo": ("ELMo",),
-    "word2vec": ("word2vec", "Word2Vec"),
-    "GloVe": ("GloVe",),
-    "fastText": ("fastText", "FastText"),
-    "BiLSTM": ("BiLSTM", "Bi-LSTM"),
-    "LSTM": ("LSTM",),
-    "GRU": ("GRU",),
-    "CNN": ("CNN",),
-    "SVM": ("SVM", "support vector machines?"),
-    "logistic regression": ("logistic regression", "Logistic Regression"),
-    "naive Bayes": ("[Nn]a[iï]ve Bayes",),
-    "random forest": ("[Rr]andom [Ff]orests?",),
-    "TransE": ("TransE",),
-    "RotatE": ("RotatE",),
-    "ComplEx": ("ComplEx",),
-}
-
-# ISO 639-1 code -> English name (ISO 639-3 variants that LASER/Tatoeba use map onto these).
-LANGUAGES: dict[str, str] = {
-    "af": "Afrikaans", "ar": "Arabic", "az": "Azerbaijani", "bg": "Bulgarian", "bn": "Bengali",
-    "de": "German", "el": "Greek", "en": "English", "es": "Spanish", "et": "Estonian",
-    "eu": "Basque", "fa": "Persian", "fi": "Finnish", "fr": "French", "gu": "Gujarati",
-    "he": "Hebrew", "hi": "Hindi", "ht": "Haitian Creole", "hu": "Hungarian", "id": "Indonesian",
-    "it": "Italian", "ja": "Japanese", "jv": "Javanese", "ka": "Georgian", "kk": "Kazakh",
-    "ko": "Korean", "lt": "Lithuanian", "ml": "Malayalam", "mr": "Marathi", "ms": "Malay",
-    "my": "Burmese", "nl": "Dutch", "pa": "Punjabi", "pl": "Polish", "pt": "Portuguese",
-    "qu": "Quechua", "ro": "Romanian", "ru": "Russian", "sw": "Swahili", "ta": "Tamil",
-    "te": "Telugu", "th": "Thai", "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian",
-    "ur": "Urdu", "vi": "Vietnamese", "wo": "Wolof", "yo": "Yoruba", "zh": "Chinese",
-    "cs": "Czech", "da": "Danish", "sv": "Swedish", "no": "Norwegian",
-}  # fmt: skip
-LANGUAGE_ALIASES: dict[str, tuple[str, ...]] = {
-    "zh": ("Mandarin", "cmn"),
-    "sw": ("Kiswahili", "swh"),
-    "my": ("Myanmar",),
-    "fa": ("Farsi",),
-    "ht": ("Haitian",),
-    "tl": ("Filipino",),
-}
-# Codes that are also common English (or Romance) words: only tagged in clear code contexts.
-_AMBIGUOUS_CODES = frozenset(
-    "it id my no he hi am as be do is an at in on of or so to el de es et".split()
-)
-
-METRICS: dict[str, tuple[str, ...]] = {
-    "macro-F1": ("macro[- ]?F1", "macro[- ]averaged F1", "Macro[- ]F1"),
-    "micro-F1": ("micro[- ]?F1", "Micro[- ]F1"),
-    "F1": ("F1(?:[- ]score)?", "F-score", "F-measure", "F₁", "f1_score", "f1-score"),
-    "exact match": ("exact match", "EM"),
-    "accuracy": ("accuracy", "Accuracy", "acc\\.?"),
-    "precision": ("precision", "Precision"),
-    "recall": ("recall", "Recall"),
-    "BLEU": ("BLEU",),
-    "ROUGE": ("ROUGE(?:-[12L])?",),
-    "METEOR": ("METEOR",),
-    "CIDEr": ("CIDEr", "CIDER"),
-    "perplexity": ("perplexity",),
-    "mAP@20": ("mAP@20",),
-    "MRR": ("MRR",),
-    "Hits@k": ("Hits@\\d+",),
-    "AUC": ("AUC", "ROC-AUC"),
-    "correlation": ("Spearman|Pearson", "correlation"),
-    "loss": ("loss",),
-    "error rate": ("error rate", "WER", "CER"),
-    "speed": ("speed-?up", "faster"),
-}
+__all__ = [
+    "DATASETS",
+    "LANGUAGES",
+    "LANGUAGE_ALIASES",
+    "METRICS",
+    "MODELS",
+    "TASKS",
+    "TASK_KINDS",
+    "entity_spans",
+    "find_metrics",
+    "parse_numbers",
+    "tag_entities",
+]
 
 
 def _compile(registry: dict[str, tuple[str, ...]], flags: int = 0) -> re.Pattern[str]:
@@ -265,7 +98,7 @@ def _language_codes(text: str) -> list[str]:
             codes.extend(mapped)
     for m in _CODE_PAREN.finditer(text):
         code = _ISO3.get(m.group(1), m.group(1))
-        if code in LANGUAGES and code not in _AMBIGUOUS_CODES:
+        if code in LANGUAGES and code not in AMBIGUOUS_CODES:
             codes.append(code)
     return codes
 

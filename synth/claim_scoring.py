@@ -1,0 +1,114 @@
+"""A sentence's check-worthiness: the hand-weighted logit over its parts, or a learned model.
+
+``score_parts`` names every part: the section prior and phrase cues (``synth.claim_cues``), stated
+numbers (more with a unit or a metric, more again when stated as an outcome), named entities and
+length. ``score_claim`` is the logistic over their sum (0.5 where they balance);
+``check_worthiness`` uses a learned ranker over the same parts (``synth.claim_ranker``) when one is
+active. ``states_finding`` reads the parts for the section reading of ``synth.claim_outline``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from synth.claim_cues import SECTION_PRIORS, claim_logit, section_kind
+from synth.claim_ranker import active_ranker, ranker_features
+from synth.entities import parse_numbers, tag_entities
+
+# Logit offset that puts a plain statement in a results section near the 0.5 line: cues decide.
+_BIAS = -0.4
+
+_OUTCOME_CUES = ("outcome_verb", "comparison", "finding_verb", "result_phrase")
+_OTHERS_CUES = ("cited", "background")
+# Passage kinds that never hold claims (tables hold numbers, but not sentences that state them).
+EXCLUDED_KINDS = frozenset(
+    {"references", "caption", "title", "header", "footer", "table", "equation", "front", "footnote"}
+)
+
+
+def section_weight(
+    section: str, kind: str = "body", outline: dict[str, str] | None = None
+) -> float:
+    """Prior of a section for claims, as a probability (0 for sections claims never come from)."""
+    sk = section_kind(section, kind, outline)
+    if sk == "excluded" or kind in EXCLUDED_KINDS:
+        return 0.0
+    return round(1.0 / (1.0 + math.exp(-SECTION_PRIORS[sk])), 4)
+
+
+def score_parts(
+    text: str, section: str = "", kind: str = "body", outline: dict[str, str] | None = None
+) -> dict[str, float]:
+    """The logit parts of a sentence's check-worthiness, by name (what :func:`score_claim` adds).
+
+    Section prior and phrase cues (:mod:`synth.claim_cues`), stated numbers (more with a unit or
+    a metric), named entities, and length: very short sentences are rarely whole claims.
+    ``outline``: the paper's section kinds (``synth.claim_outline.outline_kinds``).
+    """
+    _, parts = claim_logit(text, section, kind, outline)
+    parts = {"bias": _BIAS, **parts}
+    numbers = parse_numbers(text)
+    # "glh = 0" sets a symbol and "0.6 cm" measures a page: neither reports a finding.
+    if numbers and "formula" not in parts and "layout" not in parts:
+        parts["numbers"] = 0.7 + 0.4 * any(n.unit or n.metric for n in numbers)
+        if any(k in parts for k in _OUTCOME_CUES) and not any(k in parts for k in _OTHERS_CUES):
+            # A number stated as an outcome ("X outperforms Y by 2.1 BLEU") is a measured
+            # finding, in the first person or not: it ranks with the authors' own findings
+            # (unless it is cited work's).
+            parts["measured"] = 0.8
+            # "For example, ours achieve 35.9% EM ...": an instance of the authors' own
+            # measured finding, not an illustration of a phrase.
+            parts.pop("illustration", None)
+    if n_ents := sum(len(v) for v in tag_entities(text).values()):
+        parts["entities"] = 0.15 * min(4, n_ents)
+    words = len(text.split())
+    if words < 6:
+        parts["short"] = -1.0
+    return parts
+
+
+def score_claim(
+    text: str, section: str = "", kind: str = "body", outline: dict[str, str] | None = None
+) -> float:
+    """Check-worthiness in [0, 1]: would a careful reader list this sentence as a claim to check?
+
+    A logistic score over :func:`score_parts`: the section's prior, cues of findings, outcomes,
+    comparisons and contributions, stated numbers and named entities raise it; pointers to tables,
+    set-up, instructions, definitions, future work, hypotheses, others' cited work and questions
+    lower it.
+    """
+    z = sum(score_parts(text, section, kind, outline).values())
+    return round(1.0 / (1.0 + math.exp(-z)), 4)
+
+
+def check_worthiness(
+    text: str,
+    section: str = "",
+    kind: str = "body",
+    outline: dict[str, str] | None = None,
+    place: dict[str, float] | None = None,
+) -> float:
+    """A paper claim's ``score``: how likely a careful reader is to list the sentence.
+
+    The hand weights (:func:`score_claim`), or a learned model (``synth.claim_ranker``: a
+    logistic regression over :func:`score_parts` fitted on careful readers' lists) when its JSON
+    is present or one is set with ``use_ranker``. ``place``: where the unit sits in its paper
+    (``synth.claims.paper_candidates``).
+    """
+    ranker = active_ranker()
+    if ranker is None:
+        return score_claim(text, section, kind, outline)
+    parts = score_parts(text, section, kind, outline)
+    return round(ranker.probability(ranker_features(text, parts, place)), 4)
+
+
+# Cues of a stated finding, and those that say a sentence is not one (for reading sections).
+_FINDING_PARTS = ("finding_verb", "result_phrase", "measured")
+_NOT_FINDING_PARTS = ("instruction", "question", "future", "cited", "background")
+
+
+def states_finding(parts: dict[str, float]) -> bool:
+    """Whether a sentence's score parts say it states a finding (of the authors' own)."""
+    return any(k in parts for k in _FINDING_PARTS) and not any(
+        k in parts for k in _NOT_FINDING_PARTS
+    )
