@@ -1,101 +1,35 @@
 """What makes a sentence a claim a careful reader would list: section priors and phrase cues.
 
-Both are explicit registries, written out. ``SECTION_KINDS`` maps a section title onto a kind;
-``SECTION_PRIORS`` gives each kind a prior (a logit offset: results and conclusions state the
-paper's findings, method sections mostly describe what was done, related work restates others').
-``CUES`` are named phrase patterns with a weight each (positive: the sentence reports a finding,
-a comparison, a contribution; negative: it points at a table, sets up an experiment, gives an
-instruction, defines a symbol, asks a question, restates others' work). ``claim_logit`` adds them.
+The section kinds and their priors are in ``synth.claim_sections`` (re-exported here).
+``CUES`` is an explicit registry, written out: named phrase patterns with a weight each
+(positive: the sentence reports a finding, a comparison, a contribution, a design decision;
+negative: it points at a table, gives an instruction, measures a page's layout, defines a symbol,
+asks a question, restates others' work). ``claim_logit`` adds them to the section's prior.
 """
 
 from __future__ import annotations
 
 import re
 
-WEAK_METHOD = "method?"  # a title that only names generic words ("model", "data", "task")
-# Section kinds, tried in order on the lower-cased title with its numbering removed; the first
-# kind with a keyword in the title wins ("Qualitative Results and Linguistic Analysis" -> results,
-# "Evaluation Metrics" -> method before "evaluation" can make it a results section).
-SECTION_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("excluded", ("reference", "bibliograph", "acknowledg", "appendi", "credits", "supplement",
-                  "ethic", "broader impact")),
-    ("related", ("related work", "related research", "prior work", "previous work", "background",
-                 "literature")),
-    ("method", ("metric", "setup", "set-up", "protocol", "implementation", "procedure", "details",
-                "dataset", "data set")),
-    ("conclusion", ("conclu", "summary", "closing", "take-away", "takeaway")),
-    ("results", ("result", "finding", "evaluation", "performance", "comparison", "tradeoff",
-                 "trade-off", "main experiment")),
-    ("analysis", ("analys", "discussion", "error", "ablation", "qualitative", "visuali",
-                  "case stud", "insight", "observation", "probing", "what ", "why ", "how ")),
-    ("contribution", ("contribution",)),
-    ("aims", ("goal", "aim", "objective", "research question")),
-    ("introduction", ("introduction", "motivation")),
-    ("experiments", ("experiment",)),
-    ("limitations", ("limitation", "future work", "future scope", "outlook")),
-    # Generic words last: a title they name ("Impact of Data Quality", "Machine Translation")
-    # gives way to the kind of the chapter it sits in (``section_kinds``).
-    (WEAK_METHOD, ("method", "model", "approach", "data", "training", "architecture", "algorithm",
-                "system", "decoding", "task", "preliminar", "adaptation", "heuristic",
-                "baseline", "hyperparameter", "framework", "formulation", "importance score",
-                "corpus", "annotation", "format", "instruction", "layout", "font")),
-)  # fmt: skip
-# Logit offsets per section kind ("other": a title that names no kind).
-SECTION_PRIORS: dict[str, float] = {
-    # In these, a plain declarative statement is a claim unless a negative cue says otherwise.
-    "abstract": 1.1,
-    "conclusion": 1.1,
-    "results": 1.1,
-    "analysis": 1.1,
-    "contribution": 1.1,
-    "experiments": 0.1,
-    # A limitations section states what the work does not show: hedged, not findings to check.
-    "limitations": -1.5,
-    "aims": -1.2,  # what a study sets out to learn states no finding yet
-    # Here the authors' own statements (first person, with a reason) are claims; the rest is
-    # background, task description or procedure.
-    "introduction": -0.6,
-    "other": -0.5,
-    "method": -0.9,
-    "related": -2.0,
-}
+from synth.claim_sections import (  # section kinds, importable from here as before
+    SECTION_KINDS,
+    SECTION_PRIORS,
+    WEAK_METHOD,
+    bare_title,
+    section_kind,
+    title_kind,
+)
 
-
-def section_kind(section: str, kind: str = "body", outline: dict[str, str] | None = None) -> str:
-    """The kind of section a sentence sits in (one of ``SECTION_PRIORS``, or ``excluded``).
-
-    A passage the parser marked as the abstract counts as the abstract unless its heading is a
-    numbered subsection ("7.6 Abstract" in a style guide is about abstracts, not one).
-    ``outline``: the paper's section kinds read with their chapters
-    (``synth.claim_outline.outline_kinds``); a title it holds takes its kind from there.
-    """
-    raw = (section or "").strip()
-    title = bare_title(raw)
-    numbered_sub = re.match(r"^\d+\.\d+", raw) is not None
-    if (kind == "abstract" or title == "abstract") and not numbered_sub:
-        return "abstract"
-    if kind in ("references",):
-        return "excluded"
-    if outline and raw in outline:
-        return outline[raw]
-    kind_of_title = title_kind(raw)
-    return "method" if kind_of_title == WEAK_METHOD else kind_of_title
-
-
-def title_kind(section: str) -> str:
-    """The kind a section title names by itself (``WEAK_METHOD`` for generic words only)."""
-    title = bare_title(section)
-    # A task's name is not an aim ("Question Answering").
-    title = re.sub(r"question[- ]answering|question generation", " ", title)
-    for name, keys in SECTION_KINDS:
-        if any(k in title for k in keys):
-            return name
-    return "other"
-
-
-def bare_title(section: str) -> str:
-    """A section title lower-cased, its numbering ("4.1", "IV.", "A.2") removed."""
-    return re.sub(r"^(?:[IVX]+|[A-Z](?:\.\d+)*|\d+(?:\.\d+)*)[.)]?\s+", "", section.strip()).lower()
+__all__ = [
+    "CUES",
+    "SECTION_KINDS",
+    "SECTION_PRIORS",
+    "WEAK_METHOD",
+    "bare_title",
+    "claim_logit",
+    "section_kind",
+    "title_kind",
+]
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
