@@ -275,20 +275,18 @@ def baselines(lib: Library, paper_id: str, gold: list[dict], cover: float) -> di
 
     ``all prose``: every whole sentence of body and abstract (the ceiling the parser allows);
     ``findings sections``: those in the abstract, results, analysis and conclusions (sections
-    read with their chapters, as the extractor reads them);
+    read with their chapters and what they say, as the extractor reads them);
     ``with numbers``: those stating a number.
     """
     from synth.claim_cues import section_kind
-    from synth.claim_outline import outline_kinds
     from synth.claim_units import paper_units
+    from synth.claims import paper_outline
     from synth.entities import parse_numbers
 
     passages = {p.passage_id: p for p in lib.passages(paper_id)}
-    outline = outline_kinds(s.section for s in lib.sentences(paper_id=paper_id))
-    units = [
-        u for u in paper_units(lib.sentences(paper_id=paper_id), passages)
-        if u.whole and u.sentence.kind in PROSE_KINDS
-    ]  # fmt: skip
+    all_units = list(paper_units(lib.sentences(paper_id=paper_id), passages))
+    outline = paper_outline(lib.sentences(paper_id=paper_id), all_units)
+    units = [u for u in all_units if u.whole and u.sentence.kind in PROSE_KINDS]
     picks = {
         "all prose": units,
         "findings sections": [

@@ -19,11 +19,11 @@ An appendix ("A.1" in a paper of numbered chapters), the references and acknowle
 exclude everything under them.
 
 Titles are not the only evidence. ``read_with_content`` corrects the outline with what the
-sections say: a paper whose headings name no findings section at all ("3 WMT'21 Multilingual
-Translation Task", "4 In-house Extremely Large-Scale Setting") reports them in the chapters after
-its method; and a section whose title names nothing findings-like ("3.3 Diversity of ChatGPT
-paraphrases", kind "method" by its place) but whose sentences state findings is an experiments
-section (set-up and findings together).
+sections say: a section whose title names nothing findings-like ("3.3 Diversity of ChatGPT
+paraphrases", "4 In-house Extremely Large-Scale Setting": method by their place) but whose
+sentences state findings is an experiments section (set-up and findings together). (Moving every
+nameless chapter after the method of a paper with no findings heading was tried and dropped: on
+the one such paper with a reader's list it lost two of its claims.)
 """
 
 from __future__ import annotations
@@ -146,8 +146,6 @@ def _placed(section: str, kinds: dict[str, str], order: list[str]) -> str:
 _CORRECTABLE = frozenset({"method", "other"})
 FINDINGS_SHARE = 0.25  # share of a section's sentences that state findings (see module doc)
 FINDINGS_MIN_SENTENCES = 5  # fewer sentences say too little about a section
-# In a paper with no findings heading, a chapter after the method that states some findings.
-STRUCTURAL_SHARE = 0.1
 
 
 def read_with_content(
@@ -160,38 +158,14 @@ def read_with_content(
         findings: section title -> (sentences that state a finding, prose sentences).
 
     Returns:
-        A new outline; only sections whose own title names no kind (or only generic words) and
-        that were read as method or other change, to ``experiments``.
+        A new outline; only sections whose own title names no kind (or only generic words), read
+        as method or other, change: to ``experiments`` where at least ``FINDINGS_SHARE`` of
+        their (at least ``FINDINGS_MIN_SENTENCES``) sentences state findings.
     """
-    order = list(outline)
-    nameless = {s for s in order if _own_kind(s) in _NAMELESS and outline[s] in _CORRECTABLE}
     out = dict(outline)
-    for s in nameless:
+    for s, kind in outline.items():
         found, n = findings.get(s, (0, 0))
-        if n >= FINDINGS_MIN_SENTENCES and found >= FINDINGS_SHARE * n:
-            out[s] = "experiments"
-    if any(k in _FINDINGS for k in out.values()):
-        return out
-    # No heading names the findings: they are in the chapters after the first method chapter
-    # (a style guide, which states none, has none to move).
-    first = next((i for i, s in enumerate(order) if outline[s] == "method"), None)
-    if first is None:
-        return out
-    method_chapter = _chapter_path(order[first])[:1]
-    moved = {
-        _chapter_path(s)
-        for s in order[first + 1 :]
-        if s in nameless
-        and len(_chapter_path(s)) == 1
-        and _chapter_path(s) != method_chapter
-        and findings.get(s, (0, 0))[0] >= STRUCTURAL_SHARE * findings.get(s, (0, 0))[1] > 0
-    }
-    for s in nameless:
-        if _chapter_path(s)[:1] in moved:
+        nameless = _own_kind(s) in _NAMELESS and kind in _CORRECTABLE
+        if nameless and n >= FINDINGS_MIN_SENTENCES and found >= FINDINGS_SHARE * n:
             out[s] = "experiments"
     return out
-
-
-def _chapter_path(section: str) -> tuple[str, ...]:
-    m = _ARABIC.match(section)
-    return tuple(m.group(1).split(".")) if m else ()

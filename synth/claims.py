@@ -63,6 +63,7 @@ __all__ = [
     "merge_near_duplicates",
     "paper_budget",
     "paper_candidates",
+    "paper_outline",
     "parse_numbers",
     "score_claim",
     "score_parts",
