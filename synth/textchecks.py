@@ -1,8 +1,8 @@
 """The checks a verdict rests on: numeric agreement, negation, comparison direction, entity swaps.
 
-Numbers live in ``synth.numchecks`` (re-exported here); this module holds the sentence facts and
-the word-level checks: scoped negation, direction words, degree and equivalence, quantifiers,
-swapped roles, entity swaps.
+Numbers live in ``synth.numchecks``, degree and quantifier cues in ``synth.quantchecks`` (both
+re-exported here); this module holds the sentence facts and the word-level checks: scoped
+negation, direction words, swapped roles, entity swaps.
 
 Each check compares a claim with one evidence sentence and returns a small number a reader can
 understand (a fraction, a 0/1 flag). The lexicons are explicit: DIRECTION_ANTONYMS pairs words that
@@ -25,6 +25,9 @@ from synth.numchecks import (  # noqa: F401 (re-exported: the checks' one import
     same_value,
     stems,
 )
+from synth.quantchecks import cues as _cues
+from synth.quantchecks import degree_conflict as degree_conflict  # re-exported
+from synth.quantchecks import quantifier_conflict as quantifier_conflict  # re-exported
 from synth.records import Number
 from synth.search import content_words
 
@@ -110,12 +113,6 @@ _REJECTED = re.compile(
     r"(?:reveal|show|find|found|suggest|indicate)s? (?:otherwise|the opposite)\b",
     re.I,
 )
-# "every"/"all"/"solely" under a negation ("cannot be attributed solely to") says "partly".
-_NEGATED_ALWAYS = re.compile(
-    r"(?:\b(?:not|never|cannot)\b|n't\b)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:always|every|all|entirely|completely|fully|solely)\b",
-    re.I,
-)
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -131,7 +128,7 @@ class SentenceFacts:
     quantities: tuple[Quantity, ...] = ()
     stems: frozenset[str] = frozenset()  # content words, stemmed, as retrieval's coverage has them
     negation_scopes: tuple[frozenset[str], ...] = ()  # per negation cue, the stems it covers
-    cues: frozenset[str] | None = None  # equiv / differ / never / always / some (see _cues)
+    cues: frozenset[str] | None = None  # degree and quantifier cues (quantchecks.cues)
     contrast_scopes: tuple[frozenset[str], ...] = ()  # stems of "whereas"/"unlike" clauses
 
 
@@ -229,89 +226,6 @@ def direction_flip(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     up_c, down_c = bool(only_claim & _UP), bool(only_claim & _DOWN)
     up_e, down_e = bool(only_evidence & _UP), bool(only_evidence & _DOWN)
     return float((up_c and down_e and not up_e) or (down_c and up_e and not down_e)) * 0.5
-
-
-# Equivalence ("similar to", "as resilient as", "on par") against a stated difference.
-_EQUIV = re.compile(
-    r"\b(similar(?:ly)?|comparabl[ey]|on (?:a )?par|as (?!well\b|much\b|many\b|a\b)\w+ as|"
-    r"the same|equal(?:ly)?|identical|indistinguishable|no (?:significant |clear )?difference|"
-    r"roughly equal|close to each other|mirror(?:s|ing|ed)?)\b",
-    re.I,
-)
-_DIFFER = re.compile(
-    r"\b(?:(?!(?:rather|other|whether|either|neither|later|under|over|after|ever|never)\b)"
-    r"\w+er|more|less|fewer)\s+(?:[\w-]+\s+){0,3}than\b|"
-    r"\b(?:outperform\w*|underperform\w*|superior|inferior|surpass\w*|exceed\w*|beats?|"
-    r"(?:much|far|significantly|substantially|considerably) (?:more|less|better|worse|higher|lower))\b",
-    re.I,
-)
-# Quantifiers: how often or how generally something holds.
-_NEVER_Q = re.compile(r"\b(never|none of|rarely|seldom|not once)\b", re.I)
-_ALWAYS_Q = re.compile(
-    r"\b(always|every|invariably|consistently|all|entirely|completely|fully|solely)\b", re.I
-)
-_SOME_Q = re.compile(
-    r"\b(often|sometimes|frequently|usually|occasionally|some|several|many|most|majority|partly|"
-    r"partially|few|a handful|tend(?:s|ed)? to|in (?:some|several|many|most) cases)\b",
-    re.I,
-)
-
-
-# How large an effect is said to be: "far higher" against "slightly higher".
-_STRONG = re.compile(
-    r"\b(much|far|greatly|substantially|significantly|considerably|dramatically|drastically|"
-    r"sharply|vastly|clearly|strongly|large|huge|massive|major)\b",
-    re.I,
-)
-_WEAK = re.compile(
-    r"\b(slight(?:ly)?|marginal(?:ly)?|modest(?:ly)?|somewhat|minor|small|little|barely|"
-    r"a bit|negligibl[ey]|only (?:a )?(?:few|little|small))\b",
-    re.I,
-)
-
-
-def _cues(text: str) -> frozenset[str]:
-    pats = {"equiv": _EQUIV, "differ": _DIFFER, "never": _NEVER_Q, "always": _ALWAYS_Q,
-            "strong": _STRONG, "weak": _WEAK}  # fmt: skip
-    found = {name for name, pat in pats.items() if pat.search(text)}
-    # "not solely", "not all": partly, unless "always" is also stated unnegated
-    negated_only = _NEGATED_ALWAYS.search(text) and not _ALWAYS_Q.search(
-        _NEGATED_ALWAYS.sub(" ", text)
-    )
-    if "always" in found and negated_only:
-        found = (found - {"always"}) | {"some"}
-    return frozenset(found | ({"some"} if _SOME_Q.search(text) else set()))
-
-
-def _cue_set(f: SentenceFacts) -> frozenset[str]:
-    return f.cues if f.cues is not None else _cues(f.text)
-
-
-def degree_conflict(claim: SentenceFacts, evidence: SentenceFacts) -> float:
-    """1.0 when one sentence states equivalence ("similar", "as ... as") and the other a difference.
-
-    "mBERT is much less resilient than BERT" against "mBERT shows a similar resilience as BERT".
-    0.5 when one states a large effect ("far higher") and the other a small one ("slightly").
-    """
-    c, e = _cue_set(claim), _cue_set(evidence)
-    eq_c, eq_e, df_c, df_e = "equiv" in c, "equiv" in e, "differ" in c, "differ" in e
-    if (eq_c and not df_c and df_e and not eq_e) or (df_c and not eq_c and eq_e and not df_e):
-        return 1.0
-    # A large effect against a small one (or the reverse): half the evidence of a conflict.
-    st_c, st_e, wk_c, wk_e = "strong" in c, "strong" in e, "weak" in c, "weak" in e
-    return 0.5 * float(
-        (st_c and not wk_c and wk_e and not st_e) or (wk_c and not st_c and st_e and not wk_e)
-    )
-
-
-def quantifier_conflict(claim: SentenceFacts, evidence: SentenceFacts) -> float:
-    """1.0 when the claim's "never"/"always" meets the evidence's "often"/"some" (or the reverse)."""
-    c, e = _cue_set(claim), _cue_set(evidence)
-    if "never" in c and "never" not in e and ("always" in e or "some" in e):
-        return 1.0
-    if "always" in c and "always" not in e and ("never" in e or "some" in e):
-        return 1.0
-    return float("some" in c and "never" not in c and "never" in e and "some" not in e)
 
 
 _TOKEN = re.compile(r"[A-Za-z][\w-]*")

@@ -305,3 +305,41 @@ def test_comparison_sides_must_be_named_by_the_evidence():
     mbert_core = comparison_core("mBERT is much less resilient to pruning than BERT.")
     assert sides_found(mbert_core, facts(RESILIENCE).stems)
     assert sides_missing(mbert_core, facts(GAP).stems) == 1.0
+
+
+def test_every_against_a_share_short_of_all():
+    """ "every language" against the BAD-X paper's "a majority of languages ... gains on 8/10"
+    (the evidence also says "all three tasks"); "almost entirely" is no universal."""
+    majority = facts(
+        "As a general trend, we observe that the proposed Balanced BAD-X variant outperforms "
+        "MAD-X and MAs over a majority of languages and across all three tasks: besides offering "
+        "higher average results, we also report gains on 8/10 (POS; accuracy), 9/10 (DP; UAS), "
+        "and 8/10 (NLI; accuracy) target languages."
+    )
+    every = facts(
+        "Balanced BAD-X outperforms MAD-X on every one of the low-resource target languages in "
+        "all three tasks."
+    )
+    assert quantifier_conflict(every, majority) == 1.0
+    most = facts("Balanced BAD-X outperforms MAD-X on most target languages in all three tasks.")
+    assert quantifier_conflict(most, majority) == 0.0
+    russian = facts(
+        "Interestingly, self-training improves the results in all the languages, with the "
+        "intriguing exception of the Russian language."
+    )
+    assert (
+        quantifier_conflict(facts("Self-training improved retrieval for every language."), russian)
+        == 1.0
+    )
+    assert (
+        quantifier_conflict(
+            facts("It helped in 10 of 10 languages."), facts("It helped in 10/10 languages.")
+        )
+        == 0.0
+    )
+    korean = facts(
+        "The highest self-usage percentage is shown by Korean language (almost entirely, 97.6%), "
+        "with negligible usage of other languages, except English with 1.4%."
+    )
+    hedged = facts("Answers to Korean questions are drawn almost entirely from Korean passages.")
+    assert quantifier_conflict(hedged, korean) == 0.0
