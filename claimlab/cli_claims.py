@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -177,11 +178,16 @@ def _claim_json(c) -> dict[str, object]:
 # --- verify --------------------------------------------------------------------------------------
 def read_claims_file(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(id, claim) pairs from JSON lines or plain text, and (where, problem) for bad lines."""
+    return read_claims_text(path.read_text(encoding="utf-8"), str(path))
+
+
+def read_claims_text(text: str, source: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(id, claim) pairs from JSON lines or plain text; bad lines are named ``source:line``."""
     good: list[tuple[str, str]] = []
     bad: list[tuple[str, str]] = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, line in enumerate(text.splitlines(), 1):
         line = line.strip()
-        where = f"{path}:{lineno}"
+        where = f"{source}:{lineno}"
         if not line or line.startswith("#"):
             continue
         if line.startswith("{"):
@@ -200,10 +206,38 @@ def read_claims_file(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str,
     return good, bad
 
 
+def _gather_claims(
+    claims_file: Path | None, typed: list[str]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Claims from CLAIMS (a file, or '-' for standard input) and from --claim options."""
+    items = [(f"claim-{i}", t.strip()) for i, t in enumerate(typed, 1) if t.strip()]
+    bad = [(f"--claim #{i}", "is empty") for i, t in enumerate(typed, 1) if not t.strip()]
+    if claims_file is None:
+        return items, bad
+    if str(claims_file) == "-":
+        more, worse = read_claims_text(sys.stdin.read(), "stdin")
+    elif not claims_file.is_file():
+        return items, [*bad, (str(claims_file), "no such file")]
+    else:
+        try:
+            more, worse = read_claims_file(claims_file)
+        except UnicodeDecodeError:
+            return items, [*bad, (str(claims_file), "not UTF-8 text")]
+    return [*more, *items], [*worse, *bad]
+
+
 def verify_cmd(
     claims_file: Annotated[
-        Path, typer.Argument(help="JSON lines with id+claim, or one claim a line.")
-    ],
+        Path | None,
+        typer.Argument(
+            metavar="[CLAIMS]",
+            help="JSON lines with id+claim, or one claim a line; '-' reads standard input.",
+        ),
+    ] = None,
+    typed: Annotated[
+        list[str] | None,
+        typer.Option("--claim", "-c", help="A claim typed here (repeat for more)."),
+    ] = None,
     as_json: JsonOpt = False,
     nli_model: NliOpt = None,
     calibrator: Annotated[str | None, typer.Option("--calibrator", help="Calibrator JSON.")] = None,
@@ -217,21 +251,18 @@ def verify_cmd(
     from synth.search import SearchSettings
     from synth.verify import Verifier, VerifySettings, looks_english, verdict_json
 
-    if not claims_file.is_file():
-        error_line(str(claims_file), "no such file")
-        raise typer.Exit(1)
+    if claims_file is None and not typed:
+        error_line("verify", "give a CLAIMS file, '-' for standard input, or --claim TEXT")
+        raise typer.Exit(2)
     if embed_backend not in _BACKENDS:
         error_line("--embed-backend", f"{embed_backend!r} is not one of {', '.join(_BACKENDS)}")
         raise typer.Exit(2)
-    try:
-        items, bad = read_claims_file(claims_file)
-    except UnicodeDecodeError:
-        error_line(str(claims_file), "not UTF-8 text")
-        raise typer.Exit(1) from None
+    items, bad = _gather_claims(claims_file, typed or [])
     for where, problem in bad:
         error_line(where, problem)
     if not items:
-        error_line(str(claims_file), "no claims to verify (the file is empty or every line is bad)")
+        source = str(claims_file) if claims_file is not None else "--claim"
+        error_line(source, "no claims to verify (the file is empty or every line is bad)")
         raise typer.Exit(1)
     for cid, text in items:
         if not looks_english(text):
