@@ -71,6 +71,7 @@ class Quantity:
     after: frozenset[str]  # content stems of up to 3 words after (the counted thing)
     bound: str  # "=" exact, "~" hedged, ">=" lower bound, "<=" upper bound
     near: frozenset[str] = frozenset()  # content stems of up to 6 words on either side
+    prev: str = ""  # the nearest content stem before it ("temperature" of "temperature to 1")
 
 
 def _spans(text: str, numbers: tuple[Number, ...]) -> list[tuple[int, int]]:
@@ -98,7 +99,8 @@ def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
         before = frozenset(stems(" ".join(head.split()[-4:]), numbers=False))
         after = frozenset(stems(" ".join(tail.split()[:3]), numbers=False))
         near = frozenset(stems(" ".join(head.split()[-6:] + tail.split()[:6]), numbers=False))
-        out.append(Quantity(n, value, before, after, bound, near))
+        prev = stems(" ".join(head.split()[-3:]), numbers=False)
+        out.append(Quantity(n, value, before, after, bound, near, prev[-1] if prev else ""))
     return tuple(out)
 
 
@@ -172,6 +174,10 @@ def _agrees(claim: Quantity, ev: Quantity) -> bool:
         return True  # "10.636 paragraphs": a European thousands separator
     if claim.number.unit in _SCALE or ev.number.unit in _SCALE:
         return abs(a - b) <= 0.05 * max(abs(a), abs(b))
+    if _decimals(claim.number.raw) > _decimals(ev.number.raw) and abs(a - b) > 0.05 * abs(b):
+        # The evidence is the coarser one: "temperature to 1" is not a rounded 0.7 (a claim may
+        # round the paper's figure, but a paper's round figure is not the claim's rounded)
+        return abs(a * 100 - b) < 1e-6 or abs(b * 100 - a) < 1e-6
     return same_value(claim.number, ev.number)
 
 
@@ -197,8 +203,8 @@ def _aligned(c: Quantity, e: Quantity, single: bool) -> bool:
         return False
     if c.number.metric and c.number.metric == e.number.metric:
         return True
-    if c.after & e.after:
-        return True
+    if c.after & e.after or (c.prev and c.prev == e.prev and len(c.prev) > 3):
+        return True  # "950 samples" / "1950 samples"; "temperature 0.7" / "temperature to 1"
     if len((c.before | c.after) & (e.before | e.after)) >= 2:
         return True
     # A count says what it counts: "6 epochs" and "20,000 examples" never conflict; the only

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from synth.comparisons import comparison_core
 from synth.entities import LANGUAGES
+from synth.numchecks import Quantity
 from synth.search import STOPWORDS, stem
 
 # Comparative words: the first side is greater (up) or smaller (down) than the second.
@@ -255,3 +256,40 @@ def table_comparison(
     if share == 0.5:
         return 0.0, 0.0, 0.0
     return (1.0, 0.0, cover) if share > 0.5 else (0.0, 1.0, cover)
+
+
+def _scale(v: float) -> int:
+    return 0 if abs(v) <= 1 else 1 if abs(v) <= 100 else 2
+
+
+def table_numbers(
+    claim: str, quantities: tuple[Quantity, ...], cells: list[Cell]
+) -> tuple[float, float]:
+    """(matched, conflicting) shares of the claim's numbers against the table cells whose row
+    and column labels carry the most of the claim's words (three at least): "Random Forest on
+    the lemmatized data without resampling reached an F1 of 0.67" against the row "Lemmatized
+    (F1_Score), Random Forest: Simple 0.067, ..." conflicts. A number the labels themselves
+    state ("30% of heads") is no value; a bound ("less than 20%") or a value of another scale
+    (a count against a share) says nothing."""
+    if not quantities or not cells:
+        return 0.0, 0.0
+    words = frozenset(w for w in label_words(claim) if not w[0].isdigit())
+    cells = [_aligned_words(c, words) for c in cells]
+    overlap = [len(c.words & words) for c in cells]
+    best = max(overlap)
+    if best < 3:
+        return 0.0, 0.0
+    top = [c for c, n in zip(cells, overlap, strict=True) if n == best]
+    labels = frozenset().union(*(c.words for c in top))
+    matched = conflicting = 0
+    for q in quantities:
+        n = q.number
+        if q.bound != "=" or n.raw.rstrip("%").replace(",", "") in labels:
+            continue
+        places = len(n.raw.split(".")[1].rstrip("%")) if "." in n.raw else 0
+        tol = 0.5 * 10.0**-places + 1e-9
+        if any(abs(c.value - n.value) <= tol or abs(c.value * 100 - n.value) <= tol for c in top):
+            matched += 1
+        elif all(_scale(c.value) == _scale(n.value) for c in top):
+            conflicting += 1
+    return matched / len(quantities), conflicting / len(quantities)

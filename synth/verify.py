@@ -27,7 +27,7 @@ from synth.nli import model_identity, nli_features, resolve_nli_model
 from synth.records import LABELS, Evidence, Verdict
 from synth.search import HybridSearcher, SearchSettings, content_words
 from synth.settings import Settings
-from synth.tablechecks import table_comparison
+from synth.tablechecks import table_comparison, table_numbers
 from synth.textchecks import (
     entity_checks,
     facts,
@@ -164,6 +164,11 @@ class Verifier:
         # A comparison two table cells decide ("A beat B" against A's and B's cells).
         table, table_rows = (0.0, 0.0, 0.0), []
         for pid in dict.fromkeys(c[5].paper_id for c in cands[:3]):
+            if cf.numbers and num_match < 1.0:  # numbers the paper's table cells state
+                t_match, t_conflict = table_numbers(
+                    claim, cf.quantities, self.known.paper_tables(pid)
+                )
+                num_match, num_conflict = max(num_match, t_match), max(num_conflict, t_conflict)
             deciding: list = []
             table = table_comparison(claim, self.known.paper_tables(pid), deciding)
             if table[2]:

@@ -129,3 +129,27 @@ def test_short_forms_in_lower_case():
          "Inference (NLI)."]
     )  # fmt: skip
     assert found["dp"] == {"dependency", "pars"} and found["nli"] >= {"natural", "infer"}
+
+
+def test_a_claimed_figure_against_the_cells_that_carry_its_words():
+    """UB SemEval (p.4): the claim's 0.67 is the row's 0.067 misread; the row that carries the
+    claim's words (lemmatized, Random Forest, F1) decides; bounds say nothing."""
+    from synth.tablechecks import table_numbers
+    from synth.textchecks import facts
+
+    rows = [
+        "Lemmatized (F1_Score), Random Forest: Simple 0.067, SPE 0.31, SMOTE 0.19, SVMSMOTE 0.16.",
+        "Stemmed (F1_Score), Random Forest: Simple 0.12, SPE 0.28, SMOTE 0.21, SVMSMOTE 0.15.",
+    ]
+    cells = table_cells(rows)
+
+    def check(claim: str) -> tuple[float, float]:
+        return table_numbers(claim, facts(claim).quantities, cells)
+
+    claim = "Random Forest on the lemmatized data reached an F1 of {} with SMOTE."
+    assert check(claim.format("0.67")) == (0.0, 1.0)
+    assert check(claim.format("0.19")) == (1.0, 0.0)
+    assert check(claim.format("19%")) == (1.0, 0.0)  # a share as a percentage
+    assert check("Random Forest on the lemmatized data reached an F1 below 0.5.") == (0.0, 0.0)
+    # Too few of the claim's words in any label: nothing decided.
+    assert check("The forest grew 0.67 metres a year.") == (0.0, 0.0)

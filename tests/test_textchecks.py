@@ -343,3 +343,21 @@ def test_every_against_a_share_short_of_all():
     )
     hedged = facts("Answers to Korean questions are drawn almost entirely from Korean passages.")
     assert quantifier_conflict(hedged, korean) == 0.0
+
+
+def test_a_round_figure_in_the_paper_is_not_a_rounded_claim():
+    """ChatGPT paper: "we set temperature to 1": the claim's 0.7 is no rounding of it, and the
+    word before both numbers ("temperature") says they are about the same thing."""
+    evidence = (
+        "As for the other parameters, we set temperature to 1 (the higher the value the more "
+        "randomness in the output), n to 13 (number of returned responses), model to "
+        "gpt-3.5-turbo and the presence penalty to 1.5."
+    )
+    assert _num(
+        "ChatGPT was queried with temperature 0.7 and a presence penalty of 1.5.", evidence
+    ) == (0.5, 0.5)
+    assert _num(
+        "ChatGPT was queried with temperature 1 and a presence penalty of 1.5.", evidence
+    ) == (1.0, 0.0)
+    # A claim may still round the paper's figure.
+    assert _num("The gap between English and Turkish is about 6%.", GAP) == (1.0, 0.0)
