@@ -82,12 +82,18 @@ DIRECTION_ANTONYMS: dict[str, str] = {
     "rose": "fell",
 }
 _ANTONYM_OF = {**DIRECTION_ANTONYMS, **{v: k for k, v in DIRECTION_ANTONYMS.items()}}
-_UP = frozenset(DIRECTION_ANTONYMS)
-_DOWN = frozenset(DIRECTION_ANTONYMS.values())
+# Words of one direction with no single opposite ("degrades" against "keeps improving", "lag
+# behind" against "outperforms"): they count for the loose check (a direction only one states).
+_UP = frozenset(DIRECTION_ANTONYMS) | frozenset("grows grow growing".split())
+_DOWN = frozenset(DIRECTION_ANTONYMS.values()) | frozenset(
+    "degrades degrade degraded degrading declines decline declined drops dropped deteriorates "
+    "deteriorated worsens worsened shrinks shrink shrank lags lag lagged".split()
+)
 
 NEGATIONS = re.compile(
     r"\b(not|no|never|none|neither|nor|cannot|fails? to|failed to|unable to|without any|"
-    r"hardly|barely|scarcely|refrains? from|refrained from|avoids?|avoided)\b|n't\b",
+    r"hardly|barely|scarcely|refrains? from|refrained from|avoids?|avoided|"
+    r"exclud(?:e|es|ed|ing)|omit(?:s|ted)?|left out|leaves? out|without)\b|n't\b",
     re.I,
 )
 # Fixed phrases with a negation word that negate nothing the claim states.

@@ -361,3 +361,32 @@ def test_a_round_figure_in_the_paper_is_not_a_rounded_claim():
     ) == (1.0, 0.0)
     # A claim may still round the paper's figure.
     assert _num("The gap between English and Turkish is about 6%.", GAP) == (1.0, 0.0)
+
+
+def test_one_way_direction_words_and_omission_as_negation():
+    """Dev papers (Sentri, CLISM): "degrades" against "keeps improving"; "left out of the
+    fine-tuning input" against "we append the [QUE] token ... during fine-tuning"."""
+    from synth.textchecks import direction_flip
+
+    degrades = facts(
+        "We observe that with the number of contexts more than 5 performance of extractive "
+        "reader degrades."
+    )
+    improving = facts(
+        "The extractive reader keeps improving as more retrieved contexts are passed to it."
+    )
+    assert direction_flip(improving, degrades) == 0.5
+    assert (
+        direction_flip(facts("The extractive reader degrades with more contexts."), degrades) == 0.0
+    )
+    append = facts(
+        "In other words, we append the [QUE] token to the input sequence during fine-tuning."
+    )
+    left_out = facts(
+        "The [QUE] token is used only during pre-training and is left out of the fine-tuning input."
+    )
+    assert negation_mismatch(left_out, append) == 1.0
+    assert (
+        negation_mismatch(facts("The [QUE] token is appended to the fine-tuning input."), append)
+        == 0.0
+    )
