@@ -12,7 +12,7 @@ state opposite directions; the labelled-set builder uses the same pairs to flip 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from synth.entities import parse_numbers, tag_entities
 from synth.namechecks import name_slots, name_terms, slot_index, slot_swap  # noqa: F401
@@ -142,7 +142,7 @@ def facts(text: str) -> SentenceFacts:
     """Parse a sentence once for all checks."""
     text = text.replace("\u2019", "'")  # PDF text curls the apostrophe of "don't"
     numbers = parse_numbers(text)
-    numbers = numbers + extra_numbers(text)
+    numbers = _ranges(numbers + extra_numbers(text), text)
     return SentenceFacts(
         text=text,
         numbers=numbers,
@@ -157,6 +157,16 @@ def facts(text: str) -> SentenceFacts:
             frozenset(stems(m.group(1), numbers=False)) for m in _SET_APART.finditer(text)
         ),
     )
+
+
+def _ranges(numbers: tuple[Number, ...], text: str) -> tuple[Number, ...]:
+    """ "5%-15%", "10-20 points": the hyphen of a range is no minus sign."""
+    out = list(numbers)
+    for i in range(1, len(out)):
+        n, prev = out[i], out[i - 1]
+        if n.value < 0 and n.raw.startswith("-") and prev.raw + n.raw in text:
+            out[i] = replace(n, value=-n.value, raw=n.raw[1:])
+    return tuple(out)
 
 
 def _negation_scopes(text: str) -> tuple[frozenset[str], ...]:

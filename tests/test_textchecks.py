@@ -390,3 +390,14 @@ def test_one_way_direction_words_and_omission_as_negation():
         negation_mismatch(facts("The [QUE] token is appended to the fine-tuning input."), append)
         == 0.0
     )
+
+
+def test_a_range_hyphen_is_no_minus_sign():
+    """CLISM (dev): "an absolute lead of 5%-15% on F1" bears out "5 to 15 F1 points"."""
+    lead = "In the early stage of training, ours maintains an absolute lead of 5%-15% on F1 score over XLM-R."
+    assert [n.value for n in facts(lead).numbers] == [5.0, 15.0]
+    assert _num("The pre-trained model stays 5 to 15 F1 points ahead of XLM-R.", lead) == (1.0, 0.0)
+    assert [n.value for n in facts("The loss moved from 3 to -2 after pruning.").numbers] == [
+        3.0,
+        -2.0,
+    ]
