@@ -42,7 +42,9 @@ SECTION_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # Logit offsets per section kind ("other": a title that names no kind).
 SECTION_PRIORS: dict[str, float] = {
     # In these, a plain declarative statement is a claim unless a negative cue says otherwise.
-    "abstract": 1.1,
+    # The abstract states the paper's headline claims: of its candidate sentences, readers listed
+    # 0.63 (results sections: 0.33; shared + dev lists), so it ranks above a results section.
+    "abstract": 1.6,
     "conclusion": 1.1,
     "results": 1.1,
     "analysis": 1.1,

@@ -180,3 +180,12 @@ def test_a_paper_without_a_findings_heading_reads_its_chapters_by_content():
     guide = outline_kinds(["1 Introduction", "3 Resources", "4 Length of Submission", "7 Layout"])
     none_found = {"4 Length of Submission": (0, 15), "7 Layout": (1, 10)}
     assert read_with_content(guide, none_found) == guide
+
+
+def test_the_abstract_ranks_above_a_results_section():
+    """The abstract states the headline claims: the same sentence ranks higher there."""
+    from synth.claims import score_claim
+
+    text = "Bilingual adapters improve zero-shot transfer to low-resource languages."
+    assert score_claim(text, "Abstract", "abstract") > score_claim(text, "4 Results")
+    assert score_claim(text, "4 Results") > score_claim(text, "3 Method")
