@@ -43,6 +43,7 @@ FEATURES: tuple[str, ...] = (
     "name_missing_x_cover",  # ... weighted by cover (a swapped name in a covered claim: REFUTES)
     "slot_swap",  # a name the paper never uses, where the paper names another of its kind
     "slot_swap_x_cover",  # ... weighted by cover
+    "num_swap",  # the sentence stating the claim's numbers names another of its kind there
     "sides_missing",  # a comparison whose two sides the evidence (or two table cells) lack
     "table_support",  # a comparison that two table cells of the paper bear out
     "table_conflict",  # ... that they contradict ("A beat B" where A's cell is lower)

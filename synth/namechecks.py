@@ -89,3 +89,21 @@ def slot_swap(
         if any(slots.get(w, frozenset()) - names for w in ctx):
             return 1.0
     return 0.0
+
+
+def local_swap(claim: SentenceFacts, evidence: SentenceFacts) -> float:
+    """1.0 when a sentence names, where the claim names X, another thing of X's kind and not X:
+    "the highest improvement of 6.67% is observed for Wixarika" against the claim's "6.67
+    points ... for Aymara". Unlike the entity checks, a name the paper uses elsewhere counts.
+    The kind is a registry's (one language for another, one model for another) or the content
+    word beside both names ("observed for X", as :func:`name_slots` reads it)."""
+    for kind in ("tasks", "models", "datasets", "languages"):
+        c, e = set(claim.entities.get(kind, ())), set(evidence.entities.get(kind, ()))
+        if len(c - e) == 1 and len(e - c) == 1:
+            return 1.0
+    mine = [(n, ctx) for n, ctx in name_slots(claim.text) if n not in evidence.stems]
+    if not mine:
+        return 0.0
+    names = {n for n, _ in name_slots(claim.text)} | claim.stems
+    theirs = [(n, ctx) for n, ctx in name_slots(evidence.text) if n not in names]
+    return float(any(c & e for _, c in mine for _, e in theirs))

@@ -23,6 +23,7 @@ from synth.comparisons import any_conflict, comparison_core, sides_missing, word
 from synth.language import looks_english
 from synth.libfacts import LibraryFacts
 from synth.library import Library
+from synth.namechecks import local_swap
 from synth.nli import model_identity, nli_features, resolve_nli_model
 from synth.records import LABELS, Evidence, Verdict
 from synth.search import HybridSearcher, SearchSettings, content_words
@@ -156,6 +157,8 @@ class Verifier:
         ewords = self.known.expanded(best.paper_id, ef.stems) if core else ef.stems
         checks = word_checks(cf, ef, core, ewords)
         names = name_terms(claim)
+        # The sentence stating the claim's numbers names another thing where the claim names X.
+        num_swap = local_swap(cf, ef) if cf.numbers and num_match == 1.0 else 0.0
         paper_words = self.known.paper_words(best.paper_id)
         # A name the evidence's paper never uses: swapped in (REFUTES) or off topic (NEI).
         name_missing = len(names - paper_words) / len(names) if names else 0.0
@@ -204,6 +207,7 @@ class Verifier:
             "name_missing": name_missing,
             "name_missing_x_cover": name_missing * cover,
             "slot_swap": slot,
+            "num_swap": num_swap,
             "slot_swap_x_cover": slot * cover,
             # A comparison whose two sides neither the evidence nor two table cells name.
             "sides_missing": sides_missing(core, ewords) if core and not table[2] else 0.0,

@@ -401,3 +401,29 @@ def test_a_range_hyphen_is_no_minus_sign():
         3.0,
         -2.0,
     ]
+
+
+def test_a_sentence_naming_another_thing_in_the_claims_slot():
+    """BAD-X and Sentri (dev papers): the sentence that states the claim's figure or words names
+    another language where the claim names one; a name in the claim that the sentence shares
+    is no swap."""
+    from synth.namechecks import local_swap
+
+    wixarika = facts("The highest improvement of 6.67% is observed for Wixarika.")
+    aymara = facts(
+        "The largest NLI improvement of BAD-X over MAD-X, 6.67 points, is observed for Aymara."
+    )
+    assert local_swap(aymara, wixarika) == 1.0
+    assert (
+        local_swap(facts("The highest improvement, 6.67%, is observed for Wixarika."), wixarika)
+        == 0.0
+    )
+    bengali = facts("For Telugu the second most used language is Bengali, which is related to it.")
+    japanese = facts("For Telugu questions, the second most used passage language is Japanese.")
+    assert local_swap(japanese, bengali) == 1.0
+    assert (
+        local_swap(
+            facts("For Telugu questions, the second most used language is Bengali."), bengali
+        )
+        == 0.0
+    )
