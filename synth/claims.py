@@ -3,8 +3,8 @@
 A claim is a whole sentence (never a cut one) or a whole list item (``synth.claim_units``), drawn
 mostly from the abstract, the contributions, the results, the analysis and the conclusions, and
 elsewhere where the authors state their own findings or design decisions. Its check-worthiness
-score in [0, 1] is a logistic over a section prior (the section read with its chapter:
-``synth.claim_outline``) and named phrase cues (``synth.claim_cues``), stated numbers (more when
+score in [0, 1] is a logistic over a section prior (the section read with its chapter and with
+what it says: ``synth.claim_outline``, ``paper_outline``) and named phrase cues (``synth.claim_cues``), stated numbers (more when
 stated as an outcome) and named entities; ``score_parts`` shows each part, and sentences under
 ``min_score`` are not claims. A learned model over the same parts (``synth.claim_ranker``, fitted
 on careful readers' lists by ``scripts/fit_claim_ranker.py``) scores instead when its JSON is
@@ -171,8 +171,18 @@ def is_candidate(
 
 
 def paper_outline(sentences: list[Sentence], units: list[Unit]) -> dict[str, str]:
-    """A paper's section kinds: read from its titles with their chapters, then corrected by
-    what the sections say (``synth.claim_outline.read_with_content``)."""
+    """A paper's section kinds, read from its titles and from what its sections say.
+
+    Args:
+        sentences: the paper's stored sentences, in reading order (their section titles).
+        units: the paper's units (``synth.claim_units.paper_units``): the share of each
+            section's whole prose sentences that state a finding (:func:`states_finding`)
+            corrects the kinds read from the titles with their chapters
+            (``synth.claim_outline.read_with_content``).
+
+    Returns:
+        Section title -> kind, as ``section_kind`` reads it.
+    """
     outline = outline_kinds(s.section for s in sentences)
     findings: dict[str, tuple[int, int]] = {}
     for u in units:
