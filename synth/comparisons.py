@@ -160,11 +160,19 @@ def sides_found(core: tuple[frozenset[str], frozenset[str]], words: frozenset[st
     return sides_missing(core, words) == 0.0
 
 
-def sides_missing(core: tuple[frozenset[str], frozenset[str]], words: frozenset[str]) -> float:
-    """The share of the comparison's two sides that ``words`` do not name (0, 0.5 or 1)."""
+def sides_missing(
+    core: tuple[frozenset[str], frozenset[str]], words: frozenset[str], text: str = ""
+) -> float:
+    """The share of the comparison's two sides that ``words`` do not name (0, 0.5 or 1); 1 when
+    ``text`` (the sentence) names one side only in passing and compares two other things ("mBERT
+    ... capacity for English, would suffer more ... compared to BERT": English is no side)."""
     first, second = core
     a_only, b_only = first - second, second - first
-    return 0.5 * (bool(a_only and not a_only & words) + bool(b_only and not b_only & words))
+    share = 0.5 * (bool(a_only and not a_only & words) + bool(b_only and not b_only & words))
+    own = comparison_core(text) if share == 0.5 and text else None
+    if own and not (first | second) & (own[0] | own[1]):
+        return 1.0
+    return share
 
 
 def word_checks(

@@ -210,7 +210,9 @@ class Verifier:
             "num_swap": num_swap,
             "slot_swap_x_cover": slot * cover,
             # A comparison whose two sides neither the evidence nor two table cells name.
-            "sides_missing": sides_missing(core, ewords) if core and not table[2] else 0.0,
+            "sides_missing": sides_missing(core, ewords, best.text)
+            if core and not table[2]
+            else 0.0,
             "table_support": table[0],
             "table_conflict": table[1],
             "missing": missing,

@@ -38,6 +38,9 @@ def test_comparison_sides_must_be_named_by_the_evidence():
     )
     core = comparison_core(claim)
     assert not sides_found(core, rejected.stems) and sides_missing(core, rejected.stems) == 0.5
+    # ... and 1.0 read with the sentence's own comparison (mBERT against BERT: English is named
+    # only in passing)
+    assert sides_missing(core, rejected.stems, rejected.text) == 1.0
     mbert_core = comparison_core("mBERT is much less resilient to pruning than BERT.")
     assert sides_found(mbert_core, facts(RESILIENCE).stems)
     assert sides_missing(mbert_core, facts(GAP).stems) == 1.0
