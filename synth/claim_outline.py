@@ -12,8 +12,12 @@ the kind of its chapter where its own title names none (or only generic words), 
    or cousin ("5.2.1" after "5.1 Main Result"): a chapter heading with no text of its own stores
    no sentence, so the chapter's title itself is often missing. Lettered subsections of a paper
    with Roman chapters ("B." after "A.") are siblings of one run;
-3. its place in the paper: a section named after the paper's own method ("3 Cross-lingual
-   Prompting") between the introduction and the first experiments or results is method.
+2. its place in the paper: a section named after the paper's own method ("3 Cross-lingual
+   Prompting") between the introduction and the first experiments or results is method; one
+   whose title names only generic words ("4.2 BERT baselines", "4.1 Pre-training Data") after
+   the first experiments or results section continues the findings (experiments): a chapter
+   heading such as "4 Experiments" with no text of its own stores no sentence, so its
+   subsections must be read from where they stand.
 
 An appendix ("A.1" in a paper of numbered chapters), the references and acknowledgements
 exclude everything under them.
@@ -40,6 +44,10 @@ _NAMELESS = frozenset({"other", WEAK_METHOD})
 # A chapter of these kinds decides for every subsection that names only generic words.
 _DECIDING = frozenset({"results", "analysis", "conclusion", "related", "limitations", "excluded"})
 _FINDINGS = frozenset({"experiments", "results", "analysis"})
+_TESTED = frozenset(
+    {"experiments", "results"}
+)  # analysis titles ("How do X differ?") come early too
+_METHOD_WORD = re.compile(r"\bmethod", re.I)
 
 
 def _paths(sections: list[str]) -> dict[str, tuple[str, ...]]:
@@ -132,11 +140,14 @@ def _nearest_relative(
 def _placed(section: str, kinds: dict[str, str], order: list[str]) -> str:
     """A section that still names no kind: method between the introduction and the findings."""
     kind = kinds[section]
+    i = order.index(section)
     if kind == WEAK_METHOD:
-        return "method"
+        # After the first results or experiments section, a generic title ("4.2 BERT
+        # baselines" under a chapter heading that stored no sentence) continues the findings.
+        first = next((j for j, s in enumerate(order) if kinds[s] in _TESTED), len(order))
+        return "experiments" if i > first and not _METHOD_WORD.search(section) else "method"
     if kind != "other":
         return kind
-    i = order.index(section)
     intro = next((j for j, s in enumerate(order) if kinds[s] == "introduction"), None)
     findings = next((j for j, s in enumerate(order) if kinds[s] in _FINDINGS), len(order))
     return "method" if intro is not None and intro < i < findings else "other"

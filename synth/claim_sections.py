@@ -86,8 +86,9 @@ def section_kind(section: str, kind: str = "body", outline: dict[str, str] | Non
 def title_kind(section: str) -> str:
     """The kind a section title names by itself (``WEAK_METHOD`` for generic words only)."""
     title = bare_title(section)
-    # A task's name is not an aim ("Question Answering").
-    title = re.sub(r"question[- ]answering|question generation", " ", title)
+    # A task's name is not an aim ("Question Answering") nor an analysis ("3.2.1 Sentiment
+    # analysis" describes a dataset).
+    title = re.sub(r"question[- ]answering|question generation|sentiment analysis", " ", title)
     for name, keys in SECTION_KINDS:
         if any(k in title for k in keys):
             return name
