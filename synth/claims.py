@@ -107,10 +107,10 @@ class ClaimSettings(Settings):
         le=1,
         description="List at most this share of a paper's prose sentences (or budget_floor, "
         "whichever is more), the highest-scored first: a careful reader lists the findings, not "
-        "every sentence that says 'we'. On the readers' lists (bench/extract_recall.py "
-        "--shared-dev --tradeoff, floor 40) 0.25 recovers 0.83 of their claims listing 26% of "
-        "the prose, 0.30 recovers 0.85 listing 28%, 0.35 recovers 0.88 listing 31%. 1.0 with a "
-        "floor of 0 turns the budget off.",
+        "every sentence that says 'we'. On the readers' lists of 15 papers (bench/extract_recall.py "
+        "--shared-dev --tradeoff, floor 40; rules cues-9) 0.25 recovers 0.76 of their claims "
+        "listing 26% of the prose, 0.30 recovers 0.81 listing 29%, 0.35 recovers 0.85 listing "
+        "32%. 1.0 with a floor of 0 turns the budget off.",
     )
     budget_floor: int = Field(
         default=40,
