@@ -88,7 +88,12 @@ def test_an_outcome_ranks_by_what_it_says_procedure_by_its_section():
     setup = score_parts("We use the 3.3 billion parameter version.", "3.1 Experiments", "body",
                         outline)  # fmt: skip
     assert setup["section:experiments"] == SECTION_PRIORS["experiments"]
-    assert "first_person" not in setup
+    assert "first_person" not in setup and "setup" not in setup
+    # There "we" marks procedure, with an outcome too; a contribution keeps it.
+    ran = "We reran the swap experiments with NLLB-600M, with similar slopes."
+    assert "first_person" not in score_parts(ran, "3.1 Experiments", "body", outline)
+    release = "We release the datasets and evaluation code."
+    assert "first_person" in score_parts(release, "6 Conclusion")
     # The introduction previews the findings: an outcome there ranks above its other sentences.
     preview = (
         "Transformation of the binary problem into four labels improves robustness against "
