@@ -32,10 +32,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from synth.calibrate import (  # noqa: E402
+    CALIBRATED_FEATURES,
     DEFAULT_NLI_PATH,
     DEFAULT_PATH,
     NLI_FEATURES,
-    TrainingSet,
     choose_hyperparameters,
     fit_calibrator,
     load_calibrator,
@@ -61,13 +61,13 @@ def main() -> int:
         # every claim's features (measured with prior weights: features do not depend on them)
         m = measure_examples(args.papers, args.handwritten, tmp, args.nli_model, args.dev or None)
         examples, hand, data = m.generated, m.handwritten, m.data
-        names = feature_names(m.verifier)
+        # The calibrator reads CALIBRATED_FEATURES (those that generalise across papers).
+        names = CALIBRATED_FEATURES
         if args.nli_model:
             # The NLI calibrator extends exactly what the shipped one reads: FEATURES may already
             # hold checks that calibrator (and so this code's users) have not been fitted with.
             names = load_calibrator().features + NLI_FEATURES
-            cols = [feature_names(m.verifier).index(n) for n in names]
-            data = TrainingSet(data.x[:, cols], data.y, data.groups, data.hand)
+        data = data.columns(feature_names(m.verifier), names)
         # === Step 4: hyperparameters by leave-one-paper-out, then fit on everything and save
         c, w, loss = choose_hyperparameters(data)
         meta = {
