@@ -41,11 +41,9 @@ def test_packaged_calibrator_is_fitted():
     # Fitted on claims people wrote too, not only on template perturbations.
     assert cal.meta["n_handwritten"] >= 23 and cal.meta["n_generated"] > 100
     assert cal.meta["c"] > 0 and cal.meta["hand_weight"] >= 1
-    # Fitted on all ten dev papers, and reads only the features that generalise across papers
-    # (negation and direction count through conflict_x_cover, not on their own).
+    # Fitted on all ten dev papers (both batches), on the features the calibrator reads.
     assert cal.meta["n_dev"] >= 232 and len(cal.meta["papers_sha256_12"]) == 15
     assert cal.features == CALIBRATED_FEATURES
-    assert "negation" not in cal.features and "conflict_x_cover" in cal.features
 
 
 def test_training_set_columns():
