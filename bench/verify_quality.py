@@ -9,7 +9,7 @@ Usage (from the repo root):
 Sections of the report:
 1. ``leave_one_paper_out``: every claim about the shared papers (the generated labelled set of
    synth.labelled, and bench/verify_handwritten.jsonl: claims people wrote, which no generator
-   made) and about the dev papers (bench/dev: six more real papers, claims written by reading
+   made) and about the dev papers (bench/dev: ten more real papers in two batches, claims written by reading
    them; ``--dev ''`` leaves them out) is verified; the calibrator is refitted once per paper,
    each time on the claims of all other papers (hyperparameters chosen by an inner
    leave-one-paper-out on those alone, as scripts/fit_calibrator.py does), and predicts the
