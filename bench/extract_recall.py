@@ -52,16 +52,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.recall_match import (  # noqa: E402  (re-exported: scripts and tests read them here)
+    best_cover,
+    coverage,
+    cut_mid_sentence,
+    same_claim,
+    tokens,
+)
+from bench.recall_report import FLOORS, SHARES, print_tradeoff, report  # noqa: E402
 from synth.claim_ranker import ClaimRanker, use_ranker  # noqa: E402
 from synth.claims import (  # noqa: E402
     ClaimSettings,
@@ -71,106 +77,11 @@ from synth.claims import (  # noqa: E402
 )
 from synth.ingest import ingest  # noqa: E402
 from synth.library import Library  # noqa: E402
-from synth.records import Claim, Passage, Sentence  # noqa: E402
+from synth.records import Claim  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
 
 HELDOUT = REPO / "bench" / "heldout"
 PROSE_KINDS = frozenset({"body", "abstract"})
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
-_ABBREV_END = re.compile(r"\b(?:e\.g|i\.e|cf|vs|et al|Fig|Eq|Sec|Tab|approx|resp)\.$", re.I)
-
-
-# --- matching ---------------------------------------------------------------------------------
-def tokens(text: str) -> Counter[str]:
-    """Normalised word and number tokens of ``text`` (a multiset)."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = re.sub(r"(\w)-\s+(\w)", r"\1\2", text)  # a hyphenated line break left in either side
-    return Counter(_TOKEN.findall(text))
-
-
-def coverage(quote: Counter[str], text: Counter[str]) -> float:
-    """Share of the quote's tokens that ``text`` contains (multiset intersection)."""
-    total = sum(quote.values())
-    return sum((quote & text).values()) / total if total else 0.0
-
-
-def best_cover(quote: Counter[str], texts: list[Counter[str]]) -> tuple[float, int]:
-    """The highest coverage of ``quote`` among ``texts`` and its index (-1 when none)."""
-    best, where = 0.0, -1
-    for i, t in enumerate(texts):
-        c = coverage(quote, t)
-        if c > best:
-            best, where = c, i
-    return best, where
-
-
-def _same_claim(gold: Counter[str], claim: Counter[str], cover: float) -> bool:
-    """The claim covers the gold quote, or is a good part of it (at least half its length)."""
-    if coverage(gold, claim) >= cover:
-        return True
-    half = sum(claim.values()) >= 0.5 * sum(gold.values())
-    return half and coverage(claim, gold) >= cover
-
-
-# --- whole sentences, checked on the stored text ----------------------------------------------
-_MARKER = re.compile(r"^\s*[•●▪◦∙‣○■□–—*-]\s+")
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _ends(text: str) -> bool:
-    t = text.strip()
-    return bool(re.search(r"[.!?][\"'”’)\]]*$", t)) and not _ABBREV_END.search(t)
-
-
-def _span(text: str, passage_text: str, start: int) -> tuple[int, int]:
-    """Where ``text`` (whitespace collapsed) lies in the passage, searched from its sentence on."""
-    pattern = r"\s*".join(re.escape(w) for w in text.split())
-    m = re.compile(pattern).search(passage_text, max(0, start - 3))
-    return (m.start(), m.end()) if m else (start, start + len(text))
-
-
-def cut_mid_sentence(claim: Claim, passages: list[Passage], by_id: dict[int, Sentence]) -> str:
-    """Why an extracted claim looks cut ('' when whole), judged on the stored passage text.
-
-    Whole: a complete list item (its passage's whole text after the marker), or a text that ends
-    with terminal punctuation (or a colon right before a list), is not followed in its passage by
-    more of the same sentence (a lower-case continuation), and starts at the passage start or
-    right after an ended sentence.
-    """
-    s = by_id.get(claim.sentence_id) if claim.sentence_id is not None else None
-    if s is None:
-        return "sentence not in the library"
-    i = next((k for k, p in enumerate(passages) if p.passage_id == s.passage_id), None)
-    if i is None:
-        return "passage not in the library"
-    passage, text = passages[i], _norm(claim.text)
-    if _MARKER.match(passage.text) and _norm(_MARKER.sub("", passage.text, count=1)) == text:
-        return ""  # a whole list item
-    nxt = passages[i + 1] if i + 1 < len(passages) else None
-    start, end = _span(text, passage.text, s.char_start - passage.char_start)
-    before, after = passage.text[:start].rstrip(), passage.text[end:].lstrip()
-    at_marker = len(before) == 1 and bool(_MARKER.match(before + " "))
-    if at_marker:
-        before = "."  # the sentence starts right after its list marker
-    if not before and i > 0 and passages[i - 1].section == passage.section:
-        before = passages[i - 1].text.rstrip()
-    if not after and nxt is not None and nxt.section == passage.section:
-        after = nxt.text.lstrip()
-    list_next = text.endswith(":") and bool(_MARKER.match(after))
-    if not (_ends(text) or list_next):
-        return "no terminal punctuation"
-    # After a period, lower case goes on the same sentence when the period closed a short
-    # word (an abbreviation pysbd did not know); drafts that start sentences in lower case
-    # ("... beam search. this way, we ...") are not cut.
-    short_end = re.search(r"\b\w{1,3}\.$", text) is not None
-    if re.match(r"[a-z]", after) and not _MARKER.match(after) and (short_end or not _ends(text)):
-        return "the text goes on in lower case"
-    if re.match(r"[a-z]", text) and before and not (_ends(before) or before.endswith(":")):
-        return "starts mid-sentence"
-    return ""
 
 
 # --- per paper ----------------------------------------------------------------------------------
@@ -214,7 +125,7 @@ def score_paper(lib: Library, paper_id: str, claims: list[Claim], gold: list[dic
             "sentence_in_library": in_lib >= cover, "best_sentence_cover": round(in_lib, 3),
         })  # fmt: skip
     # === precision (gold lists are not exhaustive: informative only)
-    is_gold = [any(_same_claim(gt, ct, cover) for gt in gold_toks) for ct in claim_toks]
+    is_gold = [any(same_claim(gt, ct, cover) for gt in gold_toks) for ct in claim_toks]
     matched = sum(is_gold)
     ranked = ranking(claims, claim_toks, gold_toks, is_gold, cover)
     # === whole sentences
@@ -367,8 +278,6 @@ def run(
 
 
 _NO_BUDGET = {"budget_share": 1.0, "budget_floor": 0, "top": None}
-SHARES = (0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.50)
-FLOORS = (0, 20, 30, 40)
 
 
 def _active() -> str:
@@ -485,80 +394,6 @@ def totals(results: dict[str, dict]) -> dict:
         if s["prose_sentences"]
         else None,
     }
-
-
-def report(out: dict, show_misses: bool) -> None:
-    """Print the per-paper table, the totals and the misses."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(width=max(Console().width, 160))
-    table = Table(
-        title=f"claim extraction vs {out['gold_dir']} (cover >= {out['cover_threshold']})"
-    )
-    cols = ("paper", "gold", "found", "recall", "claims", "prose sent.", "ratio", "all sent.",
-            "precision*", "P@10*", "R@N", "R@2N", "type agr.", "cut")  # fmt: skip
-    for col in cols:
-        table.add_column(col, justify="left" if col == "paper" else "right")
-
-    def fmt(x: float | None) -> str:
-        return "-" if x is None else f"{x:.2f}"
-
-    for key, r in out["papers"].items():
-        table.add_row(key, str(r["gold"]), str(r["recovered"]), fmt(r["recall"]),
-                      str(r["extracted"]), str(r["prose_sentences"]), fmt(r["ratio_prose"]),
-                      str(r["sentences"]), fmt(r["precision"]), fmt(r["precision_at_10"]),
-                      fmt(r["recall_at_gold"]), fmt(r["recall_at_2gold"]),
-                      fmt(r["type_agreement"]), str(r["cut_mid_sentence"]))  # fmt: skip
-    t = out["total"]
-    table.add_row("all", str(t["gold"]), str(t["recovered"]), fmt(t["recall"]), str(t["extracted"]),
-                  str(t["prose_sentences"]), fmt(t["ratio_prose"]), str(t["sentences"]), "",
-                  "", fmt(t["recall_at_gold"]), fmt(t["recall_at_2gold"]),
-                  fmt(t["type_agreement"]),
-                  str(t["cut_mid_sentence"]), style="bold")  # fmt: skip
-    console.print(table)
-    console.print("* precision against gold lists that are not exhaustive: informative only; "
-                  "P@10: of the 10 top-scored claims; R@N / R@2N: recall of the N / 2N top-scored "
-                  "claims, N = the paper's gold count")  # fmt: skip
-    base = Table(title="baselines: recall / ratio of simple sentence selections (same matching)")
-    base.add_column("paper")
-    names = list(next(iter(out["papers"].values()), {}).get("baselines", {}))
-    for name in ["claimlab claims", *names]:
-        base.add_column(name, justify="right")
-    for key, r in out["papers"].items():
-        cells = [f"{fmt(r['recall'])} / {fmt(r['ratio_prose'])}"]
-        cells += [f"{fmt(b['recall'])} / {fmt(b['ratio_prose'])}" for b in r["baselines"].values()]
-        base.add_row(key, *cells)
-    console.print(base)
-    if not show_misses:
-        return
-    for key, r in out["papers"].items():
-        for m in r["misses"]:
-            where = "selection" if m["sentence_in_library"] else "not a library sentence"
-            console.print(f"[bold]{key}[/] miss ({where}, {m['type']}, p.{m['page']}): "
-                          f"{m['quote']}", markup=True, highlight=False)  # fmt: skip
-        for c in r["cut"]:
-            console.print(f"[red]{key} cut ({c['why']}):[/] {c['claim']}", highlight=False)
-
-
-def print_tradeoff(rows: list[dict], scoring: str) -> None:
-    """The budget trade-off table: recall and share of prose listed per (share, floor)."""
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"budget trade-off ({scoring}): recall / share of prose sentences listed")
-    table.add_column("budget share")
-    for floor in FLOORS:
-        table.add_column(f"floor {floor}", justify="right")
-    for share in SHARES:
-        cells = [
-            f"{r['recall']:.3f} / {r['ratio_prose']:.2f} (min {r['min_paper_recall']:.2f})"
-            for floor in FLOORS
-            for r in rows
-            if r["share"] == share and r["floor"] == floor
-        ]
-        table.add_row(f"{share:.2f}", *cells)
-    Console(width=160).print(table)
 
 
 def main() -> None:
