@@ -37,3 +37,16 @@ def papers_library(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) 
     directory = tmp_path_factory.mktemp("papers") / "library"
     library_from_papers(shared_data / "papers", directory).close()
     return directory
+
+
+@pytest.fixture(scope="session")
+def recall_bench():
+    """bench/extract_recall.py as a module: tests measure exactly what the bench reports."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "extract_recall", REPO / "bench" / "extract_recall.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

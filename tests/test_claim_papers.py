@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import re
 from pathlib import Path
 
@@ -15,16 +14,6 @@ from synth.records import Claim
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = REPO / "bench" / "claims_gold"
-
-
-def _bench():
-    """bench/extract_recall.py as a module: the test measures exactly what the bench reports."""
-    spec = importlib.util.spec_from_file_location(
-        "extract_recall", REPO / "bench" / "extract_recall.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _paper_ids(shared_data: Path) -> dict[str, str]:
@@ -45,9 +34,9 @@ def real_claims(papers_library, shared_data) -> dict[str, list[Claim]]:
     return {key: [c for c in claims if c.paper_id == pid] for key, pid in ids.items()}
 
 
-def test_recall_against_careful_reader_lists(papers_library, shared_data):
+def test_recall_against_careful_reader_lists(papers_library, shared_data, recall_bench):
     """>= 80% of the claims a careful reader lists (bench/claims_gold), well under half the prose."""
-    bench = _bench()
+    bench = recall_bench
     ids = _paper_ids(shared_data)
     recalls, found, total, listed, prose = {}, 0, 0, 0, 0
     with Library(papers_library) as lib:

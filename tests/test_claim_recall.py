@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -11,20 +10,11 @@ REPO = Path(__file__).resolve().parents[1]
 DEV = REPO / "bench" / "dev"
 
 
-def _bench():
-    spec = importlib.util.spec_from_file_location(
-        "extract_recall", REPO / "bench" / "extract_recall.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_dev_papers_recall_without_listing_every_sentence():
+def test_dev_papers_recall_without_listing_every_sentence(recall_bench):
     """>= 80% of the readers' claims on the dev papers, listing well under half of the prose."""
     if not (DEV / "papers").is_dir() or not any((DEV / "claims_gold").glob("*.jsonl")):
         pytest.skip("no dev papers with readers' lists in bench/dev")
-    out = _bench().run(DEV / "papers", DEV / "claims_gold", True, 0.8)
+    out = recall_bench.run(DEV / "papers", DEV / "claims_gold", True, 0.8)
     total = out["total"]
     recalls = {k: r["recall"] for k, r in out["papers"].items()}
     assert total["recall"] >= 0.8, recalls

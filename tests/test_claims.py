@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from synth.claim_outline import outline_kinds
@@ -446,12 +443,8 @@ def test_budget_defaults():
     assert paper_budget(100, settings) == 40 and paper_budget(300, settings) == 105
 
 
-def test_bench_budget_curve_and_tradeoff():
-    spec = importlib.util.spec_from_file_location(
-        "extract_recall", Path(__file__).resolve().parents[1] / "bench" / "extract_recall.py"
-    )
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+def test_bench_budget_curve_and_tradeoff(recall_bench):
+    bench = recall_bench
     claims = [
         Claim(claim_id=f"c{i}", text=t, score=s)
         for i, (t, s) in enumerate(
