@@ -9,7 +9,12 @@ from synth.library import Library
 from synth.records import Claim, Number
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from synth.claims import ClaimSettings
+
+# Library.kv namespace: per (paper, settings, rules), how many claims a finished extraction stored.
+DONE_KV = "claims_extracted"
 
 
 def store_claims(library: Library, claims: list[Claim], settings: ClaimSettings) -> None:
@@ -34,3 +39,13 @@ def claim_from_dict(data: dict) -> Claim:
     fields["entities"] = {k: tuple(v) for k, v in data.get("entities", {}).items()}
     fields["sources"] = tuple(tuple(s) for s in data.get("sources", ()))
     return Claim(**fields)
+
+
+def forget_claims(conn: sqlite3.Connection, paper_id: str) -> None:
+    """Drop a paper's stored claims and its finished-extraction marks (inside the caller's
+    transaction): its claims are extracted again on next use."""
+    conn.execute("DELETE FROM claims WHERE paper_id=?", (paper_id,))
+    like = paper_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    conn.execute(
+        "DELETE FROM kv WHERE namespace=? AND key LIKE ? ESCAPE '\\'", (DONE_KV, like + "|%")
+    )

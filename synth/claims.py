@@ -38,7 +38,7 @@ from synth.claim_scoring import (
     states_finding,
 )
 from synth.claim_select import merge_near_duplicates, paper_budget, within_budget, word_overlap
-from synth.claim_store import claim_from_dict, store_claims
+from synth.claim_store import DONE_KV, claim_from_dict, store_claims
 from synth.claim_types import CLAIM_TYPES, classify_claim
 from synth.claim_units import Unit, paper_units
 from synth.embed import EmbedSettings
@@ -331,7 +331,7 @@ def library_claims(
             "SELECT payload FROM claims WHERE paper_id=? AND settings_hash=?",
             (pid, settings.settings_hash()),
         ).fetchall()
-        done = library.kv_get("claims_extracted", _done_key(pid, settings))
+        done = library.kv_get(DONE_KV, _done_key(pid, settings))
         # 0 claims (a template, a front page) is a finished extraction too. A paper's stored
         # claims are those of the settings it was extracted with last (a claim id is one row):
         # when other settings replaced them, extract again.
@@ -343,7 +343,7 @@ def library_claims(
         claims = extract_claims(library, pid, settings)
         store_claims(library, claims, settings)
         stored = len({c.claim_id for c in claims})  # one row per claim id
-        library.kv_put("claims_extracted", _done_key(pid, settings), stored)
+        library.kv_put(DONE_KV, _done_key(pid, settings), stored)
         out.extend(claims)
     out.sort(
         key=lambda c: (papers.index(c.paper_id) if c.paper_id in papers else 0, c.sentence_id or 0)

@@ -17,15 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from synth.ingest import flag_machine_generated
+from synth.claim_store import forget_claims
+from synth.ingest import TEXT_SUFFIXES, flag_machine_generated
 from synth.library import Library, insert_text
 from synth.parser_version import INGEST_KV, PARSER_VERSION, papers_parsed_before
 from synth.pdf import ParsedDocument, ParseSettings, PdfError, file_sha256, parse_pdf
 from synth.provenance import parse_text
 from synth.records import Paper
-
-TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
-CLAIMS_KV = "claims_extracted"  # synth.claims marks a paper's finished extraction here
 
 
 @dataclass(frozen=True)
@@ -136,18 +134,10 @@ def _reparse_one(library: Library, paper_id: str, settings: ParseSettings) -> Re
         c.execute("DELETE FROM sentences WHERE paper_id=?", (paper_id,))
         c.execute("DELETE FROM passages WHERE paper_id=?", (paper_id,))
         insert_text(c, paper_id, doc.passages, doc.sentences)
-        c.execute("DELETE FROM claims WHERE paper_id=?", (paper_id,))
-        c.execute(
-            "DELETE FROM kv WHERE namespace=? AND key LIKE ? ESCAPE '\\'",
-            (CLAIMS_KV, _like_prefix(paper_id) + "|%"),
-        )
+        forget_claims(c, paper_id)
         c.execute("DELETE FROM verdicts")
         c.execute(
             "INSERT OR REPLACE INTO kv (namespace, key, value) VALUES (?,?,?)",
             (INGEST_KV, paper_id, json.dumps(record)),
         )
     return ReparseOutcome(paper_id, "ok", "; ".join(doc.warnings), before, len(doc.sentences))
-
-
-def _like_prefix(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
