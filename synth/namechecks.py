@@ -101,9 +101,10 @@ def local_swap(claim: SentenceFacts, evidence: SentenceFacts) -> float:
         c, e = set(claim.entities.get(kind, ())), set(evidence.entities.get(kind, ()))
         if len(c - e) == 1 and len(e - c) == 1:
             return 1.0
-    mine = [(n, ctx) for n, ctx in name_slots(claim.text) if n not in evidence.stems]
+    slots = name_slots(claim.text)
+    mine = [(n, ctx) for n, ctx in slots if n not in evidence.stems]
     if not mine:
         return 0.0
-    names = {n for n, _ in name_slots(claim.text)} | claim.stems
+    names = {n for n, _ in slots} | claim.stems
     theirs = [(n, ctx) for n, ctx in name_slots(evidence.text) if n not in names]
     return float(any(c & e for _, c in mine for _, e in theirs))
