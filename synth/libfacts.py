@@ -8,7 +8,7 @@ import math
 from synth.library import Library
 from synth.records import Evidence, Sentence
 from synth.search import EVIDENCE_KINDS_SKIPPED, content_words
-from synth.tablechecks import Cell, abbreviations, table_cells
+from synth.tablechecks import Cell, abbreviations, expand, table_cells
 from synth.textchecks import SentenceFacts, facts, number_keys, slot_index
 from synth.textchecks import paper_entities as _paper_entities
 
@@ -127,8 +127,7 @@ class LibraryFacts:
             self._abbr[paper_id] = abbreviations(
                 [s.text for s in self.library.sentences(paper_id=paper_id)]
             )
-        abbr = self._abbr[paper_id]
-        return words.union(*(abbr[w] for w in words if w in abbr))
+        return expand(words, self._abbr[paper_id])
 
     def paper_tables(self, paper_id: str) -> list[Cell]:
         """The cells of a paper's tables (``tablechecks.table_cells``), parsed once."""

@@ -91,7 +91,9 @@ def abbreviations(texts: list[str]) -> dict[str, frozenset[str]]:
     return out
 
 
-def _expand(words: frozenset[str], abbr: dict[str, frozenset[str]]) -> frozenset[str]:
+def expand(words: frozenset[str], abbr: dict[str, frozenset[str]]) -> frozenset[str]:
+    """``words`` with the long forms of the short forms among them (``abbr``, from
+    :func:`abbreviations`)."""
     return words.union(*(abbr[w] for w in words if w in abbr))
 
 
@@ -108,7 +110,7 @@ def table_cells(rows: list[str], context: list[str] = ()) -> list[Cell]:
             for part in rest.split(","):
                 m = _CELL.match(part.strip())
                 if m and m.group(1):
-                    words = _expand(label_words(row) | label_words(m.group(1)), abbr)
+                    words = expand(label_words(row) | label_words(m.group(1)), abbr)
                     cells.append(
                         Cell(row.strip(), m.group(1).strip(), words, float(m.group(2)), index)
                     )
@@ -119,7 +121,7 @@ def table_cells(rows: list[str], context: list[str] = ()) -> list[Cell]:
             continue
         values = [float(v) for v in re.findall(_VALUE, m.group(2))]
         for i, (col, v) in enumerate(zip(_columns(headers, len(values)), values, strict=False)):
-            words = _expand(label_words(m.group(1)) | label_words(col), abbr)
+            words = expand(label_words(m.group(1)) | label_words(col), abbr)
             cells.append(Cell(m.group(1).strip(), col or f"#{i}", words, v, index))
     return cells
 
