@@ -11,16 +11,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from claimlab.cli_synth import LibraryOpt
 from claimlab.console import console, err_console, error_line, warn_line
 from synth.library import Library, LibraryError
 from synth.parser_version import papers_parsed_before
 
-LibraryOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--library", help="Library directory (default: $CLAIMLAB_LIBRARY, else ./claimlab-library)."
-    ),
-]
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON lines on stdout, no tables.")]
 NliOpt = Annotated[
     str | None,
@@ -51,7 +46,7 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _open(library: str | None, subject: str) -> Library:
+def open_library(library: str | None, subject: str) -> Library:
     """Open the library; exit with one clear line when it cannot be used or holds no papers."""
     try:
         lib = Library(library)
@@ -80,7 +75,7 @@ def _progress(label: str) -> Progress:
     )  # fmt: skip
 
 
-def _summary(title: str, rows: list[tuple[str, str]]) -> Table:
+def summary_table(title: str, rows: list[tuple[str, str]]) -> Table:
     table = Table(title=title, show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
@@ -134,7 +129,7 @@ def claims_cmd(
     given = {"min_score": min_score, "top": top, "budget_share": budget_share,
              "budget_floor": budget_floor}  # fmt: skip
     settings = ClaimSettings(**{k: v for k, v in given.items() if v is not None})
-    with _open(library, "claims") as lib:
+    with open_library(library, "claims") as lib:
         papers = [p.paper_id for p in lib.papers()]
         if paper and paper not in papers:
             error_line(paper, "no such paper in the library (see `claimlab papers`)")
@@ -162,7 +157,7 @@ def claims_cmd(
         t: sum(c.type == t for c in claims)
         for t in ("result", "comparison", "method", "contribution")
     }
-    console.print(_summary("summary", [("papers", str(len(targets))), ("claims", str(len(claims)))]
+    console.print(summary_table("summary", [("papers", str(len(targets))), ("claims", str(len(claims)))]
                            + [(k, str(v)) for k, v in by_type.items()]))  # fmt: skip
 
 
@@ -271,7 +266,7 @@ def verify_cmd(
         top_k=top_k, embed=EmbedSettings(model=embed_model, backend=embed_backend)
     )
     settings = VerifySettings(search=search, nli_model=nli_model, calibrator=calibrator)
-    with _open(library, "verify") as lib:
+    with open_library(library, "verify") as lib:
         try:
             verifier = Verifier(lib, settings)
             cite = {p.paper_id: p.citation for p in lib.papers()}
@@ -321,7 +316,7 @@ def _print_verdicts(verdicts, min_conf: float, cite: dict[str, str] | None = Non
         table.add_row(v.claim_id, claim, verdict)
     console.print(table)
     counts = [(lab, str(sum(v.label == lab for v in verdicts))) for lab in _LABEL_STYLE]
-    console.print(_summary("summary", [("claims", str(len(verdicts))), *counts]))
+    console.print(summary_table("summary", [("claims", str(len(verdicts))), *counts]))
 
 
 # --- audit ---------------------------------------------------------------------------------------
@@ -334,7 +329,7 @@ def audit_cmd(
     from synth.audit import AuditError, audit_report
     from synth.verify import Verifier, verdict_json, verified_label
 
-    with _open(library, "audit") as lib:
+    with open_library(library, "audit") as lib:
         try:
             result = audit_report(report, Verifier(lib))
             cite = {p.paper_id: p.citation for p in lib.papers()}
@@ -368,7 +363,7 @@ def audit_cmd(
             ("cut off", str(sum(c.claim.truncated for c in result.claims)))]  # fmt: skip
     rows += [(lab, str(sum(c.verdict.label == lab for c in result.claims))) for lab in _LABEL_STYLE]
     rows += [("issue", i) for i in result.issues]
-    console.print(_summary("summary", rows))
+    console.print(summary_table("summary", rows))
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from claimlab.cli_claims import JsonOpt, LibraryOpt, _open, _summary
+from claimlab.cli_claims import JsonOpt, LibraryOpt, open_library, summary_table
 from claimlab.console import console, error_line, warn_line
 
 
@@ -25,7 +25,7 @@ def synthesize_cmd(
     if not question.strip():
         error_line("synthesize", "the question is empty")
         raise typer.Exit(2)
-    with _open(library, "synthesize") as lib:
+    with open_library(library, "synthesize") as lib:
         result = synthesize(lib, question, SynthesisSettings(top_n=top_n))
     if as_json:
         print(json.dumps(synthesis_json(result), ensure_ascii=False))
@@ -69,7 +69,7 @@ def _print_synthesis(result) -> None:
     if not result.themes:
         warn_line("synthesize", "no claim in the library is relevant to the question")
     papers = {p for t in result.themes for p in t.papers}
-    console.print(_summary("summary", [("claims considered", str(result.considered)),
+    console.print(summary_table("summary", [("claims considered", str(result.considered)),
                                        ("themes", str(len(result.themes))),
                                        ("papers cited (human-written)", str(len(papers))),
                                        ("gaps", str(len(result.gaps)))]))  # fmt: skip
