@@ -56,7 +56,6 @@ sys.path.insert(0, str(REPO))
 
 from synth.calibrate import (  # noqa: E402
     CALIBRATED_FEATURES,
-    FEATURES,
     NLI_FEATURES,
     Calibrator,
     TrainingSet,
@@ -65,7 +64,12 @@ from synth.calibrate import (  # noqa: E402
     fit_calibrator,
     leave_one_paper_out,
 )
-from synth.calibration_data import library_from_papers, load_handwritten, measure_examples  # noqa: E402
+from synth.calibration_data import (  # noqa: E402
+    feature_names,
+    library_from_papers,
+    load_handwritten,
+    measure_examples,
+)
 from synth.labelled import LabelledExample  # noqa: E402
 from synth.records import LABELS  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
@@ -213,7 +217,7 @@ def main() -> int:
         # === Step 3: leave one paper out, pooled (the checks' features are the first columns;
         # with an NLI model, its features follow and are measured in their own section)
         # Only the features the calibrator is fitted on (synth.calibrate.CALIBRATED_FEATURES).
-        have = FEATURES + (NLI_FEATURES if args.nli_model else ())
+        have = feature_names(m.verifier)
         checks_only = data.columns(have, CALIBRATED_FEATURES)
         report["leave_one_paper_out"] = lopo_section(checks_only, examples)
         if args.nli_model:
