@@ -22,6 +22,8 @@ from synth.claim_sections import (  # section kinds, importable from here as bef
 
 __all__ = [
     "CUES",
+    "OTHERS_CUES",
+    "OUTCOME_CUES",
     "SECTION_KINDS",
     "SECTION_PRIORS",
     "WEAK_METHOD",
@@ -315,13 +317,13 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
 
 # Cues that mark others' work; they do not count where the authors speak of their own
 # ("Different from Michel et al. (2019), ... we prune the most important heads").
-_OTHERS = ("cited", "background")
+OTHERS_CUES = ("cited", "background")
 # Sections where an uncited statement is the authors' own.
 _OWN_FINDINGS = frozenset({"results", "analysis", "conclusion"})
 # What a sentence may go on to say after pointing at a table: a finding of its own.
 _FINDING_CUES = ("finding_verb", "comparison", "result_phrase")
 # Cues of a stated outcome; sections that report findings; acts beyond procedure (_sentence_prior)
-_OUTCOME_CUES = ("outcome_verb", "comparison", "finding_verb", "result_phrase")
+OUTCOME_CUES = ("outcome_verb", "comparison", "finding_verb", "result_phrase")
 _FINDINGS_KINDS = frozenset({"experiments", "results", "analysis", "conclusion"})
 _OWN_ACTS = ("contribution", "decision")
 _QUOTED = re.compile(r"[“\"][^”\"]{1,120}[”\"]")
@@ -360,7 +362,7 @@ def claim_logit(
         fired.pop("background", None)
     prior = _sentence_prior(sk, fired)
     parts = {"section:" + sk: prior}
-    parts.update({k: w for k, w in fired.items() if not (own and k in _OTHERS)})
+    parts.update({k: w for k, w in fired.items() if not (own and k in OTHERS_CUES)})
     return sum(parts.values()), parts
 
 
@@ -388,7 +390,7 @@ def _sentence_prior(sk: str, fired: dict[str, float]) -> float:
     outcome 0.34, against 0.42 for all outcomes there), as does the set-up cue (0.06 and 0.22):
     neither adds anything there but to a contribution or a decision (``fired`` is changed).
     """
-    outcome = any(c in fired for c in _OUTCOME_CUES) and "cited" not in fired
+    outcome = any(c in fired for c in OUTCOME_CUES) and "cited" not in fired
     if sk in _FINDINGS_KINDS and not any(c in fired for c in _OWN_ACTS):
         fired.pop("first_person", None)
         fired.pop("setup", None)

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import math
 
-from synth.claim_cues import SECTION_PRIORS, claim_logit, section_kind
+from synth.claim_cues import (
+    OTHERS_CUES,
+    OUTCOME_CUES,
+    SECTION_PRIORS,
+    claim_logit,
+    section_kind,
+)
 from synth.claim_ranker import active_ranker, ranker_features
 from synth.entities import parse_numbers, tag_entities
 
 # Logit offset that puts a plain statement in a results section near the 0.5 line: cues decide.
 _BIAS = -0.4
 
-_OUTCOME_CUES = ("outcome_verb", "comparison", "finding_verb", "result_phrase")
-_OTHERS_CUES = ("cited", "background")
 # Passage kinds that never hold claims (tables hold numbers, but not sentences that state them).
 EXCLUDED_KINDS = frozenset(
     {"references", "caption", "title", "header", "footer", "table", "equation", "front", "footnote"}
@@ -51,7 +55,7 @@ def score_parts(
     # "glh = 0" sets a symbol and "0.6 cm" measures a page: neither reports a finding.
     if numbers and "formula" not in parts and "layout" not in parts:
         parts["numbers"] = 0.7 + 0.4 * any(n.unit or n.metric for n in numbers)
-        if any(k in parts for k in _OUTCOME_CUES) and not any(k in parts for k in _OTHERS_CUES):
+        if any(k in parts for k in OUTCOME_CUES) and not any(k in parts for k in OTHERS_CUES):
             # A number stated as an outcome ("X outperforms Y by 2.1 BLEU") is a measured
             # finding, in the first person or not: it ranks with the authors' own findings
             # (unless it is cited work's).
