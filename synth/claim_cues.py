@@ -1,6 +1,6 @@
 """What makes a sentence a claim a careful reader would list: section priors and phrase cues.
 
-The section kinds and their priors are in ``synth.claim_sections`` (re-exported here).
+The section kinds and their priors are in ``synth.claim_sections``.
 ``CUES`` is an explicit registry, written out: named phrase patterns with a weight each
 (positive: the sentence reports a finding, a comparison, a contribution, a design decision;
 negative: it points at a table, gives an instruction, measures a page's layout, defines a symbol,
@@ -11,26 +11,15 @@ from __future__ import annotations
 
 import re
 
-from synth.claim_sections import (  # section kinds, importable from here as before
-    SECTION_KINDS,
-    SECTION_PRIORS,
-    WEAK_METHOD,
-    bare_title,
-    section_kind,
-    title_kind,
-)
+# section_kind stays importable from here (bench/extract_recall.py, synth.claims).
+from synth.claim_sections import SECTION_PRIORS, section_kind
 
 __all__ = [
     "CUES",
     "OTHERS_CUES",
     "OUTCOME_CUES",
-    "SECTION_KINDS",
-    "SECTION_PRIORS",
-    "WEAK_METHOD",
-    "bare_title",
     "claim_logit",
     "section_kind",
-    "title_kind",
 ]
 
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from synth.claim_cues import WEAK_METHOD, bare_title, title_kind
+from synth.claim_sections import WEAK_METHOD, bare_title, title_kind
 
 _ARABIC = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+\S")
 _ROMAN = re.compile(r"^([IVX]{1,5})\.\s+\S")
@@ -92,7 +92,7 @@ def outline_kinds(sections: Iterable[str]) -> dict[str, str]:
             fine).
 
     Returns:
-        Every title's kind (a key of ``synth.claim_cues.SECTION_PRIORS`` or ``excluded``).
+        Every title's kind (a key of ``synth.claim_sections.SECTION_PRIORS`` or ``excluded``).
     """
     order = list(dict.fromkeys(s for s in sections if s))
     paths = _paths(order)

@@ -11,14 +11,9 @@ from __future__ import annotations
 
 import math
 
-from synth.claim_cues import (
-    OTHERS_CUES,
-    OUTCOME_CUES,
-    SECTION_PRIORS,
-    claim_logit,
-    section_kind,
-)
+from synth.claim_cues import OTHERS_CUES, OUTCOME_CUES, claim_logit
 from synth.claim_ranker import active_ranker, ranker_features
+from synth.claim_sections import SECTION_PRIORS, section_kind
 from synth.entities import parse_numbers, tag_entities
 
 # Logit offset that puts a plain statement in a results section near the 0.5 line: cues decide.

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from synth.claim_cues import claim_logit, section_kind
+from synth.claim_cues import claim_logit
+from synth.claim_sections import section_kind
 from synth.entities import parse_numbers, tag_entities
 
 CLAIM_TYPES: tuple[str, ...] = ("result", "comparison", "method", "contribution")

@@ -146,7 +146,7 @@ def _starts_list(sentence: Sentence, passages: dict[int, Passage]) -> bool:
 
 def _scoring_section(section: str, lead: str | None) -> str:
     """A list's lead-in ("results", "method") decides the section kind when it names one."""
-    from synth.claim_cues import section_kind
+    from synth.claim_sections import section_kind
 
     if lead and section_kind(lead) not in ("other", "excluded"):
         return lead
