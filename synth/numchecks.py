@@ -141,15 +141,16 @@ def number_keys(text: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-def _decimals(raw: str) -> int:
+def decimal_places(raw: str) -> int:
+    """Digits after the decimal point of the first number in ``raw`` ("85.3 points" -> 1)."""
     digits = re.search(r"\d[\d,]*(?:\.(\d+))?", raw)
     return len(digits.group(1)) if digits and digits.group(1) else 0
 
 
 def same_value(a: Number, b: Number) -> bool:
     """Equal up to the precision of the less precise one (rounded or truncated), or x100 apart."""
-    coarse, fine = (a, b) if _decimals(a.raw) <= _decimals(b.raw) else (b, a)
-    places = _decimals(coarse.raw)
+    coarse, fine = (a, b) if decimal_places(a.raw) <= decimal_places(b.raw) else (b, a)
+    places = decimal_places(coarse.raw)
     if abs(fine.value - coarse.value) <= 0.5 * 10.0**-places + 1e-9:
         return True  # rounded
     scale = 10.0**places
@@ -174,7 +175,9 @@ def _agrees(claim: Quantity, ev: Quantity) -> bool:
         return True  # "10.636 paragraphs": a European thousands separator
     if claim.number.unit in _SCALE or ev.number.unit in _SCALE:
         return abs(a - b) <= 0.05 * max(abs(a), abs(b))
-    if _decimals(claim.number.raw) > _decimals(ev.number.raw) and abs(a - b) > 0.05 * abs(b):
+    if decimal_places(claim.number.raw) > decimal_places(ev.number.raw) and abs(a - b) > 0.05 * abs(
+        b
+    ):
         # The evidence is the coarser one: "temperature to 1" is not a rounded 0.7 (a claim may
         # round the paper's figure, but a paper's round figure is not the claim's rounded)
         return abs(a * 100 - b) < 1e-6 or abs(b * 100 - a) < 1e-6

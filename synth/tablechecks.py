@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from synth.comparisons import comparison_core
 from synth.entities import LANGUAGES
-from synth.numchecks import Quantity
+from synth.numchecks import Quantity, decimal_places
 from synth.search import STOPWORDS, stem
 
 # Comparative words: the first side is greater (up) or smaller (down) than the second.
@@ -288,8 +288,7 @@ def table_numbers(
         n = q.number
         if q.bound != "=" or n.raw.rstrip("%").replace(",", "") in labels:
             continue
-        places = len(n.raw.split(".")[1].rstrip("%")) if "." in n.raw else 0
-        tol = 0.5 * 10.0**-places + 1e-9
+        tol = 0.5 * 10.0 ** -decimal_places(n.raw) + 1e-9
         if any(abs(c.value - n.value) <= tol or abs(c.value * 100 - n.value) <= tol for c in top):
             matched += 1
         elif all(_scale(c.value) == _scale(n.value) for c in top):

@@ -153,3 +153,16 @@ def test_a_claimed_figure_against_the_cells_that_carry_its_words():
     assert check("Random Forest on the lemmatized data reached an F1 below 0.5.") == (0.0, 0.0)
     # Too few of the claim's words in any label: nothing decided.
     assert check("The forest grew 0.67 metres a year.") == (0.0, 0.0)
+
+
+def test_a_figure_with_a_unit_word_keeps_its_own_precision():
+    """'85.3 points' is stated to one decimal, as '85.3' is: a cell of 85.34 matches both."""
+    from synth.tablechecks import table_numbers
+    from synth.textchecks import facts
+
+    cells = table_cells(["XNLI (F1), XLM-R Large: English 85.34, Turkish 76.12."])
+    for claim in (
+        "XLM-R Large reaches an English XNLI F1 of 85.3.",
+        "XLM-R Large reaches an English XNLI F1 of 85.3 points.",
+    ):
+        assert table_numbers(claim, facts(claim).quantities, cells) == (1.0, 0.0), claim
