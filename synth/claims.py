@@ -26,18 +26,17 @@ import re
 
 from pydantic import Field
 
-from synth.claim_cues import section_kind
 from synth.claim_outline import outline_kinds, read_with_content
 from synth.claim_ranker import ranker_identity
 from synth.claim_scoring import (
-    EXCLUDED_KINDS,
     check_worthiness,
     score_claim,
     score_parts,
     section_weight,
     states_finding,
 )
-from synth.claim_select import merge_near_duplicates, paper_budget, within_budget, word_overlap
+from synth.claim_sections import section_kind
+from synth.claim_select import merge_near_duplicates, paper_budget, within_budget
 from synth.claim_store import DONE_KV, claim_from_dict, store_claims
 from synth.claim_types import CLAIM_TYPES, classify_claim
 from synth.claim_units import Unit, paper_units
@@ -50,7 +49,6 @@ from synth.settings import Settings
 # Public names, several defined in the modules this one orchestrates (import them from here).
 __all__ = [
     "CLAIM_TYPES",
-    "EXCLUDED_KINDS",
     "PROSE_KINDS",
     "ClaimSettings",
     "check_worthiness",
@@ -73,7 +71,6 @@ __all__ = [
     "store_claims",
     "tag_entities",
     "within_budget",
-    "word_overlap",
 ]
 
 # Bump when the cues, units or typing rules change: claims stored by older rules are redone.
