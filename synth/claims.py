@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 
 from pydantic import Field
 
@@ -207,12 +208,16 @@ def paper_candidates(
     units = list(paper_units(sentences, passages, settings.max_words))
     outline = paper_outline(sentences, units)
     sections = [u.sentence.section for u in units]
+    # A section's units are contiguous enough here: its first unit starts it.
+    starts: dict[str, int] = {}
+    for i, s in enumerate(sections):
+        starts.setdefault(s, i)
+    sizes = Counter(sections)
     out = []
     for i, u in enumerate(units):
         if not is_candidate(u, settings, outline):
             continue
-        start = sections.index(sections[i])  # a section's units are contiguous enough here
-        size = sum(1 for s in sections if s == sections[i])
+        start, size = starts[sections[i]], sizes[sections[i]]
         prev = units[i - 1].sentence.passage_id if i else None
         place = {
             "position": i / max(1, len(units) - 1),
@@ -237,6 +242,16 @@ def claim_from_unit(
     """
     if not is_candidate(unit, settings, outline):
         return None
+    return _scored_claim(unit, settings, outline, place)
+
+
+def _scored_claim(
+    unit: Unit,
+    settings: ClaimSettings,
+    outline: dict[str, str] | None,
+    place: dict[str, float] | None,
+) -> Claim | None:
+    """The claim a candidate unit makes (:func:`is_candidate`), or None under ``min_score``."""
     sentence, text = unit.sentence, unit.text
     score = check_worthiness(text, unit.section, sentence.kind, outline, place)
     if score < settings.min_score:
@@ -288,8 +303,8 @@ def extract_claims(
     papers = [paper_id] if paper_id else [p.paper_id for p in library.papers()]
     for pid in papers:
         outline, candidates = paper_candidates(library, pid, settings)
-        for unit, place in candidates:
-            claim = claim_from_unit(unit, settings, outline, place)
+        for unit, place in candidates:  # already candidates: score them
+            claim = _scored_claim(unit, settings, outline, place)
             if claim is not None:
                 by_paper.setdefault(pid, []).append(claim)
     if not by_paper:
