@@ -44,9 +44,8 @@ _NAMELESS = frozenset({"other", WEAK_METHOD})
 # A chapter of these kinds decides for every subsection that names only generic words.
 _DECIDING = frozenset({"results", "analysis", "conclusion", "related", "limitations", "excluded"})
 _FINDINGS = frozenset({"experiments", "results", "analysis"})
-_TESTED = frozenset(
-    {"experiments", "results"}
-)  # analysis titles ("How do X differ?") come early too
+# Where the paper's tests begin (not analysis: its titles, "How do X differ?", come early too).
+_TESTED = frozenset({"experiments", "results"})
 _METHOD_WORD = re.compile(r"\bmethod", re.I)
 
 
