@@ -369,15 +369,16 @@ def _points_only(text: str) -> bool:
 def _sentence_prior(sk: str, fired: dict[str, float]) -> float:
     """The prior of a sentence's section, read with whether the sentence states an outcome.
 
-    On the readers' lists (shared + dev) what a sentence says matters more than its section's
-    name: of the sentences that state an outcome (an outcome verb, a comparison, a finding verb,
-    a result phrase; nothing cited), readers listed 0.40 in experiments sections, 0.44 in
-    introductions, 0.46 in results sections; of the others, under 0.10 in each. So an outcome stated in an experiments section ranks as in a results section, one
-    stated in the introduction (its preview of the findings) as in an experiments section. In a
-    findings section everything is the authors' own, so "we" no longer marks their voice against
-    others' work; there it marks procedure ("We use the 3.3B version": 0.06 listed; with an
-    outcome 0.34, against 0.42 for all outcomes there), as does the set-up cue (0.06 and 0.22):
-    neither adds anything there but to a contribution or a decision (``fired`` is changed).
+    On the readers' lists (shared + dev) what a sentence says matters more than its section's name:
+    of the sentences that state an outcome (an outcome verb, a comparison, a finding verb, a result
+    phrase; nothing cited), readers listed 0.40 in experiments sections, 0.44 in introductions, 0.46
+    in results sections; of the others, under 0.10 in each. So an outcome stated in an experiments
+    section ranks as in a results section, one stated in the introduction (its preview of the
+    findings) as in an experiments section. In a findings section everything is the authors' own, so
+    "we" no longer marks their voice against others' work; there it marks procedure ("We use the
+    3.3B version": 0.06 listed; with an outcome 0.34, against 0.42 for all outcomes there), as does
+    the set-up cue (0.06 and 0.22): neither adds anything there but to a contribution or a decision
+    (``fired`` is changed).
     """
     outcome = any(c in fired for c in OUTCOME_CUES) and "cited" not in fired
     if sk in _FINDINGS_KINDS and not any(c in fired for c in _OWN_ACTS):

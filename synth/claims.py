@@ -2,21 +2,21 @@
 
 A claim is a whole sentence (never a cut one) or a whole list item (``synth.claim_units``), drawn
 mostly from the abstract, the contributions, the results, the analysis and the conclusions, and
-elsewhere where the authors state their own findings or design decisions. Its check-worthiness
-score in [0, 1] is a logistic over a section prior (the section read with its chapter and with
-what it says: ``synth.claim_outline``, ``paper_outline``) and named phrase cues (``synth.claim_cues``), stated numbers (more when
-stated as an outcome) and named entities; ``score_parts`` shows each part, and sentences under
-``min_score`` are not claims. A learned model over the same parts (``synth.claim_ranker``, fitted
-on careful readers' lists by ``scripts/fit_claim_ranker.py``) scores instead when its JSON is
-present; none ships: by leave-one-paper-out it did not beat these hand weights
-(``synth.claim_scoring``). Each claim is typed (``synth.claim_types``: result / comparison /
+elsewhere where the authors state their own findings or design decisions. Its check-worthiness score
+in [0, 1] is a logistic over a section prior (the section read with its chapter and with what it
+says: ``synth.claim_outline``, ``paper_outline``) and named phrase cues (``synth.claim_cues``),
+stated numbers (more when stated as an outcome) and named entities; ``score_parts`` shows each part,
+and sentences under ``min_score`` are not claims. A learned model over the same parts
+(``synth.claim_ranker``, fitted on careful readers' lists by ``scripts/fit_claim_ranker.py``) scores
+instead when its JSON is present; none ships: by leave-one-paper-out it did not beat these hand
+weights (``synth.claim_scoring``). Each claim is typed (``synth.claim_types``: result / comparison /
 method / contribution), gets its numbers (``parse_numbers``) and entities (``tag_entities``).
 Near-duplicates (the abstract restating a result) are merged by embedding similarity and shared
 words, keeping every (paper, page) that states them. Each paper then lists its most check-worthy
-claims within a budget (a share of its prose sentences, with a floor; or exactly ``top``): a
-careful reader lists the findings, not every sentence in the authors' voice
-(``synth.claim_select``). Stored claims live in ``synth.claim_store``.
-``bench/extract_recall.py`` measures recall, share listed and ranking against careful-reader lists.
+claims within a budget (a share of its prose sentences, with a floor; or exactly ``top``): a careful
+reader lists the findings, not every sentence in the authors' voice (``synth.claim_select``). Stored
+claims live in ``synth.claim_store``. ``bench/extract_recall.py`` measures recall, share listed and
+ranking against careful-reader lists.
 """
 
 from __future__ import annotations
@@ -82,7 +82,8 @@ PROSE_KINDS = frozenset({"body", "abstract"})
 # the accuracy scores ...") unless it goes on to say that something holds ("Table 1 shows that
 # on clean data, TI records the highest COMET ...": a finding readers list).
 _NOT_A_CLAIM = re.compile(
-    r"^(Table|Figure|Fig\.)\s*\d+(?!.{0,60}?\b(?:that|how|whether)\b)|^\W*$|https?://|[\w.+-]+@[\w-]+\.[a-z]|\bcopyright\b|"
+    r"^(Table|Figure|Fig\.)\s*\d+(?!.{0,60}?\b(?:that|how|whether)\b)|^\W*$|https?://|"
+    r"[\w.+-]+@[\w-]+\.[a-z]|\bcopyright\b|"
     r"^(In )?Proceedings",
     re.I,
 )
