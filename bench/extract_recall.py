@@ -70,6 +70,7 @@ from bench.recall_match import (  # noqa: E402  (re-exported: scripts and tests 
 from bench.recall_report import FLOORS, SHARES, print_tradeoff, report  # noqa: E402
 from synth.claim_ranker import ClaimRanker, use_ranker  # noqa: E402
 from synth.claims import (  # noqa: E402
+    PROSE_KINDS,
     ClaimSettings,
     extract_claims,
     library_claims,
@@ -81,7 +82,6 @@ from synth.records import Claim  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
 
 HELDOUT = REPO / "bench" / "heldout"
-PROSE_KINDS = frozenset({"body", "abstract"})
 
 
 # --- per paper ----------------------------------------------------------------------------------
