@@ -11,7 +11,10 @@ from __future__ import annotations
 from synth.library import Library
 
 # Bumped whenever parsing changes what a paper's passages and sentences say.
-PARSER_VERSION = "2026-11-26"
+# 2026-11-26.2: sentences split after a labelled letter ("in Appendix B. Among ..."), a variable
+# or an acronym before a sentence starter ("the mask P. The model ..."), "et al. Specifically";
+# a piece pysbd cut inside brackets ("(which ignores t) and ...") or at "1..n" is read on.
+PARSER_VERSION = "2026-11-26.2"
 INGEST_KV = "ingest"  # Library.kv namespace: per paper, the settings hash, warnings, page errors
 
 
