@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from synth.numchecks import stems
+from synth.search import stem
 from synth.textchecks import (
     SentenceFacts,
     degree_conflict,
@@ -33,7 +34,8 @@ _COMPARE_VERBS = re.compile(
 )
 _SECOND_MARKERS = frozenset({"than"})
 _PAIR_MARKERS = {("compared", "to"), ("compared", "with"), ("similar", "to"), ("relative", "to"),
-                 ("on", "par"), ("close", "to"), ("equal", "to"), ("identical", "to")}  # fmt: skip
+                 ("on", "par"), ("close", "to"), ("equal", "to"), ("identical", "to"),
+                 ("superior", "to"), ("inferior", "to")}  # fmt: skip
 # Words between a side and its comparative that are no part of the side.
 _SKIP = frozenset(
     "much far significantly substantially considerably slightly marginally somewhat even still "
@@ -41,7 +43,7 @@ _SKIP = frozenset(
     "generally notably way lot only about roughly almost nearly just more less most least "
     "better worse higher lower larger smaller greater every all each any gives give gave yields "
     "yield yielded achieves achieved obtains obtained reaches reached shows showed scores scored "
-    "performs performed".split()
+    "performs performed behind".split()
 )
 # Words that end a side when reading past the comparative ("than Y on the test set").
 _SIDE_END = frozenset(
@@ -55,6 +57,10 @@ _GENERIC = frozenset(
 )
 # A preposition between the comparative and "than" introduces the first side.
 _MID_PREPS = frozenset({"on", "in", "for", "at", "with"})
+_BOUND = re.compile(
+    r"(?:an? |one |the )?(?:\d|(?:two|three|four|five|six|seven|eight|nine|ten|hundred|thousand"
+    r"|half|quarter|third|twice|double)\b)"
+)
 _TOKEN = re.compile(r"[\w][\w'-]*|[,;:()]")
 _SIDE_WORDS = 3
 
@@ -109,19 +115,18 @@ def _after(tokens: list[str], at: int) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=4096)
-def comparison_core(text: str) -> tuple[frozenset[str], frozenset[str]] | None:
-    """(first side, second side): the content stems nearest each side of a comparison, or None
-    when the sentence compares no two named things.
+Frame = tuple[frozenset[str], frozenset[str], int, tuple[str, ...]]
 
-    "Pruning ... hurts low-resource languages much more than English" -> ({hurt, low,
-    resource, language} - nearest three words, {english}); "mBERT is as resilient as BERT" ->
-    ({mbert}, {bert}); "Balanced BAD-X outperforms MAD-X" -> ({balanc, bad-x}, {mad-x}).
-    """
+
+@lru_cache(maxsize=4096)
+def comparison_frames(text: str) -> tuple[Frame, ...]:
+    """Every comparison of a sentence: (first side, second side, index of its comparative word
+    in the tokens (-1 when none: "than" alone, "compared to"), the lower-cased tokens)."""
     toks = _TOKEN.findall(text)
     low = [t.lower() for t in toks]
+    out = []
     for i, tok in enumerate(low):
-        second_at = None
+        second_at, word = None, -1
         if tok in _SECOND_MARKERS and i > 0:
             first_at = i
             # the comparative before "than" ("much more resilient to pruning than"): the first
@@ -130,14 +135,15 @@ def comparison_core(text: str) -> tuple[frozenset[str], frozenset[str]] | None:
                 if low[j] in ("more", "less", "fewer") or (
                     low[j].endswith("er") and len(low[j]) > 4
                 ):
-                    first_at = j
+                    first_at = word = j
             second_at = i + 1
         elif i + 1 < len(low) and (tok, low[i + 1]) in _PAIR_MARKERS:
             first_at, second_at = i, i + 2
+            word = i if tok in ("superior", "inferior") else -1
         elif tok == "as" and i + 2 < len(low) and "as" in low[i + 2 : i + 6]:
             first_at, second_at = i, low.index("as", i + 2) + 1
         elif _COMPARE_VERBS.match(tok) and i > 0:
-            first_at, second_at = i, i + 1
+            first_at, second_at, word = i, i + 1, i
         if second_at is None:
             continue
         first = _side(_before(toks, first_at))
@@ -148,9 +154,123 @@ def comparison_core(text: str) -> tuple[frozenset[str], frozenset[str]] | None:
         if mid:
             first = _side(_after(toks, mid[-1] + 1))
         second = _side(_after(toks, second_at))
+        if _BOUND.match(" ".join(low[second_at : second_at + 2])):
+            word = -1  # "more than a quarter", "over 5 points": a bound, no way between sides
         if first and second:
-            return first, second
-    return None
+            out.append((first, second, word, tuple(low)))
+    return tuple(out)
+
+
+def comparison_core(text: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(first side, second side): the content stems nearest each side of a comparison, or None
+    when the sentence compares no two named things.
+
+    "Pruning ... hurts low-resource languages much more than English" -> ({hurt, low,
+    resource, language} - nearest three words, {english}); "mBERT is as resilient as BERT" ->
+    ({mbert}, {bert}); "Balanced BAD-X outperforms MAD-X" -> ({balanc, bad-x}, {mad-x}).
+    """
+    frames = comparison_frames(text)
+    return (frames[0][0], frames[0][1]) if frames else None
+
+
+# What a comparative measures and which way: "harder" and "more challenging" both say "more
+# difficult"; "outperforms" and "lags behind" are opposite ways of the same comparison.
+_WAYS: dict[str, tuple[str, str]] = {
+    "quality": (
+        "better superior stronger outperform outperforms outperformed outperforming beat beats "
+        "beating surpass surpasses surpassed exceed exceeds exceeded ahead",
+        "worse poorer inferior weaker underperform underperforms underperformed underperforming "
+        "lag lags lagged lagging trail trails trailed behind",
+    ),
+    "amount": ("higher greater larger bigger more", "lower smaller fewer less"),
+    "difficulty": ("harder tougher difficult challenging", "easier simpler"),
+    "length": ("longer", "shorter"),
+    "speed": ("faster quicker", "slower"),
+}
+_WAY: dict[str, tuple[str, int]] = {
+    w: (dim, sign)
+    for dim, (up, down) in _WAYS.items()
+    for sign, words in ((1, up), (-1, down))
+    for w in words.split()
+}
+# Measures where smaller is better: "better" there is a lower value, so quality and amount part.
+_SMALLER_BETTER = re.compile(r"\b(?:loss|error|perplexity|wer|cer|latency)\b", re.I)
+_NEGATED = frozenset({"not", "no", "never", "n't", "cannot", "nor"})
+
+
+def _way(frame: Frame) -> tuple[str, int] | None:
+    """(what the comparison measures, +1 / -1) of a frame, or None when it says no way."""
+    _, _, at, low = frame
+    if at < 0:
+        return None
+    word = low[at]
+    if word in ("more", "less") and at + 1 < len(low) and low[at + 1] not in ("than", ","):
+        nxt = low[at + 1]
+        dim, sign = _WAY.get(nxt, (stem(nxt), 1))
+        way = (dim if dim != "amount" else nxt, sign * (1 if word == "more" else -1))
+    elif word in _WAY:
+        way = _WAY[word]
+    elif word.endswith("er"):
+        way = (word, 1)  # "noisier": no opposite known, the same word still compares
+    else:
+        return None
+    negated = any(t in _NEGATED or t.endswith("n't") for t in low[max(0, at - 3) : at])
+    return way[0], -way[1] if negated else way[1]
+
+
+def _distinct(frame: Frame) -> tuple[frozenset[str], frozenset[str]]:
+    first, second = frame[0], frame[1]
+    first, second = _hyphen_parts(first), _hyphen_parts(second)
+    return first - second, second - first
+
+
+def _hyphen_parts(words: frozenset[str]) -> frozenset[str]:
+    return words | {p for w in words if "-" in w for p in w.split("-") if len(p) > 1}
+
+
+def comparison_flip(claim: str, evidence: str) -> float:
+    """1.0 when the evidence compares the claim's two sides the other way round: the same sides
+    with the opposite comparative ("A shorter than B" / "A longer than B", "A outperforms B" / "A
+    lags behind B"), or the sides swapped with the same one ("long articles are harder than short
+    headlines" / "short headlines are more challenging than long articles", "A outperforms B" /
+    "B superior to A"). 0.5 when only the first side (the subject) is named by both and the other
+    by neither (a loose flip: "ChatGPT's are shorter than crowd ones" / "ChatGPT's are longer
+    than humans'"). A bound ("more than a quarter") compares no sides.
+    Both ways agreeing somewhere in the evidence is no flip."""
+    best, agree = 0.0, False
+    for cf in comparison_frames(claim):
+        cway = _way(cf)
+        if cway is None:
+            continue
+        ca, cb = _distinct(cf)
+        for ef in comparison_frames(evidence):
+            eway = _way(ef)
+            if eway is None or not _same_measure(cway[0], eway[0], claim, evidence):
+                continue
+            ea, eb = _distinct(ef)
+            same = (bool(ca & ea), bool(cb & eb))
+            crossed = (bool(ca & eb), bool(cb & ea))
+            if any(same) and any(crossed):
+                continue  # the sides do not line up
+            opposite = cway[1] != eway[1]
+            if all(same) or all(crossed):
+                strength = 1.0
+            elif same[0] and not crossed[1]:
+                strength = 0.5  # the same subject, its other side named in other words
+            else:
+                continue
+            if opposite == any(same):
+                best = max(best, strength)
+            else:
+                agree = True
+    return 0.0 if agree else best
+
+
+def _same_measure(a: str, b: str, claim: str, evidence: str) -> bool:
+    if a == b:
+        return True
+    loose = {a, b} <= {"quality", "amount"}
+    return loose and not (_SMALLER_BETTER.search(claim) or _SMALLER_BETTER.search(evidence))
 
 
 def sides_found(core: tuple[frozenset[str], frozenset[str]], words: frozenset[str]) -> bool:
@@ -192,9 +312,11 @@ def word_checks(
     sided = core is None or sides_found(core, evidence.stems if words is None else words)
     return {
         "negation": negation_mismatch(claim, evidence) if sided else 0.0,
-        "direction": max(direction_flip(claim, evidence), role_reversal(claim, evidence))
-        if sided
-        else 0.0,
+        "direction": max(
+            direction_flip(claim, evidence) if sided else 0.0,
+            role_reversal(claim, evidence) if sided else 0.0,
+            comparison_flip(claim.text, evidence.text),
+        ),
         "degree": degree_conflict(claim, evidence) if sided else 0.0,
         "quantifier": quantifier_conflict(claim, evidence),
     }

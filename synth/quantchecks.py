@@ -61,7 +61,9 @@ _WEAK = re.compile(
 
 # A share short of all: "a majority of languages", "gains on 8/10", "with the exception of".
 _PARTIAL = re.compile(
-    r"\b(?:(?:the |a )?majority of|most of|(?:with )?the (?:\w+ )?exception of|except(?: for)?)\b|"
+    r"\b(?:(?:the |a )?majority of|most of|(?:with )?the (?:\w+ )?exception of|except(?: for)?|"
+    r"apart from|other than|aside from|save for|(?:a |mixed )split|mixed results?|"
+    r"(?:every|all|each) [\w -]{0,30}?\bbut\b(?! also))\b|"
     r"\b(\d+)\s*(?:/|out of|of)\s*(?:the )?(\d+)\b",
     re.I,
 )

@@ -82,12 +82,33 @@ DIRECTION_ANTONYMS: dict[str, str] = {
     "rose": "fell",
 }
 _ANTONYM_OF = {**DIRECTION_ANTONYMS, **{v: k for k, v in DIRECTION_ANTONYMS.items()}}
+# More opposites the checks read (not the labelled-set builder, which flips claims with
+# DIRECTION_ANTONYMS one word for one): a word may have several ("poorer" and "worse").
+_MORE_OPPOSITES = (
+    "high:low good:poor good:bad strong:weak poorer:better greater:smaller greater:lower "
+    "bigger:smaller wider:narrower widens:narrows grows:shrinks grow:shrink "
+    "lags:outperforms lag:outperform lagged:outperformed harms:improves harm:improve "
+    "hurts:helps hurt:help degrades:improves degrade:improve degraded:improved "
+    "drops:increases dropped:increased declines:increases declined:increased "
+    "simpler:harder"
+)
+_OPPOSITES: dict[str, frozenset[str]] = {}
+for _a, _b in [*DIRECTION_ANTONYMS.items(), *(p.split(":") for p in _MORE_OPPOSITES.split())]:
+    _OPPOSITES[_a] = _OPPOSITES.get(_a, frozenset()) | {_b}
+    _OPPOSITES[_b] = _OPPOSITES.get(_b, frozenset()) | {_a}
 # Words of one direction with no single opposite ("degrades" against "keeps improving", "lag
 # behind" against "outperforms"): they count for the loose check (a direction only one states).
-_UP = frozenset(DIRECTION_ANTONYMS) | frozenset("grows grow growing".split())
+_UP = frozenset(DIRECTION_ANTONYMS) | frozenset("grows grow growing high good strong".split())
 _DOWN = frozenset(DIRECTION_ANTONYMS.values()) | frozenset(
     "degrades degrade degraded degrading declines decline declined drops dropped deteriorates "
-    "deteriorated worsens worsened shrinks shrink shrank lags lag lagged".split()
+    "deteriorated worsens worsened shrinks shrink shrank lags lag lagged poorer poorly poor low "
+    "weak bad fails failed".split()
+)
+# A prefix that makes an adjective or participle its opposite ("effective" / "ineffective",
+# "seen" / "unseen", "balanced" / "imbalanced"); not "improve" / "prove", "inform" / "form".
+_NEG_PREFIX = re.compile(
+    r"^(?:un|in|im|ir|il|non-?)(?=[a-z]{2,}(?:ive|ent|ant|able|ible|ful|ous|ic|al|ed|en|ate|ect"
+    r"|ary|ly)$)"
 )
 
 NEGATIONS = re.compile(
@@ -120,6 +141,7 @@ _REJECTED = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z]+")
+_COMPOUND = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
 @dataclass(frozen=True)
@@ -191,18 +213,38 @@ def _negation_scopes(text: str) -> tuple[frozenset[str], ...]:
             scope = " ".join(re.split(r"[;:.]", head)[-1].split()[-8:])
         else:
             scope = re.split(r"[,;:.()]|\b(?:but|while|whereas|and)\b", tail)[0]
-            scope = " ".join(scope.split()[: 8 if contrast else 4])
+            words = scope.split()
+            # "without the need for architecture change or extra data collection": a negated
+            # alternative ("or", "nor") is negated too
+            alt = next((k for k, w in enumerate(words[:8]) if w.lower() in ("or", "nor")), None)
+            scope = " ".join(words[: 8 if contrast else 4 if alt is None else alt + 5])
         out.append(frozenset(stems(scope, numbers=False)))
     out += [frozenset(stems(m.group(1), numbers=False)) for m in _REJECTED.finditer(clean)]
     return tuple(out)
+
+
+def _parts(words: frozenset[str]) -> frozenset[str]:
+    """Stems with the parts of hyphenated ones ("intent-adher" -> intent, adher)."""
+    return words | {p for w in words if "-" in w for p in w.split("-") if len(p) > 2}
+
+
+def _meets(scope: frozenset[str], words: frozenset[str]) -> bool:
+    """Whether a negation's scope names one of ``words``: the same stem, a part of a hyphenated
+    one, or one sharing its first seven letters ("translator" / "translation")."""
+    if scope & words:
+        return True
+    long = {w[:7] for w in words if len(w) >= 7}
+    return any(len(w) >= 7 and w[:7] in long for w in scope)
 
 
 def _unmatched(mine: SentenceFacts, other: SentenceFacts) -> bool:
     # A negation of words the other sentence states, which no negation there covers too (nor,
     # for a contrast, a clause that sets them apart: "whereas Cohn-Gordon et al. report ...").
     theirs = other.negation_scopes + other.contrast_scopes
+    words = _parts(other.stems)
     return any(
-        scope & other.stems and not any(scope & t for t in theirs) for scope in mine.negation_scopes
+        _meets(scope, words) and not any(_meets(scope, t) for t in theirs)
+        for scope in mine.negation_scopes
     )
 
 
@@ -227,21 +269,39 @@ def direction_flip(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     is no flip.
     """
     # "higher accuracy" against "lower accuracy", even when both sentences use both words.
-    ctoks = [w.lower() for w in _WORD.findall(claim.text)]
-    etoks = [w.lower() for w in _WORD.findall(evidence.text)]
+    # Whole hyphenated words: "low-resource" and "high-quality" state no direction.
+    ctoks = [w.lower() for w in _COMPOUND.findall(claim.text)]
+    etoks = [w.lower() for w in _COMPOUND.findall(evidence.text)]
     ebigrams = set(zip(etoks, etoks[1:], strict=False))
     for w, nxt in zip(ctoks, ctoks[1:], strict=False):
-        opp = _ANTONYM_OF.get(w)
-        if opp and (opp, nxt) in ebigrams and (w, nxt) not in ebigrams:
-            return 1.0
-    only_claim = claim.words - evidence.words
-    only_evidence = evidence.words - claim.words
+        for opp in _OPPOSITES.get(w, ()):
+            if (opp, nxt) in ebigrams and (w, nxt) not in ebigrams:
+                return 1.0
+    only_claim, only_evidence = set(ctoks) - set(etoks), set(etoks) - set(ctoks)
     for w in only_claim:
-        if w in _ANTONYM_OF and _ANTONYM_OF[w] in only_evidence:
+        if _OPPOSITES.get(w, frozenset()) & only_evidence:
             return 1.0
+    if _prefixed_opposite(ctoks, etoks):
+        return 1.0
     up_c, down_c = bool(only_claim & _UP), bool(only_claim & _DOWN)
     up_e, down_e = bool(only_evidence & _UP), bool(only_evidence & _DOWN)
     return float((up_c and down_e and not up_e) or (down_c and up_e and not down_e)) * 0.5
+
+
+def _prefixed_opposite(mine: list[str], theirs: list[str]) -> bool:
+    """A word beside the same word in both sentences, negative-prefixed in one only ("seen
+    languages" / "unseen languages", "is effective" / "is ineffective"): "limited to four pages"
+    and "unlimited pages for references" speak of two things."""
+    for a, b in ((mine, theirs), (theirs, mine)):
+        pairs = set(zip(a, a[1:], strict=False))
+        for i, w in enumerate(b):
+            m = _NEG_PREFIX.match(w)
+            if not m or w[m.end() :] not in a or w in a:
+                continue
+            base = w[m.end() :]
+            if (i + 1 < len(b) and (base, b[i + 1]) in pairs) or (i and (b[i - 1], base) in pairs):
+                return True
+    return False
 
 
 _TOKEN = re.compile(r"[A-Za-z][\w-]*")
@@ -256,8 +316,8 @@ def role_reversal(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     """
     ctoks, etoks = _TOKEN.findall(claim.text), _TOKEN.findall(evidence.text)
     names = {t for t in ctoks if t[0].isupper()} & {t for t in etoks if t[0].isupper()}
-    pivots = {t.lower() for t in ctoks if t.lower() in _ANTONYM_OF} & {
-        t.lower() for t in etoks if t.lower() in _ANTONYM_OF
+    pivots = {t.lower() for t in ctoks if t.lower() in _OPPOSITES} & {
+        t.lower() for t in etoks if t.lower() in _OPPOSITES
     }
     if len(names) < 2 or not pivots:
         return 0.0
@@ -289,6 +349,7 @@ def entity_checks(
     """
     context = context or {}
     swapped, total, absent = 0.0, 0, 0
+    aligned = len(claim.stems & evidence.stems) >= _ALIGNED * len(claim.stems)
     for kind in ("tasks", "models", "datasets", "languages"):
         c, e = set(claim.entities.get(kind, ())), set(evidence.entities.get(kind, ()))
         lacking = c - e - context.get(kind, frozenset())
@@ -296,7 +357,21 @@ def entity_checks(
         absent += len(lacking)
         if lacking and e - c:
             swapped = 1.0
+        # A sentence saying what the claim says of another one of its kind ("the second most
+        # used language is Bengali" / "... is Japanese"), though the paper names both.
+        if aligned and len(c - e) == 1 and len(e - c) == 1:
+            swapped = 1.0
+        # "only one language, namely English" against the claim's "English and Slovak"
+        if c - e and c & e and _ONLY.search(evidence.text):
+            swapped = 1.0
     return swapped, (absent / total if total else 0.0)
+
+
+# Share of a claim's content words a sentence must carry to be the claim said of another thing.
+_ALIGNED = 0.5
+_ONLY = re.compile(
+    r"\b(?:only|solely|exclusively)\b[\w ,]{0,30}?\b(?:namely|on|in|for|with)\b", re.I
+)
 
 
 def paper_entities(texts: list[str]) -> dict[str, frozenset[str]]:

@@ -166,3 +166,157 @@ def test_a_sentence_naming_another_thing_in_the_claims_slot():
         )
         == 0.0
     )
+
+
+def test_comparison_flip_reads_the_way_and_the_sides():
+    """Sentences of bench/dev: the same two sides compared the other way, or swapped sides with
+    the same way ("harder" = "more challenging", "outperforms" = "superior to"); a bound ("more
+    than a quarter") and a comparison of two other things ("mBERT vs BERT") are no flip."""
+    from synth.comparisons import comparison_flip
+
+    headlines = (
+        "Moreover, short headlines are more challenging to classify than long articles, as the "
+        "latter provide more context and greater token variation."
+    )
+    assert (
+        comparison_flip(
+            "Long news articles are harder to classify than short headlines.", headlines
+        )
+        == 1.0
+    )
+    assert (
+        comparison_flip("Short headlines are harder to classify than long articles.", headlines)
+        == 0.0
+    )
+    superior = (
+        "We observe that the single encoder approach superior to the Bi-Encoder in terms of "
+        "memory efficiency and overall performance."
+    )
+    assert (
+        comparison_flip(
+            "At equal size, the bi-encoder retriever outperforms the single shared encoder.",
+            superior,
+        )
+        == 1.0
+    )
+    lag = "Multilingual adapters lag behind MAD-X and BAD-X as they aim to fit too many languages."
+    assert comparison_flip("The multilingual adapter outperforms MAD-X.", lag) == 1.0
+    assert comparison_flip("The multilingual adapter underperforms MAD-X.", lag) == 0.0
+    longer = "ChatGPT-generated samples are on average longer than those collected from humans."
+    # the subject is named by both, the other side in other words: a loose flip
+    assert (
+        comparison_flip(
+            "ChatGPT's paraphrases are on average shorter than the crowdsourced ones.", longer
+        )
+        == 0.5
+    )
+    assert (
+        comparison_flip(
+            "mBERT is much less resilient to pruning than BERT.",
+            "mBERT is not less resilient to pruning than BERT.",
+        )
+        == 1.0
+    )
+    bound = (
+        "Authors submitting more than one paper must ensure that submissions do not overlap "
+        "significantly (>25%) with each other in content or results."
+    )
+    assert (
+        comparison_flip(
+            "Two submissions may not share more than a quarter of their content.", bound
+        )
+        == 0.0
+    )
+    rejected = (
+        "While it might seem that mBERT would suffer more from pruning compared to BERT, our "
+        "findings reveal otherwise."
+    )
+    walk = "Pruning attention heads in mBERT hurts low-resource languages much more than English"
+    assert comparison_flip(walk, rejected) == 0.0
+    # lower is better for errors: "better" and "higher" part ways there
+    assert (
+        comparison_flip("XLM-R gets a better WER than mBERT.", "XLM-R has a higher WER than mBERT.")
+        == 0.0
+    )
+    assert (
+        comparison_flip(
+            "XLM-R gets a better accuracy than mBERT.", "XLM-R has a lower accuracy than mBERT."
+        )
+        == 1.0
+    )
+
+
+def test_direction_words_beyond_the_flipping_pairs():
+    """Opposites the labelled-set builder does not flip with ("poorer", "high"/"low"), whole
+    hyphenated words ("low-resource" states no direction), and negative prefixes beside the same
+    word ("seen"/"unseen languages"; not "limited to four pages" / "unlimited pages")."""
+    from synth.textchecks import direction_flip
+
+    combined = (
+        "Combining short and long texts during training yields poorer performance than using "
+        "either short or long texts alone."
+    )
+    claim = "Combining short and long texts for training gave better results than either alone."
+    assert direction_flip(facts(claim), facts(combined)) == 1.0
+    low = "Even more, the BERT-APE model achieves a particularly low F0.5 score."
+    assert direction_flip(facts("BERT-APE scores a high F0.5 on ACED."), facts(low)) == 1.0
+    tasks = facts("We evaluate BAD-X on three tasks with low-resource target languages.")
+    assert direction_flip(facts("Bilingual adapters came out ahead of MAD-X on POS."), tasks) == 0.0
+    assert (
+        direction_flip(
+            facts("It works for unseen languages."), facts("It works for seen languages.")
+        )
+        == 1.0
+    )
+    pages = facts("Short papers will be given five pages and unlimited pages for references.")
+    assert direction_flip(facts("Short papers are limited to four pages of content."), pages) == 0.0
+
+
+def test_negation_reaches_alternatives_and_word_parts():
+    """ "without the need for architecture change or extra data collection" negates the data
+    collection too; "exclude the translator" meets "translation"; "intent-adhering" names
+    "intent"."""
+    extra = facts(
+        "We demonstrate that our systems outperform the baselines, averagely giving +6.0 BLEU, "
+        "without the need for architecture change or extra data collection."
+    )
+    assert (
+        negation_mismatch(facts("Beating the baselines required extra training data."), extra)
+        == 1.0
+    )
+    fid = facts(
+        "We use the FiD model as a reader since it allows us to exclude the translator from a "
+        "pipeline."
+    )
+    assert negation_mismatch(facts("The reader needs a machine translation step."), fid) == 1.0
+    assert negation_mismatch(facts("The reader works without a translation step."), fid) == 0.0
+
+
+def test_entity_said_of_another_in_an_aligned_sentence():
+    """A sentence saying what the claim says, of another language of the paper ("Bengali" where
+    the claim says "Japanese"), is a swap even though the paper names both."""
+    from synth.textchecks import entity_checks
+
+    bengali = facts("For Telugu the second most used language is Bengali, which is related to it.")
+    claim = facts("For Telugu questions, the second most used passage language is Japanese.")
+    paper = {"languages": frozenset({"te", "bn", "ja"})}
+    assert entity_checks(claim, bengali, paper)[0] == 1.0
+    same = facts("For Telugu questions, the second most used passage language is Bengali.")
+    assert entity_checks(same, bengali, paper)[0] == 0.0
+    # a sentence about another topic that names another language is no swap
+    other = facts("Japanese questions are answered from Wikipedia passages in many languages.")
+    assert entity_checks(claim, other, paper)[0] == 0.0
+
+
+def test_every_but_and_split_are_shares_short_of_all():
+    split = facts(
+        "The faux-COMET results show a split, where GPT-3.5 has the highest scores for both "
+        "to-English pairs but TI passes it for en-de and en-es."
+    )
+    every = facts("On MultiLexNorm, GPT-3.5 has the best faux-COMET for every language pair.")
+    assert quantifier_conflict(every, split) == 1.0
+    but = facts("Both beat GPT-3.5's slope for every noise type but character deletion.")
+    exceptdrop = facts(
+        "Both report flatter COMET-slopes than GPT-3.5 for all noise types except drop."
+    )
+    assert quantifier_conflict(but, exceptdrop) == 0.0
