@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from synth.entities import LANGUAGES
+from synth.entities import LANGUAGES, entity_spans
 from synth.numchecks import stems
 from synth.search import content_words
 
@@ -91,12 +91,67 @@ def slot_swap(
     return 0.0
 
 
+# Clause breaks between a number and the name it is said of.
+_CLAUSE = re.compile(r"[,;:()]|\b(?:and|while|whereas|versus|vs\.?|but)\b")
+# Measured values (a decimal or a percentage), not counts or digits of names ("Gemma 2 9B").
+_NUMBER_AT = re.compile(r"(?<![\w.\-–])\d+(?:\.\d+%?|%)(?![\w.])")
+
+
+def number_names(text: str) -> dict[str, str]:
+    """Each measured value (as written, "0.58", "60%") -> the name nearest it in its clause
+    ("corrected OPUS declines 0.58 COMET" -> OPUS; "0.45 for TI" -> TI), metric names left
+    out; numbers with no name in their clause, or stated twice, are left out."""
+    metrics = [(a, b) for a, b, _ in entity_spans("metrics", text)]
+    out: dict[str, str] = {}
+    seen: set[str] = set()
+    for m in _NUMBER_AT.finditer(text):
+        start = max((b.end() for b in _CLAUSE.finditer(text, 0, m.start())), default=0)
+        nxt = _CLAUSE.search(text, m.end())
+        end = nxt.start() if nxt else len(text)
+        best = None
+        for n in _BOUND_NAME.finditer(text, start, end):
+            if any(a <= n.start() < b for a, b in metrics) or n.group(0) in _NOT_NAMES:
+                continue
+            if 0 <= n.start() - m.end() <= 1:
+                continue  # "0.58 COMET", "72.4 UAS": the number's measure, not what it is of
+            dist = m.start() - n.end() if n.end() <= m.start() else n.start() - m.end()
+            if dist >= 0 and (best is None or dist < best[0]):
+                best = (dist, n.group(0).lower())
+        key = m.group(0).rstrip("%")
+        if key in seen:
+            out.pop(key, None)
+        seen.add(key)
+        if best:
+            out[key] = best[1]
+    return out
+
+
+# Names a number is said of: acronyms and CamelCase anywhere, capitalised words past the first.
+_BOUND_NAME = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|[a-z]+[A-Z][\w-]*|(?<=\s)[A-Z][a-z]+)\b")
+_NOT_NAMES = frozenset("Table Tables Figure Fig Section Appendix The In For On With We Our".split())
+
+
+def binding_swap(claim: SentenceFacts, evidence: SentenceFacts) -> float:
+    """1.0 when a value the claim says of X the evidence says of Y, and says another value of X
+    ("0.45 COMET for OPUS and 0.58 for TowerInstruct" against "corrected OPUS declines 0.58
+    COMET, versus only 0.45 for TI"): the same numbers, the names swapped."""
+    mine, theirs = number_names(claim.text), number_names(evidence.text)
+    for value, name in mine.items():
+        other = theirs.get(value)
+        if other and other != name and any(n == name for v, n in theirs.items() if v != value):
+            return 1.0
+    return 0.0
+
+
 def local_swap(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     """1.0 when a sentence names, where the claim names X, another thing of X's kind and not X:
     "the highest improvement of 6.67% is observed for Wixarika" against the claim's "6.67
     points ... for Aymara". Unlike the entity checks, a name the paper uses elsewhere counts.
     The kind is a registry's (one language for another, one model for another) or the content
-    word beside both names ("observed for X", as :func:`name_slots` reads it)."""
+    word beside both names ("observed for X", as :func:`name_slots` reads it). Also 1.0 when
+    the sentence says the claim's values of other names (:func:`binding_swap`)."""
+    if binding_swap(claim, evidence):
+        return 1.0
     for kind in ("tasks", "models", "datasets", "languages"):
         c, e = set(claim.entities.get(kind, ())), set(evidence.entities.get(kind, ()))
         if len(c - e) == 1 and len(e - c) == 1:

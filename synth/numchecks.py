@@ -104,8 +104,29 @@ def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
     return tuple(out)
 
 
-_FRACTION = re.compile(r"\b(a|one|two|three) (quarters?|thirds?)\b", re.I)
-_FRACTIONS = {"quarter": 25.0, "third": 100 / 3}
+_FRACTION = re.compile(r"\b(a|one|two|three|four) (quarters?|thirds?|fifths?|tenths?)\b", re.I)
+_FRACTIONS = {"quarter": 25.0, "third": 100 / 3, "fifth": 20.0, "tenth": 10.0}
+# A share as counts: "331 samples out of 1950", "four out of five", "one in ten".
+_SPELLED = "|".join(NUMBER_WORDS) + "|one"
+_RATIO = re.compile(
+    rf"\b(\d[\d,]*|{_SPELLED}) (?:(?:[a-z-]+ ){{0,2}}out of|in) (\d[\d,]*|{_SPELLED})\b", re.I
+)
+
+
+def _count(word: str) -> float:
+    low = word.lower()
+    return 1.0 if low == "one" else float(NUMBER_WORDS.get(low) or low.replace(",", ""))
+
+
+def ratio_numbers(text: str) -> tuple[Number, ...]:
+    """Shares stated as counts, as percentages: "331 samples out of 1950" -> 16.97%, "four out
+    of five" -> 80%, "one in ten" -> 10% (a claim rounds them: "about 17%", "79%")."""
+    out = []
+    for m in _RATIO.finditer(text):
+        part, whole = _count(m.group(1)), _count(m.group(2))
+        if 0 < part < whole:
+            out.append(Number(value=round(100 * part / whole, 2), raw=m.group(0), unit="%"))
+    return tuple(out)
 
 
 def extra_numbers(text: str) -> tuple[Number, ...]:
@@ -118,12 +139,16 @@ def extra_numbers(text: str) -> tuple[Number, ...]:
                    raw=m.group(0), unit="%"))
         for m in _FRACTION.finditer(text)
     ]  # fmt: skip
-    taken = [m.span() for m, _ in fractions]
-    return tuple(n for _, n in fractions) + tuple(
-        Number(value=float(NUMBER_WORDS[m.group(1).lower()]), raw=m.group(1))
-        for m in _NUMBER_WORD.finditer(text)
-        if not re.search(r"\d\s*$", text[: m.start()])  # "82 thousand" is one number
-        and not any(a <= m.start() < b for a, b in taken)
+    taken = [m.span() for m, _ in fractions] + [m.span() for m in _RATIO.finditer(text)]
+    return (
+        tuple(n for _, n in fractions)
+        + ratio_numbers(text)
+        + tuple(
+            Number(value=float(NUMBER_WORDS[m.group(1).lower()]), raw=m.group(1))
+            for m in _NUMBER_WORD.finditer(text)
+            if not re.search(r"\d\s*$", text[: m.start()])  # "82 thousand" is one number
+            and not any(a <= m.start() < b for a, b in taken)
+        )
     )
 
 
@@ -170,6 +195,10 @@ def _agrees(claim: Quantity, ev: Quantity) -> bool:
     if claim.bound == "<=":
         return b <= a * 1.001
     if claim.bound == "~" and abs(a - b) <= 0.075 * max(abs(a), abs(b)):
+        return True
+    # "roughly a fifth" of 21.8%, "about four out of five": a share in words is coarse
+    words = not any(ch.isdigit() for ch in claim.number.raw)
+    if claim.bound != "=" and words and abs(a - b) <= 0.15 * max(abs(a), abs(b)):
         return True
     if _THOUSANDS_DOT.fullmatch(ev.number.raw) and abs(b * 1000 - a) < 1e-6:
         return True  # "10.636 paragraphs": a European thousands separator

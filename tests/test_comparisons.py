@@ -320,3 +320,39 @@ def test_every_but_and_split_are_shares_short_of_all():
         "Both report flatter COMET-slopes than GPT-3.5 for all noise types except drop."
     )
     assert quantifier_conflict(but, exceptdrop) == 0.0
+
+
+def test_values_said_of_swapped_names():
+    """ "0.45 COMET for OPUS and 0.58 for TowerInstruct" against the MT-noise paper's "OPUS
+    declines 0.58 COMET, versus only 0.45 for TI": the same numbers, said of other names."""
+    from synth.namechecks import binding_swap, local_swap, number_names
+
+    paper = facts(
+        "However, these degradations are small, and become smaller as the base model gets "
+        "larger: corrected OPUS declines 0.58 COMET, versus only 0.45 for TI."
+    )
+    assert number_names(paper.text) == {"0.58": "opus", "0.45": "ti"}
+    swapped = facts("The clean-data cost of correction is 0.45 COMET for OPUS and 0.58 for TI.")
+    assert binding_swap(swapped, paper) == 1.0 and local_swap(swapped, paper) == 1.0
+    right = facts("The clean-data cost of correction is 0.58 COMET for OPUS and 0.45 for TI.")
+    assert binding_swap(right, paper) == 0.0
+    # digits of names and references are no measured values
+    gemma = facts("Among the local LLMs (Tables 6-9), Gemma 2 9B is the top competitor.")
+    assert number_names(gemma.text) == {}
+
+
+def test_shares_stated_as_counts():
+    """ "331 samples out of 1950" is about 17 %, "four out of five" about 79 %, "one in ten" an
+    upper bound on 9 %; a share in words ("roughly a fifth") is coarse."""
+    taboo = (
+        "ChatGPT ignored these instructions for 331 samples out of 1950, where 6 taboo words "
+        "were given."
+    )
+    assert _num("ChatGPT broke the taboo rule in about 17% of its samples.", taboo) == (1.0, 0.0)
+    assert _num("ChatGPT broke the taboo rule in about 27% of its samples.", taboo)[0] == 0.0
+    study = "In the user study, 79% of TEC suggestions were accepted."
+    assert _num("Reviewers accepted nearly four out of five TEC suggestions.", study) == (1.0, 0.0)
+    few = "They found that 9% of samples had minor discrepancies."
+    assert _num("They found minor discrepancies in fewer than one in ten samples.", few)[0] == 1.0
+    mtnt = "Indeed, 21.8% of MTNT examples improve with correction."
+    assert _num("On MTNT, roughly a fifth of examples improve with correction.", mtnt) == (1.0, 0.0)
