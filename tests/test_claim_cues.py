@@ -191,3 +191,33 @@ def test_the_abstract_ranks_above_a_results_section():
     text = "Bilingual adapters improve zero-shot transfer to low-resource languages."
     assert score_claim(text, "Abstract", "abstract") > score_claim(text, "4 Results")
     assert score_claim(text, "4 Results") > score_claim(text, "3 Method")
+
+
+# --- the shape of a measured comparison, of a procedure, of a data count ----------------------
+def test_comparisons_outrank_procedure_and_data_counts_in_a_findings_section():
+    from synth.claim_scoring import score_claim
+
+    finding = [
+        "For key noise, NLLB is more robust than TI for every pair except ko→en.",
+        "First, all BAD-X variants outperform MAD-X on all three tasks on average.",
+        "In terms of ΔQE, GPT-3.5 performs best for all language pairs.",
+    ]
+    not_finding = [
+        "This resulted in 3784 samples for the Prompt split and 2253 samples for the Taboo split.",
+        "We evaluate the TAs every 250 steps on the English validation set.",
+        "To investigate, we trained a 1.3B parameter decoder-only model on the same data.",
+    ]
+    assert "comparative" in _parts(finding[0], "4 Experiments")
+    assert "outperforms" in _parts(finding[1])
+    assert "superlative" in _parts(finding[2], "4 Experiments")
+    assert "data_count" in _parts(not_finding[0])
+    assert "procedure" in _parts(not_finding[2], "5 Analysis")
+    low = max(score_claim(t, "4 Experiments") for t in not_finding)
+    assert all(score_claim(t, "4 Experiments") > low for t in finding)
+
+
+def test_a_quantity_is_not_a_comparison():
+    for text in ("Authors submitting more than one paper must ensure they do not overlap.",
+                 "We detected less than 1% of the data to be overlapping.",
+                 "We use a loss rather than a margin."):  # fmt: skip
+        assert "comparative" not in _parts(text), text

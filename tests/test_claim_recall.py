@@ -22,4 +22,4 @@ def test_dev_papers_recall_without_listing_every_sentence(recall_bench):
     assert total["ratio_prose"] <= 0.4, total["ratio_prose"]
     assert total["cut_mid_sentence"] == 0
     # The score ranks: the readers' claims come early (the N best-scored recover most of them).
-    assert total["recall_at_gold"] >= 0.6, total["recall_at_gold"]
+    assert total["recall_at_gold"] >= 0.65, total["recall_at_gold"]
