@@ -115,13 +115,14 @@ def _after(tokens: list[str], at: int) -> list[str]:
     return out
 
 
-Frame = tuple[frozenset[str], frozenset[str], int, tuple[str, ...]]
+Frame = tuple[frozenset[str], frozenset[str], int, tuple[str, ...], bool]
 
 
 @lru_cache(maxsize=4096)
 def comparison_frames(text: str) -> tuple[Frame, ...]:
     """Every comparison of a sentence: (first side, second side, index of its comparative word
-    in the tokens (-1 when none: "than" alone, "compared to"), the lower-cased tokens)."""
+    in the tokens (-1 when none: "than" alone, "compared to", a bound), the lower-cased tokens,
+    whether it is a bound ("more than five million people") rather than two sides)."""
     toks = _TOKEN.findall(text)
     low = [t.lower() for t in toks]
     out = []
@@ -154,10 +155,10 @@ def comparison_frames(text: str) -> tuple[Frame, ...]:
         if mid:
             first = _side(_after(toks, mid[-1] + 1))
         second = _side(_after(toks, second_at))
-        if _BOUND.match(" ".join(low[second_at : second_at + 2])):
-            word = -1  # "more than a quarter", "over 5 points": a bound, no way between sides
+        # "more than a quarter", "more than five million people": a bound, no two sides
+        bound = bool(_BOUND.match(" ".join(low[second_at : second_at + 2])))
         if first and second:
-            out.append((first, second, word, tuple(low)))
+            out.append((first, second, -1 if bound else word, tuple(low), bound))
     return tuple(out)
 
 
@@ -196,11 +197,13 @@ _WAY: dict[str, tuple[str, int]] = {
 # Measures where smaller is better: "better" there is a lower value, so quality and amount part.
 _SMALLER_BETTER = re.compile(r"\b(?:loss|error|perplexity|wer|cer|latency)\b", re.I)
 _NEGATED = frozenset({"not", "no", "never", "n't", "cannot", "nor"})
+_HARM = frozenset("hurt hurts harm harms degrade degrades suffer suffers costs cost".split())
+_PREDICATE = frozenset(stem(w) for w in _HARM | {"helps", "improves", "benefits", "gains"})
 
 
 def _way(frame: Frame) -> tuple[str, int] | None:
     """(what the comparison measures, +1 / -1) of a frame, or None when it says no way."""
-    _, _, at, low = frame
+    _, _, at, low, _ = frame
     if at < 0:
         return None
     word = low[at]
@@ -214,13 +217,15 @@ def _way(frame: Frame) -> tuple[str, int] | None:
         way = (word, 1)  # "noisier": no opposite known, the same word still compares
     else:
         return None
+    if word in ("more", "less") and at and low[at - 1] in _HARM:
+        way = ("quality", -way[1])  # "hurts more than": the first side fares worse
     negated = any(t in _NEGATED or t.endswith("n't") for t in low[max(0, at - 3) : at])
     return way[0], -way[1] if negated else way[1]
 
 
 def _distinct(frame: Frame) -> tuple[frozenset[str], frozenset[str]]:
-    first, second = frame[0], frame[1]
-    first, second = _hyphen_parts(first), _hyphen_parts(second)
+    """The words only one side has, less the predicate ("hurts more than": "hurt")."""
+    first, second = _hyphen_parts(frame[0]) - _PREDICATE, _hyphen_parts(frame[1]) - _PREDICATE
     return first - second, second - first
 
 
@@ -289,8 +294,11 @@ def sides_missing(
     first, second = core
     a_only, b_only = first - second, second - first
     share = 0.5 * (bool(a_only and not a_only & words) + bool(b_only and not b_only & words))
-    own = comparison_core(text) if share == 0.5 and text else None
-    if own and not (first | second) & (own[0] | own[1]):
+    if share != 0.5 or not text:
+        return share
+    # the sentence's own comparison of two other things (a bound compares no things)
+    own = [f for f in comparison_frames(text) if not f[4]]
+    if own and not (first | second) & (own[0][0] | own[0][1]):
         return 1.0
     return share
 

@@ -36,6 +36,7 @@ _LOWER_IS_BETTER = frozenset({"loss", "error", "perplex", "perplexity", "wer", "
 _GOODNESS = frozenset({"better", "worse", "beat", "beats", "outperform", "outperforms",
                        "outperformed", "underperform", "underperforms", "underperformed"})  # fmt: skip
 _EVERY = re.compile(r"\b(every|all|each)\b", re.I)
+_HARM = frozenset("hurt hurts harm harms degrade degrades costs cost damages damage".split())
 _NEGATORS = frozenset({"without", "no", "not", "excluding"})
 _PREPS = frozenset({"on", "in", "for", "at", "with"})
 _TOKEN = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?")
@@ -153,6 +154,8 @@ def comparison_sides(claim: str) -> tuple[frozenset[str], frozenset[str], int] |
     if at is None:
         return None
     sign = 1 if low[at] in _UP_WORDS else -1
+    if at and low[at] in ("more", "less") and low[at - 1] in _HARM:
+        sign = -sign  # "hurts more than": the first side's score is the lower one
     words = label_words(claim)
     if words & _LOWER_IS_BETTER and low[at] in _GOODNESS:
         sign = -sign

@@ -237,14 +237,22 @@ def _meets(scope: frozenset[str], words: frozenset[str]) -> bool:
     return any(len(w) >= 7 and w[:7] in long for w in scope)
 
 
+# Words of a good outcome: "didn't provide good results" negates the claim's "improved".
+_GOOD = frozenset("improv help benefit better good gain effective successful boost".split())
+
+
+def _outcome(words: frozenset[str]) -> frozenset[str]:
+    return words | {"<good>"} if words & _GOOD else words
+
+
 def _unmatched(mine: SentenceFacts, other: SentenceFacts) -> bool:
     # A negation of words the other sentence states, which no negation there covers too (nor,
     # for a contrast, a clause that sets them apart: "whereas Cohn-Gordon et al. report ...").
-    theirs = other.negation_scopes + other.contrast_scopes
-    words = _parts(other.stems)
+    theirs = [_outcome(t) for t in other.negation_scopes + other.contrast_scopes]
+    words = _outcome(_parts(other.stems))
     return any(
         _meets(scope, words) and not any(_meets(scope, t) for t in theirs)
-        for scope in mine.negation_scopes
+        for scope in map(_outcome, mine.negation_scopes)
     )
 
 

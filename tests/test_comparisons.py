@@ -356,3 +356,29 @@ def test_shares_stated_as_counts():
     assert _num("They found minor discrepancies in fewer than one in ten samples.", few)[0] == 1.0
     mtnt = "Indeed, 21.8% of MTNT examples improve with correction."
     assert _num("On MTNT, roughly a fifth of examples improve with correction.", mtnt) == (1.0, 0.0)
+
+
+def test_harm_and_outcome_words():
+    """ "hurts more than" says the first side fares worse (tables and sentences alike); a
+    negated good outcome ("didn't provide good results") meets the claim's "improved"; a bound
+    ("more than five million people") is no comparison of two other things."""
+    from synth.comparisons import comparison_flip, sides_missing
+    from synth.tablechecks import comparison_sides
+
+    claim = "Removing the contrastive regularization (CACR) hurts more than removing CLISM."
+    assert comparison_sides(claim)[2] == -1
+    assert comparison_flip(claim, "Removing CLISM hurts more than removing CACR.") == 1.0
+    assert comparison_flip(claim, "Removing CACR is better than removing CLISM.") == 1.0
+    assert comparison_flip(claim, "Removing CACR is worse than removing CLISM.") == 0.0
+    good = facts(
+        "We will notice in the results section that this collection and generation of new "
+        "dataset didn't provide good results."
+    )
+    improved = facts("Adding hate speech data clearly improved the binary PCL classifier.")
+    assert negation_mismatch(improved, good) == 1.0
+    wolof = facts(
+        "The gain is particularly high for Wolof, a West-African language spoken by more than "
+        "five million people, with ~9% improvement."
+    )
+    core = (frozenset({"bad-x", "wolof"}), frozenset({"mad-x"}))
+    assert sides_missing(core, wolof.stems, wolof.text) == 0.5
