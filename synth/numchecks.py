@@ -34,6 +34,12 @@ _AT_MOST = re.compile(
     r"not exceeding|maximum of|<)\s*$",
     re.I,
 )
+# A difference stated: "higher by roughly 6 points", "a gap of 2.62%", "an improvement of 5".
+_DELTA = re.compile(
+    r"(?:\bby|\b(?:gap|margin|difference|improvement|gain|drop|loss|increase|decrease|boost)s?"
+    r"(?: of| by)?)\s*(?:about|around|roughly|approximately|nearly|almost|only|~|≈)?\s*$",
+    re.I,
+)
 # "82 thousand": the word scales the number before it.
 _SCALE_WORD = re.compile(r"^\s*(thousand|million|billion)\b", re.I)
 _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
@@ -72,6 +78,7 @@ class Quantity:
     bound: str  # "=" exact, "~" hedged, ">=" lower bound, "<=" upper bound
     near: frozenset[str] = frozenset()  # content stems of up to 6 words on either side
     prev: str = ""  # the nearest content stem before it ("temperature" of "temperature to 1")
+    delta: bool = False  # a difference ("by 6 points", "a gap of 2.6", "+4.1"), not a level
 
 
 def _spans(text: str, numbers: tuple[Number, ...]) -> list[tuple[int, int]]:
@@ -100,7 +107,8 @@ def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
         after = frozenset(stems(" ".join(tail.split()[:3]), numbers=False))
         near = frozenset(stems(" ".join(head.split()[-6:] + tail.split()[:6]), numbers=False))
         prev = stems(" ".join(head.split()[-3:]), numbers=False)
-        out.append(Quantity(n, value, before, after, bound, near, prev[-1] if prev else ""))
+        delta = bool(_DELTA.search(head[-40:])) or n.raw.startswith("+")
+        out.append(Quantity(n, value, before, after, bound, near, prev[-1] if prev else "", delta))
     return tuple(out)
 
 
@@ -245,6 +253,13 @@ def _aligned(c: Quantity, e: Quantity, single: bool) -> bool:
     return single and bool(c.near & e.near) and not _is_count(c) and not _is_count(e)
 
 
+def _level_and_gap(a: Quantity, b: Quantity) -> bool:
+    """A difference against a level far above it ("higher by 6 points" / "66.21%"): two
+    different things, however a sentence words its differences ("gains 1.06%")."""
+    small, large = sorted((abs(a.value), abs(b.value)))
+    return a.delta != b.delta and large > 3 * small
+
+
 def _is_count(q: Quantity) -> bool:
     return not q.number.unit and not q.number.metric and float(q.value).is_integer()
 
@@ -274,6 +289,6 @@ def numeric_agreement(
             _agrees(c, e) and _aligned(c, e, False) for e in eq_also
         ):
             matched += 1
-        elif any(_aligned(c, e, single) for e in eq):
+        elif any(_aligned(c, e, single) and not _level_and_gap(c, e) for e in eq):
             conflicting += 1
     return matched / len(cq), conflicting / len(cq)

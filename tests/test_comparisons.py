@@ -382,3 +382,15 @@ def test_harm_and_outcome_words():
     )
     core = (frozenset({"bad-x", "wolof"}), frozenset({"mad-x"}))
     assert sides_missing(core, wolof.stems, wolof.text) == 0.5
+
+
+def test_a_difference_is_no_level():
+    """ "higher by roughly 6 points" says nothing of the level "66.21%", but conflicts with
+    another difference ("a gap of approximately 6.15%" against "by roughly 9 points"), and a
+    gain worded as a level ("gains on average 1.06%") still meets "by 2.4 points"."""
+    by6 = "English test accuracy was higher than Turkish test accuracy by roughly 6 points."
+    assert _num(by6, "Turkish (Target): Test Set Accuracy 66.21%.") == (0.0, 0.0)
+    by9 = by6.replace("6 points", "9 points")
+    assert _num(by9, GAP) == (0.0, 1.0)
+    gains = "In particular, BAD-X gains on average 1.06% in accuracy compared to MAD-X on POS."
+    assert _num("On POS, BAD-X improves accuracy over MAD-X by 2.4 points.", gains)[1] == 1.0
