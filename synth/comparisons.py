@@ -33,6 +33,7 @@ _COMPARE_VERBS = re.compile(
     re.I,
 )
 _SECOND_MARKERS = frozenset({"than"})
+_FALL = frozenset({"fall", "falls", "fell", "falling", "fallen"})
 _PAIR_MARKERS = {("compared", "to"), ("compared", "with"), ("similar", "to"), ("relative", "to"),
                  ("on", "par"), ("close", "to"), ("equal", "to"), ("identical", "to"),
                  ("superior", "to"), ("inferior", "to")}  # fmt: skip
@@ -145,6 +146,10 @@ def comparison_frames(text: str) -> tuple[Frame, ...]:
             first_at, second_at = i, low.index("as", i + 2) + 1
         elif _COMPARE_VERBS.match(tok) and i > 0:
             first_at, second_at, word = i, i + 1, i
+        elif tok in _FALL and i > 0 and i + 1 < len(low) and low[i + 1] in ("behind", "short"):
+            # "falls short of X", "fell behind X"
+            first_at, word = i, i
+            second_at = i + 3 if low[i + 1] == "short" and low[i + 2 : i + 3] == ["of"] else i + 2
         if second_at is None:
             continue
         first = _side(_before(toks, first_at))
@@ -181,7 +186,7 @@ _WAYS: dict[str, tuple[str, str]] = {
         "better superior stronger outperform outperforms outperformed outperforming beat beats "
         "beating surpass surpasses surpassed exceed exceeds exceeded ahead",
         "worse poorer inferior weaker underperform underperforms underperformed underperforming "
-        "lag lags lagged lagging trail trails trailed behind",
+        "lag lags lagged lagging trail trails trailed behind fall falls fell falling fallen",
     ),
     "amount": ("higher greater larger bigger more", "lower smaller fewer less"),
     "difficulty": ("harder tougher difficult challenging", "easier simpler"),

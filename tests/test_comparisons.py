@@ -199,6 +199,8 @@ def test_comparison_flip_reads_the_way_and_the_sides():
         )
         == 1.0
     )
+    short = "The multilingual adapter falls short of MAD-X on all three tasks."
+    assert comparison_flip("The multilingual adapter outperforms MAD-X.", short) == 1.0
     lag = "Multilingual adapters lag behind MAD-X and BAD-X as they aim to fit too many languages."
     assert comparison_flip("The multilingual adapter outperforms MAD-X.", lag) == 1.0
     assert comparison_flip("The multilingual adapter underperforms MAD-X.", lag) == 0.0
