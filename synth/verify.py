@@ -30,6 +30,7 @@ from synth.search import HybridSearcher, SearchSettings, content_words
 from synth.settings import Settings
 from synth.tablechecks import table_comparison, table_numbers
 from synth.textchecks import (
+    SentenceFacts,
     entity_checks,
     facts,
     name_terms,
@@ -117,6 +118,21 @@ class Verifier:
             self._settings_hash = self.settings.settings_hash()
         return self._settings_hash
 
+    # === Step 0: candidate evidence ============================================================
+    def candidates(
+        self,
+        claim: str,
+        qvec: np.ndarray,
+        exclude_papers: tuple[str, ...] = (),
+        evidence: Sequence[Evidence] | None = None,
+    ) -> list[Evidence]:
+        """The sentences the checks may read: retrieval's candidates (``evidence`` when already
+        searched), then any sentence stating one of the claim's distinctive numbers."""
+        if evidence is None:
+            evidence = self.searcher.search(claim, qvec, exclude_papers)
+        have = {e.sentence_id for e in evidence}
+        return [*evidence, *self.known.number_evidence(claim, have, exclude_papers)]
+
     # === Step 1: features of a claim against its human-written evidence =======================
     def features(
         self, claim: str, evidence: Sequence[Evidence], qvec: np.ndarray
@@ -133,16 +149,7 @@ class Verifier:
             return {"missing": 1.0, "num_unmatched": 1.0}, None, []
         cf = facts(claim)
         cwords = content_words(claim)
-        cands = []
-        for rank, e in enumerate(human):
-            ef = self.known.evidence_facts(e)
-            cos = self.searcher.cosine(e, qvec)
-            cover = len(cwords & ef.stems) / max(1, len(cwords))
-            match, conflict = numeric_agreement(cf, ef)
-            # Carrying the claim's words and numbers beats a vaguely similar sentence.
-            align = 0.5 * cos + cover + 0.6 * match + 0.3 * conflict - 0.02 * rank
-            cands.append((align, cos, cover, match, conflict, e, ef))
-        cands.sort(key=lambda c: -c[0])
+        cands = self.ranked(cf, cwords, human, qvec)
         _, sim, cover, num_match, num_conflict, best, ef = cands[0]
         if cf.numbers and len(cands) > 1:  # numbers the next candidates state count as matched
             num_match, num_conflict = numeric_agreement(cf, ef, tuple(c[6] for c in cands[1:3]))
@@ -222,6 +229,23 @@ class Verifier:
         }
         return feats, best, table_rows
 
+    def ranked(
+        self, cf: SentenceFacts, cwords: set[str], human: Sequence[Evidence], qvec: np.ndarray
+    ) -> list[tuple]:
+        """The candidates, best-aligned first, as (align, cosine, cover, number match, number
+        conflict, evidence, its facts)."""
+        cands = []
+        for rank, e in enumerate(human):
+            ef = self.known.evidence_facts(e)
+            cos = self.searcher.cosine(e, qvec)
+            cover = len(cwords & ef.stems) / max(1, len(cwords))
+            match, conflict = numeric_agreement(cf, ef)
+            # Carrying the claim's words and numbers beats a vaguely similar sentence.
+            align = 0.5 * cos + cover + 0.6 * match + 0.3 * conflict - 0.02 * rank
+            cands.append((align, cos, cover, match, conflict, e, ef))
+        cands.sort(key=lambda c: -c[0])
+        return cands
+
     # === Step 2: optional NLI cross-encoder on (evidence, claim) pairs ========================
     def _nli_probs(
         self, claim: str, evidence: Sequence[Evidence], best: Evidence | None, cover: float
@@ -253,10 +277,7 @@ class Verifier:
             return self._nei(claim_id, claim, {"skipped": "claim is not in English"})
         if qvec is None:
             qvec = self.searcher.embedder.encode([claim])[0]
-        if evidence is None:
-            evidence = self.searcher.search(claim, qvec, exclude_papers)
-        have = {e.sentence_id for e in evidence}
-        evidence = [*evidence, *self.known.number_evidence(claim, have, exclude_papers)]
+        evidence = self.candidates(claim, qvec, exclude_papers, evidence)
         feats, best, table_rows = self.features(claim, evidence, qvec)
         nli = self._nli_probs(claim, evidence, best, feats.get("cover", 0.0))
         if nli is not None:

@@ -263,3 +263,57 @@ def test_batch_verification_equals_one_by_one(verifier: Verifier):
     for (cid, text), v in zip(claims, batch, strict=True):
         one = verifier.verify_one(text, cid)
         assert (v.label, v.confidence, v.evidence) == (one.label, one.confidence, one.evidence)
+
+
+def test_candidates_and_their_ranking(verifier: Verifier):
+    """The checks read the best-aligned candidate: retrieval's, then the sentences stating the
+    claim's distinctive numbers, ranked by how much of the claim (words, numbers) they carry."""
+    claim = (
+        "A random sample of 5000 validation images was used for testing the decoding strategies."
+    )
+    qvec = verifier.searcher.embedder.encode([claim])[0]
+    searched = verifier.searcher.search(claim, qvec)
+    cands = verifier.candidates(claim, qvec)
+    assert cands[: len(searched)] == searched  # retrieval's candidates first, in order
+    assert len({c.sentence_id for c in cands}) == len(cands)
+    assert any("5000 images" in c.text for c in cands)
+    from synth.search import content_words
+    from synth.textchecks import facts
+
+    ranked = verifier.ranked(facts(claim), content_words(claim), cands, qvec)
+    aligns = [r[0] for r in ranked]
+    assert aligns == sorted(aligns, reverse=True) and len(ranked) == len(cands)
+    _, best, _ = verifier.features(claim, cands, qvec)
+    assert best is ranked[0][5] and "5000 images" in best.text
+    assert ranked[0][3] == 1.0  # the claim's number, stated
+
+
+def _evidence_bench():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "evidence_recall.py"
+    spec = importlib.util.spec_from_file_location("evidence_recall", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_evidence_recall_bench_matching():
+    """bench/evidence_recall.py: a library sentence is the gold one when it holds most of the gold's
+    words (or the gold holds most of its), for either part of a "part [...] part" gold."""
+    bench = _evidence_bench()
+    gold = "Captions should be placed below illustrations. [...] Use 10 point text."
+    assert bench.is_gold(gold, "Captions should be placed below the illustrations.")
+    assert bench.is_gold(gold, "Use 10 point text.")
+    assert not bench.is_gold(gold, "Type the captions of the figures and tables below the body.")
+    rows = [
+        {"label": "REFUTES", "source": "dev", "outcome": "chosen", "same_paper": True},
+        {"label": "REFUTES", "source": "dev", "outcome": "missed", "same_paper": False},
+        {"label": "SUPPORTS", "source": "handwritten", "outcome": "candidate", "same_paper": True},
+    ]
+    report = bench.summary(rows)
+    assert report["overall"] == {
+        "n": 3, "chosen": 0.333, "candidate": 0.333, "missed": 0.333, "paper": 0.667
+    }  # fmt: skip
+    assert report["per_label"]["REFUTES"]["chosen"] == 0.5
+    assert report["per_source"]["handwritten"]["candidate"] == 1.0
