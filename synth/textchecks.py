@@ -85,24 +85,36 @@ _ANTONYM_OF = {**DIRECTION_ANTONYMS, **{v: k for k, v in DIRECTION_ANTONYMS.item
 # More opposites the checks read (not the labelled-set builder, which flips claims with
 # DIRECTION_ANTONYMS one word for one): a word may have several ("poorer" and "worse").
 _MORE_OPPOSITES = (
-    "high:low good:poor good:bad strong:weak poorer:better greater:smaller greater:lower "
+    "poorer:better greater:smaller greater:lower "
     "bigger:smaller wider:narrower widens:narrows grows:shrinks grow:shrink "
     "lags:outperforms lag:outperform lagged:outperformed harms:improves harm:improve "
     "hurts:helps hurt:help degrades:improves degrade:improve degraded:improved "
     "drops:increases dropped:increased declines:increases declined:increased "
     "simpler:harder"
 )
-_OPPOSITES: dict[str, frozenset[str]] = {}
-for _a, _b in [*DIRECTION_ANTONYMS.items(), *(p.split(":") for p in _MORE_OPPOSITES.split())]:
-    _OPPOSITES[_a] = _OPPOSITES.get(_a, frozenset()) | {_b}
-    _OPPOSITES[_b] = _OPPOSITES.get(_b, frozenset()) | {_a}
+# Plain adjectives are opposite only before the same word ("high F0.5" / "low F0.5"): "high
+# edit recall" and "low precision" speak of two things.
+_ADJECTIVE_OPPOSITES = "high:low good:poor good:bad strong:weak"
+
+
+def _pairs(*groups: str) -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for group in groups:
+        for a, b in (p.split(":") for p in group.split()):
+            out[a], out[b] = out.get(a, frozenset()) | {b}, out.get(b, frozenset()) | {a}
+    return out
+
+
+_DIRECTION = " ".join(f"{a}:{b}" for a, b in DIRECTION_ANTONYMS.items())
+_OPPOSITES = _pairs(_DIRECTION, _MORE_OPPOSITES)
+_BEFORE_SAME_WORD = _pairs(_DIRECTION, _MORE_OPPOSITES, _ADJECTIVE_OPPOSITES)
 # Words of one direction with no single opposite ("degrades" against "keeps improving", "lag
 # behind" against "outperforms"): they count for the loose check (a direction only one states).
-_UP = frozenset(DIRECTION_ANTONYMS) | frozenset("grows grow growing high good strong".split())
+_UP = frozenset(DIRECTION_ANTONYMS) | frozenset("grows grow growing".split())
 _DOWN = frozenset(DIRECTION_ANTONYMS.values()) | frozenset(
     "degrades degrade degraded degrading declines decline declined drops dropped deteriorates "
-    "deteriorated worsens worsened shrinks shrink shrank lags lag lagged poorer poorly poor low "
-    "weak bad fails failed".split()
+    "deteriorated worsens worsened shrinks shrink shrank lags lag lagged poorer poorly fails "
+    "failed".split()
 )
 # A prefix that makes an adjective or participle its opposite ("effective" / "ineffective",
 # "seen" / "unseen", "balanced" / "imbalanced"); not "improve" / "prove", "inform" / "form".
@@ -282,7 +294,7 @@ def direction_flip(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     etoks = [w.lower() for w in _COMPOUND.findall(evidence.text)]
     ebigrams = set(zip(etoks, etoks[1:], strict=False))
     for w, nxt in zip(ctoks, ctoks[1:], strict=False):
-        for opp in _OPPOSITES.get(w, ()):
+        for opp in _BEFORE_SAME_WORD.get(w, ()):
             if (opp, nxt) in ebigrams and (w, nxt) not in ebigrams:
                 return 1.0
     only_claim, only_evidence = set(ctoks) - set(etoks), set(etoks) - set(ctoks)
