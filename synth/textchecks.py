@@ -388,7 +388,7 @@ def entity_checks(
 
 
 # Share of a claim's content words a sentence must carry to be the claim said of another thing.
-_ALIGNED = 0.5
+_ALIGNED = 0.35
 _ONLY = re.compile(
     r"\b(?:only|solely|exclusively)\b[\w ,]{0,30}?\b(?:namely|on|in|for|with)\b", re.I
 )
