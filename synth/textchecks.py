@@ -5,8 +5,8 @@ re-exported here); this module holds the sentence facts and the word-level check
 negation, direction words, swapped roles, entity swaps.
 
 Each check compares a claim with one evidence sentence and returns a small number a reader can
-understand (a fraction, a 0/1 flag). The lexicons are explicit: DIRECTION_ANTONYMS pairs words that
-state opposite directions; the labelled-set builder uses the same pairs to flip claims.
+understand (a fraction, a 0/1 flag). The lexicons are explicit; direction words and their checks
+live in ``synth.directions`` (re-exported here).
 """
 
 from __future__ import annotations
@@ -14,6 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from synth.directions import (  # noqa: F401 (re-exported)
+    DIRECTION_ANTONYMS,
+    antonym,
+    direction_flip,
+    role_reversal,
+)
 from synth.entities import parse_numbers, tag_entities
 from synth.namechecks import name_slots, name_terms, slot_index, slot_swap  # noqa: F401
 from synth.numchecks import (  # noqa: F401 (re-exported: the checks' one import point)
@@ -30,98 +36,6 @@ from synth.quantchecks import degree_conflict as degree_conflict  # re-exported
 from synth.quantchecks import quantifier_conflict as quantifier_conflict  # re-exported
 from synth.records import Number
 from synth.search import content_words
-
-# Opposite directions of an effect or a comparison (both ways are looked up).
-DIRECTION_ANTONYMS: dict[str, str] = {
-    "improves": "hurts",
-    "improve": "hurt",
-    "improved": "hurt",
-    "improving": "hurting",
-    "improvement": "degradation",
-    "improvements": "degradations",
-    "increases": "decreases",
-    "increase": "decrease",
-    "increased": "decreased",
-    "increasing": "decreasing",
-    "outperforms": "underperforms",
-    "outperform": "underperform",
-    "outperformed": "underperformed",
-    "outperforming": "underperforming",
-    "better": "worse",
-    "best": "worst",
-    "higher": "lower",
-    "highest": "lowest",
-    "more": "less",
-    "larger": "smaller",
-    "largest": "smallest",
-    "gains": "losses",
-    "gain": "loss",
-    "helps": "harms",
-    "help": "harm",
-    "helped": "harmed",
-    "benefits": "suffers",
-    "boosts": "reduces",
-    "boost": "reduce",
-    "raises": "lowers",
-    "stronger": "weaker",
-    "superior": "inferior",
-    "above": "below",
-    "positive": "negative",
-    "exceeds": "trails",
-    "surpasses": "trails",
-    "most": "least",
-    "longer": "shorter",
-    "longest": "shortest",
-    "faster": "slower",
-    "easier": "harder",
-    "succeeds": "fails",
-    "success": "failure",
-    "effective": "ineffective",
-    "ahead": "behind",
-    "rises": "falls",
-    "rose": "fell",
-}
-_ANTONYM_OF = {**DIRECTION_ANTONYMS, **{v: k for k, v in DIRECTION_ANTONYMS.items()}}
-# More opposites the checks read (not the labelled-set builder, which flips claims with
-# DIRECTION_ANTONYMS one word for one): a word may have several ("poorer" and "worse").
-_MORE_OPPOSITES = (
-    "poorer:better greater:smaller greater:lower "
-    "bigger:smaller wider:narrower widens:narrows grows:shrinks grow:shrink "
-    "lags:outperforms lag:outperform lagged:outperformed harms:improves harm:improve "
-    "hurts:helps hurt:help degrades:improves degrade:improve degraded:improved "
-    "drops:increases dropped:increased declines:increases declined:increased "
-    "simpler:harder"
-)
-# Plain adjectives are opposite only before the same word ("high F0.5" / "low F0.5"): "high
-# edit recall" and "low precision" speak of two things.
-_ADJECTIVE_OPPOSITES = "high:low good:poor good:bad strong:weak"
-
-
-def _pairs(*groups: str) -> dict[str, frozenset[str]]:
-    out: dict[str, frozenset[str]] = {}
-    for group in groups:
-        for a, b in (p.split(":") for p in group.split()):
-            out[a], out[b] = out.get(a, frozenset()) | {b}, out.get(b, frozenset()) | {a}
-    return out
-
-
-_DIRECTION = " ".join(f"{a}:{b}" for a, b in DIRECTION_ANTONYMS.items())
-_OPPOSITES = _pairs(_DIRECTION, _MORE_OPPOSITES)
-_BEFORE_SAME_WORD = _pairs(_DIRECTION, _MORE_OPPOSITES, _ADJECTIVE_OPPOSITES)
-# Words of one direction with no single opposite ("degrades" against "keeps improving", "lag
-# behind" against "outperforms"): they count for the loose check (a direction only one states).
-_UP = frozenset(DIRECTION_ANTONYMS) | frozenset("grows grow growing".split())
-_DOWN = frozenset(DIRECTION_ANTONYMS.values()) | frozenset(
-    "degrades degrade degraded degrading declines decline declined drops dropped deteriorates "
-    "deteriorated worsens worsened shrinks shrink shrank lags lag lagged poorer poorly fails "
-    "failed".split()
-)
-# A prefix that makes an adjective or participle its opposite ("effective" / "ineffective",
-# "seen" / "unseen", "balanced" / "imbalanced"); not "improve" / "prove", "inform" / "form".
-_NEG_PREFIX = re.compile(
-    r"^(?:un|in|im|ir|il|non-?)(?=[a-z]{2,}(?:ive|ent|ant|able|ible|ful|ous|ic|al|ed|en|ate|ect"
-    r"|ary|ly)$)"
-)
 
 NEGATIONS = re.compile(
     r"\b(not|no|never|none|neither|nor|cannot|fails? to|failed to|unable to|without any|"
@@ -153,7 +67,6 @@ _REJECTED = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z]+")
-_COMPOUND = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
 @dataclass(frozen=True)
@@ -282,77 +195,6 @@ def negation_mismatch(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     return 0.5 * float((claim.negated % 2) != (evidence.negated % 2))
 
 
-def direction_flip(claim: SentenceFacts, evidence: SentenceFacts) -> float:
-    """1.0 when the claim states a direction whose opposite the evidence states instead.
-
-    Only words the two sentences do not share count, so "higher than X but lower than Y" in both
-    is no flip.
-    """
-    # "higher accuracy" against "lower accuracy", even when both sentences use both words.
-    # Whole hyphenated words: "low-resource" and "high-quality" state no direction.
-    ctoks = [w.lower() for w in _COMPOUND.findall(claim.text)]
-    etoks = [w.lower() for w in _COMPOUND.findall(evidence.text)]
-    ebigrams = set(zip(etoks, etoks[1:], strict=False))
-    for w, nxt in zip(ctoks, ctoks[1:], strict=False):
-        for opp in _BEFORE_SAME_WORD.get(w, ()):
-            if (opp, nxt) in ebigrams and (w, nxt) not in ebigrams:
-                return 1.0
-    only_claim, only_evidence = set(ctoks) - set(etoks), set(etoks) - set(ctoks)
-    for w in only_claim:
-        if _OPPOSITES.get(w, frozenset()) & only_evidence:
-            return 1.0
-    if _prefixed_opposite(ctoks, etoks):
-        return 1.0
-    up_c, down_c = bool(only_claim & _UP), bool(only_claim & _DOWN)
-    up_e, down_e = bool(only_evidence & _UP), bool(only_evidence & _DOWN)
-    return float((up_c and down_e and not up_e) or (down_c and up_e and not down_e)) * 0.5
-
-
-def _prefixed_opposite(mine: list[str], theirs: list[str]) -> bool:
-    """A word beside the same word in both sentences, negative-prefixed in one only ("seen
-    languages" / "unseen languages", "is effective" / "is ineffective"): "limited to four pages"
-    and "unlimited pages for references" speak of two things."""
-    for a, b in ((mine, theirs), (theirs, mine)):
-        pairs = set(zip(a, a[1:], strict=False))
-        for i, w in enumerate(b):
-            m = _NEG_PREFIX.match(w)
-            if not m or w[m.end() :] not in a or w in a:
-                continue
-            base = w[m.end() :]
-            if (i + 1 < len(b) and (base, b[i + 1]) in pairs) or (i and (b[i - 1], base) in pairs):
-                return True
-    return False
-
-
-_TOKEN = re.compile(r"[A-Za-z][\w-]*")
-
-
-def role_reversal(claim: SentenceFacts, evidence: SentenceFacts) -> float:
-    """1.0 when both sentences compare the same two names with the same word, in swapped roles.
-
-    "Turkish sentences are longer than English ones" against "English sentences are longer,
-    while Turkish ones are more concise": around the shared "longer", Turkish and English trade
-    places. Names are words capitalised in both sentences (languages, models, datasets).
-    """
-    ctoks, etoks = _TOKEN.findall(claim.text), _TOKEN.findall(evidence.text)
-    names = {t for t in ctoks if t[0].isupper()} & {t for t in etoks if t[0].isupper()}
-    pivots = {t.lower() for t in ctoks if t.lower() in _OPPOSITES} & {
-        t.lower() for t in etoks if t.lower() in _OPPOSITES
-    }
-    if len(names) < 2 or not pivots:
-        return 0.0
-
-    def sides(toks: list[str], pivot: str) -> tuple[set[str], set[str]]:
-        at = [t.lower() for t in toks].index(pivot)
-        return set(toks[:at]) & names, set(toks[at + 1 :]) & names
-
-    for pivot in pivots:
-        (cb, ca), (eb, ea) = sides(ctoks, pivot), sides(etoks, pivot)
-        if (cb - ca) & (ea - eb) and (ca - cb) & (eb - ea):
-            return 1.0
-    return 0.0
-
-
 def entity_checks(
     claim: SentenceFacts,
     evidence: SentenceFacts,
@@ -401,11 +243,3 @@ def paper_entities(texts: list[str]) -> dict[str, frozenset[str]]:
         for kind, names in tag_entities(text).items():
             out.setdefault(kind, set()).update(names)
     return {k: frozenset(v) for k, v in out.items()}
-
-
-def antonym(word: str) -> str | None:
-    """The opposite-direction word, keeping capitalisation, or None."""
-    opp = _ANTONYM_OF.get(word.lower())
-    if opp is None:
-        return None
-    return opp.capitalize() if word[0].isupper() else opp
