@@ -14,8 +14,7 @@ Steps: parse the papers into a throwaway library, build the generated labelled s
 (synth.labelled: sentences, paraphrases, perturbations, own-paper-excluded claims) and read the
 claims written by hand, verify every example once to measure its features, choose the L2
 strength and the weight of handwritten claims by leave-one-paper-out log loss on the handwritten
-claims, fit a multinomial logistic regression on all of it, divide its logits by one temperature
-(fitted on the realistic claims' leave-one-paper-out probabilities), save it. How well this procedure does
+claims, fit a multinomial logistic regression on all of it, save it. How well this procedure does
 on papers it did not see is measured by bench/verify_quality.py (the same procedure, one paper
 left out at a time). bench/heldout/ is never read here.
 """
@@ -38,7 +37,6 @@ from synth.calibrate import (  # noqa: E402
     DEFAULT_PATH,
     NLI_FEATURES,
     choose_hyperparameters,
-    choose_temperature,
     fit_calibrator,
     load_calibrator,
 )
@@ -98,15 +96,12 @@ def main() -> int:
             data.x, list(data.y), c=c, meta=meta, sample_weight=data.weights(w),
             features=names,
         )  # fmt: skip
-        # One temperature, fitted on the realistic claims' leave-one-paper-out probabilities.
-        t = choose_temperature(data, c, w)
-        calibrator.tempered(t).save(args.out)
+        calibrator.save(args.out)
         m.library.close()
     print(
         f"fitted on {len(examples)} generated + {len(hand)} handwritten and dev claims "
         f"({int(data.hand.sum())} realistic, seed report's included) "
-        f"(C={c:g}, handwritten weight {w:g}, leave-one-paper-out log loss {loss:.4f}, "
-        f"temperature {t:.3f}) -> {args.out}"
+        f"(C={c:g}, handwritten weight {w:g}, leave-one-paper-out log loss {loss:.4f}) -> {args.out}"
     )
     return 0
 

@@ -5,8 +5,7 @@ coverage, numeric agreement, negation, direction, degree, quantifiers, entity sw
 turns them into P(SUPPORTS), P(REFUTES), P(NOT ENOUGH INFO). scripts/fit_calibrator.py fits it on
 the generated labelled set (``synth.labelled``) and on claims people wrote about the same papers,
 with the L2 strength and the weight of the written claims chosen by leave-one-paper-out log loss
-on the written claims (:func:`choose_hyperparameters`), then one temperature on the same
-held-out probabilities (:func:`choose_temperature`); bench/verify_quality.py measures the same
+on the written claims (:func:`choose_hyperparameters`); bench/verify_quality.py measures the same
 procedure one paper left out at a time (:func:`leave_one_paper_out`). The package ships the model
 fitted on all of it (its ``meta`` says on what). Confidence = the probability of the predicted
 label.
@@ -113,14 +112,6 @@ class Calibrator:
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
         return p if x.ndim == 2 else p[0]
-
-    def tempered(self, temperature: float) -> Calibrator:
-        """The same model with its logits divided by ``temperature`` (softmax(z / T)): the same
-        labels, sharper (T < 1) or softer (T > 1) probabilities."""
-        meta = {**self.meta, "temperature": round(float(temperature), 4)}
-        return Calibrator(
-            self.weights / temperature, self.bias / temperature, self.fitted, meta, self.features
-        )
 
     @property
     def stamp(self) -> str:
@@ -282,56 +273,15 @@ def choose_hyperparameters(data: TrainingSet) -> tuple[float, float, float]:
     return best
 
 
-def held_out_probs(data: TrainingSet, c: float, hand_weight: float) -> np.ndarray:
-    """Leave-one-paper-out label probabilities with fixed hyperparameters (rows of a paper whose
-    complement lacks a label stay zero)."""
-    probs = np.zeros((len(data.y), len(LABELS)))
-    for held in sorted(set(data.groups)):
-        test = data.groups == held
-        train = data.subset(~test)
-        if len(set(train.y)) < len(LABELS):
-            continue
-        cal = fit_calibrator(train.x, list(train.y), c=c, sample_weight=train.weights(hand_weight))
-        probs[test] = cal.predict_proba(data.x[test])
-    return probs
-
-
-def fit_temperature(probs: np.ndarray, y: np.ndarray) -> float:
-    """The temperature T minimising the log loss of softmax(log p / T) over labels ``y``."""
-    from scipy.optimize import minimize_scalar
-
-    logp = np.log(probs + 1e-12)
-
-    def loss(t: float) -> float:
-        z = logp / t
-        z -= z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        return log_loss(p / p.sum(axis=1, keepdims=True), y)
-
-    return float(minimize_scalar(loss, bounds=(0.25, 4.0), method="bounded").x)
-
-
-def choose_temperature(data: TrainingSet, c: float, hand_weight: float) -> float:
-    """Temperature for the calibrator fitted with (``c``, ``hand_weight``), fitted on its
-    leave-one-paper-out probabilities of the realistic claims (of all claims while there are
-    none). The L2 strength that serves the written claims' log loss leaves the probabilities
-    soft (generated claims are easy, written ones hard); one temperature on held-out papers
-    corrects the scale without changing any label."""
-    probs = held_out_probs(data, c, hand_weight)
-    scored = (data.hand if data.hand.any() else np.ones(len(data.y), bool)) & (probs.sum(1) > 0)
-    return fit_temperature(probs[scored], data.y[scored]) if scored.any() else 1.0
-
-
 def leave_one_paper_out(data: TrainingSet) -> np.ndarray:
-    """Held-out label probabilities for every row: fitted (hyperparameters and temperature
-    chosen by an inner leave-one-paper-out) on the other papers' examples only."""
+    """Held-out label probabilities for every row: fitted (hyperparameters chosen by an inner
+    leave-one-paper-out) on the other papers' examples only."""
     probs = np.zeros((len(data.y), len(LABELS)))
     for held in sorted(set(data.groups)):
         test = data.groups == held
         train = data.subset(~test)
         c, w, _ = choose_hyperparameters(train)
         cal = fit_calibrator(train.x, list(train.y), c=c, sample_weight=train.weights(w))
-        cal = cal.tempered(choose_temperature(train, c, w))
         probs[test] = cal.predict_proba(data.x[test])
     return probs
 

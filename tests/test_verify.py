@@ -14,10 +14,8 @@ from synth.calibrate import (
     CALIBRATED_FEATURES,
     Calibrator,
     TrainingSet,
-    choose_temperature,
     expected_calibration_error,
     fit_calibrator,
-    fit_temperature,
     load_calibrator,
 )
 from synth.labelled import add_negation, change_number, flip_direction, paraphrase, swap_entity
@@ -190,27 +188,6 @@ def test_ece_and_fit():
             ]
         )
         > 0.9
-    )
-
-
-def test_temperature_fitted_on_held_out_papers():
-    """One temperature on the realistic claims' held-out-paper probabilities: labels unchanged,
-    probabilities sharpened where the L2 penalty left them too soft."""
-    rng = np.random.default_rng(1)
-    x = rng.normal(size=(240, 4))
-    labels = np.array(LABELS)[np.argmax(x[:, :3], axis=1)]  # separable: a sharp model is right
-    data = TrainingSet(x, labels, np.repeat(np.array(list("abcdef")), 40), np.arange(240) % 2 == 0)
-    t = choose_temperature(data, 0.01, 1.0)  # strong L2: soft probabilities
-    assert 0.25 <= t < 1.0
-    cal = fit_calibrator(x, list(labels), c=0.01)
-    sharp = cal.tempered(t)
-    assert sharp.meta["temperature"] == round(t, 4)
-    p, q = cal.predict_proba(x), sharp.predict_proba(x)
-    assert (p.argmax(1) == q.argmax(1)).all() and q.max(1).mean() > p.max(1).mean()
-    # Probabilities whose labels are right about as often as they say need no temperature.
-    fair = np.array([[0.8, 0.1, 0.1]] * 10)
-    assert fit_temperature(fair, np.array(["SUPPORTS"] * 8 + ["REFUTES", "NOT ENOUGH INFO"])) == (
-        pytest.approx(1.0, abs=0.05)
     )
 
 
