@@ -10,7 +10,7 @@ paper-level facts of ``synth.libfacts``) on each labelled claim against its GOLD
 the library sentences that hold the claim's ``evidence`` passages (oracle evidence, no retrieval).
 
 Claims: the shared papers' handwritten ones (bench/verify_handwritten.jsonl) and bench/dev's
-(bench/dev/verify_claims.jsonl), both tuning data. Never bench/heldout or bench/heldout2.
+(bench/dev/verify_claims.jsonl), both tuning data. Never bench/heldout, heldout2 or heldout3.
 
 Reported, per label and per kind:
 - ``gold``: the share of claims with any conflict signal against their gold evidence (for

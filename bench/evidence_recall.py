@@ -7,8 +7,8 @@ Usage (from the repo root):
         [--json OUT.json] [--details OUT.jsonl]
 
 For every claim people wrote with a gold evidence sentence (the shared papers' handwritten
-claims and bench/dev's; never bench/heldout or bench/heldout2: those are measured by the
-verifier's own bench only), the verifier's candidates (``Verifier.candidates``) and its chosen
+claims and bench/dev's; never bench/heldout, bench/heldout2 or bench/heldout3: those are measured
+by the verifier's own bench only), the verifier's candidates (``Verifier.candidates``) and its chosen
 evidence (``Verifier.features``: the sentence its checks read) are compared with the gold
 sentence. Each claim falls in one of:
 
