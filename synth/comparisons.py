@@ -200,10 +200,15 @@ _WAY: dict[str, tuple[str, int]] = {
     for w in words.split()
 }
 # Measures where smaller is better: "better" there is a lower value, so quality and amount part.
-_SMALLER_BETTER = re.compile(r"\b(?:loss|error|perplexity|wer|cer|latency)\b", re.I)
+# (Also read by synth.tablechecks: one list of each, for sentences and for table comparisons.)
+LOWER_IS_BETTER = frozenset({"loss", "error", "perplex", "perplexity", "wer", "cer", "latency"})
+_SMALLER_BETTER = re.compile(rf"\b(?:{'|'.join(sorted(LOWER_IS_BETTER))})\b", re.I)
 _NEGATED = frozenset({"not", "no", "never", "n't", "cannot", "nor"})
-_HARM = frozenset("hurt hurts harm harms degrade degrades suffer suffers costs cost".split())
-_PREDICATE = frozenset(stem(w) for w in _HARM | {"helps", "improves", "benefits", "gains"})
+# "X hurts A more than B": the first side fares worse.
+HARM_WORDS = frozenset(
+    "hurt hurts harm harms damage damages degrade degrades suffer suffers cost costs".split()
+)
+_PREDICATE = frozenset(stem(w) for w in HARM_WORDS | {"helps", "improves", "benefits", "gains"})
 
 
 def _way(frame: Frame) -> tuple[str, int] | None:
@@ -222,7 +227,7 @@ def _way(frame: Frame) -> tuple[str, int] | None:
         way = (word, 1)  # "noisier": no opposite known, the same word still compares
     else:
         return None
-    if word in ("more", "less") and at and low[at - 1] in _HARM:
+    if word in ("more", "less") and at and low[at - 1] in HARM_WORDS:
         way = ("quality", -way[1])  # "hurts more than": the first side fares worse
     negated = any(t in _NEGATED or t.endswith("n't") for t in low[max(0, at - 3) : at])
     return way[0], -way[1] if negated else way[1]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from synth.comparisons import comparison_core
+from synth.comparisons import HARM_WORDS, LOWER_IS_BETTER, comparison_core
 from synth.entities import LANGUAGES
 from synth.numchecks import Quantity, decimal_places
 from synth.search import STOPWORDS, stem
@@ -32,11 +32,9 @@ _DOWN_WORDS = frozenset(
 )
 _VERBS = frozenset(w for w in _UP_WORDS | _DOWN_WORDS if not w.endswith(("er", "ss", "ve", "ow")))
 # Metrics where lower is better: "better"/"beat" means a smaller value there.
-_LOWER_IS_BETTER = frozenset({"loss", "error", "perplex", "perplexity", "wer", "cer"})
 _GOODNESS = frozenset({"better", "worse", "beat", "beats", "outperform", "outperforms",
                        "outperformed", "underperform", "underperforms", "underperformed"})  # fmt: skip
 _EVERY = re.compile(r"\b(every|all|each)\b", re.I)
-_HARM = frozenset("hurt hurts harm harms degrade degrades costs cost damages damage".split())
 _NEGATORS = frozenset({"without", "no", "not", "excluding"})
 _PREPS = frozenset({"on", "in", "for", "at", "with"})
 _TOKEN = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?")
@@ -154,10 +152,10 @@ def comparison_sides(claim: str) -> tuple[frozenset[str], frozenset[str], int] |
     if at is None:
         return None
     sign = 1 if low[at] in _UP_WORDS else -1
-    if at and low[at] in ("more", "less") and low[at - 1] in _HARM:
+    if at and low[at] in ("more", "less") and low[at - 1] in HARM_WORDS:
         sign = -sign  # "hurts more than": the first side's score is the lower one
     words = label_words(claim)
-    if words & _LOWER_IS_BETTER and low[at] in _GOODNESS:
+    if words & LOWER_IS_BETTER and low[at] in _GOODNESS:
         sign = -sign
     if "than" in low[at + 1 :]:
         than = low.index("than", at + 1)
