@@ -42,6 +42,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.evidence_recall import gold_evidence  # noqa: E402
 from synth.calibration_data import (  # noqa: E402
     add_dev_set,
     library_from_papers,
@@ -115,15 +116,10 @@ def load_claims(library) -> list[dict]:
     """The labelled claims with gold evidence: id, label, kind, claim, paper id, passages."""
     hand = load_handwritten(HANDWRITTEN, paper_ids_by_folder(resolve_data_dir() / "papers"))
     dev = add_dev_set(library, DEV)
-    rows = {}
-    for path in (HANDWRITTEN, DEV / "verify_claims.jsonl"):
-        for line in path.read_text().splitlines():
-            if line.strip():
-                r = json.loads(line)
-                rows[r["id"]] = r
+    gold = gold_evidence(HANDWRITTEN, DEV / "verify_claims.jsonl")
     out = []
     for ex in hand + dev:
-        ev = rows[ex.example_id].get("evidence") or ""
+        ev = gold.get(ex.example_id, "")
         if ex.label == "NOT ENOUGH INFO" or not ev.strip() or not ex.paper_id:
             continue
         passages = [p.strip() for p in _SPLIT.split(ev) if p.strip()]
