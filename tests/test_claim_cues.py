@@ -223,3 +223,29 @@ def test_a_quantity_is_not_a_comparison():
                  "We detected less than 1% of the data to be overlapping.",
                  "We use a loss rather than a margin."):  # fmt: skip
         assert "comparative" not in _parts(text), text
+
+
+# --- resource papers: making a dataset is a contribution ---------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We collect the first Urdu dataset for machine-generated fake and true news.",
+        "To investigate this, we build and release the ACED corpus with three TEC datasets.",
+        "We collected 2,000 hours of transcribed speech from radio broadcasts as a new corpus.",
+        "It includes five novel expert-crafted datasets.",
+    ],
+)
+def test_making_a_resource_is_a_contribution(text):
+    from synth.claim_scoring import score_claim
+
+    assert "resource" in _parts(text, "1 Introduction")
+    # It ranks with the paper's contributions, above a plain statement of the introduction.
+    plain = "The task is usually framed as binary classification over short news items."
+    assert score_claim(text, "1 Introduction") > score_claim(plain, "1 Introduction") + 0.2
+
+
+def test_using_or_describing_a_dataset_is_not_making_one():
+    for text in ("We use the XNLI dataset for evaluation.",
+                 "We also compare the collected datasets on syntactical diversity.",
+                 "The dataset contains 2000 sentences with positive or negative polarity."):  # fmt: skip
+        assert "resource" not in _parts(text, "3 Data"), text
