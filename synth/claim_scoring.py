@@ -47,7 +47,10 @@ SHAPES: dict[str, tuple[float, re.Pattern[str]]] = {
         re.compile(
             r"\b(?:performs?|performed|records?|achieves?|achieved|obtains?|has|have|had|shows?|"
             r"is|are|was|were)(?: \w+){0,2} (?:the )?(?:best|highest|lowest|worst|strongest|"
-            r"weakest|most \w+|top)\b",
+            r"weakest|most \w+|top)\b|"
+            # the passive: "the highest scores were observed for ..."
+            r"\b(?:best|highest|lowest|worst|strongest|weakest)(?: \w+){0,3} (?:is|are|was|"
+            r"were) (?:observed|obtained|achieved|reached|recorded|found|seen|reported)\b",
             re.I,
         ),
     ),

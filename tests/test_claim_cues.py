@@ -210,6 +210,8 @@ def test_comparisons_outrank_procedure_and_data_counts_in_a_findings_section():
     assert "comparative" in _parts(finding[0], "4 Experiments")
     assert "outperforms" in _parts(finding[1])
     assert "superlative" in _parts(finding[2], "4 Experiments")
+    passive = "Overall, the highest scores were observed for commercial models with native prompts."
+    assert "superlative" in _parts(passive, "4 Experiments")
     assert "data_count" in _parts(not_finding[0])
     assert "procedure" in _parts(not_finding[2], "5 Analysis")
     # A count of data lowers a sentence's score; set-up and procedure rank below every finding.
