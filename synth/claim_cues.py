@@ -333,6 +333,11 @@ OUTCOME_CUES = ("outcome_verb", "comparison", "finding_verb", "result_phrase")
 _FINDINGS_KINDS = frozenset({"experiments", "results", "analysis", "conclusion"})
 _OWN_ACTS = ("contribution", "resource", "decision")
 PROCEDURE_WEIGHT = -0.5  # set-up in a findings section: what was done, not what was found
+# A finding set against cited work ("in line with the findings of X", "confirming X").
+_RELATES = _rx(
+    r"\b(?:in line with|consistent(?:ly)? with|in agreement with|agree(?:s|ing)? with|"
+    r"confirm(?:s|ing)|contrary to|as (?:also )?(?:reported|observed|found) (?:by|in))\b"
+)
 _QUOTED = re.compile(r"[“\"][^”\"]{1,120}[”\"]")
 _ON_QUOTES = frozenset({"illustration"})  # cues that look at the quotes themselves
 
@@ -363,6 +368,11 @@ def claim_logit(
         sk = "other"
     if "sets_apart" in fired and not own:
         del fired["sets_apart"]
+    if sk in _FINDINGS_KINDS and _RELATES.search(bare):
+        # "Gemma 2 9B is the top competitor, in line with the findings of Thellmann et al.
+        # (2024)": the authors' own finding, set against cited work, is not cited work (both
+        # such candidates of the 15 papers with readers' lists were listed).
+        fired.pop("cited", None)
     if sk in _OWN_FINDINGS and "cited" not in fired:
         # "The effectiveness of X has been demonstrated on ..." in a conclusion restates the
         # paper's own finding, not others' work (nothing is cited).

@@ -251,3 +251,14 @@ def test_using_or_describing_a_dataset_is_not_making_one():
                  "We also compare the collected datasets on syntactical diversity.",
                  "The dataset contains 2000 sentences with positive or negative polarity."):  # fmt: skip
         assert "resource" not in _parts(text, "3 Data"), text
+
+
+def test_a_finding_set_against_cited_work_is_the_authors_own():
+    text = (
+        "Among the local LLMs below 15B parameters, Gemma 2 9B is the top competitor, in line "
+        "with the findings of Thellmann et al. (2024)."
+    )
+    assert "cited" not in _parts(text, "4 Experiments")
+    # Elsewhere, and without the relation, a citation still marks others' work.
+    assert "cited" in _parts(text, "2 Related Work")
+    assert "cited" in _parts("Gemma 2 9B is the top competitor (Thellmann et al., 2024).")
