@@ -49,7 +49,8 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             r"reveal(?:s|ed|ing)|demonstrat(?:es|ed|ing)) (?:that|a|an|the|how|clear|good|strong|"
             r"no|little)\b|\bit (?:can|could) be (?:seen|observed|"
             r"noticed)\b|\bour findings\b|\b(?:found|find|finds) out that\b|"
-            r"\b(?:surprising(?:ly)?|interesting(?:ly)?|notably|"
+            r"\b(?:surprising(?:ly)?|interesting(?:ly)?|notably|(?:is|was) (?:also )?(?:notable|"
+            r"noteworthy|worth noting)|"
             r"consistent(?:ly)? with)\b"
         ),
     ),
@@ -86,7 +87,8 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             r"produc(?:e|es|ed)|got|get|show(?:s|ed)?|had|has|have)"
             r"(?: \w+)? (?:the )?(?:best|better|worse|good|poor|lower|higher|similar|comparable|"
             r"strong|weak|competitive|promising|low|high) (?:\w+ )?(?:results?|performance|scores?|"
-            r"accuracy|f1)\b|\bbest (?:results?|performance|model|scores?)\b"
+            r"accuracy|f1)\b|\bbest (?:results?|performance|model|scores?)\b|"
+            r"\b(?:achiev|obtain|reach|set|establish)\w* (?:a )?(?:new )?state[- ]of[- ]the[- ]art\b"
         ),
     ),
     "comparison": (

@@ -262,3 +262,19 @@ def test_a_finding_set_against_cited_work_is_the_authors_own():
     # Elsewhere, and without the relation, a citation still marks others' work.
     assert "cited" in _parts(text, "2 Related Work")
     assert "cited" in _parts("Gemma 2 9B is the top competitor (Thellmann et al., 2024).")
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        (
+            "The resulting models achieve state-of-the-art performances on multiple xSL "
+            "benchmarks.",
+            "result_phrase",
+        ),
+        ("It is also notable that TI and GPT-3.5 have high fertility even on clean text.",
+         "finding_verb"),
+    ],
+)  # fmt: skip
+def test_stated_results_and_notable_findings(text, cue):
+    assert cue in _parts(text, "1 Introduction")
