@@ -65,8 +65,13 @@ def _patterns() -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
     }
 
 
+# Per-text caches: the verifier tags the same evidence sentence for retrieval, for its checks and
+# for its paper's context, and the five big alternations are the costliest regexes of a verdict.
+_CACHE = 1 << 16
+
+
 def _scan(kind: str, text: str) -> list[tuple[int, str]]:
-    return [(start, name) for start, _end, name in entity_spans(kind, text)]
+    return [(start, name) for start, _end, name in _spans(kind, text)]
 
 
 def entity_spans(kind: str, text: str) -> list[tuple[int, int, str]]:
@@ -74,12 +79,15 @@ def entity_spans(kind: str, text: str) -> list[tuple[int, int, str]]:
 
     ``kind`` is one of tasks, models, datasets, languages, metrics.
     """
+    return list(_spans(kind, text))
+
+
+@lru_cache(maxsize=_CACHE)
+def _spans(kind: str, text: str) -> tuple[tuple[int, int, str], ...]:
     pattern, names = _patterns()[kind]
-    found = []
-    for m in pattern.finditer(text):
-        group = next(g for g, v in m.groupdict().items() if v is not None)
-        found.append((m.start(), m.end(), names[group]))
-    return found
+    # The alias fragments hold no named groups, so the one named group that matched is the
+    # match's last closed group: ``lastgroup`` names it without scanning every group.
+    return tuple((m.start(), m.end(), names[m.lastgroup]) for m in pattern.finditer(text))  # type: ignore[index]
 
 
 _CODE_LIST = re.compile(r"\b([a-z]{2,3})(?:\s*(?:,|/|and|-|–|→|->)\s*([a-z]{2,3}))+\b")
@@ -117,6 +125,11 @@ def tag_entities(text: str) -> dict[str, tuple[str, ...]]:
         ``{"tasks": ..., "models": ..., "datasets": ..., "languages": ...}``, each a tuple of
         canonical names in order of first mention (languages as ISO 639-1 codes).
     """
+    return dict(_tags(text))  # a copy: callers may change their dict, never the cache
+
+
+@lru_cache(maxsize=_CACHE)
+def _tags(text: str) -> dict[str, tuple[str, ...]]:
     tasks = [n for _, n in _scan("tasks", text)]
     datasets = [n for _, n in _scan("datasets", text)] + [t for t in tasks if t not in TASK_KINDS]
     languages = [n for _, n in _scan("languages", text)] + _language_codes(text)
@@ -200,6 +213,7 @@ def _named_spans(text: str) -> list[tuple[int, int]]:
     return spans + [m.span() for m in _NUMERIC_CITATION.finditer(text)]
 
 
+@lru_cache(maxsize=_CACHE)  # a tuple of frozen records: safe to share
 def parse_numbers(text: str) -> tuple[Number, ...]:
     """Parse the numbers a sentence states, with their unit and the metric they measure.
 
