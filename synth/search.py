@@ -66,7 +66,15 @@ def stem(word: str) -> str:
 
 def content_words(text: str) -> set[str]:
     """Lower-cased content words, stemmed, for coverage measures."""
-    return {stem(w) for w in WORD_RE.findall(text.lower()) if w not in STOPWORDS}
+    # A fresh set built in the same order as ever (callers may change it; iteration order kept).
+    return set(_content_stems(text))
+
+
+@lru_cache(maxsize=65536)
+def _content_stems(text: str) -> tuple[str, ...]:
+    """The stems of ``content_words`` in text order: a sentence's words are asked for by
+    retrieval, the checks and the library's word statistics, each on its own."""
+    return tuple(stem(w) for w in WORD_RE.findall(text.lower()) if w not in STOPWORDS)
 
 
 @dataclass
