@@ -177,14 +177,27 @@ def _negated(claim: str) -> frozenset[str]:
     )
 
 
-def _aligned_words(cell: Cell, claim_words: frozenset[str]) -> Cell:
+def _by_initial(claim_words: frozenset[str]) -> dict[str, list[str]]:
+    """The claim's words of three letters or more by first letter: a prefix of one word or the
+    other shares its first letter, so each cell word is tried against those words only (every
+    cell of a paper's tables is aligned, claim by claim)."""
+    out: dict[str, list[str]] = {}
+    for w in claim_words:
+        if len(w) >= 3:
+            out.setdefault(w[0], []).append(w)
+    return out
+
+
+def _aligned_cell(cell: Cell, initial: dict[str, list[str]]) -> Cell:
     """The cell with its shortened labels read as the claim's words ("imp" -> "important",
-    "bertbase" -> "bert"): one is a prefix of the other, three letters at least."""
+    "bertbase" -> "bert"): one is a prefix of the other, three letters at least (``initial``:
+    the claim's words, :func:`_by_initial`)."""
     extra = {
         w
-        for w in claim_words
         for c in cell.words
-        if w != c and min(len(w), len(c)) >= 3 and (w.startswith(c) or c.startswith(w))
+        if len(c) >= 3
+        for w in initial.get(c[0], ())
+        if w != c and (w.startswith(c) or c.startswith(w))
     }
     return replace(cell, words=cell.words | extra) if extra else cell
 
@@ -225,7 +238,8 @@ def table_comparison(
     # Each cell must carry the words nearest its side of the comparative ("low-resource
     # languages ... than English"), not only topic words the whole claim shares ("pruning").
     core = _core_words(claim)
-    cells = [_aligned_words(c, words) for c in cells]
+    initial = _by_initial(words)
+    cells = [_aligned_cell(c, initial) for c in cells]
     a_cells = [c for c in cells if c.words & a_only]
     b_cells = [c for c in cells if c.words & b_only]
     best, pairs = 2.5, []
@@ -277,7 +291,8 @@ def table_numbers(
     if not quantities or not cells:
         return 0.0, 0.0
     words = frozenset(w for w in label_words(claim) if not w[0].isdigit())
-    cells = [_aligned_words(c, words) for c in cells]
+    initial = _by_initial(words)
+    cells = [_aligned_cell(c, initial) for c in cells]
     overlap = [len(c.words & words) for c in cells]
     best = max(overlap)
     if best < 3:
