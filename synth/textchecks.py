@@ -90,15 +90,18 @@ def facts(text: str) -> SentenceFacts:
     text = text.replace("\u2019", "'")  # PDF text curls the apostrophe of "don't"
     numbers = parse_numbers(text)
     numbers = _ranges(numbers + extra_numbers(text), text)
+    # The negation cues are found once: counted here, scoped by _negation_scopes.
+    clean = _NOT_NEGATING.sub(" ", text)
+    negations = list(NEGATIONS.finditer(clean))
     return SentenceFacts(
         text=text,
         numbers=numbers,
         entities=tag_entities(text),
-        negated=len(NEGATIONS.findall(_NOT_NEGATING.sub(" ", text))),
+        negated=len(negations),
         words=frozenset(w.lower() for w in _WORD.findall(text)),
         quantities=quantities(text, numbers),
         stems=frozenset(content_words(text)),
-        negation_scopes=_negation_scopes(text),
+        negation_scopes=_negation_scopes(clean, negations),
         cues=_cues(text),
         contrast_scopes=tuple(
             frozenset(stems(m.group(1), numbers=False)) for m in _SET_APART.finditer(text)
@@ -116,18 +119,18 @@ def _ranges(numbers: tuple[Number, ...], text: str) -> tuple[Number, ...]:
     return tuple(out)
 
 
-def _negation_scopes(text: str) -> tuple[frozenset[str], ...]:
+def _negation_scopes(clean: str, negations: list[re.Match[str]]) -> tuple[frozenset[str], ...]:
     """Per negation cue, the content stems in its scope: the next few words, up to a break.
 
     "neither ... nor" covers both alternatives (up to twelve words, through parentheses); a
     negated existence ("..., which does not exist") covers the words before the cue instead; a
     contrast ("rather than X", "instead of X", "contrary to X", "with the exception of X")
     negates X; so does an expectation the sentence
-    rejects ("it might seem that X, ... reveal otherwise").
+    rejects ("it might seem that X, ... reveal otherwise"). ``clean``: the sentence without
+    the phrases that negate nothing (``_NOT_NEGATING``); ``negations``: its NEGATIONS matches.
     """
     out = []
-    clean = _NOT_NEGATING.sub(" ", text)
-    cues = [(m, False) for m in NEGATIONS.finditer(clean)]
+    cues = [(m, False) for m in negations]
     cues += [(m, True) for m in _CONTRAST.finditer(clean)]
     for m, contrast in cues:
         tail = clean[m.end() : m.end() + 120]
