@@ -9,6 +9,7 @@ negative prefixes). Re-exported by ``synth.textchecks``, the checks' one import 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -117,8 +118,7 @@ def direction_flip(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     """
     # "higher accuracy" against "lower accuracy", even when both sentences use both words.
     # Whole hyphenated words: "low-resource" and "high-quality" state no direction.
-    ctoks = [w.lower() for w in _COMPOUND.findall(claim.text)]
-    etoks = [w.lower() for w in _COMPOUND.findall(evidence.text)]
+    ctoks, etoks = _compounds(claim.text), _compounds(evidence.text)
     ebigrams = set(zip(etoks, etoks[1:], strict=False))
     for w, nxt in zip(ctoks, ctoks[1:], strict=False):
         for opp in _BEFORE_SAME_WORD.get(w, ()):
@@ -135,7 +135,15 @@ def direction_flip(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     return float((up_c and down_e and not up_e) or (down_c and up_e and not down_e)) * 0.5
 
 
-def _prefixed_opposite(mine: list[str], theirs: list[str]) -> bool:
+# Per-text token caches: a claim is checked against several sentences, a sentence against the
+# claims made of it.
+@lru_cache(maxsize=8192)
+def _compounds(text: str) -> tuple[str, ...]:
+    """Whole (hyphenated) words of ``text``, lower-cased, in order."""
+    return tuple(w.lower() for w in _COMPOUND.findall(text))
+
+
+def _prefixed_opposite(mine: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
     """A word beside the same word in both sentences, negative-prefixed in one only ("seen
     languages" / "unseen languages", "is effective" / "is ineffective"): "limited to four pages"
     and "unlimited pages for references" speak of two things."""
@@ -161,7 +169,7 @@ def role_reversal(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     while Turkish ones are more concise": around the shared "longer", Turkish and English trade
     places. Names are words capitalised in both sentences (languages, models, datasets).
     """
-    ctoks, etoks = _TOKEN.findall(claim.text), _TOKEN.findall(evidence.text)
+    ctoks, etoks = _tokens(claim.text), _tokens(evidence.text)
     names = {t for t in ctoks if t[0].isupper()} & {t for t in etoks if t[0].isupper()}
     pivots = {t.lower() for t in ctoks if t.lower() in _OPPOSITES} & {
         t.lower() for t in etoks if t.lower() in _OPPOSITES
@@ -169,7 +177,7 @@ def role_reversal(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     if len(names) < 2 or not pivots:
         return 0.0
 
-    def sides(toks: list[str], pivot: str) -> tuple[set[str], set[str]]:
+    def sides(toks: tuple[str, ...], pivot: str) -> tuple[set[str], set[str]]:
         at = [t.lower() for t in toks].index(pivot)
         return set(toks[:at]) & names, set(toks[at + 1 :]) & names
 
@@ -178,6 +186,11 @@ def role_reversal(claim: SentenceFacts, evidence: SentenceFacts) -> float:
         if (cb - ca) & (ea - eb) and (ca - cb) & (eb - ea):
             return 1.0
     return 0.0
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(text))
 
 
 def antonym(word: str) -> str | None:
