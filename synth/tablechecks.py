@@ -75,12 +75,17 @@ class Cell:
     source: int = -1  # index of its table row in the rows it was read from
 
 
+_DEFINED = re.compile(r"((?:[A-Za-z][a-z]+ ){2,6})\(([A-Z]{2,6})\)")
+
+
 def abbreviations(texts: list[str]) -> dict[str, frozenset[str]]:
     """Short forms the paper defines ("Question Answering (QA)", "dependency parsing (DP)") ->
     the words they stand for: the words before it whose initials spell it."""
     out = {}
     for text in texts:
-        for m in re.finditer(r"((?:[A-Za-z][a-z]+ ){2,6})\(([A-Z]{2,6})\)", text):
+        if "(" not in text:
+            continue  # no definition without its parenthesis (most sentences: skip the scan)
+        for m in _DEFINED.finditer(text):
             short = m.group(2)
             long = m.group(1).split()[-len(short) :]
             if len(long) == len(short) and all(
