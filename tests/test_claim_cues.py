@@ -278,3 +278,18 @@ def test_a_finding_set_against_cited_work_is_the_authors_own():
 )  # fmt: skip
 def test_stated_results_and_notable_findings(text, cue):
     assert cue in _parts(text, "1 Introduction")
+
+
+def test_an_introduction_closes_with_its_claims():
+    """The same sentence ranks higher at the end of the introduction than at its start."""
+    from synth.claim_scoring import check_worthiness
+
+    text = "Bilingual adapters improve zero-shot transfer to low-resource languages."
+    first, last = ({"section_position": p} for p in (0.0, 1.0))
+    intro = "1 Introduction"
+    assert check_worthiness(text, intro, place=last) > check_worthiness(text, intro, place=first)
+    # Elsewhere (and with no place known) where a sentence sits changes nothing.
+    assert check_worthiness(text, "4 Results", place=last) == check_worthiness(
+        text, "4 Results", place=first
+    )
+    assert check_worthiness(text, intro) == check_worthiness(text, intro, place=None)
