@@ -27,6 +27,7 @@ import numpy as np
 DATA_FILES = (
     [f"english/snli/{p}.{s}" for p in ("s1", "s2", "labels") for s in ("dev", "test")]
     + [f"english/sst2/{s}.tsv" for s in ("train", "dev", "test")]
+    + ["english/socialiqa/dev.jsonl", "english/socialiqa/dev-labels.lst"]  # tests/test_train.py
     + ["xnli/xtreme_dev_15lang/dev-" + lang + ".tsv" for lang in
        "ar bg de el en es fr hi ru sw th tr ur vi zh".split()]
 )  # fmt: skip

@@ -185,7 +185,8 @@ def _child(args: argparse.Namespace, variant: str, cache: str) -> dict:
            "--max-length", str(args.max_length), "--model", args.model] + (["--gpu"] if args.gpu else [])  # fmt: skip
     cmd += ["--tokenizer", args.tokenizer] if args.tokenizer else []
     start = time.perf_counter()
-    env = {**os.environ, "CLAIMLAB_CACHE": cache, "PYTHONPATH": str(REPO)}
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "CLAIMLAB_CACHE": cache, "PYTHONPATH": path}  # keep the caller's path
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, env=env)
     wall = time.perf_counter() - start
     if proc.returncode != 0:

@@ -85,9 +85,12 @@ def test_training_learns_and_freezes_embeddings(tiny, tmp_path) -> None:
     )
     data = [TaskData("snli", "pair_classification", feats)]
     train(model, data, cfg, tmp_path, tok.pad_token_id)
-    assert torch.equal(model.encoder.get_input_embeddings().weight, emb_before)
-    assert not torch.equal(model.encoder.encoder.layer[0].attention.self.query.weight, layer_before)
-    model.eval()
+    # train() moves the model to the GPU where there is one: compare on the CPU
+    assert torch.equal(model.encoder.get_input_embeddings().weight.cpu(), emb_before)
+    assert not torch.equal(
+        model.encoder.encoder.layer[0].attention.self.query.weight.cpu(), layer_before
+    )
+    model.cpu().eval()
     batch = collate("pair_classification", feats, tok.pad_token_id)
     with torch.no_grad():
         _, logits = model("snli", batch)
@@ -157,7 +160,7 @@ def test_multitask_training_updates_every_head(tiny, tmp_path) -> None:
     after = model.state_dict()
     for task in ("snli", "socialiqa"):
         assert any(
-            not torch.equal(v, after[k])
+            not torch.equal(v, after[k].cpu())
             for k, v in before.items()
             if k.startswith(f"heads.{task}.")
         )
