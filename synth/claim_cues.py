@@ -242,7 +242,8 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
     # finding; its "=" is a statistic, not a formula.
     "significance": (0.5, re.compile(r"\bp\s?[<=≤]\s?0?\.\d")),
     # A formula in running text defines symbols; it states no finding.
-    "formula": (-1.2, re.compile(r"\s=\s|[∈∉∑∏√≤≥∀∃]")),
+    # ("better by ≥ +0.5 BLEU" bounds a measured difference: a finding, not a formula)
+    "formula": (-1.2, re.compile(r"\s=\s|[∈∉∑∏√∀∃]|[≤≥](?!\s?[+-]?\d)")),
     "future": (
         -1.6,
         _rx(

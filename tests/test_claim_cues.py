@@ -293,3 +293,10 @@ def test_an_introduction_closes_with_its_claims():
         text, "4 Results", place=first
     )
     assert check_worthiness(text, intro) == check_worthiness(text, intro, place=None)
+
+
+def test_a_bound_on_a_measured_difference_is_not_a_formula():
+    bound = "Our best systems are significantly better by ≥ +0.5 sacreBLEU for 83% of directions."
+    assert "formula" not in _parts(bound)
+    assert "formula" in _parts("The loss is L = -log p(y | x) for every x ∈ X.", "3 Method")
+    assert "formula" in _parts("We clip the gradient so that ‖g‖ ≤ c holds.", "3 Method")
