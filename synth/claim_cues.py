@@ -391,10 +391,16 @@ def _points_only(text: str) -> bool:
 
     "The results are shown in Table 2, and again point to BAD-X's superiority over MAD-X" goes
     on to state a finding after the pointer; "Table 3 lists the hyperparameters" does not.
+    "Fine-tuning on human corrections provides substantial gains; results without it can be
+    found in Appendix B" states an outcome in a clause of its own before pointing.
     """
     m = CUES["pointer"][1].search(text)
     rest = text[m.end() :] if m else ""
-    return not (len(rest.split()) >= 5 and any(CUES[c][1].search(rest) for c in _FINDING_CUES))
+    if len(rest.split()) >= 5 and any(CUES[c][1].search(rest) for c in _FINDING_CUES):
+        return False
+    clauses = text[: m.start()].split(";") if m else []
+    stated = ";".join(clauses[:-1])  # the clauses before the pointer's own
+    return not (len(stated.split()) >= 4 and any(CUES[c][1].search(stated) for c in OUTCOME_CUES))
 
 
 def _sentence_prior(sk: str, fired: dict[str, float]) -> float:

@@ -71,9 +71,17 @@ def test_a_pointer_that_goes_on_to_state_a_finding():
         "as it can be seen in Table 4b."
     )
     assert "pointer" not in _parts(trailing)
+    before = (
+        "Fine-tuning on actual human corrections provides substantial gains; results without "
+        "fine-tuning can be found in Appendix Section B."
+    )
+    assert "pointer" not in _parts(before)
     # Pointers alone still are pointers.
     assert "pointer" in _parts("The results are shown in Table 2.")
     assert "pointer" in _parts("Table 3 lists the hyperparameters of every model we trained.")
+    assert "pointer" in _parts(
+        "Examples of system outputs for each error type are shown in Table 5."
+    )
 
 
 def test_uncited_has_been_in_a_conclusion_is_the_authors_own():
