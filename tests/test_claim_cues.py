@@ -296,6 +296,15 @@ def test_an_introduction_closes_with_its_claims():
     first, last = ({"section_position": p} for p in (0.0, 1.0))
     intro = "1 Introduction"
     assert check_worthiness(text, intro, place=last) > check_worthiness(text, intro, place=first)
+    # An abstract closes with its findings; a conclusion opens with them (future work last).
+    abstract = ("Abstract", "abstract")
+    assert check_worthiness(text, *abstract, place=last) > check_worthiness(
+        text, *abstract, place=first
+    )
+    conclusion = "6 Conclusion"
+    assert check_worthiness(text, conclusion, place=first) > check_worthiness(
+        text, conclusion, place=last
+    )
     # Elsewhere (and with no place known) where a sentence sits changes nothing.
     assert check_worthiness(text, "4 Results", place=last) == check_worthiness(
         text, "4 Results", place=first
