@@ -67,6 +67,39 @@ def slot_index(texts: list[str]) -> dict[str, frozenset[str]]:
     return {w: frozenset(v) for w, v in out.items() if len(v) <= _SLOT_MAX_NAMES}
 
 
+def _joined(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.lower())
+
+
+def name_variant(a: str, b: str) -> bool:
+    """Whether two different names are variants of one name, not two things of a kind: one's
+    words are a subset of the other's ("XLM-R" / "XLM-R Large") or, run together, one is the
+    other with a prefix or suffix of two letters or more ("TyDi QA" / "XOR TyDi QA", "mBERT" /
+    "mBERT-base", "QA" / "TyDiQA"). A one-letter affix makes another thing ("BERT" / "mBERT",
+    "NLI" / "XNLI", "XLM" / "XLM-R"); "XLM-R Base" / "XLM-R Large" are two of a kind."""
+    ja, jb = _joined(a), _joined(b)
+    if a == b or not ja or not jb:
+        return False
+    wa, wb = set(a.lower().split()), set(b.lower().split())
+    if wa < wb or wb < wa or ja == jb:
+        return True
+    short, long_ = sorted((ja, jb), key=len)
+    return len(long_) - len(short) >= 2 and (long_.startswith(short) or long_.endswith(short))
+
+
+def paper_uses(name: str, paper_words: frozenset[str]) -> bool:
+    """Whether a paper's words (stemmed) hold a name-like word of a claim or a variant of it
+    (:func:`name_variant`): "nllb-1" (the claim's "NLLB-1.3B", cut at the point) in a paper
+    saying "nllb-1.3b", "towerinstruct" against "towerinstruct-v0.1", "e12d" (of "24E12D")
+    against "24e12d", "belarusian-english" in a paper using both words."""
+    if name in paper_words:
+        return True
+    parts = name.split("-")  # each a word of its own ("XTREME-R" is not "XTREME" and "R")
+    if len(parts) > 1 and all(len(p) >= 3 and p in paper_words for p in parts):
+        return True
+    return len(name) >= 3 and any(name in w and name_variant(name, w) for w in paper_words)
+
+
 def slot_swap(
     claim: SentenceFacts, paper_words: frozenset[str], slots: dict[str, frozenset[str]]
 ) -> float:
@@ -84,7 +117,7 @@ def slot_swap(
         for w in content_words(LANGUAGES.get(v, v))
     }
     for name, ctx in pairs:
-        if name in paper_words or name in known:
+        if name in known or paper_uses(name, paper_words):
             continue
         if any(slots.get(w, frozenset()) - names for w in ctx):
             return 1.0

@@ -23,7 +23,7 @@ from synth.comparisons import any_conflict, comparison_core, sides_missing, word
 from synth.language import looks_english
 from synth.libfacts import LibraryFacts
 from synth.library import Library
-from synth.namechecks import local_swap
+from synth.namechecks import local_swap, paper_uses
 from synth.nli import model_identity, nli_features, resolve_nli_model
 from synth.records import LABELS, Evidence, Verdict
 from synth.search import HybridSearcher, SearchSettings, content_words
@@ -168,7 +168,7 @@ class Verifier:
         num_swap = local_swap(cf, ef) if cf.numbers and num_match == 1.0 else 0.0
         paper_words = self.known.paper_words(best.paper_id)
         # A name the evidence's paper never uses: swapped in (REFUTES) or off topic (NEI).
-        name_missing = len(names - paper_words) / len(names) if names else 0.0
+        name_missing = sum(not paper_uses(n, paper_words) for n in names) / max(1, len(names))
         # ... where the paper names something else of its kind ("Adam" for its "SGD optimizer").
         slot = slot_swap(cf, paper_words, self.known.paper_slots(best.paper_id))
         # A comparison two table cells decide ("A beat B" against A's and B's cells).
