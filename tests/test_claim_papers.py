@@ -35,7 +35,7 @@ def real_claims(papers_library, shared_data) -> dict[str, list[Claim]]:
 
 
 def test_recall_against_careful_reader_lists(papers_library, shared_data, recall_bench):
-    """>= 80% of the claims a careful reader lists (bench/claims_gold), well under half the prose."""
+    """>= 85% of the claims a careful reader lists (bench/claims_gold), well under half the prose."""
     bench = recall_bench
     ids = _paper_ids(shared_data)
     recalls, found, total, listed, prose = {}, 0, 0, 0, 0
@@ -54,8 +54,9 @@ def test_recall_against_careful_reader_lists(papers_library, shared_data, recall
                 recalls[key] = r["recall"]
     if not total:
         pytest.skip("no careful-reader lists in bench/claims_gold")
-    assert found / total >= 0.8, recalls
-    assert min(recalls.values()) >= 0.6, recalls
+    # (measured 0.88, lowest paper 0.73, with rules cues-20)
+    assert found / total >= 0.85, recalls
+    assert min(recalls.values()) >= 0.7, recalls
     assert listed / prose <= 0.3, (listed, prose)  # selective: not most sentences
 
 
