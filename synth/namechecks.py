@@ -8,6 +8,7 @@ off the paper's own text: the content words that stand beside its names (``slot_
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from synth.entities import LANGUAGES, entity_spans
@@ -97,7 +98,15 @@ def paper_uses(name: str, paper_words: frozenset[str]) -> bool:
     parts = name.split("-")  # each a word of its own ("XTREME-R" is not "XTREME" and "R")
     if len(parts) > 1 and all(len(p) >= 3 and p in paper_words for p in parts):
         return True
-    return len(name) >= 3 and any(name in w and name_variant(name, w) for w in paper_words)
+    if len(name) < 3 or name not in _word_blob(paper_words):  # one C-level search first
+        return False
+    return any(name in w and name_variant(name, w) for w in paper_words)
+
+
+@lru_cache(maxsize=64)
+def _word_blob(words: frozenset[str]) -> str:
+    """A paper's words on one line each (a frozenset keeps its hash: the lookup is cheap)."""
+    return "\n".join(words)
 
 
 def slot_swap(
