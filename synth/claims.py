@@ -107,8 +107,8 @@ class ClaimSettings(Settings):
         description="List at most this share of a paper's prose sentences (or budget_floor, "
         "whichever is more), the highest-scored first: a careful reader lists the findings, not "
         "every sentence that says 'we'. On the readers' lists of 15 papers (bench/extract_recall.py "
-        "--shared-dev --tradeoff, floor 40; rules cues-12) 0.25 recovers 0.81 of their claims "
-        "listing 26% of the prose, 0.30 recovers 0.84 listing 29%, 0.35 recovers 0.86 listing "
+        "--shared-dev --tradeoff, floor 40; rules cues-20) 0.25 recovers 0.83 of their claims "
+        "listing 26% of the prose, 0.30 recovers 0.87 listing 29%, 0.35 recovers 0.90 listing "
         "32%. 1.0 with a floor of 0 turns the budget off.",
     )
     budget_floor: int = Field(
