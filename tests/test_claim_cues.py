@@ -317,3 +317,16 @@ def test_a_bound_on_a_measured_difference_is_not_a_formula():
     assert "formula" not in _parts(bound)
     assert "formula" in _parts("The loss is L = -log p(y | x) for every x ∈ X.", "3 Method")
     assert "formula" in _parts("We clip the gradient so that ‖g‖ ≤ c holds.", "3 Method")
+
+
+def test_making_a_resource_is_typed_a_contribution():
+    from synth.claim_types import classify_claim
+
+    made = "We collect the first Urdu dataset for machine-generated fake and true news."
+    assert classify_claim(made, "1 Introduction") == "contribution"
+    assert classify_claim(made, "3 Data Collection") == "contribution"
+    # One that states an outcome stays a finding.
+    found = (
+        "A systematic evaluation against this novel benchmark reveals that LLMs approach humans."
+    )
+    assert classify_claim(found, "Abstract") != "contribution"
