@@ -162,6 +162,13 @@ def check_worthiness(
 # and conclusion (-0.5) added: shared 0.879, R@N 0.737 -> 0.747; dev 0.897 -> 0.904, R@N
 # 0.683 -> 0.689.
 PLACE_STEPS: dict[str, float] = {"introduction": 0.8, "abstract": 1.0, "conclusion": -0.5}
+# The first sentence of a method or data section says what the section describes
+# ("BelarusianGLUE is a natural language understanding benchmark that includes five novel
+# datasets", "We implement a two-step method, namely ..."): readers listed 8 of the 28 such
+# candidates (0.29; the template excluded), against 0.11 of all method-section candidates.
+# Dev recall 0.904 -> 0.907 (belarusianglue 0.89 -> 0.92), shared and R@N unchanged; a step of
+# 0.8 cost a listed claim of the shared papers.
+METHOD_OPENING = 0.5
 
 
 def place_step(parts: dict[str, float], place: dict[str, float] | None) -> float:
@@ -170,7 +177,8 @@ def place_step(parts: dict[str, float], place: dict[str, float] | None) -> float
         return 0.0
     kind = next((k.split(":", 1)[1] for k in parts if k.startswith("section:")), "")
     position = min(1.0, max(0.0, place.get("section_position", 0.5)))
-    return PLACE_STEPS.get(kind, 0.0) * (2.0 * position - 1.0)
+    opening = METHOD_OPENING if kind == "method" and place.get("section_first") else 0.0
+    return opening + PLACE_STEPS.get(kind, 0.0) * (2.0 * position - 1.0)
 
 
 # Cues of a stated finding, and those that say a sentence is not one (for reading sections).

@@ -330,3 +330,17 @@ def test_making_a_resource_is_typed_a_contribution():
         "A systematic evaluation against this novel benchmark reveals that LLMs approach humans."
     )
     assert classify_claim(found, "Abstract") != "contribution"
+
+
+def test_the_opening_of_a_method_or_data_section_says_what_it_describes():
+    from synth.claim_scoring import check_worthiness
+
+    text = "BeRTE-WD is a small-scale textual entailment dataset for Belarusian, from Wikidata."
+    opening = {"section_first": 1.0, "section_position": 0.0}
+    inside = {"section_first": 0.0, "section_position": 0.0}
+    data = "3.2.5 Textual entailment dataset"
+    assert check_worthiness(text, data, place=opening) > check_worthiness(text, data, place=inside)
+    # Not in a results section: there the first sentence is no definition.
+    assert check_worthiness(text, "4 Results", place=opening) == check_worthiness(
+        text, "4 Results", place=inside
+    )
