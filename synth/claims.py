@@ -5,7 +5,9 @@ mostly from the abstract, the contributions, the results, the analysis and the c
 elsewhere where the authors state their own findings or design decisions. Its check-worthiness score
 in [0, 1] is a logistic over a section prior (the section read with its chapter and with what it
 says: ``synth.claim_outline``, ``paper_outline``) and named phrase cues (``synth.claim_cues``),
-stated numbers (more when stated as an outcome) and named entities; ``score_parts`` shows each part,
+stated numbers (more when stated as an outcome) and named entities, and where the sentence sits in
+its section (``synth.claim_scoring.place_step``: the end of an abstract or introduction, the start
+of a conclusion, the opening of a method or data section); ``score_parts`` shows each cue part,
 and sentences under ``min_score`` are not claims. A learned model over the same parts
 (``synth.claim_ranker``, fitted on careful readers' lists by ``scripts/fit_claim_ranker.py``) scores
 instead when its JSON is present; none ships: by leave-one-paper-out it did not beat these hand
