@@ -53,11 +53,15 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 def guess_language(text: str) -> str | None:
     """'en', another language code, or None (not Latin script, or no letters at all)."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters or sum(c.isascii() or "À" <= c <= "ž" for c in letters) / len(letters) < 0.85:
+    letters = list(filter(str.isalpha, text))
+    if not letters:
         return None
+    if not text.isascii():  # an all-ASCII text is all Latin letters: skip the count (hot path)
+        latin = sum(c.isascii() or "À" <= c <= "ž" for c in letters)
+        if latin / len(letters) < 0.85:
+            return None
     words = [w.lower() for w in _WORD.findall(text)]
-    hits = {lang: sum(w in vocab for w in words) for lang, vocab in FUNCTION_WORDS.items()}
+    hits = {lang: sum(map(vocab.__contains__, words)) for lang, vocab in FUNCTION_WORDS.items()}
     other = max((lang for lang in hits if lang != "en"), key=hits.__getitem__)
     return other if hits[other] > hits["en"] else "en"
 

@@ -27,6 +27,19 @@ class LibraryFacts:
         self._table_rows: dict[str, list[Sentence]] = {}
         self._numbers: dict[str, list[tuple[Sentence, bool]]] | None = None
         self._abbr: dict[str, dict[str, frozenset[str]]] = {}
+        self._all: list[Sentence] | None = None
+        self._by_paper: dict[str, list[Sentence]] = {}
+
+    def _sentences(self, paper_id: str | None = None) -> list[Sentence]:
+        """The library's sentences (or one paper's) in reading order, read from the store once:
+        the idf table, the number index and five per-paper caches each read them."""
+        if paper_id is None:
+            if self._all is None:
+                self._all = self.library.sentences()
+            return self._all
+        if paper_id not in self._by_paper:
+            self._by_paper[paper_id] = self.library.sentences(paper_id=paper_id)
+        return self._by_paper[paper_id]
 
     def evidence_facts(self, ev: Evidence) -> SentenceFacts:
         """The checks' facts of a retrieved sentence (parsed once per sentence)."""
@@ -39,7 +52,7 @@ class LibraryFacts:
         """Inverse document frequency of content words over the library's sentences (built once)."""
         if not hasattr(self, "_idf_table"):
             df: dict[str, int] = {}
-            sentences = list(self.library.sentences())
+            sentences = self._sentences()
             for s in sentences:
                 for w in content_words(s.text):
                     df[w] = df.get(w, 0) + 1
@@ -60,7 +73,7 @@ class LibraryFacts:
         if self._numbers is None:
             mg = {p.paper_id for p in self.library.papers() if p.machine_generated}
             self._numbers = {}
-            for s in self.library.sentences():
+            for s in self._sentences():
                 if s.kind in EVIDENCE_KINDS_SKIPPED:
                     continue
                 if len(s.text.split()) < self.min_words:
@@ -100,7 +113,7 @@ class LibraryFacts:
         """Every content word a paper uses (stemmed), built once per paper."""
         if paper_id not in self._vocab:
             words: set[str] = set()
-            for s in self.library.sentences(paper_id=paper_id):
+            for s in self._sentences(paper_id):
                 words |= content_words(s.text)
             self._vocab[paper_id] = frozenset(words)
         return self._vocab[paper_id]
@@ -108,7 +121,7 @@ class LibraryFacts:
     def paper_entities(self, paper_id: str) -> dict[str, frozenset[str]]:
         """Per kind, the entities a paper names anywhere (its title included)."""
         if paper_id not in self._papers:
-            texts = [s.text for s in self.library.sentences(paper_id=paper_id)]
+            texts = [s.text for s in self._sentences(paper_id)]
             paper = self.library.get_paper(paper_id)
             self._papers[paper_id] = _paper_entities(texts + ([paper.title] if paper else []))
         return self._papers[paper_id]
@@ -116,7 +129,7 @@ class LibraryFacts:
     def paper_slots(self, paper_id: str) -> dict[str, frozenset[str]]:
         """Context word -> the names beside it in a paper (``textchecks.slot_index``), once."""
         if paper_id not in self._slots:
-            texts = [s.text for s in self.library.sentences(paper_id=paper_id)]
+            texts = [s.text for s in self._sentences(paper_id)]
             self._slots[paper_id] = slot_index(texts)
         return self._slots[paper_id]
 
@@ -124,15 +137,13 @@ class LibraryFacts:
         """``words`` with the long forms of the short forms among them that the paper defines
         ("DP" -> dependency parsing), so a sentence's "DP task" names "dependency parsing"."""
         if paper_id not in self._abbr:
-            self._abbr[paper_id] = abbreviations(
-                [s.text for s in self.library.sentences(paper_id=paper_id)]
-            )
+            self._abbr[paper_id] = abbreviations([s.text for s in self._sentences(paper_id)])
         return expand(words, self._abbr[paper_id])
 
     def paper_tables(self, paper_id: str) -> list[Cell]:
         """The cells of a paper's tables (``tablechecks.table_cells``), parsed once."""
         if paper_id not in self._tables:
-            sents = list(self.library.sentences(paper_id=paper_id))
+            sents = list(self._sentences(paper_id))
             rows = [s for s in sents if s.kind == "table"]
             other = [s.text for s in sents if s.kind != "table"] if rows else []
             self._tables[paper_id] = table_cells([s.text for s in rows], other)
