@@ -89,6 +89,15 @@ def test_tiny_grid_through_slurm_job_arrays(tmp_path: Path) -> None:
     assert logs, "no submitit job folders: the runs did not go through Slurm"
 
 
+def _attempt_states(job_id: str) -> list[str]:
+    """The job's state per attempt, oldest first (``sacct -D``: a requeued job has one per run)."""
+    return subprocess.run(
+        ["sacct", "-j", job_id, "-D", "-n", "-X", "-o", "State"],
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+
+
 def test_preempted_job_is_requeued_and_finishes(tmp_path: Path, monkeypatch) -> None:
     import submitit
 
@@ -103,20 +112,26 @@ def test_preempted_job_is_requeued_and_finishes(tmp_path: Path, monkeypatch) -> 
         time.sleep(0.5)
     time.sleep(2)
     job._interrupt()  # what Slurm sends on preemption: USR2 -> checkpoint -> requeue
-    deadline = time.monotonic() + 60
-    while job.state not in ("PENDING", "REQUEUED") and time.monotonic() < deadline:
-        time.sleep(0.5)
-    # Slurm holds a requeued job ~2 min before it may start again; a test need not wait for that.
-    subprocess.run(["scontrol", "update", f"JobId={job.job_id}", "StartTime=now"], check=False)
-    job.result()  # waits for the requeued job to finish
+    # Follow the job in Slurm's own accounting rather than submitit's cached state: while a
+    # requeue is under way that cache can read the interrupted attempt's end (seen once under load)
+    # and take the job for finished. Slurm holds a requeued job ~2 min before it may start again;
+    # a test need not wait for that, so each pending poll asks it to start now.
+    deadline = time.monotonic() + 240
+    states = _attempt_states(job.job_id)
+    while time.monotonic() < deadline and (not states or states[-1] != "COMPLETED"):
+        if states and states[-1] == "PENDING":
+            subprocess.run(
+                ["scontrol", "update", f"JobId={job.job_id}", "StartTime=now"],
+                check=False,
+                capture_output=True,
+            )
+        time.sleep(1)
+        states = _attempt_states(job.job_id)
+    assert states and states[-1] == "COMPLETED", states
+    assert "REQUEUED" in states or "PREEMPTED" in states, states
+    job.result()  # the requeued attempt's result, through submitit
     with ResultsStore(library) as store:
         assert store.count() == 3
-    sacct = subprocess.run(
-        ["sacct", "-j", job.job_id, "-D", "-n", "-X", "-o", "State"],
-        capture_output=True,
-        text=True,
-    ).stdout.split()
-    assert "REQUEUED" in sacct or "PREEMPTED" in sacct, sacct
 
 
 def test_real_pipeline_tiny_grid_through_slurm(tmp_path: Path, shared_data: Path) -> None:
