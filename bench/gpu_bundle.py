@@ -121,9 +121,7 @@ def main() -> None:
 
 def build_model(bundle: Path, dest: Path) -> Path:
     """Rebuild the restricted offline e5 as a ``BertModel`` folder (fp32) from the bundle."""
-    from transformers import BertConfig, BertModel
-
-    from replicate.models import E5Bin, e5_state_dict
+    from replicate.models import E5Bin, e5_bert_model
 
     src = bundle / "e5-restricted"
     header = json.loads((src / "header.json").read_text())
@@ -134,17 +132,7 @@ def build_model(bundle: Path, dest: Path) -> Path:
             tensors[name] = (int(dtype), int(count), memoryview(npz[key].tobytes()))
     special = header.pop("special")
     header.pop("kept_ids")
-    e5 = E5Bin(header, [], np.zeros(0, np.float32), special, tensors)
-    config = BertConfig(
-        vocab_size=header["VOC"], hidden_size=header["H"], num_hidden_layers=header["NL"],
-        num_attention_heads=header["NH"], intermediate_size=header["FF"],
-        max_position_embeddings=header["MAXP"], type_vocab_size=header["TVS"],
-        layer_norm_eps=float(header["eps"]), pad_token_id=1, hidden_act="gelu",
-    )  # fmt: skip
-    model = BertModel(config, add_pooling_layer=False)
-    missing, unexpected = model.load_state_dict(e5_state_dict(e5), strict=False)
-    if unexpected or [k for k in missing if "position_ids" not in k]:
-        raise RuntimeError(f"restricted e5: missing {missing}, unexpected {unexpected}")
+    model = e5_bert_model(E5Bin(header, [], np.zeros(0, np.float32), special, tensors))
     model.save_pretrained(dest)
     for name in ("tokenizer.json", "tokenizer_config.json"):
         shutil.copyfile(src / name, dest / name)

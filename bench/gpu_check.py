@@ -23,13 +23,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from replicate.records import RunSpec
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 
-def spec_for(model: str, precision: str, args: argparse.Namespace):  # noqa: ANN201
+def spec_for(model: str, precision: str, args: argparse.Namespace) -> RunSpec:
     """The one STILTs run of the check, at ``precision``."""
     from replicate.records import RunSpec
 

