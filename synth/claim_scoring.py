@@ -124,7 +124,11 @@ def score_claim(
     set-up, instructions, definitions, future work, hypotheses, others' cited work and questions
     lower it.
     """
-    z = sum(score_parts(text, section, kind, outline).values())
+    return _logistic(sum(score_parts(text, section, kind, outline).values()))
+
+
+def _logistic(z: float) -> float:
+    """A summed logit as the score in [0, 1] (4 places, as scores are stored)."""
     return round(1.0 / (1.0 + math.exp(-z)), 4)
 
 
@@ -146,8 +150,7 @@ def check_worthiness(
     ranker = active_ranker()
     parts = score_parts(text, section, kind, outline)
     if ranker is None:
-        z = sum(parts.values()) + place_step(parts, place)
-        return round(1.0 / (1.0 + math.exp(-z)), 4)
+        return _logistic(sum(parts.values()) + place_step(parts, place))
     return round(ranker.probability(ranker_features(text, parts, place)), 4)
 
 
