@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from synth.numchecks import stems
+from synth.quantchecks import TOKEN, comparative_before
 from synth.search import stem
 from synth.textchecks import (
     SentenceFacts,
@@ -44,7 +45,8 @@ _SKIP = frozenset(
     "generally notably way lot only about roughly almost nearly just more less most least "
     "better worse higher lower larger smaller greater every all each any gives give gave yields "
     "yield yielded achieves achieved obtains obtained reaches reached shows showed scores scored "
-    "performs performed behind".split()
+    "performs performed behind turn turns turned out prove proves proved seem seems seemed "
+    "appear appears appeared remain remains remained become becomes became".split()
 )
 # Words that end a side when reading past the comparative ("than Y on the test set").
 _SIDE_END = frozenset(
@@ -57,12 +59,12 @@ _GENERIC = frozenset(
     "approach approaches system systems result results performance score scores".split()
 )
 # A preposition between the comparative and "than" introduces the first side.
-_MID_PREPS = frozenset({"on", "in", "for", "at", "with"})
+# So does a condition ("faster when suggestions were shown than when they were hidden").
+_MID_PREPS = frozenset({"on", "in", "for", "at", "with", "when", "if", "under", "during"})
 _BOUND = re.compile(
     r"(?:an? |one |the )?(?:\d|(?:two|three|four|five|six|seven|eight|nine|ten|hundred|thousand"
     r"|half|quarter|third|twice|double)\b)"
 )
-_TOKEN = re.compile(r"[\w][\w'-]*|[,;:()]")
 _SIDE_WORDS = 3
 
 
@@ -96,6 +98,12 @@ def _before(tokens: list[str], at: int) -> list[str]:
     for tok in reversed(tokens[:at]):
         if tok in ",;:":
             break
+        # "we show that X is more robust than Y": the side starts after "that" (a relative
+        # "that" before any side word goes on: "a model that is more accurate than")
+        if tok.lower() in ("that", "whether") and any(
+            t.lower() not in _SKIP and t.lower() not in _GENERIC for t in out
+        ):
+            break
         if tok not in "()":  # "the contrastive regularization (CACR) hurts more than"
             out.append(tok)
     return out
@@ -124,20 +132,16 @@ def comparison_frames(text: str) -> tuple[Frame, ...]:
     """Every comparison of a sentence: (first side, second side, index of its comparative word
     in the tokens (-1 when none: "than" alone, "compared to", a bound), the lower-cased tokens,
     whether it is a bound ("more than five million people") rather than two sides)."""
-    toks = _TOKEN.findall(text)
+    toks = TOKEN.findall(text)
     low = [t.lower() for t in toks]
     out = []
     for i, tok in enumerate(low):
         second_at, word = None, -1
         if tok in _SECOND_MARKERS and i > 0:
-            first_at = i
-            # the comparative before "than" ("much more resilient to pruning than"): the first
-            # side is read before it
-            for j in range(i - 1, max(-1, i - 6), -1):
-                if low[j] in ("more", "less", "fewer") or (
-                    low[j].endswith("er") and len(low[j]) > 4
-                ):
-                    first_at = word = j
+            # the comparative before "than" ("much less resilient to attention head pruning
+            # than"): the first side is read before it
+            word = comparative_before(low, i)
+            first_at = word if word >= 0 else i
             second_at = i + 1
         elif i + 1 < len(low) and (tok, low[i + 1]) in _PAIR_MARKERS:
             first_at, second_at = i, i + 2
@@ -208,6 +212,8 @@ _NEGATED = frozenset({"not", "no", "never", "n't", "cannot", "nor"})
 HARM_WORDS = frozenset(
     "hurt hurts harm harms damage damages degrade degrades suffer suffers cost costs".split()
 )
+# How far before its degree word a harm verb may stand: the verb, its object's words, "much".
+_HARM_REACH = 5
 _PREDICATE = frozenset(stem(w) for w in HARM_WORDS | {"helps", "improves", "benefits", "gains"})
 
 
@@ -227,10 +233,22 @@ def _way(frame: Frame) -> tuple[str, int] | None:
         way = (word, 1)  # "noisier": no opposite known, the same word still compares
     else:
         return None
-    if word in ("more", "less") and at and low[at - 1] in HARM_WORDS:
+    if word in ("more", "less") and _harmed(low, at):
         way = ("quality", -way[1])  # "hurts more than": the first side fares worse
     negated = any(t in _NEGATED or t.endswith("n't") for t in low[max(0, at - 3) : at])
     return way[0], -way[1] if negated else way[1]
+
+
+def _harmed(low: tuple[str, ...], at: int) -> bool:
+    """Whether a harm verb governs the degree word at ``at``: right before it ("suffers more
+    than") or before its object ("hurts low-resource languages much more than English"), in the
+    same clause."""
+    for k in range(at - 1, max(-1, at - 1 - _HARM_REACH), -1):
+        if low[k] in HARM_WORDS:
+            return True
+        if low[k] in (",", ";", ":", "than"):
+            return False
+    return False
 
 
 def _distinct(frame: Frame) -> tuple[frozenset[str], frozenset[str]]:

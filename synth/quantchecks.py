@@ -8,6 +8,7 @@ checks compare a claim's cues with an evidence sentence's.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,13 +28,74 @@ _EQUIV = re.compile(
     r"roughly equal|close to each other|mirror(?:s|ing|ed)?)\b",
     re.I,
 )
+# A stated difference without "than" ("than" is read by ``comparative_before``).
 _DIFFER = re.compile(
-    r"\b(?:(?!(?:rather|other|whether|either|neither|later|under|over|after|ever|never)\b)"
-    r"\w+er|more|less|fewer)\s+(?:[\w-]+\s+){0,3}than\b|"
     r"\b(?:outperform\w*|underperform\w*|superior|inferior|surpass\w*|exceed\w*|beats?|"
     r"(?:much|far|significantly|substantially|considerably) (?:more|less|better|worse|higher|lower))\b",
     re.I,
 )
+# Words and the punctuation that bounds a clause, as the comparison readers split a sentence.
+TOKEN = re.compile(r"[\w][\w'-]*|[,;:()]")
+# The comparatives a "than" closes: degree words and comparative adjectives known by name; any
+# other "-er" word counts only when the clause has none of these ("noisier than").
+_DEGREE_WORDS = frozenset(
+    "more less fewer better worse higher lower larger smaller greater bigger longer shorter "
+    "faster slower harder easier stronger weaker wider narrower deeper richer poorer".split()
+)
+# "-er" words that compare nothing ("the encoder", "whether"); "rather than" and "other than"
+# compare (or exclude) only right before "than".
+_NOT_COMPARATIVE = frozenset(
+    "rather other whether either neither later under over after ever never however together "
+    "number paper layer order transfer encoder decoder user filter cluster parameter answer "
+    "former latter further power matter member speaker reader writer character chapter "
+    "register offer enter consider render remember gather cover discover deliver wonder differ "
+    "prefer refer suffer header trigger manner border buffer computer letter".split()
+)
+# How far back from "than" its comparative may stand: "less resilient to structured attention
+# head pruning than" puts six words between them.
+_REACH = 12
+
+
+def _er_comparative(word: str) -> bool:
+    return word.endswith("er") and len(word) > 4 and word not in _NOT_COMPARATIVE
+
+
+def comparative_before(tokens: Sequence[str], than_at: int) -> int:
+    """The index of the comparative that the "than" at ``than_at`` closes, or -1 when none.
+
+    ``tokens``: a sentence's lower-cased ``TOKEN`` words. The comparative is read back to a
+    clause break (",", ";", ":", an earlier "than") or ``_REACH`` words: the nearest degree word
+    or known comparative ("mBERT is less resilient to attention head pruning than BERT" ->
+    "less", "suffers more from pruning than" -> "more"), else the nearest other "-er" word
+    ("noisier than"); "rather than" and "other than" right before "than".
+    """
+    if than_at > 0 and tokens[than_at - 1] in ("rather", "other"):
+        return than_at - 1
+    fallback = -1
+    for j in range(than_at - 1, max(-1, than_at - 1 - _REACH), -1):
+        word = tokens[j]
+        if word in (",", ";", ":", "than"):
+            break
+        if word in _DEGREE_WORDS:
+            return j
+        if fallback < 0 and _er_comparative(word):
+            fallback = j
+    return fallback
+
+
+def _differ(text: str) -> bool:
+    """Whether a sentence states a difference: a comparative closed by "than", or a verb or
+    phrase of difference ("outperforms", "significantly more")."""
+    if _DIFFER.search(text):
+        return True
+    low = [t.lower() for t in TOKEN.findall(text)]
+    return any(
+        comparative_before(low, i) >= 0 and low[i - 1] not in ("rather", "other")
+        for i, t in enumerate(low)
+        if t == "than" and i > 0
+    )
+
+
 # Quantifiers: how often or how generally something holds.
 _NEVER_Q = re.compile(r"\b(never|none of|rarely|seldom|not once)\b", re.I)
 _ALWAYS_Q = re.compile(
@@ -82,9 +144,10 @@ def _partial(text: str) -> bool:
 def cues(text: str) -> frozenset[str]:
     """The degree and quantifier cues a sentence states: equiv / differ / never / always /
     some / partial / strong / weak."""
-    pats = {"equiv": _EQUIV, "differ": _DIFFER, "never": _NEVER_Q, "always": _ALWAYS_Q,
-            "strong": _STRONG, "weak": _WEAK}  # fmt: skip
+    pats = {"equiv": _EQUIV, "never": _NEVER_Q, "always": _ALWAYS_Q, "strong": _STRONG,
+            "weak": _WEAK}  # fmt: skip
     found = {name for name, pat in pats.items() if pat.search(text)}
+    found |= {"differ"} if _differ(text) else set()
     found |= {"partial"} if _partial(text) else set()
     # "not solely", "not all": partly, unless "always" is also stated unnegated
     negated_only = _NEGATED_ALWAYS.search(text) and not _ALWAYS_Q.search(

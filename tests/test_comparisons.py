@@ -396,3 +396,56 @@ def test_a_difference_is_no_level():
     assert _num(by9, GAP) == (0.0, 1.0)
     gains = "In particular, BAD-X gains on average 1.06% in accuracy compared to MAD-X on POS."
     assert _num("On POS, BAD-X improves accuracy over MAD-X by 2.4 points.", gains)[1] == 1.0
+
+
+def test_long_comparisons_are_read_from_their_degree_word():
+    """The comparative a "than" closes may stand many words before it ("less resilient to
+    attention head pruning than"): the first side is read before the degree word, the measure
+    after it, and the degree cue ("differ") is set however long the phrase between them."""
+    from synth.comparisons import comparison_core, comparison_flip
+    from synth.quantchecks import degree_conflict
+
+    long_claim = "mBERT is less resilient to attention head pruning than BERT."
+    short_claim = "mBERT is less resilient to pruning than BERT."
+    assert comparison_core(long_claim) == comparison_core(short_claim) == ({"mbert"}, {"bert"})
+    # the shared paper's sentence states equivalence: both lengths meet it as a degree conflict
+    for claim in (long_claim, short_claim, "mBERT is much less robust to structured pruning of "
+                  "its attention heads in the middle layers than BERT."):  # fmt: skip
+        assert degree_conflict(facts(claim), facts(RESILIENCE)) == 1.0, claim
+    # the opposite comparative with the same sides is a flip, whatever the phrase's length
+    more = "mBERT is more resilient to pruning than BERT."
+    assert comparison_flip(long_claim, more) == 1.0
+    assert comparison_flip(long_claim, "mBERT is less resilient to pruning than BERT.") == 0.0
+    # "suffers more from pruning than": the first side fares worse ("suffer" is no comparative)
+    better = "mBERT does better under pruning than BERT."
+    assert comparison_flip("mBERT suffers more from head pruning than BERT.", better) == 1.0
+
+
+def test_harm_verbs_and_conditions_set_the_sides_and_the_way():
+    """ "A hurts X much more than Y": X fares worse, read through the verb's object; "faster
+    when A than when B" compares the two conditions; "rather than" and nouns ending in -er
+    ("encoder") are no degree words; "we show that X ..." starts the side after "that"."""
+    from synth.comparisons import comparison_core, comparison_flip
+    from synth.quantchecks import cues
+
+    claim = "Pruning attention heads in mBERT hurts low-resource languages much more than English"
+    assert comparison_flip(claim, "Pruning hurts English much more than low-resource languages.")
+    assert comparison_flip(claim, "Low-resource languages do better after pruning than English.")
+    assert not comparison_flip(claim, "Low-resource languages do worse after pruning than English.")
+    first, second = comparison_core(
+        "Reviewers were significantly faster per character when TEC suggestions were shown "
+        "than when they were hidden."
+    )
+    assert {"tec", "suggestion", "shown"} <= first and "hidden" in second
+    # the dev paper's sentence: the side is "large pretrained models", not "we show"
+    first, _ = comparison_core(
+        "We show (§3) that large pretrained models are much more robust to synthetic errors than "
+        "conventional NMT models (see Figure 1), even when they perform similarly on clean data."
+    )
+    assert first == {"large", "pretrain"}
+    assert "differ" not in cues("The best run came from data rather than hyperparameters.")
+    assert "differ" not in cues("We train the encoder on English data and test it on Turkish.")
+    assert "differ" in cues(
+        "We replicate their process using ChatGPT and show that ChatGPT generated data are more "
+        "diverse both in terms of lexical and syntactical diversity than those created by humans."
+    )
