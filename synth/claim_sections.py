@@ -90,9 +90,20 @@ def title_kind(section: str) -> str:
     # analysis" describes a dataset).
     title = re.sub(r"question[- ]answering|question generation|sentiment analysis", " ", title)
     for name, keys in SECTION_KINDS:
-        if any(k in title for k in keys):
+        if any(_names(k, title, name) for k in keys):
             return name
     return "other"
+
+
+def _names(key: str, title: str, kind: str) -> bool:
+    """Whether a title holds a kind's keyword; an excluded section's keyword as a whole word start.
+
+    "4.2 Human Preference Study" is a results section, not the references: the excluded kinds
+    exclude everything under them, so a keyword inside another word ("p-reference") must not.
+    """
+    if kind == "excluded":
+        return re.search(r"\b" + re.escape(key), title) is not None
+    return key in title
 
 
 def bare_title(section: str) -> str:

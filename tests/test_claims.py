@@ -150,6 +150,9 @@ def test_merge_never_merges_different_numbers():
         ("II. Related Works", "body", "related"),
         ("V. Conclusion and Future Scope", "body", "conclusion"),
         ("Acknowledgements", "body", "excluded"),
+        ("7 References", "body", "excluded"),
+        # "Preference" holds "reference": a results section, not the references
+        ("4.2 Human Preference Study", "body", "other"),
         ("goal", "body", "aims"),
     ],
 )
