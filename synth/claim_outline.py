@@ -173,9 +173,33 @@ def read_with_content(
         their (at least ``FINDINGS_MIN_SENTENCES``) sentences state findings.
     """
     out = dict(outline)
-    for s, kind in outline.items():
+    order = list(outline)
+    paths = _paths(order)
+    for i, (s, kind) in enumerate(outline.items()):
         found, n = findings.get(s, (0, 0))
         nameless = _own_kind(s) in _NAMELESS and kind in _CORRECTABLE
-        if nameless and n >= FINDINGS_MIN_SENTENCES and found >= FINDINGS_SHARE * n:
+        if (nameless or _metric_under_findings(s, kind, paths, order[:i], outline)) and (
+            n >= FINDINGS_MIN_SENTENCES and found >= FINDINGS_SHARE * n
+        ):
             out[s] = "experiments"
     return out
+
+
+def _metric_under_findings(
+    section: str,
+    kind: str,
+    paths: dict[str, tuple[str, ...]],
+    earlier: list[str],
+    outline: dict[str, str],
+) -> bool:
+    """A subsection titled by its set-up words inside a results or analysis chapter.
+
+    "4.3 Representative Automatic Metrics" under "4 Results" reads as method by its title
+    ("metric"), but a findings chapter's subsection named after what it measures reports what
+    was measured: its content decides, as for a nameless one (:func:`read_with_content`).
+    """
+    path = paths.get(section, ())
+    if kind != "method" or len(path) < 2:
+        return False
+    chapter = _nearest_relative(path, [(paths.get(t, ()), outline[t]) for t in earlier])
+    return chapter in ("results", "analysis")

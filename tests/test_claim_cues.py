@@ -171,6 +171,21 @@ def test_a_nameless_section_that_states_findings_is_an_experiments_section():
     assert few["3.3 Diversity of the paraphrases"] == "method"
 
 
+def test_a_results_subsection_titled_by_its_metrics_is_read_by_content():
+    titles = ["Abstract", "1 Introduction", "3 Experimentation", "3.3 Evaluation Metrics",
+              "4 Results", "4.1 Human Evaluation", "4.3 Representative Automatic Metrics",
+              "6 Conclusion"]  # fmt: skip
+    outline = outline_kinds(titles)
+    assert outline["4.3 Representative Automatic Metrics"] == "method"  # by its title alone
+    findings = {"4.3 Representative Automatic Metrics": (4, 11), "3.3 Evaluation Metrics": (4, 11)}
+    read = read_with_content(outline, findings)
+    assert read["4.3 Representative Automatic Metrics"] == "experiments"
+    # The same title in a set-up chapter stays method, and so does one that states no findings.
+    assert read["3.3 Evaluation Metrics"] == "method"
+    quiet = read_with_content(outline, {"4.3 Representative Automatic Metrics": (1, 11)})
+    assert quiet["4.3 Representative Automatic Metrics"] == "method"
+
+
 def test_a_paper_without_a_findings_heading_reads_its_chapters_by_content():
     titles = ["Abstract", "1 Introduction", "2 Two-Stage Training for MNMT Models",
               "3 WMT'21 Multilingual Translation Task", "4 In-house Large-Scale Setting",
