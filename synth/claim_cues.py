@@ -62,6 +62,10 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             r"decreas(?:es|ed)|reduc(?:es|ed)|gains?|gained|benefit\w*|helps?|helped|leads? to|led to|"
             r"results? in|resulted in|resulting in|yields?|achiev\w*|reach(?:es|ed)|fails?|failed|struggl\w*|"
             r"remains?|emerg\w*|collaps\w*|dissolv\w*|converg\w*|overfit\w*|underfit\w*|"
+            # "Larger models excel on X", "code-mixing can impair / hinder LLMs", "few-shot
+            # learning minimally enhances ...", "lag behind fully supervised models"
+            r"excel(?:s|led|ling)?|enhanc(?:e|es|ed)|impair\w*|hinder\w*|"
+            r"lag(?:s|ged|ging)? behind|"
             r"(?:is|are|was|were) (?:able|unable) to|(?:is|are|was|were|be) (?:not )?learned|"
             r"prov(?:ed|es|en) to|tends? to|default(?:s|ed)? to|appear(?:s|ed)? to|"
             r"contribut\w* to|attribut\w* to|correlat\w*|depend\w* on|inherit\w*|erase\w*|"

@@ -303,6 +303,23 @@ def test_stated_results_and_notable_findings(text, cue):
     assert cue in _parts(text, "1 Introduction")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Advanced models excel at few-shot learning on knowledge and truthfulness reasoning.",
+        "Few-shot learning minimally enhances mathematical reasoning.",
+        "Cross-family code-mixing can impair the performance of LLMs.",
+        "The models still lag behind fully supervised models by a significant margin.",
+    ],
+)
+def test_outcomes_stated_with_excel_enhance_impair_lag(text):
+    assert "outcome_verb" in _parts(text, "4.4 K-shot Analysis")
+
+
+def test_excellent_is_no_outcome():
+    assert "outcome_verb" not in _parts("The annotators had an excellent command of Bemba.")
+
+
 def test_an_introduction_closes_with_its_claims():
     """The same sentence ranks higher at the end of the introduction than at its start."""
     from synth.claim_scoring import check_worthiness
