@@ -127,10 +127,22 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             r"\b(?:we|I)(?: (?:also|further|first|then|newly|manually|have|had|decided to|chose to)"
             r")* (?:collect(?:s|ed)?|buil[dt]s?|construct(?:s|ed)?|creat(?:e|es|ed)|"
             r"compil(?:e|es|ed)|curat(?:e|es|ed)|gather(?:s|ed)?|crowdsourc(?:e|es|ed)|"
+            r"synthesi[sz](?:e|es|ed)|generat(?:e|es|ed)|annotat(?:e|es|ed)|"
             r"record(?:s|ed)?)\b(?: [\w-]+){0,6}? (?:data ?sets?|corpus|corpora|benchmarks?|"
             r"treebanks?|test ?suites?|resources?|lexicons?)\b|"
             r"\b(?:novel|new)\b(?: [\w-]+){0,3}? (?:data ?sets?|corpus|corpora|benchmarks?|"
-            r"treebanks?|test ?suites?|resources?|lexicons?)\b"
+            r"treebanks?|test ?suites?|resources?|lexicons?)\b|"
+            # What their own resource holds or covers ("This challenge set includes six
+            # linguistic phenomena", "Our proposed test set focuses on cases ..."): its scope,
+            # a resource paper's contribution. Own: "our", "this", "the proposed" (of the
+            # datasets the 15 tuning papers use, "The dataset contains 4,097 samples", none is
+            # listed; these fire on none of them).
+            r"^\W*(?:(?:in total|overall|thus|hence|as a result),? )?(?:our|this|the (?:proposed|"
+            r"new|resulting|final|constructed))(?: \w+){0,2}? (?:test ?sets?|data ?sets?|corpus|"
+            r"corpora|benchmarks?|challenge sets?|test suites?|treebanks?)\b[^.;]{0,20}?\b(?:"
+            r"contains?|comprises?|consists? of|covers?|span|spans|encompass\w*|includes?|"
+            r"focus(?:es)? on|features?|provides?|offers?|is (?:the )?(?:first|largest)|(?:is|"
+            r"are) (?:not )?(?:centered|balanced|imbalanced|distributed|diverse))\b"
         ),
     ),
     "roadmap": (
