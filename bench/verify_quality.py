@@ -59,10 +59,7 @@ from synth.calibrate import (  # noqa: E402
     NLI_FEATURES,
     Calibrator,
     TrainingSet,
-    choose_hyperparameters,
     expected_calibration_error,
-    fit_calibrator,
-    leave_one_paper_out,
 )
 from synth.calibration_data import (  # noqa: E402
     feature_names,
@@ -70,6 +67,7 @@ from synth.calibration_data import (  # noqa: E402
     load_handwritten,
     measure_examples,
 )
+from synth.calibration_select import fit_selected, leave_one_paper_out, select  # noqa: E402
 from synth.labelled import LabelledExample  # noqa: E402
 from synth.records import LABELS  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
@@ -231,10 +229,7 @@ def main() -> int:
         # === Step 5: held-out real papers, measured once with the packaged calibrator
         heldout = Path(args.heldout) if args.heldout else None
         if heldout and (heldout / "verify_claims.jsonl").is_file():
-            c, w, _ = choose_hyperparameters(sim_only)
-            base = fit_calibrator(
-                sim_only.x, list(sim_only.y), c=c, sample_weight=sim_only.weights(w)
-            )
+            base = fit_selected(sim_only, select(sim_only))
             report["heldout_papers"] = heldout_section(
                 args.papers, heldout, Path(tmp), base, args.nli_model
             )

@@ -14,9 +14,10 @@ Steps: parse the papers into a throwaway library, build the generated labelled s
 (synth.labelled: sentences, paraphrases, perturbations, own-paper-excluded claims) and read the
 claims written by hand, verify every example once to measure its features, choose the L2
 strength and the weight of handwritten claims by leave-one-paper-out log loss on the handwritten
-claims, fit a multinomial logistic regression on all of it, save it. How well this procedure does
-on papers it did not see is measured by bench/verify_quality.py (the same procedure, one paper
-left out at a time). bench/heldout/ is never read here.
+claims (the one-standard-error rule of synth/calibration_select.py, then a temperature from the
+out-of-fold probabilities), fit a multinomial logistic regression on all of it, save it. How
+well this procedure does on papers it did not see is measured by bench/verify_quality.py (the
+same procedure, one paper left out at a time). bench/heldout/ is never read here.
 """
 
 from __future__ import annotations
@@ -36,11 +37,10 @@ from synth.calibrate import (  # noqa: E402
     DEFAULT_NLI_PATH,
     DEFAULT_PATH,
     NLI_FEATURES,
-    choose_hyperparameters,
-    fit_calibrator,
     load_calibrator,
 )
 from synth.calibration_data import feature_names, measure_examples  # noqa: E402
+from synth.calibration_select import fit_selected, select  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
 
 HANDWRITTEN = REPO / "bench" / "verify_handwritten.jsonl"
@@ -69,7 +69,8 @@ def main() -> int:
             names = load_calibrator().features + NLI_FEATURES
         data = data.columns(feature_names(m.verifier), names)
         # === Step 4: hyperparameters by leave-one-paper-out, then fit on everything and save
-        c, w, loss = choose_hyperparameters(data)
+        sel = select(data)
+        c, w, loss = sel.c, sel.hand_weight, sel.loss
         meta = {
             "made_by": "scripts/fit_calibrator.py",
             "date": datetime.date.today().isoformat(),
@@ -91,17 +92,22 @@ def main() -> int:
             "c": c,
             "hand_weight": w,
             "lopo_handwritten_log_loss": round(loss, 4),
+            "selection_rule": "one standard error toward smaller C, then an out-of-fold "
+            "temperature (synth/calibration_select.py)",
+            "lopo_best_log_loss": round(sel.best_loss, 4),
+            "lopo_se": round(sel.se, 4),
+            "temperature": round(sel.temperature, 4),
+            "lopo_log_loss_tempered": round(sel.loss_tempered, 4),
         }
-        calibrator = fit_calibrator(
-            data.x, list(data.y), c=c, meta=meta, sample_weight=data.weights(w),
-            features=names,
-        )  # fmt: skip
+        calibrator = fit_selected(data, sel, meta=meta, features=names)
         calibrator.save(args.out)
         m.library.close()
     print(
         f"fitted on {len(examples)} generated + {len(hand)} handwritten and dev claims "
         f"({int(data.hand.sum())} realistic, seed report's included) "
-        f"(C={c:g}, handwritten weight {w:g}, leave-one-paper-out log loss {loss:.4f}) -> {args.out}"
+        f"(C={c:g}, handwritten weight {w:g}, leave-one-paper-out log loss {loss:.4f}, "
+        f"best on the grid {sel.best_loss:.4f} + SE {sel.se:.4f}; temperature "
+        f"{sel.temperature:.3f} -> {sel.loss_tempered:.4f}) -> {args.out}"
     )
     return 0
 

@@ -4,11 +4,11 @@ The verifier measures a few interpretable features for a claim against its evide
 coverage, numeric agreement, negation, direction, degree, quantifiers, entity swaps); this module
 turns them into P(SUPPORTS), P(REFUTES), P(NOT ENOUGH INFO). scripts/fit_calibrator.py fits it on
 the generated labelled set (``synth.labelled``) and on claims people wrote about the same papers,
-with the L2 strength and the weight of the written claims chosen by leave-one-paper-out log loss
-on the written claims (:func:`choose_hyperparameters`); bench/verify_quality.py measures the same
-procedure one paper left out at a time (:func:`leave_one_paper_out`). The package ships the model
-fitted on all of it (its ``meta`` says on what). Confidence = the probability of the predicted
-label.
+with the L2 strength, the weight of the written claims and a temperature chosen by leave-one-
+paper-out log loss on the written claims (``synth.calibration_select``: one rule, fixed in
+advance); bench/verify_quality.py measures the same procedure one paper left out at a time. The
+package ships the model fitted on all of it (its ``meta`` says on what). Confidence = the
+probability of the predicted label.
 """
 
 from __future__ import annotations
@@ -214,11 +214,6 @@ def fit_calibrator(
     )
 
 
-# Inverse L2 strengths and per-example weights of handwritten claims (against generated ones).
-C_GRID: tuple[float, ...] = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-HAND_WEIGHT_GRID: tuple[float, ...] = (1.0, 3.0, 10.0, 30.0)
-
-
 @dataclass(frozen=True)
 class TrainingSet:
     """Feature rows with their labels, paper groups and whether a person wrote the claim."""
@@ -244,46 +239,6 @@ def log_loss(p: np.ndarray, y: np.ndarray) -> float:
     """Mean negative log-likelihood of labels ``y`` under probabilities ``p``."""
     idx = np.array([LABELS.index(label) for label in y])
     return float(-np.mean(np.log(p[np.arange(len(idx)), idx] + 1e-12)))
-
-
-def choose_hyperparameters(data: TrainingSet) -> tuple[float, float, float]:
-    """(C, hand weight, loss): the pair with the lowest leave-one-paper-out log loss.
-
-    The loss is measured on the held-out papers' realistic claims (written by people: the claims
-    that matter), or on all held-out examples while there are none.
-    """
-    best = (C_GRID[0], HAND_WEIGHT_GRID[0], float("inf"))
-    for c in C_GRID:
-        for w in HAND_WEIGHT_GRID:
-            losses = []
-            for held in sorted(set(data.groups)):
-                test = data.groups == held
-                train = data.subset(~test)
-                if len(set(train.y)) < len(LABELS):
-                    continue
-                cal = fit_calibrator(train.x, list(train.y), c=c, sample_weight=train.weights(w))
-                scored = test & data.hand if data.hand.any() else test
-                if scored.any():
-                    p = cal.predict_proba(data.x[scored])
-                    losses.append(log_loss(p, data.y[scored]) * scored.sum())
-            n = (data.hand if data.hand.any() else np.ones(len(data.y), bool)).sum()
-            loss = float(np.sum(losses) / max(1, n)) if losses else float("inf")
-            if loss < best[2]:
-                best = (c, w, loss)
-    return best
-
-
-def leave_one_paper_out(data: TrainingSet) -> np.ndarray:
-    """Held-out label probabilities for every row: fitted (hyperparameters chosen by an inner
-    leave-one-paper-out) on the other papers' examples only."""
-    probs = np.zeros((len(data.y), len(LABELS)))
-    for held in sorted(set(data.groups)):
-        test = data.groups == held
-        train = data.subset(~test)
-        c, w, _ = choose_hyperparameters(train)
-        cal = fit_calibrator(train.x, list(train.y), c=c, sample_weight=train.weights(w))
-        probs[test] = cal.predict_proba(data.x[test])
-    return probs
 
 
 def expected_calibration_error(

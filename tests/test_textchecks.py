@@ -6,9 +6,12 @@ import numpy as np
 
 from synth.calibrate import (
     TrainingSet,
+)
+from synth.calibration_select import (
     choose_hyperparameters,
-    fit_calibrator,
+    fit_selected,
     leave_one_paper_out,
+    select,
 )
 from synth.records import LABELS
 from synth.textchecks import (
@@ -133,8 +136,7 @@ def test_leave_one_paper_out_never_sees_the_held_out_paper():
     assert probs.shape == (240, 3) and np.allclose(probs.sum(1), 1)
     # The held-out paper's probabilities are those of a model fitted without it.
     train = data.subset(groups != "c")
-    c, w, _ = choose_hyperparameters(train)
-    alone = fit_calibrator(train.x, list(train.y), c=c, sample_weight=train.weights(w))
+    alone = fit_selected(train, select(train))
     assert np.allclose(probs[groups == "c"], alone.predict_proba(x[groups == "c"]))
     pred = np.array([LABELS[i] for i in probs.argmax(1)])
     rule = np.array([LABELS[int(r[0] * 3)] for r in x])

@@ -1,0 +1,147 @@
+"""How the calibrator's hyperparameters and temperature are chosen (one rule, fixed in advance).
+
+Leave-one-paper-out over the tuning papers measures every (C, hand weight) pair on the claims
+people wrote about the paper left out. Two things keep the choice honest about papers it has
+not seen (on which the verifier was over-confident when the pair with the lowest loss was taken):
+
+1. **One standard error toward stronger regularisation.** SE is the standard deviation over
+   papers of the best pair's per-paper log loss, divided by sqrt(number of papers). Of the pairs
+   within best + SE, the one with the smallest C (then the lowest loss) is taken: losses that
+   close are not told apart by this many papers, and the simpler model travels better.
+2. **A temperature from out-of-fold probabilities.** The chosen pair's leave-one-paper-out
+   probabilities on the written claims (each from a model that never saw that paper) give one
+   temperature T minimising their log loss; the final calibrator's logits are divided by T.
+
+bench/verify_quality.py measures the whole procedure, rule included, one paper out at a time
+(:func:`leave_one_paper_out`), and on held-out papers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from synth.calibrate import Calibrator, TrainingSet, fit_calibrator, log_loss
+from synth.records import LABELS
+
+# Inverse L2 strengths and per-example weights of handwritten claims (against generated ones).
+C_GRID: tuple[float, ...] = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+HAND_WEIGHT_GRID: tuple[float, ...] = (1.0, 3.0, 10.0, 30.0)
+TEMPERATURE_BOUNDS: tuple[float, float] = (0.25, 8.0)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The chosen hyperparameters and what the choice measured."""
+
+    c: float
+    hand_weight: float
+    loss: float  # pooled leave-one-paper-out log loss of the chosen pair (before temperature)
+    best_loss: float  # the lowest pooled loss on the grid
+    se: float  # one standard error of the best pair's loss, over papers
+    temperature: float  # 1.0 = none
+    loss_tempered: float  # the chosen pair's out-of-fold loss after the temperature
+
+
+@dataclass(frozen=True)
+class _Trial:
+    c: float
+    w: float
+    loss: float
+    per_paper: np.ndarray  # mean log loss of each scored paper
+    probs: np.ndarray  # out-of-fold probabilities of the scored rows
+    labels: np.ndarray
+
+
+def _trial(data: TrainingSet, c: float, w: float) -> _Trial:
+    """Leave one paper out at (c, w); scored on each paper's written claims (or all its rows)."""
+    scored_all = data.hand if data.hand.any() else np.ones(len(data.y), bool)
+    probs, labels, per_paper, total = [], [], [], 0.0
+    for held in sorted(set(data.groups)):
+        test = data.groups == held
+        scored = test & scored_all
+        train = data.subset(~test)
+        if not scored.any() or len(set(train.y)) < len(LABELS):
+            continue
+        cal = fit_calibrator(train.x, list(train.y), c=c, sample_weight=train.weights(w))
+        p = cal.predict_proba(data.x[scored])
+        paper_loss = log_loss(p, data.y[scored])
+        per_paper.append(paper_loss)
+        total += paper_loss * scored.sum()
+        probs.append(p)
+        labels.append(data.y[scored])
+    if not probs:
+        return _Trial(c, w, float("inf"), np.zeros(0), np.zeros((0, 3)), np.zeros(0))
+    n = sum(len(label) for label in labels)
+    return _Trial(
+        c, w, total / n, np.array(per_paper), np.concatenate(probs), np.concatenate(labels)
+    )
+
+
+def tempered(p: np.ndarray, temperature: float) -> np.ndarray:
+    """Probabilities with their log-odds divided by ``temperature``."""
+    z = np.log(np.clip(p, 1e-12, 1.0)) / temperature
+    z -= z.max(axis=-1, keepdims=True)
+    q = np.exp(z)
+    return q / q.sum(axis=-1, keepdims=True)
+
+
+def fit_temperature(p: np.ndarray, y: np.ndarray) -> float:
+    """The temperature in :data:`TEMPERATURE_BOUNDS` minimising the log loss of ``p`` on ``y``."""
+    from scipy.optimize import minimize_scalar
+
+    if len(y) == 0:
+        return 1.0
+    lo, hi = np.log(TEMPERATURE_BOUNDS[0]), np.log(TEMPERATURE_BOUNDS[1])
+    res = minimize_scalar(
+        lambda lt: log_loss(tempered(p, float(np.exp(lt))), y), bounds=(lo, hi), method="bounded"
+    )
+    return float(np.exp(res.x))
+
+
+def select(data: TrainingSet) -> Selection:
+    """The pair the one-standard-error rule picks, and its out-of-fold temperature."""
+    trials = [_trial(data, c, w) for c in C_GRID for w in HAND_WEIGHT_GRID]
+    best = min(trials, key=lambda t: t.loss)
+    k = len(best.per_paper)
+    se = float(np.std(best.per_paper, ddof=1) / np.sqrt(k)) if k > 1 else 0.0
+    close = [t for t in trials if t.loss <= best.loss + se]
+    chosen = min(close, key=lambda t: (t.c, t.loss))
+    temperature = fit_temperature(chosen.probs, chosen.labels)
+    after = log_loss(tempered(chosen.probs, temperature), chosen.labels) if k else chosen.loss
+    return Selection(chosen.c, chosen.w, chosen.loss, best.loss, se, temperature, after)
+
+
+def fit_selected(
+    data: TrainingSet,
+    selection: Selection,
+    meta: dict[str, object] | None = None,
+    features: tuple[str, ...] | None = None,
+) -> Calibrator:
+    """Fit on all of ``data`` with the selection's pair; the temperature divides the logits."""
+    kwargs = {"features": features} if features else {}
+    cal = fit_calibrator(
+        data.x, list(data.y), c=selection.c, meta=meta,
+        sample_weight=data.weights(selection.hand_weight), **kwargs,
+    )  # fmt: skip
+    cal.weights = cal.weights / selection.temperature
+    cal.bias = cal.bias / selection.temperature
+    return cal
+
+
+def choose_hyperparameters(data: TrainingSet) -> tuple[float, float, float]:
+    """(C, hand weight, loss) of :func:`select` (without its temperature)."""
+    s = select(data)
+    return s.c, s.hand_weight, s.loss
+
+
+def leave_one_paper_out(data: TrainingSet) -> np.ndarray:
+    """Held-out label probabilities for every row: fitted by the whole procedure (:func:`select`
+    in an inner leave-one-paper-out, temperature included) on the other papers' examples only."""
+    probs = np.zeros((len(data.y), len(LABELS)))
+    for held in sorted(set(data.groups)):
+        test = data.groups == held
+        train = data.subset(~test)
+        probs[test] = fit_selected(train, select(train)).predict_proba(data.x[test])
+    return probs
