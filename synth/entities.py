@@ -152,12 +152,29 @@ _NUMBER = re.compile(
     r"(?P<unit>\s?(?:%|percent(?:age points?)?|pp\b|p\.p\.|points?\b|pts\b|x\b|×|[kKMB]\b))?"
     r"(?![\w])"
 )
-# Numbers that name things rather than state results.
+# Numbers that name things rather than state results ("Table 2", "section 4", "Eq. (3)",
+# "Volume 1"), read case-insensitively; "v" and "V" only as written. (A date's day, "June 1",
+# stays a number: a deadline is a checkable fact.)
 _REFERENCE = re.compile(
-    r"(?:Table|Tab\.|Figure|Fig\.|Section|Sec\.|Eq\.|Equation|Appendix|Chapter|Task|Subtask|"
-    r"Tutorials?|Option|Step|Phase|Experiments?|Exp\.|Stage|Algorithm|Line|line|page|Page|v|Version|version|Option|arXiv:?|"
-    r"Tables|Figures|Sections|§|[Ll]abels?|[Ll]ayers?|[Cc]lass)\s*$"
+    r"(?<![\w.])(?:(?i:tables?|tabs?\.|figures?|figs?\.|sections?|secs?\.|eqs?\.|equations?|"
+    r"appendix|appendices|chapters?|tasks?|subtasks?|tutorials?|options?|steps?|phases?|"
+    r"experiments?|exps?\.?|stages?|algorithms?|lines?|pages?|versions?|arxiv:?|labels?|layers?|"
+    r"class|volume|vol\.|rows?|columns?)|v|V|§)\s*\(?\s*$"
 )
+# "Tables 2 and 3", "Sections 4-6", "Eqs. (3) and (4)": a list after a reference word.
+_REFERENCE_LIST = re.compile(r"(?:\(?\d+(?:\.\d+)*[a-z]?\)?\s*(?:,|and|or|&|to|–|-)\s*)+\(?\s*$")
+# Families whose versions follow their name with a space ("Claude 3.5", "Gemini 1.5 Pro",
+# "Python 3.11", "CUDA 11.8"): names the models registry does not hold with their versions.
+_VERSIONED = re.compile(
+    r"(?<![\w-])(?:Claude|Gemini|Gemma|Llama|LLaMA|Mistral|Mixtral|Qwen|Phi|Aya|Falcon|DeepSeek|"
+    r"OLMo|Command|GPT|ChatGPT|Python|PyTorch|TensorFlow|CUDA|Transformers|spaCy|Ubuntu)"
+    r"(?:[ -](?:[1-9]\d?(?:\.\d{1,2})?))?\s$"
+)
+# A model's size after its version ("Aya 23 8B"): the number before it is a version.
+_SIZE_AFTER = re.compile(r"\s+\d+(?:\.\d+)?[MB]\b")
+_CAPITALISED = re.compile(r"(?<![\w-])[A-Z][\w-]*\s$")
+# A venue or a series before a year ("WMT 2021 shared task", "EMNLP 2020"): two capitals.
+_VENUE = re.compile(r"(?<![\w-])[A-Z][a-z]*[A-Z][\w-]*\s$")
 # A number followed by one of these counts things; it measures no metric.
 _COUNT_NOUN = re.compile(
     r"\s*(?:[\w-]+\s)?(?:languages?|tasks?|epochs?|layers?|heads?|examples?|samples?|sentences?|"
@@ -190,16 +207,31 @@ def _canon_unit(raw: str | None) -> str | None:
 
 def _is_reference(text: str, start: int, raw_num: str, unit: str | None) -> bool:
     before = text[max(0, start - 14) : start]
-    if _REFERENCE.search(before) and not unit:
+    if not unit and _REFERENCE.search(_REFERENCE_LIST.sub("", text[max(0, start - 40) : start])):
         return True
     if not before.strip() and re.match(r"[.)]\s", text[start + len(raw_num) :]):
         return True  # "2. Mixed-language validation": a list marker
     if not unit and re.fullmatch(r"(19|20)\d\d", raw_num):
-        # a year (citations, venues), unless it counts something ("1950 samples")
-        return not _COUNT_NOUN.match(text, start + len(raw_num))
+        # a year (citations, venues: "WMT 2021"), unless it counts something ("1950 samples")
+        return bool(_VENUE.search(before)) or not _COUNT_NOUN.match(text, start + len(raw_num))
     if re.match(r"\s*\)", text[start + len(raw_num) :]) and re.search(r"\(\s*$", before):
         return not unit and "." not in raw_num and len(raw_num) < 2  # "(1)" list markers
     return False
+
+
+def _name_part(text: str, m: re.Match[str]) -> bool:
+    """Whether a number is a version that belongs to a name: after a versioned family ("Claude
+    3.5", "Python 3.11", "Gemma 2") or before a model size ("Aya 23 8B"). The size itself stays
+    a number ("Gemma 2 9B", "XLM-R Large (550M)"): a claim about the 8B model against evidence
+    about the 70B one is a numeric conflict worth reading (and dropping sizes failed the
+    calibration keep rule: leave-one-paper-out macro-F1 fell on both tuning sets)."""
+    if m.group("sign") or m.group("unit"):
+        return False
+    before = text[max(0, m.start("num") - 40) : m.start("num")]
+    return bool(
+        _VERSIONED.search(before)
+        or (_CAPITALISED.search(before) and _SIZE_AFTER.match(text, m.end()))
+    )
 
 
 _NUMERIC_CITATION = re.compile(r"\[\s*\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*\s*\]")
@@ -237,6 +269,8 @@ def parse_numbers(text: str) -> tuple[Number, ...]:
         named = _named_spans(text) if named is None else named
         if any(a <= m.start("num") < b for a, b in named):
             continue  # part of a name ("SQuAD 2.0") or a numeric citation ("[3, 12]")
+        if _name_part(text, m):
+            continue  # a version in a name ("Claude 3.5", "Aya 23 8B")
         value = float(raw_num.replace(",", ""))
         if m.group("sign") in ("-", "−"):
             value = -value
