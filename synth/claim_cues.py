@@ -132,6 +132,10 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             r"treebanks?|test ?suites?|resources?|lexicons?)\b|"
             r"\b(?:novel|new)\b(?: [\w-]+){0,3}? (?:data ?sets?|corpus|corpora|benchmarks?|"
             r"treebanks?|test ?suites?|resources?|lexicons?)\b|"
+            # its novelty or size among resources ("CrossSum provides the first publicly
+            # available XLS dataset", "the largest cross-lingual summarization dataset")
+            r"\bthe (?:first|largest)(?: [\w-]+){0,4} (?:data ?sets?|corpus|corpora|"
+            r"benchmarks?|test ?sets?|treebanks?|resources?)\b|"
             # What their own resource holds or covers ("This challenge set includes six
             # linguistic phenomena", "Our proposed test set focuses on cases ..."): its scope,
             # a resource paper's contribution. Own: "our", "this", "the proposed" (of the

@@ -263,6 +263,8 @@ def test_a_quantity_is_not_a_comparison():
         "This challenge set includes six linguistic phenomena that require inter-sentence context.",
         "Our proposed test set focuses on cases requiring both intra- and inter-sentential context.",
         "In total, our benchmark encompasses eight tasks and 18 languages from seven families.",
+        # its novelty among resources
+        "CrossSum provides the first publicly available XLS dataset for many of these pairs.",
     ],
 )
 def test_making_a_resource_is_a_contribution(text):
