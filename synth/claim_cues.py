@@ -215,10 +215,19 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             # "Our results are presented in Table 1", "Table 1 compares X with Y": where to look,
             # not what was found.
             # ("..., as it can be seen in Table 4b": a finding that says where its evidence is)
+            # ("... are shown in the second column of Table 2", "can be found in the Appendix C")
             r"(?<!\bas )(?<!\bas it )\b(?:is|are|can be) (?:presented|shown|reported|listed|given|"
             r"summari[sz]ed|displayed|"
-            r"found|seen) in (?:table|tab\.|figure|fig\.|section|sec\.|appendix)|^(?:table|figure|fig\.) \d+ (?:compares|illustrates|"
-            r"depicts|plots|visuali[sz]es)\b(?![^.]*\b(?:that|how|whether)\b)"
+            r"found|seen) in (?:the )?(?:\w+ ){0,3}?(?:of )?(?:table|tab\.|figure|fig\.|section|sec\.|"
+            r"appendix)|^(?:table|figure|fig\.) \d+ (?:compares|illustrates|"
+            r"depicts|plots|visuali[sz]es)\b(?![^.]*\b(?:that|how|whether)\b)|"
+            # The same pointer in the authors' voice: "We show the alignment accuracies of the
+            # language pairs in Figure 3", "We present the prompts for all 8 tasks in the
+            # Appendix G" (of the 15 tuning papers' 3 such candidates, none listed).
+            r"^\W*(?:\w+,? )?(?:we|I) (?:then |also |further |first |additionally )?(?:show|"
+            r"present|report|list|provide|give|visuali[sz]e|include|summari[sz]e|detail|plot|"
+            r"display)\b(?![^.]*\b(?:that|how|whether)\b)[^.]{0,80}?\b(?:in|at|on) (?:the )?"
+            r"(?:\w+ ){0,3}?(?:of )?(?:table|tab\.|figure|fig\.|appendix|section|sec\.)"
         ),
     ),
     # What the authors did: a design decision is a method claim (this also types it).

@@ -84,6 +84,26 @@ def test_a_pointer_that_goes_on_to_state_a_finding():
     )
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We show the alignment accuracies of the language pairs in Figure 3.",
+        "We then show the correlation between the two variants of LaSE in the third column of "
+        "Table 2 for each target language.",
+        "We present the prompts for all 8 tasks in the Appendix G.",
+        "The correlation coefficients of the calculated scores are shown in the second column "
+        "of Table 2.",
+        "Detailed information on the evaluation criteria can be found in the Appendix C.",
+    ],
+)
+def test_pointers_in_the_authors_voice_or_to_a_column(text):
+    assert "pointer" in _parts(text)
+
+
+def test_a_pointer_with_its_finding_is_no_pointer():
+    assert "pointer" not in _parts("We show in Table 3 that BAD-X outperforms MAD-X on NER.")
+
+
 def test_uncited_has_been_in_a_conclusion_is_the_authors_own():
     text = "The effectiveness of the BAD-X framework has been demonstrated on three transfer tasks."
     assert "background" not in _parts(text, "4 Conclusion")
