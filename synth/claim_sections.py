@@ -20,8 +20,10 @@ SECTION_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
                   "ethic", "broader impact")),
     ("related", ("related work", "related research", "prior work", "previous work", "background",
                  "literature")),
+    # "Evaluation Method(ology)" and "Training & Evaluation Methodologies" describe how things
+    # are measured: method, before "evaluation" can make them results sections.
     ("method", ("metric", "setup", "set-up", "protocol", "implementation", "procedure", "details",
-                "dataset", "data set")),
+                "dataset", "data set", "methodolog", "evaluation method")),
     ("conclusion", ("conclu", "summary", "closing", "take-away", "takeaway")),
     ("results", ("result", "finding", "evaluation", "performance", "comparison", "tradeoff",
                  "trade-off", "main experiment")),

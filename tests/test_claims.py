@@ -145,6 +145,9 @@ def test_merge_never_merges_different_numbers():
         ("Abstract", "abstract", "abstract"),
         ("7.6 Abstract", "abstract", "other"),  # a style guide's section about abstracts
         ("3.3 Evaluation Metrics", "body", "method"),
+        ("3.3 Evaluation Method", "body", "method"),
+        ("4 Training & Evaluation Methodologies", "body", "method"),
+        ("4 Evaluation", "body", "results"),
         ("4. Quantitative Results", "body", "results"),
         ("5. Qualitative Results and Linguistic Analysis", "body", "results"),
         ("II. Related Works", "body", "related"),
