@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from synth.numchecks import stems
-from synth.quantchecks import TOKEN, comparative_before
+from synth.quantchecks import DEGREE_WORDS, TOKEN, comparative_before
 from synth.search import stem
 from synth.textchecks import (
     SentenceFacts,
@@ -66,6 +66,9 @@ _BOUND = re.compile(
     r"|half|quarter|third|twice|double)\b)"
 )
 _SIDE_WORDS = 3
+# How many words of a main clause (twice this, through one relative clause) may stand between
+# a fronted "Compared to Y," and its comparative.
+_FRONTED_REACH = 12
 
 
 def _side(tokens: list[str]) -> frozenset[str]:
@@ -157,6 +160,9 @@ def comparison_frames(text: str) -> tuple[Frame, ...]:
         if second_at is None:
             continue
         first = _side(_before(toks, first_at))
+        if not first and tok in ("compared", "relative"):
+            # "Compared to ChatGPT, the Falcon data was of considerably lower quality"
+            first, word = _fronted(toks, low, second_at) or (first, word)
         # "did better on the Turkish test set than on the English one": prepositions introduce
         # both sides ("longer in word count than English ones": the first names a measure)
         parallel = tok == "than" and i + 1 < len(low) and low[i + 1] in _MID_PREPS
@@ -169,6 +175,21 @@ def comparison_frames(text: str) -> tuple[Frame, ...]:
         if first and second:
             out.append((first, second, -1 if bound else word, tuple(low), bound))
     return tuple(out)
+
+
+def _fronted(toks: list[str], low: list[str], second_at: int) -> tuple[frozenset[str], int] | None:
+    """A fronted second side ("Compared to Y, X is more robust"): the main clause's first side
+    and the index of its comparative (a degree word or a comparing verb after the comma)."""
+    comma = next((j for j in range(second_at, len(low)) if low[j] in (",", ";", ":")), None)
+    if comma is None or low[comma] != ",":
+        return None
+    for j in range(comma + 1, min(len(low), comma + 1 + 2 * _FRONTED_REACH)):
+        if low[j] in (";", ":"):
+            break
+        if low[j] in DEGREE_WORDS or _COMPARE_VERBS.match(low[j]):
+            first = _side(_before(toks, j))
+            return (first, j) if first else None
+    return None
 
 
 def comparison_core(text: str) -> tuple[frozenset[str], frozenset[str]] | None:

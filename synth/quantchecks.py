@@ -38,7 +38,7 @@ _DIFFER = re.compile(
 TOKEN = re.compile(r"[\w][\w'-]*|[,;:()]")
 # The comparatives a "than" closes: degree words and comparative adjectives known by name; any
 # other "-er" word counts only when the clause has none of these ("noisier than").
-_DEGREE_WORDS = frozenset(
+DEGREE_WORDS = frozenset(
     "more less fewer better worse higher lower larger smaller greater bigger longer shorter "
     "faster slower harder easier stronger weaker wider narrower deeper richer poorer".split()
 )
@@ -76,7 +76,7 @@ def comparative_before(tokens: Sequence[str], than_at: int) -> int:
         word = tokens[j]
         if word in (",", ";", ":", "than"):
             break
-        if word in _DEGREE_WORDS:
+        if word in DEGREE_WORDS:
             return j
         if fallback < 0 and _er_comparative(word):
             fallback = j

@@ -449,3 +449,29 @@ def test_harm_verbs_and_conditions_set_the_sides_and_the_way():
         "We replicate their process using ChatGPT and show that ChatGPT generated data are more "
         "diverse both in terms of lexical and syntactical diversity than those created by humans."
     )
+
+
+def test_a_fronted_second_side_is_read_with_the_main_clause():
+    """ "Compared to Y, X is <comparative>": Y is the second side, X the main clause's subject
+    (the dev paper's "Compared to ChatGPT, ... the Falcon collected data was of considerably
+    lower quality"); a generic fronted side ("Compared to this,") compares nothing named."""
+    from synth.comparisons import comparison_core, comparison_flip
+
+    falcon = (
+        "Compared to ChatGPT, where we detected no paraphrases that had altered meaning, the "
+        "Falcon collected data was of considerably lower quality."
+    )
+    first, second = comparison_core(falcon)
+    assert "falcon" in first and second == {"chatgpt"}
+    assert comparison_flip("The Falcon data had higher quality than the ChatGPT data.", falcon)
+    assert not comparison_flip("The Falcon data had lower quality than the ChatGPT data.", falcon)
+    fronted = "Compared to BERT, mBERT is more resilient to pruning."
+    assert comparison_core(fronted) == ({"mbert"}, {"bert"})
+    assert comparison_flip("mBERT is less resilient to pruning than BERT.", fronted) == 1.0
+    assert (
+        comparison_core(
+            "Compared to this, the ChatGPT prompt mode data features 1218 unique words, which "
+            "is a 28.75% increase in vocabulary size."
+        )
+        is None
+    )
