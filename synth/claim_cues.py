@@ -304,6 +304,18 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
         _rx(r"\b(?:we|I) (?:believe|think|suspect)\b|\b(?:may|might|possibly|perhaps)\b"),
     ),
     "hypothesis": (0.4, _rx(r"\b(?:we|I) (?:hypothesi[sz]e|assume|expect|predict)\b")),
+    # A hedged explanation of the finding just stated ("This is likely due to the increased
+    # complexity of ...", "These enhancements may be due to ..."): readers list the finding, not
+    # the guess at its cause (of the 6 such candidates of the 18 tuning papers, none listed).
+    "explanation": (
+        -1.0,
+        _rx(
+            r"^\W*(?:this|these|that|it|such)(?: [\w-]+){0,3}? (?:(?:may|might|could|likely|"
+            r"probably|possibly|presumably)(?: be)? (?:due to|attributed to|(?:results?|stems?|"
+            r"arises?) from|because of|explained by|caused by)|(?:is|are|was|were) (?:likely|"
+            r"probably|possibly|presumably) (?:due to|caused by|explained by|because))\b"
+        ),
+    ),
     "cited": (
         -1.8,
         _rx(

@@ -104,6 +104,18 @@ def test_a_pointer_with_its_finding_is_no_pointer():
     assert "pointer" not in _parts("We show in Table 3 that BAD-X outperforms MAD-X on NER.")
 
 
+def test_a_hedged_explanation_ranks_below_the_finding_it_explains():
+    from synth.claim_scoring import score_claim
+
+    finding = "LLaMA3-8B-Instruct outperforms LLaMA3-8B-Base by 7.73 points on CM-GSM8K."
+    guess = "This is likely due to the increased complexity of the mathematical reasoning."
+    assert "explanation" in _parts(guess)
+    assert score_claim(guess, "4.2 Main Results") < score_claim(finding, "4.2 Main Results")
+    # A measured attribution, or one the authors find, is no guess.
+    measured = "A 5 point average improvement is due to the replacement of the XLM-R encoder."
+    assert "explanation" not in _parts(measured)
+
+
 def test_uncited_has_been_in_a_conclusion_is_the_authors_own():
     text = "The effectiveness of the BAD-X framework has been demonstrated on three transfer tasks."
     assert "background" not in _parts(text, "4 Conclusion")
