@@ -219,7 +219,12 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             r"(?<!\bas )(?<!\bas it )\b(?:is|are|can be) (?:presented|shown|reported|listed|given|"
             r"summari[sz]ed|displayed|"
             r"found|seen) in (?:the )?(?:\w+ ){0,3}?(?:of )?(?:table|tab\.|figure|fig\.|section|sec\.|"
-            r"appendix)|^(?:table|figure|fig\.) \d+ (?:compares|illustrates|"
+            r"appendix)|"
+            # ("... is detailed in Appendix I", "Results were averaged ... and visualized in
+            # Figure 4", "Examples ... are provided in Table 1")
+            r"(?<!\bas )\b(?:is|are|can be|was|were|and) (?:detailed|provided|visuali[sz]ed|"
+            r"plotted|depicted|illustrated) in (?:the )?(?:\w+ ){0,3}?(?:of )?(?:table|tab\.|"
+            r"figure|fig\.|section|sec\.|appendix)|^(?:table|figure|fig\.) \d+ (?:compares|illustrates|"
             r"depicts|plots|visuali[sz]es)\b(?![^.]*\b(?:that|how|whether)\b)|"
             # The same pointer in the authors' voice: "We show the alignment accuracies of the
             # language pairs in Figure 3", "We present the prompts for all 8 tasks in the
