@@ -387,6 +387,11 @@ _RELATES = _rx(
     r"\b(?:in line with|consistent(?:ly)? with|in agreement with|agree(?:s|ing)? with|"
     r"confirm(?:s|ing)|contrary to|as (?:also )?(?:reported|observed|found) (?:by|in))\b"
 )
+# "In this section, we establish that the m2m model ... outperforms ...": a section that opens
+# by stating its finding, not a roadmap.
+_ANNOUNCED_FINDING = _rx(
+    r"\b(?:we|I) (?:\w+ )?(?:show|establish|find|demonstrate|confirm|prove)s? that\b"
+)
 _QUOTED = re.compile(r"[“\"][^”\"]{1,120}[”\"]")
 _ON_QUOTES = frozenset({"illustration"})  # cues that look at the quotes themselves
 
@@ -411,6 +416,8 @@ def claim_logit(
         fired.pop("formula", None)  # "U = 3555, p < 0.0005" reports a test, defines nothing
     if "pointer" in fired and not _points_only(bare):
         del fired["pointer"]
+    if "roadmap" in fired and _ANNOUNCED_FINDING.search(bare):
+        del fired["roadmap"]
     own = "first_person" in fired
     sk = section_kind(section, kind, outline)
     if own and sk == "related":

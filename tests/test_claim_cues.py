@@ -119,6 +119,16 @@ def test_a_hedged_explanation_ranks_below_the_finding_it_explains():
     assert "explanation" not in _parts(measured)
 
 
+def test_a_section_that_opens_with_its_finding_is_no_roadmap():
+    finding = (
+        "In this section, we establish that the m2m model consistently outperforms m2o, o2m, "
+        "and summarize-then-translate baselines given equal training steps."
+    )
+    assert "roadmap" not in _parts(finding, "5 Experiments")
+    roadmap = "In this section, we first present the pre-training data collection."
+    assert "roadmap" in _parts(roadmap, "4 Experiments")
+
+
 def test_uncited_has_been_in_a_conclusion_is_the_authors_own():
     text = "The effectiveness of the BAD-X framework has been demonstrated on three transfer tasks."
     assert "background" not in _parts(text, "4 Conclusion")
