@@ -47,7 +47,11 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             r"(?<!\bto )\b(?:show(?:s|ed|ing)?|indicat(?:es|ed|ing)|suggest(?:s|ed|ing)|"
             r"confirm(?:s|ed|ing)|"
             r"reveal(?:s|ed|ing)|demonstrat(?:es|ed|ing)) (?:that|a|an|the|how|clear|good|strong|"
-            r"no|little)\b|\bit (?:can|could) be (?:seen|observed|"
+            r"no|little)\b|"
+            # a finding reported after the procedure that gave it ("We inspected the outputs
+            # and found no exact copies", "They compared ... and found that 9% of samples ...")
+            r"\b(?:and|but|then) (?:found|observed|noticed|confirmed|verified)\b|"
+            r"\bit (?:can|could) be (?:seen|observed|"
             r"noticed)\b|\bour findings\b|\b(?:found|find|finds) out that\b|"
             r"\b(?:surprising(?:ly)?|interesting(?:ly)?|notably|(?:is|was) (?:also )?(?:notable|"
             r"noteworthy|worth noting)|"

@@ -77,7 +77,7 @@ __all__ = [
 ]
 
 # Bump when the cues, units or typing rules change: claims stored by older rules are redone.
-RULES_VERSION = "cues-32"
+RULES_VERSION = "cues-33"
 # Sentence kinds that count as a paper's prose (the budget's base).
 PROSE_KINDS = frozenset({"body", "abstract"})
 # A sentence that opens with a table or figure label is a caption or a pointer ("Table 2 shows

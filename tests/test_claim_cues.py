@@ -351,6 +351,8 @@ def test_a_finding_set_against_cited_work_is_the_authors_own():
         ),
         ("It is also notable that TI and GPT-3.5 have high fertility even on clean text.",
          "finding_verb"),
+        ("We further validated this by inspecting the model outputs and found no exact copies.",
+         "finding_verb"),
     ],
 )  # fmt: skip
 def test_stated_results_and_notable_findings(text, cue):
