@@ -3,8 +3,8 @@
 Usage (from the repo root):
 
     .venv/bin/python bench/verify_quality.py [--papers ../shared/data/papers]
-        [--handwritten bench/verify_handwritten.jsonl] [--heldout bench/heldout] [--json OUT.json]
-        [--nli-model PATH]
+        [--handwritten bench/verify_handwritten.jsonl] [--heldout bench/heldout4] [--json OUT.json]
+        [--nli-model PATH] [--dev bench/dev] [--retired bench/heldout,bench/heldout2,bench/heldout3]
 
 Sections of the report:
 1. ``leave_one_paper_out``: every claim about the shared papers (the generated labelled set of
@@ -18,11 +18,13 @@ Sections of the report:
    separately, per label and per kind.
 2. ``baseline_similarity_only``: the same procedure with one feature, the claim's cosine
    similarity to its evidence (what a user of plain semantic search would have): no checks.
-3. ``heldout_papers``: real papers that are not in ../shared/data (bench/heldout/papers, Markdown)
+3. ``heldout_papers``: real papers that are not in ../shared/data (bench/heldout4/papers, Markdown)
    are ingested together with the shared papers (distractors for retrieval), and
-   bench/heldout/verify_claims.jsonl is verified with the packaged calibrator. Nothing of
-   bench/heldout is ever used for fitting or tuning; the figures are measured once and reported
-   as they come out.
+   bench/heldout4/verify_claims.jsonl is verified with the packaged calibrator. Nothing of the
+   held-out set in use is ever used for fitting or tuning; the figures are reported as they come
+   out. The earlier held-out sets (bench/heldout, heldout2, heldout3) were measured two or three
+   times each and then retired into the fitting data (``--retired``; their leave-one-paper-out
+   figures are reported as ``retired_heldout``); measuring one of them as held-out is refused.
 Accuracy, macro-F1 over the three labels and expected calibration error (10 equal-width bins).
 
 With --nli-model (a folder `claimlab nli train` made, or 'claimlab-nli'), the same sections are
@@ -46,8 +48,11 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 HANDWRITTEN = Path(__file__).with_name("verify_handwritten.jsonl")
-HELDOUT = Path(__file__).with_name("heldout")
+HELDOUT = Path(__file__).with_name("heldout4")  # the held-out set in use
 DEV = Path(__file__).with_name("dev")
+# Held-out sets measured two or three times each, then retired into the fitting data (as
+# scripts/fit_calibrator.py fits on them); their leave-one-paper-out figures are reported apart.
+RETIRED = ",".join(str(Path(__file__).with_name(n)) for n in ("heldout", "heldout2", "heldout3"))
 # bench/dev's second batch (merged 2026-11-26, after one measurement): reported apart, as the
 # papers no rule was written for.
 DEV_SECOND_BATCH = frozenset({"belarusianglue_benchmark", "mt_noise_robustness_llm",
@@ -119,9 +124,12 @@ def lopo_section(data: TrainingSet, examples: list[LabelledExample]) -> dict:
     conf = [float(c) for c in probs.max(1)]
     seed = np.array([e.example_id.endswith("-related") for e in examples])
     dev = np.array([e.source == "dev" for e in examples])
+    retired = np.array([e.source == "retired" for e in examples])
+    written = np.array([e.source == "handwritten" for e in examples])
     second = dev & np.array([e.example_id.rsplit("-", 1)[0] in DEV_SECOND_BATCH for e in examples])
     out = {}
-    groups = (("generated", ~data.hand), ("handwritten", data.hand & ~seed & ~dev),
+    groups = (("generated", ~data.hand), ("handwritten", written),
+              ("retired_heldout", retired),
               ("dev_papers", dev), ("dev_first_batch", dev & ~second),
               ("dev_second_batch", second), ("seed_report", seed))  # fmt: skip
     for name, mask in groups:
@@ -132,7 +140,7 @@ def lopo_section(data: TrainingSet, examples: list[LabelledExample]) -> dict:
     out["handwritten_errors"] = [
         {"id": examples[i].example_id, "kind": examples[i].kind, "gold": examples[i].label,
          "predicted": pred[i], "confidence": round(conf[i], 3)}
-        for i in np.flatnonzero(data.hand & ~seed & ~dev) if pred[i] != examples[i].label
+        for i in np.flatnonzero(written) if pred[i] != examples[i].label
     ]  # fmt: skip
     return out
 
@@ -204,12 +212,22 @@ def main() -> int:
     parser.add_argument("--json", default=None, help="also write the figures here")
     parser.add_argument("--nli-model", default=None, help="also measure with this NLI stage")
     parser.add_argument("--dev", default=str(DEV), help="dev set folder ('' to leave it out)")
+    parser.add_argument(
+        "--retired",
+        default=RETIRED,
+        help="retired held-out set folders, comma-separated ('': none)",
+    )
     args = parser.parse_args()
+    retired = [f for f in args.retired.split(",") if f]
+    if args.heldout and any(Path(f).resolve() == Path(args.heldout).resolve() for f in retired):
+        parser.error(f"{args.heldout}: a retired held-out set is fitted on; measure another")
     report: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
         # === Step 1-2: library, generated and handwritten claims, and every claim's features
         # (they do not depend on the calibrator's weights)
-        m = measure_examples(args.papers, args.handwritten, tmp, args.nli_model, args.dev or None)
+        m = measure_examples(
+            args.papers, args.handwritten, tmp, args.nli_model, args.dev or None, retired
+        )
         examples, data = m.examples, m.data
         m.library.close()
         # === Step 3: leave one paper out, pooled (the checks' features are the first columns;

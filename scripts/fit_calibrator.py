@@ -12,12 +12,14 @@ the NLI model's identity, goes to synth/verify_calibrator_nli.json (the one `cla
 
 Steps: parse the papers into a throwaway library, build the generated labelled set
 (synth.labelled: sentences, paraphrases, perturbations, own-paper-excluded claims) and read the
-claims written by hand, verify every example once to measure its features, choose the L2
-strength and the weight of handwritten claims by leave-one-paper-out log loss on the handwritten
-claims (the one-standard-error rule of synth/calibration_select.py, then a temperature from the
-out-of-fold probabilities), fit a multinomial logistic regression on all of it, save it. How
-well this procedure does on papers it did not see is measured by bench/verify_quality.py (the
-same procedure, one paper left out at a time). bench/heldout/ is never read here.
+claims written by hand (the shared papers', bench/dev's and those of the retired held-out sets
+bench/heldout, heldout2 and heldout3), verify every example once to measure its features, choose
+the L2 strength and the weight of handwritten claims by leave-one-paper-out log loss on the
+handwritten claims (the one-standard-error rule of synth/calibration_select.py, then a
+temperature from the out-of-fold probabilities), fit a multinomial logistic regression on all of
+it, save it. How well this procedure does on papers it did not see is measured by
+bench/verify_quality.py (the same procedure, one paper left out at a time). bench/heldout4/, the
+held-out set in use, is never read here.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ from synth.settings import resolve_data_dir  # noqa: E402
 
 HANDWRITTEN = REPO / "bench" / "verify_handwritten.jsonl"
 DEV = REPO / "bench" / "dev"  # more real papers with claims written by reading them (for fitting)
+# Held-out sets measured two or three times each and then retired into the fitting data, so the
+# selection rule's leave-one-paper-out sees papers no extraction or check rule was written from.
+RETIRED = ",".join(str(REPO / "bench" / name) for name in ("heldout", "heldout2", "heldout3"))
 
 
 def main() -> int:
@@ -54,12 +59,20 @@ def main() -> int:
     parser.add_argument("--out", default=None, help="default: the packaged calibrator's path")
     parser.add_argument("--nli-model", default=None, help="NLI cross-encoder folder (or keyword)")
     parser.add_argument("--dev", default=str(DEV), help="dev set folder ('' to leave it out)")
+    parser.add_argument(
+        "--retired",
+        default=RETIRED,
+        help="retired held-out set folders, comma-separated ('': none)",
+    )
     args = parser.parse_args()
     args.out = args.out or str(DEFAULT_NLI_PATH if args.nli_model else DEFAULT_PATH)
     with tempfile.TemporaryDirectory() as tmp:
         # === Step 1-3: the papers in a fresh library, the generated and handwritten claims, and
         # every claim's features (measured with prior weights: features do not depend on them)
-        m = measure_examples(args.papers, args.handwritten, tmp, args.nli_model, args.dev or None)
+        retired = [f for f in args.retired.split(",") if f]
+        m = measure_examples(
+            args.papers, args.handwritten, tmp, args.nli_model, args.dev or None, retired
+        )
         examples, hand, data = m.generated, m.handwritten, m.data
         # The calibrator reads CALIBRATED_FEATURES (those that generalise across papers).
         names = CALIBRATED_FEATURES
@@ -76,10 +89,12 @@ def main() -> int:
             "date": datetime.date.today().isoformat(),
             "papers_sha256_12": sorted(p.sha256[:12] for p in m.library.papers()),
             "fitted_on": "generated labelled set (shared papers) + handwritten claims (shared "
-            "papers) + bench/dev claims (dev papers)",
+            "papers) + bench/dev claims (dev papers) + retired held-out sets' claims",
             "n_generated": len(examples),
             "n_handwritten": sum(e.source == "handwritten" for e in hand),
             "n_dev": sum(e.source == "dev" for e in hand),
+            "n_retired_heldout": sum(e.source == "retired" for e in hand),
+            "retired_heldout": [Path(f).name for f in retired],
             "n_realistic": int(data.hand.sum()),  # handwritten + the seed report's claims
             "handwritten_sha256_12": hashlib.sha256(
                 Path(args.handwritten).read_bytes()

@@ -9,6 +9,7 @@ those rows and bench/verify_quality.py measures the same procedure one paper lef
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -116,7 +117,10 @@ def featurize(
     return rows, verdicts
 
 
-REALISTIC_SOURCES = frozenset({"handwritten", "dev"})  # claims people wrote by reading papers
+# Claims people wrote by reading papers: the shared papers' (handwritten), bench/dev's, and the
+# retired held-out sets' (bench/heldout, heldout2, heldout3: measured as held-out sets two or three
+# times each, then fitted on; see synth/calibration_select.py).
+REALISTIC_SOURCES = frozenset({"handwritten", "dev", "retired"})
 
 
 def is_realistic(example: LabelledExample) -> bool:
@@ -125,12 +129,14 @@ def is_realistic(example: LabelledExample) -> bool:
     return example.source in REALISTIC_SOURCES or example.example_id.endswith("-related")
 
 
-def add_dev_set(library: Library, dev_dir: str | Path) -> list[LabelledExample]:
+def add_dev_set(
+    library: Library, dev_dir: str | Path, source: str = "dev"
+) -> list[LabelledExample]:
     """Ingest a dev set's papers (``<dev>/papers/*.md``) into ``library`` and read its claims
     (``<dev>/verify_claims.jsonl``, the held-out set's format) as realistic examples."""
     dev = Path(dev_dir)
     ids = ingest_all(library, [str(f) for f in sorted((dev / "papers").glob("*.md"))])
-    return load_handwritten(dev / "verify_claims.jsonl", ids, source="dev")
+    return load_handwritten(dev / "verify_claims.jsonl", ids, source=source)
 
 
 def training_set(
@@ -170,6 +176,7 @@ def measure_examples(
     work_dir: str | Path,
     nli_model: str | None = None,
     dev: str | Path | None = None,
+    retired: Sequence[str | Path] = (),
 ) -> Measured:
     """Parse the papers into a library under ``work_dir``, build the generated labelled set (with
     the seed report's claims as related-but-unaddressed ones), read the handwritten claims, and
@@ -177,7 +184,8 @@ def measure_examples(
     With ``nli_model``, rows also hold the NLI features (``synth.calibrate.NLI_FEATURES``, after
     the others). With ``dev`` (bench/dev), its papers join the library after the generated set is
     built (the generated set stays about the shared papers) and its claims join the handwritten
-    ones. The caller closes ``library``."""
+    ones; so do those of each ``retired`` held-out set (source ``retired``). The caller closes
+    ``library``."""
     from synth.calibrate import prior_calibrator
     from synth.verify import Verifier, VerifySettings
 
@@ -187,6 +195,8 @@ def measure_examples(
     hand = load_handwritten(handwritten, paper_ids_by_folder(papers_dir))
     if dev and (Path(dev) / "verify_claims.jsonl").is_file():
         hand += add_dev_set(library, dev)
+    for folder in retired:
+        hand += add_dev_set(library, folder, source="retired")
     prior = work / "prior.json"
     prior_calibrator().save(prior)
     verifier = Verifier(library, VerifySettings(calibrator=str(prior), nli_model=nli_model))
