@@ -4,7 +4,7 @@ Usage (from the repo root):
 
     .venv/bin/python bench/verify_quality.py [--papers ../shared/data/papers]
         [--handwritten bench/verify_handwritten.jsonl] [--heldout bench/heldout4] [--json OUT.json]
-        [--nli-model PATH] [--dev bench/dev] [--retired bench/heldout,bench/heldout2,bench/heldout3]
+        [--nli-model PATH] [--dev bench/dev] [--retired bench/heldout bench/heldout2 ...]
 
 Sections of the report:
 1. ``leave_one_paper_out``: every claim about the shared papers (the generated labelled set of
@@ -50,9 +50,6 @@ REPO = Path(__file__).resolve().parents[1]
 HANDWRITTEN = Path(__file__).with_name("verify_handwritten.jsonl")
 HELDOUT = Path(__file__).with_name("heldout4")  # the held-out set in use
 DEV = Path(__file__).with_name("dev")
-# Held-out sets measured two or three times each, then retired into the fitting data (as
-# scripts/fit_calibrator.py fits on them); their leave-one-paper-out figures are reported apart.
-RETIRED = ",".join(str(Path(__file__).with_name(n)) for n in ("heldout", "heldout2", "heldout3"))
 # bench/dev's second batch (merged 2026-11-26, after one measurement): reported apart, as the
 # papers no rule was written for.
 DEV_SECOND_BATCH = frozenset({"belarusianglue_benchmark", "mt_noise_robustness_llm",
@@ -67,6 +64,7 @@ from synth.calibrate import (  # noqa: E402
     expected_calibration_error,
 )
 from synth.calibration_data import (  # noqa: E402
+    RETIRED_HELDOUT,
     feature_names,
     library_from_papers,
     load_handwritten,
@@ -77,6 +75,10 @@ from synth.labelled import LabelledExample  # noqa: E402
 from synth.records import LABELS  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
 from synth.verify import Verifier, VerifySettings  # noqa: E402
+
+# Held-out sets measured two or three times each, then retired into the fitting data (as
+# scripts/fit_calibrator.py fits on them); their leave-one-paper-out figures are reported apart.
+RETIRED = [str(Path(__file__).with_name(n)) for n in RETIRED_HELDOUT]
 
 
 def macro_f1(gold: list[str], pred: list[str]) -> float:
@@ -214,11 +216,12 @@ def main() -> int:
     parser.add_argument("--dev", default=str(DEV), help="dev set folder ('' to leave it out)")
     parser.add_argument(
         "--retired",
+        nargs="*",
         default=RETIRED,
-        help="retired held-out set folders, comma-separated ('': none)",
+        help="retired held-out set folders (none: no value)",
     )
     args = parser.parse_args()
-    retired = [f for f in args.retired.split(",") if f]
+    retired = args.retired
     if args.heldout and any(Path(f).resolve() == Path(args.heldout).resolve() for f in retired):
         parser.error(f"{args.heldout}: a retired held-out set is fitted on; measure another")
     report: dict[str, object] = {}

@@ -41,7 +41,11 @@ from synth.calibrate import (  # noqa: E402
     NLI_FEATURES,
     load_calibrator,
 )
-from synth.calibration_data import feature_names, measure_examples  # noqa: E402
+from synth.calibration_data import (  # noqa: E402
+    RETIRED_HELDOUT,
+    feature_names,
+    measure_examples,
+)
 from synth.calibration_select import fit_selected, select  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
 
@@ -49,7 +53,7 @@ HANDWRITTEN = REPO / "bench" / "verify_handwritten.jsonl"
 DEV = REPO / "bench" / "dev"  # more real papers with claims written by reading them (for fitting)
 # Held-out sets measured two or three times each and then retired into the fitting data, so the
 # selection rule's leave-one-paper-out sees papers no extraction or check rule was written from.
-RETIRED = ",".join(str(REPO / "bench" / name) for name in ("heldout", "heldout2", "heldout3"))
+RETIRED = [str(REPO / "bench" / name) for name in RETIRED_HELDOUT]
 
 
 def main() -> int:
@@ -61,17 +65,17 @@ def main() -> int:
     parser.add_argument("--dev", default=str(DEV), help="dev set folder ('' to leave it out)")
     parser.add_argument(
         "--retired",
+        nargs="*",
         default=RETIRED,
-        help="retired held-out set folders, comma-separated ('': none)",
+        help="retired held-out set folders (none: no value)",
     )
     args = parser.parse_args()
     args.out = args.out or str(DEFAULT_NLI_PATH if args.nli_model else DEFAULT_PATH)
     with tempfile.TemporaryDirectory() as tmp:
         # === Step 1-3: the papers in a fresh library, the generated and handwritten claims, and
         # every claim's features (measured with prior weights: features do not depend on them)
-        retired = [f for f in args.retired.split(",") if f]
         m = measure_examples(
-            args.papers, args.handwritten, tmp, args.nli_model, args.dev or None, retired
+            args.papers, args.handwritten, tmp, args.nli_model, args.dev or None, args.retired
         )
         examples, hand, data = m.generated, m.handwritten, m.data
         # The calibrator reads CALIBRATED_FEATURES (those that generalise across papers).
@@ -94,7 +98,7 @@ def main() -> int:
             "n_handwritten": sum(e.source == "handwritten" for e in hand),
             "n_dev": sum(e.source == "dev" for e in hand),
             "n_retired_heldout": sum(e.source == "retired" for e in hand),
-            "retired_heldout": [Path(f).name for f in retired],
+            "retired_heldout": [Path(f).name for f in args.retired],
             "n_realistic": int(data.hand.sum()),  # handwritten + the seed report's claims
             "handwritten_sha256_12": hashlib.sha256(
                 Path(args.handwritten).read_bytes()

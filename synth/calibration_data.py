@@ -121,6 +121,10 @@ def featurize(
 # retired held-out sets' (bench/heldout, heldout2, heldout3: measured as held-out sets two or three
 # times each, then fitted on; see synth/calibration_select.py).
 REALISTIC_SOURCES = frozenset({"handwritten", "dev", "retired"})
+# The bench/ folders of those retired held-out sets: one list for the script that fits on them
+# (scripts/fit_calibrator.py) and the bench that must not measure them as held-out
+# (bench/verify_quality.py).
+RETIRED_HELDOUT: tuple[str, ...] = ("heldout", "heldout2", "heldout3")
 
 
 def is_realistic(example: LabelledExample) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from synth.calibrate import Calibrator, TrainingSet, fit_calibrator, log_loss
+from synth.calibrate import FEATURES, Calibrator, TrainingSet, fit_calibrator, log_loss
 from synth.records import LABELS
 
 # Inverse L2 strengths and per-example weights of handwritten claims (against generated ones).
@@ -109,7 +109,11 @@ def select(data: TrainingSet) -> Selection:
     close = [t for t in trials if t.loss <= best.loss + se]
     chosen = min(close, key=lambda t: (t.c, t.loss))
     temperature = fit_temperature(chosen.probs, chosen.labels)
-    after = log_loss(tempered(chosen.probs, temperature), chosen.labels) if k else chosen.loss
+    after = (
+        log_loss(tempered(chosen.probs, temperature), chosen.labels)
+        if len(chosen.labels)
+        else chosen.loss
+    )
     return Selection(chosen.c, chosen.w, chosen.loss, best.loss, se, temperature, after)
 
 
@@ -120,20 +124,13 @@ def fit_selected(
     features: tuple[str, ...] | None = None,
 ) -> Calibrator:
     """Fit on all of ``data`` with the selection's pair; the temperature divides the logits."""
-    kwargs = {"features": features} if features else {}
     cal = fit_calibrator(
         data.x, list(data.y), c=selection.c, meta=meta,
-        sample_weight=data.weights(selection.hand_weight), **kwargs,
+        sample_weight=data.weights(selection.hand_weight), features=features or FEATURES,
     )  # fmt: skip
     cal.weights = cal.weights / selection.temperature
     cal.bias = cal.bias / selection.temperature
     return cal
-
-
-def choose_hyperparameters(data: TrainingSet) -> tuple[float, float, float]:
-    """(C, hand weight, loss) of :func:`select` (without its temperature)."""
-    s = select(data)
-    return s.c, s.hand_weight, s.loss
 
 
 def leave_one_paper_out(data: TrainingSet) -> np.ndarray:

@@ -8,7 +8,6 @@ from synth.calibrate import (
     TrainingSet,
 )
 from synth.calibration_select import (
-    choose_hyperparameters,
     fit_selected,
     leave_one_paper_out,
     select,
@@ -130,8 +129,8 @@ def test_leave_one_paper_out_never_sees_the_held_out_paper():
     # Paper "c" is labelled at random: fitted on "a" and "b", its claims are predicted by the rule.
     y[groups == "c"] = rng.choice(LABELS, size=80)
     data = TrainingSet(x, y, groups, hand)
-    c, w, loss = choose_hyperparameters(data)
-    assert np.isfinite(loss) and c > 0 and w >= 1
+    s = select(data)
+    assert np.isfinite(s.loss) and s.c > 0 and s.hand_weight >= 1
     probs = leave_one_paper_out(data)
     assert probs.shape == (240, 3) and np.allclose(probs.sum(1), 1)
     # The held-out paper's probabilities are those of a model fitted without it.
