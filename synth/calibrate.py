@@ -50,6 +50,7 @@ FEATURES: tuple[str, ...] = (
     "conflict_x_sim",  # any conflict signal, weighted by how clearly the evidence is on topic
     "conflict_x_cover",  # any conflict signal, weighted by how much of the claim it covers
     "conflict_top",  # the same, against the next two candidates that carry the claim
+    "quantifier_top",  # a candidate on topic states an exception to the claim's "every"/"all"
 )
 DEFAULT_PATH = Path(__file__).with_name("verify_calibrator.json")
 

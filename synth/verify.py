@@ -35,8 +35,12 @@ from synth.textchecks import (
     facts,
     name_terms,
     numeric_agreement,
+    quantifier_conflict,
     slot_swap,
 )
+
+# Share of a claim's words a candidate must carry for its exception to speak of the claim.
+_QUANT_COVER = 0.3
 
 
 class VerifySettings(Settings):
@@ -193,6 +197,14 @@ class Verifier:
         # Parity-only negation (0.5: the negated words are not shared) is too weak to count.
         strong = {k: (v if k != "negation" or v >= 1.0 else 0.0) for k, v in checks.items()}
         conflict = max(num_conflict, swap, *strong.values())
+        # An exception anywhere on topic refutes a claim of "every"/"all" (the sentence naming it
+        # rarely shares most of the claim's words: "except for 1% ChemProt", "on 8 of 9 models").
+        quantifier_top = float(
+            any(
+                c[2] >= max(_QUANT_COVER, 0.5 * cover) and quantifier_conflict(cf, c[6])
+                for c in cands
+            )
+        )
         # The next candidates that carry the claim may state the opposite (a restated finding).
         conflict_top = max(
             (any_conflict(cf, c[6], core) * c[2] for c in cands[1:3] if c[2] >= 0.5 * cover),
@@ -226,6 +238,7 @@ class Verifier:
             "conflict_x_sim": conflict * max(0.0, sim - 0.5) * 2,
             "conflict_x_cover": conflict * cover,
             "conflict_top": conflict_top,
+            "quantifier_top": quantifier_top,
         }
         return feats, best, table_rows
 

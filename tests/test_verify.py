@@ -85,6 +85,22 @@ def test_handwritten_phenomena(verifier: Verifier):
     assert v["never"].label != "SUPPORTS"
 
 
+def test_exception_on_topic_refutes_a_universal(verifier: Verifier):
+    """A claim of "all"/"entirely" meets its exception in a candidate on topic, though the
+    evidence the checks read is another sentence (bench/verify_handwritten.jsonl ub-r05,
+    xlmr-r09: "only able to learn only a few classes", "cannot be attributed solely to")."""
+    claims = [
+        ("all", "The BERT-based models learned all seven PCL categories well in the multi-label subtask."),
+        ("entirely", "The model's Turkish errors can be explained entirely by morphological mismatch between premise and hypothesis."),
+        ("gap", GAP),
+    ]  # fmt: skip
+    v = {x.claim_id: x for x in verifier.verify_many(claims)}
+    assert v["all"].checks["quantifier_top"] == 1.0
+    assert v["entirely"].checks["quantifier_top"] == 1.0
+    # A claim that generalises nothing never has an exception.
+    assert v["gap"].checks["quantifier_top"] == 0.0
+
+
 def test_comparison_with_other_sides_is_not_refuted(verifier: Verifier):
     """New-user walk: the evidence rejects "mBERT suffers more from pruning than BERT", which
     says nothing of low-resource languages against English (it was REFUTED at 0.90)."""
