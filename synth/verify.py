@@ -20,6 +20,7 @@ from pydantic import Field
 
 from synth.calibrate import Calibrator, load_calibrator, nli_calibrator
 from synth.comparisons import any_conflict, comparison_core, sides_missing, word_checks
+from synth.exceptions import exception_conflict
 from synth.language import looks_english
 from synth.libfacts import LibraryFacts
 from synth.library import Library
@@ -201,7 +202,8 @@ class Verifier:
         # rarely shares most of the claim's words: "except for 1% ChemProt", "on 8 of 9 models").
         quantifier_top = float(
             any(
-                c[2] >= max(_QUANT_COVER, 0.5 * cover) and quantifier_conflict(cf, c[6])
+                c[2] >= max(_QUANT_COVER, 0.5 * cover)
+                and (quantifier_conflict(cf, c[6]) or exception_conflict(cf, c[6]))
                 for c in cands
             )
         )
