@@ -99,8 +99,13 @@ CUES: dict[str, tuple[float, re.Pattern[str]]] = {
             r"whereas|while|in contrast|differ\w*|no (?:big |significant |clear )?differences?)\b"
         ),
     ),
+    # 1.8, not 2.5: over the 46 papers with readers' lists (shared, dev, dev_more and the 25
+    # retired held-out papers) a sentence it fires on was listed less often than 2.5 made it
+    # rank (a per-cue residual of -0.9 on both the first 15 papers and the 31 later ones:
+    # "In this paper, we explore ..." restates the abstract, and related work sets the paper
+    # apart in these words too).
     "contribution": (
-        2.5,
+        1.8,
         rx(
             r"\b(?:in this (?:paper|work|report|study|project)|this (?:paper|work|report|study|"
             r"project) (?:propos|introduc|present|contribut|show|investigat|explor|stud|analy[sz]|"

@@ -126,13 +126,20 @@ def _nearest_relative(
     among those the nearest in reading order. An excluded sibling ("7.13 References" in a
     style guide) says nothing of the next one.
     """
-    best, best_len = None, 0
+    best, best_len, parent = None, 0, None
     for other, kind in reversed(earlier):
         shared = 0
         while shared < min(len(path), len(other)) and path[shared] == other[shared]:
             shared += 1
         if shared > best_len and shared < len(path) and kind not in _NAMELESS | {"excluded"}:
             best, best_len = kind, shared
+        if other == path[:-1] and kind not in _NAMELESS | {"excluded"}:
+            parent = kind
+    # A set-up sibling ("4.2 Implementation Details") says nothing of the nameless subsections
+    # after it ("4.4 Bitext Retrieval" in "4 Experiments"): set-up comes first in a chapter
+    # whose heading names what the rest reports.
+    if best == "method" and parent is not None:
+        return parent
     return best
 
 

@@ -29,9 +29,11 @@ _BIAS = -0.4
 # -1.0 two listed method sentences of the shared papers drop out, ub_semeval2022_task4 recall
 # 0.81 -> 0.76, for no gain on the dev papers), whatever else they say; and 0.82
 # of those where a system performs best ("GPT-3.5 performs best", "is the most robust", n=22).
+# On the 31 later papers (dev_more and the 25 retired held-out papers) readers listed 88 of the
+# 104 that outperform (0.85), more than a step of 1.0 ranked them: the step is 1.5.
 SHAPES: dict[str, tuple[float, re.Pattern[str]]] = {
     "outperforms": (
-        1.0,
+        1.5,
         re.compile(r"\b(?:outperform\w*|surpass\w*|beats?|exceed\w*|underperform\w*)\b", re.I),
     ),
     "comparative": (

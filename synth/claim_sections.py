@@ -50,7 +50,10 @@ SECTION_PRIORS: dict[str, float] = {
     "conclusion": 1.1,
     "results": 1.1,
     "analysis": 1.1,
-    "contribution": 1.1,
+    # A contributions list (its own section, or items after "our contributions are as follows"):
+    # readers listed 46 of its 65 candidates over the 46 papers with lists (0.71), as many as
+    # of the abstract's.
+    "contribution": 1.6,
     "experiments": 0.1,
     # A limitations section states what the work does not show: hedged, not findings to check.
     "limitations": -1.5,
@@ -93,6 +96,10 @@ def title_kind(section: str) -> str:
     title = re.sub(r"question[- ]answering|question generation|sentiment analysis", " ", title)
     for name, keys in SECTION_KINDS:
         if any(_names(k, title, name) for k in keys):
+            # Titles are head-final: "Single Dataset Analysis" analyses (the data set only
+            # names what), where "Analysis Setup" sets up.
+            if name in ("method", WEAK_METHOD) and re.search(r"\banaly(?:sis|ses)$", title):
+                return "analysis"
             return name
     return "other"
 
@@ -104,6 +111,8 @@ def _names(key: str, title: str, kind: str) -> bool:
     exclude everything under them, so a keyword inside another word ("p-reference") must not.
     """
     if kind == "excluded":
+        if key == "reference":  # "4.4 Interpolating between references" is no reference list
+            return re.match(r"(?:list of )?references?\b|reference list\b", title) is not None
         return re.search(r"\b" + re.escape(key), title) is not None
     return key in title
 

@@ -84,7 +84,7 @@ def paper_units(
         passages: the paper's passages by id (for list items, which are passages of their own).
         max_words: a longer list item is split into its sentences.
     """
-    section, lead, previous = None, None, None
+    section, lead, previous, list_lead = None, None, None, None
     groups = [list(g) for _, g in itertools.groupby(sentences, key=_paragraph)]
     for i, sents in enumerate(groups):
         first = sents[0]
@@ -101,9 +101,11 @@ def paper_units(
             if len(item.split()) <= LEAD_IN_MAX_WORDS and not ends_sentence(item):
                 lead = item.rstrip(":").strip()
             else:
-                yield Unit(first, item, _scoring_section(section or "", lead), True)
+                yield Unit(first, item, _scoring_section(section or "", lead or list_lead), True)
             previous = item if ends_sentence(item) else item + ":"
             continue
+        if not (is_item and list_lead):
+            list_lead = None
         lead = None
         if BULLET.match(ptext):
             previous = None  # a list item starts where its marker is
@@ -121,8 +123,10 @@ def paper_units(
                 continue  # the splitter broke a sentence inside its paragraph: read on
             start = sents[j - len(acc) + 1]
             whole = is_whole_in_context(text, previous, introduces_list=last and list_follows)
-            yield Unit(start, text, start.section, whole)
+            yield Unit(start, text, _scoring_section(start.section, list_lead), whole)
             previous, acc = text, []
+        if list_follows and not is_item:
+            list_lead = _names_list(previous or "")
 
 
 def _split_at_abbreviation(text: str, following: Sentence) -> bool:
@@ -142,6 +146,20 @@ def _fits(item: str, max_words: int) -> bool:
 def _starts_list(sentence: Sentence, passages: dict[int, Passage]) -> bool:
     passage = passages.get(sentence.passage_id) if sentence.passage_id is not None else None
     return bool(BULLET.match(passage.text if passage else sentence.text))
+
+
+# The sentence before a list that says what its items are ("In summary, our key contributions
+# are as follows.", "Our main findings are:"): the items are contributions or findings, however
+# they are phrased ("Introducing an approach for ...", "Validating the approach in ...").
+_LIST_NAMES = (
+    ("Contributions", re.compile(r"\bcontributions?\b[^.]{0,40}(?:follows?|below|:)", re.I)),
+    ("Findings", re.compile(r"\b(?:findings|results)\b[^.]{0,40}(?:follows?|below|:)", re.I)),
+)
+
+
+def _names_list(text: str) -> str | None:
+    """The kind of items a list's lead-in sentence announces (contributions, findings), if any."""
+    return next((name for name, pattern in _LIST_NAMES if pattern.search(text)), None)
 
 
 def _scoring_section(section: str, lead: str | None) -> str:

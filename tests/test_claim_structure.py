@@ -1,0 +1,122 @@
+"""Claim rules read from a paper's structure: label openings, list lead-ins, section titles."""
+
+from __future__ import annotations
+
+import pytest
+
+from synth.claim_outline import outline_kinds
+from synth.claim_sections import section_kind
+from synth.claim_units import paper_units
+from synth.claims import ClaimSettings, extract_claims, is_candidate
+from synth.library import Library
+from synth.records import Paper, Passage, Sentence
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate"),
+    [
+        # only a pointer: where to look, not what was found
+        ("Table 2 shows the accuracy scores of all models.", False),
+        ("Table 2 compares the results of different models.", False),
+        ("Table 5 lists the hyperparameters of every run.", False),
+        # the label opens a finding
+        ("Table 1 shows that X is better than Y on every language pair.", True),
+        (
+            "Figure 2 shows 10 samples outperforms higher sampling numbers for most group sizes.",
+            True,
+        ),
+        (
+            "Fig. 4 shows a great increase in performance over the RoBERTa pretrained model, "
+            "reaching an improvement of 6.73 points after 20 iterations.",
+            True,
+        ),
+        (
+            "Table 3 displays the zero-shot performance of the four models and demonstrates that "
+            "our method consistently surpasses the baselines.",
+            True,
+        ),
+        ("Table 8 shows GPT-3.5 Turbo scored higher on LID (+9.51%) and POS (+1.68%).", True),
+    ],
+)
+def test_label_openings_are_candidates_when_they_state_a_finding(text, candidate):
+    sentence = Sentence(paper_id="p", page=1, section="4 Results", text=text)
+    from synth.claim_units import Unit
+
+    unit = Unit(sentence, text, sentence.section, True)
+    assert is_candidate(unit, ClaimSettings()) is candidate
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("4.4 Interpolating between references", "other"),  # no reference list
+        ("References", "excluded"),
+        ("7 References", "excluded"),
+        ("Reference List", "excluded"),
+        ("6 Single Dataset Analysis", "analysis"),  # head-final: it analyses
+        ("3 Dataset Construction", "method"),
+        ("5. Qualitative Results and Linguistic Analysis", "results"),
+        ("4.2 Analysis Setup", "method"),
+    ],
+)
+def test_section_titles(title, expected):
+    assert section_kind(title) == expected
+
+
+def test_nameless_subsection_follows_its_chapter_not_a_set_up_sibling():
+    titles = [
+        "1 Introduction",
+        "3.1 Model Structure",
+        "4 Experiments",
+        "4.2 Implementation Details",
+        "4.4 Bitext Retrieval",
+        "5 ColD Multitask Results",
+        "5.2 Unseen Datasets",
+        "5.3 Few-shot",
+    ]
+    kinds = outline_kinds(titles)
+    assert kinds["4.2 Implementation Details"] == "method"
+    assert kinds["4.4 Bitext Retrieval"] == "experiments"  # was method, after its sibling
+    assert kinds["5.3 Few-shot"] == "results"
+
+
+def _library(tmp_path, texts: list[str]) -> Library:
+    lib = Library(tmp_path / "lib")
+    pid = "pdf:lists"
+    lib.add_paper(
+        Paper(paper_id=pid, title="T", sha256="lists", pages=1),
+        [Passage(paper_id=pid, seq=i, page=1, section="1 Introduction", text=t)
+         for i, t in enumerate(texts)],
+        [Sentence(paper_id=pid, page=1, section="1 Introduction", text=t, passage_id=i)
+         for i, t in enumerate(texts)],
+    )  # fmt: skip
+    return lib
+
+
+def test_a_list_announced_as_contributions_scores_as_contributions(tmp_path):
+    lib = _library(
+        tmp_path,
+        [
+            "In summary, our key contributions are as follows.",
+            "- Introducing an approach for transferring finetuning updates between versions.",
+            "- Validating the approach in a multilingual setting, without retraining.",
+            "Large models are expensive to train.",
+            "- Another list of plain background items follows here.",
+        ],
+    )
+    with lib:
+        passages = {p.passage_id: p for p in lib.passages("pdf:lists")}
+        units = list(paper_units(lib.sentences(paper_id="pdf:lists"), passages))
+        claims = {c.text for c in extract_claims(lib)}
+    sections = {u.text: u.section for u in units}
+    assert (
+        sections["Introducing an approach for transferring finetuning updates between versions."]
+        == "Contributions"
+    )
+    assert (
+        sections["Validating the approach in a multilingual setting, without retraining."]
+        == "Contributions"
+    )
+    # a list after a sentence that names no contributions stays in its section
+    assert sections["Another list of plain background items follows here."] == "1 Introduction"
+    assert "Introducing an approach for transferring finetuning updates between versions." in claims
