@@ -83,6 +83,7 @@ class SentenceFacts:
     negation_scopes: tuple[frozenset[str], ...] = ()  # per negation cue, the stems it covers
     cues: frozenset[str] | None = None  # degree and quantifier cues (quantchecks.cues)
     contrast_scopes: tuple[frozenset[str], ...] = ()  # stems of "whereas"/"unlike" clauses
+    contrasts: int = 0  # the last this-many negation_scopes are contrasts' ("rather than X")
 
 
 def facts(text: str) -> SentenceFacts:
@@ -93,6 +94,7 @@ def facts(text: str) -> SentenceFacts:
     # The negation cues are found once: counted here, scoped by _negation_scopes.
     clean = _NOT_NEGATING.sub(" ", text)
     negations = list(NEGATIONS.finditer(clean))
+    scopes, contrasts = _negation_scopes(clean, negations)
     return SentenceFacts(
         text=text,
         numbers=numbers,
@@ -101,7 +103,8 @@ def facts(text: str) -> SentenceFacts:
         words=frozenset(w.lower() for w in _WORD.findall(text)),
         quantities=quantities(text, numbers),
         stems=frozenset(content_words(text)),
-        negation_scopes=_negation_scopes(clean, negations),
+        negation_scopes=scopes,
+        contrasts=contrasts,
         cues=_cues(text),
         contrast_scopes=tuple(
             frozenset(stems(m.group(1), numbers=False)) for m in _SET_APART.finditer(text)
@@ -119,8 +122,11 @@ def _ranges(numbers: tuple[Number, ...], text: str) -> tuple[Number, ...]:
     return tuple(out)
 
 
-def _negation_scopes(clean: str, negations: list[re.Match[str]]) -> tuple[frozenset[str], ...]:
-    """Per negation cue, the content stems in its scope: the next few words, up to a break.
+def _negation_scopes(
+    clean: str, negations: list[re.Match[str]]
+) -> tuple[tuple[frozenset[str], ...], int]:
+    """Per negation cue, the content stems in its scope: the next few words, up to a break; and
+    how many of them (the last ones) are contrasts'.
 
     "neither ... nor" covers both alternatives (up to twelve words, through parentheses); a
     negated existence ("..., which does not exist") covers the words before the cue instead; a
@@ -129,9 +135,9 @@ def _negation_scopes(clean: str, negations: list[re.Match[str]]) -> tuple[frozen
     rejects ("it might seem that X, ... reveal otherwise"). ``clean``: the sentence without
     the phrases that negate nothing (``_NOT_NEGATING``); ``negations``: its NEGATIONS matches.
     """
-    out = []
-    cues = [(m, False) for m in negations]
-    cues += [(m, True) for m in _CONTRAST.finditer(clean)]
+    out = [frozenset(stems(m.group(1), numbers=False)) for m in _REJECTED.finditer(clean)]
+    contrasts = list(_CONTRAST.finditer(clean))
+    cues = [(m, False) for m in negations] + [(m, True) for m in contrasts]
     for m, contrast in cues:
         tail = clean[m.end() : m.end() + 120]
         if m.group(0).lower() == "neither":
@@ -147,8 +153,7 @@ def _negation_scopes(clean: str, negations: list[re.Match[str]]) -> tuple[frozen
             alt = next((k for k, w in enumerate(words[:8]) if w.lower() in ("or", "nor")), None)
             scope = " ".join(words[: 8 if contrast else 4 if alt is None else alt + 5])
         out.append(frozenset(stems(scope, numbers=False)))
-    out += [frozenset(stems(m.group(1), numbers=False)) for m in _REJECTED.finditer(clean)]
-    return tuple(out)
+    return tuple(out), len(contrasts)
 
 
 def _parts(words: frozenset[str]) -> frozenset[str]:
@@ -173,15 +178,20 @@ def _outcome(words: frozenset[str]) -> frozenset[str]:
     return words | {"<good>"} if words & _GOOD else words
 
 
-def _unmatched(mine: SentenceFacts, other: SentenceFacts) -> bool:
+def _unmatched(mine: SentenceFacts, other: SentenceFacts) -> int:
     # A negation of words the other sentence states, which no negation there covers too (nor,
     # for a contrast, a clause that sets them apart: "whereas Cohn-Gordon et al. report ...").
+    # 2: an explicit negation's ("not", "never"); 1: only a contrast's ("rather than X").
     theirs = [_outcome(t) for t in other.negation_scopes + other.contrast_scopes]
     words = _outcome(_parts(other.stems))
-    return any(
-        _meets(scope, words) and not any(_meets(scope, t) for t in theirs)
-        for scope in map(_outcome, mine.negation_scopes)
-    )
+    explicit = len(mine.negation_scopes) - mine.contrasts
+    found = 0
+    for i, scope in enumerate(map(_outcome, mine.negation_scopes)):
+        if _meets(scope, words) and not any(_meets(scope, t) for t in theirs):
+            if i < explicit:
+                return 2
+            found = 1
+    return found
 
 
 def negation_mismatch(claim: SentenceFacts, evidence: SentenceFacts) -> float:
@@ -190,11 +200,18 @@ def negation_mismatch(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     "The model never treated ..." against "The model often treated ...": the claim negates
     "treated", the evidence does not. "must not name the authors" against "should not include
     author information": both negate "author", no mismatch. A negation is matched when the other
-    sentence has one whose scope shares a word with it. 0.5 when only the count of negations
-    differs in parity (no negated word is shared), 0.0 otherwise.
+    sentence has one whose scope shares a word with it. The evidence's contrast rejects what it
+    names ("alphabetically, rather than by order of occurrence" against "in the order first
+    cited"); the claim's only sets an alternative aside ("data, rather than hyperparameters, held
+    it back" against "hyperparameters were kept constant"), which a paper naming it does not
+    contradict: 0.5 when only a claim's contrast is unmatched. 0.5 also when only the count of
+    negations differs in parity (no negated word is shared), 0.0 otherwise.
     """
-    if _unmatched(claim, evidence) or _unmatched(evidence, claim):
+    mine = _unmatched(claim, evidence)
+    if mine == 2 or _unmatched(evidence, claim):
         return 1.0
+    if mine == 1:
+        return 0.5
     return 0.5 * float((claim.negated % 2) != (evidence.negated % 2))
 
 

@@ -170,6 +170,11 @@ def test_contrast_existence_and_neither_scopes():
     )
     cited = facts("References are to be listed in the order in which they are first cited.")
     assert negation_mismatch(cited, refs) == 1.0
+    # The claim's own contrast only sets an alternative aside: a sentence naming it (plainly)
+    # does not contradict the claim; half a signal, as a mere parity difference.
+    kept = facts("The hyperparameters were kept consistent with those used for the baselines.")
+    assert negation_mismatch(data, kept) == 0.5
+    assert negation_mismatch(kept, data) == 1.0  # the evidence rejecting what a claim states
     # "Instead of X used by others" is matched by "whereas others do X" (decoding review).
     instead = facts(
         "Instead of the beam-search variant used by Cohn-Gordon et al., the authors run RSA with "
