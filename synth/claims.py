@@ -29,7 +29,7 @@ from collections import Counter
 
 from pydantic import Field
 
-from synth.claim_cues import CUES
+from synth.claim_cues import label_points_only
 from synth.claim_outline import outline_kinds, read_with_content
 from synth.claim_ranker import ranker_identity
 from synth.claim_scoring import (
@@ -84,33 +84,6 @@ PROSE_KINDS = frozenset({"body", "abstract"})
 _NOT_A_CLAIM = re.compile(
     r"^\W*$|https?://|[\w.+-]+@[\w-]+\.[a-z]|\bcopyright\b|^(In )?Proceedings", re.I
 )
-# A sentence that opens with a table or figure label is a caption or a pointer ("Table 2 shows
-# the accuracy scores ...") unless it goes on to say that something holds ("Table 1 shows that
-# on clean data, TI records the highest COMET ...") or states an outcome after its verb ("Figure 2
-# shows 10 samples outperforms higher sampling numbers", "Fig. 4 shows a great increase in
-# performance", "Table 3 displays ... and demonstrates that our method surpasses the baselines"):
-# findings readers list (8 such of the 28 retired and dev_more papers' lists were never candidates).
-_LABEL_OPENING = re.compile(
-    r"^(?:Table|Figure|Fig\.)\s*\d+.{0,40}?\b(?:shows?|displays?|demonstrates?|reveals?|presents?|"
-    r"illustrates?|depicts?|reports?|compares?|indicates?|highlights?|confirms?|suggests?)\b",
-    re.I,
-)
-_LABEL_THAT = re.compile(r"^(?:Table|Figure|Fig\.)\s*\d+.{0,60}?\b(?:that|how|whether)\b", re.I)
-_LABEL_FINDING = ("outcome_verb", "finding_verb", "result_phrase")
-
-
-def _label_only(text: str) -> bool:
-    """Whether a sentence opening with a table or figure label only points at it (no finding)."""
-    if not re.match(r"(?:Table|Figure|Fig\.)\s*\d+", text, re.I) or _LABEL_THAT.match(text):
-        return False
-    m = _LABEL_OPENING.match(text)
-    rest = text[m.end() :] if m else ""
-    if len(rest.split()) < 4:
-        return True
-    # "compares the results of different models" names no outcome; "scored higher on LID
-    # (+9.51%)" measures one
-    measured = CUES["comparison"][1].search(rest) and re.search(r"\d", rest)
-    return not (measured or any(CUES[c][1].search(rest) for c in _LABEL_FINDING))
 
 
 class ClaimSettings(Settings):
@@ -193,7 +166,7 @@ def is_candidate(
         return False
     return not (
         _NOT_A_CLAIM.search(text)
-        or _label_only(text)
+        or label_points_only(text)
         or section_weight(sentence.section, sentence.kind, outline) == 0
     )
 

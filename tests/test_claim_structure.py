@@ -36,6 +36,13 @@ from synth.records import Paper, Passage, Sentence
             True,
         ),
         ("Table 8 shows GPT-3.5 Turbo scored higher on LID (+9.51%) and POS (+1.68%).", True),
+        # an asserting verb states a finding, a presenting one points
+        (
+            "Figure 3 reveals a notable trend: despite three distinct institutions, the models "
+            "fluctuate alike across languages.",
+            True,
+        ),
+        ("Figure 4 highlights the results.", False),
     ],
 )
 def test_label_openings_are_candidates_when_they_state_a_finding(text, candidate):
@@ -120,3 +127,14 @@ def test_a_list_announced_as_contributions_scores_as_contributions(tmp_path):
     # a list after a sentence that names no contributions stays in its section
     assert sections["Another list of plain background items follows here."] == "1 Introduction"
     assert "Introducing an approach for transferring finetuning updates between versions." in claims
+
+
+def test_as_follows_with_its_content_is_no_pointer():
+    from synth.claim_cues import claim_logit
+
+    stated = (
+        "We summarize the findings as follows: (1) Data augmentation and model ensemble don't "
+        "bring substantial benefits to calibration."
+    )
+    assert "pointer" not in claim_logit(stated, "5.3 Experimental Results")[1]
+    assert "pointer" in claim_logit("The settings are as follows:", "5.3 Experimental Results")[1]
