@@ -78,7 +78,7 @@ __all__ = [
 ]
 
 # Bump when the cues, units or typing rules change: claims stored by older rules are redone.
-RULES_VERSION = "cues-34"
+RULES_VERSION = "cues-35"
 # Sentence kinds that count as a paper's prose (the budget's base).
 PROSE_KINDS = frozenset({"body", "abstract"})
 _NOT_A_CLAIM = re.compile(
