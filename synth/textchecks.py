@@ -219,6 +219,7 @@ def entity_checks(
     claim: SentenceFacts,
     evidence: SentenceFacts,
     context: dict[str, frozenset[str]] | None = None,
+    aligned_only: bool = False,
 ) -> tuple[float, float]:
     """(swapped, missing): a claim entity replaced by another of its kind; claim entities absent.
 
@@ -227,7 +228,10 @@ def entity_checks(
     paper counts as present. ``swapped`` is 1.0 when, for some kind (task, model, dataset,
     language), the claim names an entity absent from the evidence and its paper while the evidence
     names one of that kind the claim lacks. ``missing`` is the fraction of the claim's entities
-    absent from the evidence and its paper.
+    absent from the evidence and its paper. ``aligned_only``: only a sentence that says what the
+    claim says of another one of its kind (or "only X") counts as a swap, not any sentence naming
+    another thing of the kind while the claim's is absent (for a sentence other than the
+    evidence, mostly a claim about something the paper never addresses).
     """
     context = context or {}
     swapped, total, absent = 0.0, 0, 0
@@ -237,7 +241,7 @@ def entity_checks(
         lacking = c - e - context.get(kind, frozenset())
         total += len(c)
         absent += len(lacking)
-        if lacking and e - c:
+        if lacking and e - c and not aligned_only:
             swapped = 1.0
         # A sentence saying what the claim says of another one of its kind ("the second most
         # used language is Bengali" / "... is Japanese"), though the paper names both.

@@ -162,9 +162,8 @@ class Verifier:
         swap, missing = entity_checks(cf, ef, self.known.paper_entities(best.paper_id))
         for c in cands[1:3]:  # a swapped name is often in the next sentence that carries it
             if c[2] >= 0.5 * cover:
-                swap = max(
-                    swap, entity_checks(cf, c[6], self.known.paper_entities(c[5].paper_id))[0]
-                )
+                ctx = self.known.paper_entities(c[5].paper_id)
+                swap = max(swap, entity_checks(cf, c[6], ctx, aligned_only=True)[0])
         core = comparison_core(claim)
         ewords = self.known.expanded(best.paper_id, ef.stems) if core else ef.stems
         checks = word_checks(cf, ef, core, ewords)

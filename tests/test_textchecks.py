@@ -283,3 +283,20 @@ def test_exceptions_contrasts_and_fractions_from_dev_papers():
         "Approximately 5% of the times, the paraphrases created by ChatGPT are odd in their style."
     )
     assert _num("About 15% of ChatGPT's paraphrases were odd in style.", odd) == (0.0, 1.0)
+
+
+def test_entity_swap_aligned_only():
+    from synth.textchecks import entity_checks
+
+    # bench/heldout2 sentri_crosslingual_odqa: the sentence says of Bengali what the claim says
+    # of Japanese (both named in the paper): a swap either way.
+    claim = facts("For Telugu questions, the second most used passage language is Japanese.")
+    bengali = facts("For Telugu the second most used language is Bengali, which is related to it.")
+    paper = {"languages": frozenset({"te", "bn", "ja"})}
+    assert entity_checks(claim, bengali, paper, aligned_only=True)[0] == 1.0
+    # A sentence naming other languages, while the claim's is absent from the paper: a swap for
+    # the evidence the checks read, not for another candidate (aligned_only).
+    swahili = facts("The model was also evaluated on Swahili.")
+    others = facts("We translated the questions into German and Hindi for the test set.")
+    assert entity_checks(swahili, others, {})[0] == 1.0
+    assert entity_checks(swahili, others, {}, aligned_only=True)[0] == 0.0
