@@ -199,8 +199,9 @@ def same_value(a: Number, b: Number) -> bool:
     scale = 10.0**places
     if abs(math.trunc(fine.value * scale + 1e-9) / scale - coarse.value) < 1e-9:
         return True  # truncated
-    # 0.853 stated as 85.3 (a fraction given as a percentage)
-    return abs(a.value * 100 - b.value) < 1e-6 or abs(b.value * 100 - a.value) < 1e-6
+    # 0.853 stated as 85.3 (a fraction given as a percentage); not 20 against 2,000
+    small, large = sorted((a, b), key=lambda n: abs(n.value))
+    return abs(small.value) <= 1 and abs(small.value * 100 - large.value) < 1e-6
 
 
 def _agrees(claim: Quantity, ev: Quantity) -> bool:
@@ -237,6 +238,16 @@ def _bears_out(c: Quantity, e: Quantity, single: bool) -> bool:
     if not _agrees(c, e):
         return False
     return same_value(c.number, e.number) or abs(c.value - e.value) < 1e-9 or _aligned(c, e, single)
+
+
+def _stated(claim: Quantity, ev: Quantity) -> bool:
+    """The evidence states the claim's figure itself, at least as precisely (a bound as the
+    same bound)."""
+    if claim.bound in ("<=", ">=") and ev.bound != claim.bound:
+        return False
+    if decimal_places(ev.number.raw) < decimal_places(claim.number.raw):
+        return abs(claim.value - ev.value) < 1e-9
+    return same_value(claim.number, ev.number) or abs(claim.value - ev.value) < 1e-9
 
 
 def _comparable(a: Number, b: Number) -> bool:
@@ -293,12 +304,41 @@ def numeric_agreement(
     single = len(cq) == 1 and len(eq) == 1
     matched = conflicting = 0
     eq_also = [q for f in also for q in (f.quantities or quantities(f.text, f.numbers))]
+    silent, used = [], set()
     for c in cq:
-        # In the next candidates, even the same value must be about the same thing.
-        if any(_bears_out(c, e, single) for e in eq) or any(
-            _agrees(c, e) and _aligned(c, e, False) for e in eq_also
-        ):
+        # In the next candidates, the value itself (no hedge, bound or coarser figure meeting
+        # it: "nearly 8.5" is not an "8-shot" elsewhere) about the same thing.
+        mine = [i for i, e in enumerate(eq) if _bears_out(c, e, single)]
+        if mine or any(_stated(c, e) and _aligned(c, e, False) for e in eq_also):
             matched += 1
+            used.update(mine[:1])
         elif any(_aligned(c, e, single) and not _level_and_gap(c, e) for e in eq):
             conflicting += 1
+        else:
+            silent.append(c)
+    if matched and len(silent) == 1:
+        conflicting += _changed(silent[0], [e for i, e in enumerate(eq) if i not in used])
     return matched / len(cq), conflicting / len(cq)
+
+
+def _changed(c: Quantity, rest: list[Quantity]) -> int:
+    """1 when the sentence that states the claim's other numbers states one more of the same
+    form as the claim's last, unmatched one ("Two annotators ... 149 phrase-pairs" against
+    "Two annotators ... 249 phrase pairs"): the claim changed that figure."""
+    if c.bound not in ("=", "~") or not any(ch.isdigit() for ch in c.number.raw):
+        return 0
+    same = [e for e in rest if _same_form(c, e)]
+    return int(len(same) == 1 and not _agrees(c, same[0]))
+
+
+def _same_form(c: Quantity, e: Quantity) -> bool:
+    """Written alike: comparable units, the same decimal places, both counts or both not, both
+    fractions of one or both not, within a factor of ten, both levels or both differences."""
+    if not _comparable(c.number, e.number) or (c.number.unit or "") != (e.number.unit or ""):
+        return False
+    if decimal_places(c.number.raw) != decimal_places(e.number.raw) or c.delta != e.delta:
+        return False
+    if _is_count(c) != _is_count(e) or (abs(c.value) <= 1) != (abs(e.value) <= 1):
+        return False
+    small, large = sorted((abs(c.value), abs(e.value)))
+    return small > 0 and large <= 10 * small

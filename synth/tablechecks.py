@@ -307,11 +307,29 @@ def table_numbers(
     matched = conflicting = 0
     for q in quantities:
         n = q.number
-        if q.bound != "=" or n.raw.rstrip("%").replace(",", "") in labels:
+        # A count in words ("all three subsets") is no figure a cell holds.
+        if q.bound != "=" or n.raw.rstrip("%").replace(",", "") in labels or not _digits(n.raw):
             continue
         tol = 0.5 * 10.0 ** -decimal_places(n.raw) + 1e-9
-        if any(abs(c.value - n.value) <= tol or abs(c.value * 100 - n.value) <= tol for c in top):
+        if any(_holds(c, n.value, tol) for c in top):
             matched += 1
-        elif all(_scale(c.value) == _scale(n.value) for c in top):
+        elif all(_scale(c.value) == _scale(n.value) for c in top) and not (
+            _distinctive(n.raw) and any(_holds(c, n.value, tol) and c.words & words for c in cells)
+        ):
+            # a figure another cell on the claim's topic holds exactly was read off the table
+            # (the labels chose the wrong cells), not changed
             conflicting += 1
     return matched / len(quantities), conflicting / len(quantities)
+
+
+def _holds(cell: Cell, value: float, tol: float) -> bool:
+    return abs(cell.value - value) <= tol or abs(cell.value * 100 - value) <= tol
+
+
+def _digits(raw: str) -> bool:
+    return any(ch.isdigit() for ch in raw)
+
+
+def _distinctive(raw: str) -> bool:
+    """Three significant digits or more ("68.47", "0.773"): a figure, not a round count."""
+    return sum(ch.isdigit() for ch in raw.lstrip("0.")) >= 3
