@@ -26,6 +26,7 @@ from synth.libfacts import LibraryFacts
 from synth.library import Library
 from synth.namechecks import local_swap, paper_uses
 from synth.nli import model_identity, nli_features, resolve_nli_model
+from synth.predicates import paper_links
 from synth.records import LABELS, Evidence, Verdict
 from synth.search import HybridSearcher, SearchSettings, content_words
 from synth.settings import Settings
@@ -219,6 +220,7 @@ class Verifier:
             "cover_top": len(cwords & top_words) / max(1, len(cwords)),
             "cover_idf": self.known.weighted_cover(cwords, ef.stems),
             "paper_cover": self.known.weighted_cover(cwords, paper_words),
+            **paper_links(self.known, best.paper_id, cwords),  # claim words said together
             "num_match": num_match,
             "num_conflict": num_conflict,
             "num_unmatched": max(0.0, 1.0 - num_match - num_conflict) if cf.numbers else 0.0,

@@ -1,0 +1,101 @@
+"""Whether a paper states a claim's words together: on topic but never said (NOT ENOUGH INFO).
+
+A claim about a paper's topic that the paper never makes ("Bilingual adapters make inference
+faster than full fine-tuning" about a paper that never measures speed) uses the paper's terms, so
+the paper as a whole covers its words (``paper_cover``); but some of them, often the predicate or
+the measured quantity, never appear near the rest of the claim. A stated claim, paraphrased or
+refuted, has a passage (a sentence and its neighbours) that holds most of its words.
+
+For each claim word the paper uses, its *link* is the largest share of the claim's words (weighted
+by rarity, as ``LibraryFacts.weighted_cover``) that one passage around a sentence using it holds.
+The verifier reads the rarity-weighted mean link and the weakest word's link.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable, Mapping
+
+from synth.search import EVIDENCE_KINDS_SKIPPED, content_words
+
+# Sentences either side of one using a word that count as its passage: a claim often joins a
+# sentence and the next ("We prune heads. This cuts latency by 20%").
+WINDOW = 1
+
+
+class PaperWordIndex:
+    """One paper's passages: the content words of each sentence with its neighbours, and
+    word -> the sentences that use it."""
+
+    def __init__(self, sentences: Iterable[str], window: int = WINDOW) -> None:
+        words = [frozenset(content_words(t)) for t in sentences]
+        self.where: dict[str, list[int]] = {}
+        for i, ws in enumerate(words):
+            for w in ws:
+                self.where.setdefault(w, []).append(i)
+        n = len(words)
+        self.passages: list[frozenset[str]] = [
+            frozenset().union(*words[max(0, i - window) : min(n, i + window + 1)]) for i in range(n)
+        ]
+
+
+def word_links(words: set[str], index: PaperWordIndex, weight: Mapping[str, float]) -> dict:
+    """For each of ``words`` the paper uses: the largest weighted share of ``words`` that one
+    passage around a sentence using it holds (each passage scored once)."""
+    total = sum(weight[w] for w in words) or 1.0
+    scores: dict[int, float] = {}
+    links: dict[str, float] = {}
+    for w in words:
+        hits = index.where.get(w)
+        if not hits:
+            continue
+        best = 0.0
+        for i in hits:
+            if i not in scores:
+                held = index.passages[i]
+                scores[i] = sum(weight[v] for v in words if v in held) / total
+            best = max(best, scores[i])
+        links[w] = best
+    return links
+
+
+def link_features(words: set[str], index: PaperWordIndex, weight: Mapping[str, float]) -> dict:
+    """``paper_link`` (the rarity-weighted mean link of the claim words the paper uses) and
+    ``paper_link_min`` (the weakest one's); both 0 when the paper uses none of them."""
+    links = word_links(words, index, weight)
+    if not links:
+        return {"paper_link": 0.0, "paper_link_min": 0.0}
+    present = sum(weight[w] for w in links) or 1.0
+    return {
+        "paper_link": sum(weight[w] * v for w, v in links.items()) / present,
+        "paper_link_min": min(links.values()),
+    }
+
+
+# Per LibraryFacts object (one verifier's library), the word index of each paper, built on first
+# use; dropped with the facts object.
+_INDEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def paper_index(known: object, paper_id: str) -> PaperWordIndex:
+    """The passages of a paper of a ``synth.libfacts.LibraryFacts`` (its evidence-eligible
+    sentences, in reading order), built once per paper."""
+    per = _INDEX.setdefault(known, {})
+    if paper_id not in per:
+        sents = known.library.sentences(paper_id=paper_id)  # type: ignore[attr-defined]
+        per[paper_id] = PaperWordIndex(
+            s.text for s in sents if s.kind not in EVIDENCE_KINDS_SKIPPED
+        )
+    return per[paper_id]
+
+
+def paper_links(known: object, paper_id: str | None, words: set[str]) -> dict[str, float]:
+    """The link features of a claim's content words (``synth.search.content_words``) in the
+    paper of the evidence the checks read (``paper_id``; None: no human-written evidence)."""
+    if paper_id is None or not words:
+        return {"paper_link": 0.0, "paper_link_min": 0.0}
+    # The library's rarity weights, as LibraryFacts.weighted_cover uses them.
+    idf = known._idf()  # type: ignore[attr-defined]
+    unseen = known._idf_unseen  # type: ignore[attr-defined]
+    weight = {w: idf.get(w, unseen) for w in words}
+    return link_features(words, paper_index(known, paper_id), weight)
