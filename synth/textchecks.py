@@ -44,7 +44,10 @@ NEGATIONS = re.compile(
     re.I,
 )
 # Fixed phrases with a negation word that negate nothing the claim states.
-_NOT_NEGATING = re.compile(r"\b(not only|whether or not|if not|not necessarily)\b", re.I)
+_NOT_NEGATING = re.compile(
+    r"\b(not only|whether or not|if not|not necessarily|no matter(?: whether| how| what| if)?)\b",
+    re.I,
+)
 # Contrast that rejects what follows ("data, rather than hyperparameters"): a negation scope, but
 # not counted among the cues (a sentence's parity of negations is about explicit ones).
 _CONTRAST = re.compile(
@@ -54,9 +57,11 @@ _CONTRAST = re.compile(
 # A clause that sets others' practice apart ("whereas Cohn-Gordon et al. report results for a
 # beam search variant, we ..."): it matches a claim's "instead of the beam-search variant".
 _SET_APART = re.compile(r"\b(?:whereas|unlike|in contrast to)\b([^,;:]{0,120})", re.I)
-# A negated existence ("the [CLS] token ..., which does not exist in ...") negates its subject,
-# the words before the cue.
-_EXISTENCE = re.compile(r"^\s*(?:\w+\s+)?(?:exist|exists|existed|available|present)\b", re.I)
+# A negated existence ("the [CLS] token ..., which does not exist in ...") or inclusion ("Bemba
+# is not included") negates its subject, the words before the cue.
+_EXISTENCE = re.compile(
+    r"^\s*(?:\w+\s+)?(?:exist|exists|existed|available|present|included)\b", re.I
+)
 _REL_TAIL = re.compile(r"(?:[,;]?\s*\b(?:which|that|it|does|do|did|is|are|was|were)\b\s*)+$", re.I)
 # An expectation the sentence rejects ("While it might seem that mBERT would suffer more ..., our
 # findings reveal otherwise"): the expectation's words are negated.

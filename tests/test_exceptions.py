@@ -5,7 +5,8 @@ from __future__ import annotations
 from synth.exceptions import exception_conflict, stated_limit
 from synth.textchecks import facts
 
-# bench/heldout5 cold_fusion_multitask, bench/dev drishtikon_indian_culture, belarusianglue.
+# Retired bench/heldout3 cold_fusion_multitask, bench/heldout4 drishtikon_indian_culture,
+# bench/dev belarusianglue_benchmark.
 SHARE = (
     "We find (see App. C) that the model produced by ColD Fusion is better than the pretrained"
     " model on 75% of the datasets and degrades by only 1.73 points on the worst-case dataset."

@@ -288,7 +288,7 @@ def test_exceptions_contrasts_and_fractions_from_dev_papers():
 def test_entity_swap_aligned_only():
     from synth.textchecks import entity_checks
 
-    # bench/heldout2 sentri_crosslingual_odqa: the sentence says of Bengali what the claim says
+    # bench/dev sentri_crosslingual_odqa: the sentence says of Bengali what the claim says
     # of Japanese (both named in the paper): a swap either way.
     claim = facts("For Telugu questions, the second most used passage language is Japanese.")
     bengali = facts("For Telugu the second most used language is Bengali, which is related to it.")
@@ -300,3 +300,31 @@ def test_entity_swap_aligned_only():
     others = facts("We translated the questions into German and Hindi for the test set.")
     assert entity_checks(swahili, others, {})[0] == 1.0
     assert entity_checks(swahili, others, {}, aligned_only=True)[0] == 0.0
+
+
+def test_negated_inclusion_and_no_matter():
+    # bench/heldout3 bigc_bemba_dataset: "(note that Bemba is not included)" negates Bemba.
+    bemba = facts(
+        "Bemba was one of the 24 African languages that the DeltaLM translation model had been "
+        "adapted to before it was fine-tuned on BIG-C."
+    )
+    note = facts(
+        "These models are based on the DeltaLM pre-trained model, which is the adapted through "
+        "fine-tuning on 24 African languages (note that Bemba is not included), as well as "
+        "English and French."
+    )
+    assert negation_mismatch(bemba, note) == 1.0
+    # bench/heldout afriteva_v2_wura: both negate the same fact, one by its subject.
+    left_out = facts("Nigerian Pidgin was not included in AfriTeVa V2's pretraining data.")
+    not_on = facts("We note that AfriTeVa V2 was not pretrained on Nigerian Pidgin.")
+    assert negation_mismatch(left_out, not_on) == 0.0
+    # "no matter whether" negates nothing (bench/heldout2 plm_calibration_close_look).
+    claim = facts(
+        "Pre-trained language models do not learn to be calibrated during training: their "
+        "confidence keeps rising whether their predictions are right or wrong."
+    )
+    found = facts(
+        "We find that PLMs don't learn to become calibrated in training, evidenced by the "
+        "continual increase in confidence, no matter whether the predictions are correct or not."
+    )
+    assert negation_mismatch(claim, found) < 1.0
