@@ -158,7 +158,10 @@ class Verifier:
         cands = self.ranked(cf, cwords, human, qvec)
         _, sim, cover, num_match, num_conflict, best, ef = cands[0]
         if cf.numbers and len(cands) > 1:  # numbers the next candidates state count as matched
-            num_match, num_conflict = numeric_agreement(cf, ef, tuple(c[6] for c in cands[1:3]))
+            # Only the evidence's own paper vouches for a claim's number: another paper's
+            # figure that happens to match says nothing about this one.
+            same = tuple(c[6] for c in cands[1:3] if c[5].paper_id == best.paper_id)
+            num_match, num_conflict = numeric_agreement(cf, ef, same)
         top_words = frozenset().union(*(c[6].stems for c in cands[:3]))
         swap, missing = entity_checks(cf, ef, self.known.paper_entities(best.paper_id))
         for c in cands[1:3]:  # a swapped name is often in the next sentence that carries it
