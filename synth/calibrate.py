@@ -32,6 +32,7 @@ FEATURES: tuple[str, ...] = (
     "paper_cover",  # ... of the claim's words by the evidence's whole paper (absent terms: NEI)
     "paper_link",  # how much of the claim one passage with each of its words holds (mean)
     "paper_link_min",  # ... for its least linked word (a predicate said nowhere near the rest: NEI)
+    "paper_link_pred_min",  # ... among its plain lower-case words (not names, figures or terms)
     "num_match",  # fraction of the claim's numbers the evidence states
     "num_conflict",  # fraction contradicted by a comparable evidence number about the same thing
     "num_unmatched",  # fraction neither stated nor contradicted (the evidence is silent)

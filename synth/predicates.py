@@ -8,11 +8,16 @@ refuted, has a passage (a sentence and its neighbours) that holds most of its wo
 
 For each claim word the paper uses, its *link* is the largest share of the claim's words (weighted
 by rarity, as ``LibraryFacts.weighted_cover``) that one passage around a sentence using it holds.
-The verifier reads the rarity-weighted mean link and the weakest word's link.
+The verifier reads the rarity-weighted mean link and the weakest word's link, and the weakest
+link among the claim's *predicate words* (``paper_link_pred_min``), its plain lower-case words: a
+name, figure or term may link weakly only because the paper writes it another way ("XLM-R's",
+"F1-score"), while the verb or measured quantity a related claim adds ("halves the inference
+time") is a plain word.
 """
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Iterable, Mapping
 
@@ -21,6 +26,17 @@ from synth.search import EVIDENCE_KINDS_SKIPPED, content_words
 # Sentences either side of one using a word that count as its passage: a claim often joins a
 # sentence and the next ("We prune heads. This cuts latency by 20%").
 WINDOW = 1
+
+_EMPTY = {"paper_link": 0.0, "paper_link_min": 0.0, "paper_link_pred_min": 0.0}
+
+
+def predicate_words(claim: str) -> set[str]:
+    """The content words (``content_words``) of a claim's whitespace tokens written in lower-case
+    letters only: no capital (a name), digit (a figure), hyphen or attached punctuation ("XLM-R",
+    "pre-training", "results.": terms and clause ends a paper often writes otherwise)."""
+    return content_words(
+        " ".join(t for t in re.findall(r"\S+", claim) if t.isalpha() and t.islower())
+    )
 
 
 class PaperWordIndex:
@@ -59,16 +75,23 @@ def word_links(words: set[str], index: PaperWordIndex, weight: Mapping[str, floa
     return links
 
 
-def link_features(words: set[str], index: PaperWordIndex, weight: Mapping[str, float]) -> dict:
-    """``paper_link`` (the rarity-weighted mean link of the claim words the paper uses) and
-    ``paper_link_min`` (the weakest one's); both 0 when the paper uses none of them."""
+def link_features(
+    words: set[str],
+    index: PaperWordIndex,
+    weight: Mapping[str, float],
+    predicates: Iterable[str] = (),
+) -> dict:
+    """``paper_link`` (the rarity-weighted mean link of the claim words the paper uses),
+    ``paper_link_min`` (the weakest one's) and ``paper_link_pred_min`` (the weakest among those
+    also in ``predicates``, see ``predicate_words``); each 0 when it has no word to read."""
     links = word_links(words, index, weight)
     if not links:
-        return {"paper_link": 0.0, "paper_link_min": 0.0}
+        return dict(_EMPTY)
     present = sum(weight[w] for w in links) or 1.0
     return {
         "paper_link": sum(weight[w] * v for w, v in links.items()) / present,
         "paper_link_min": min(links.values()),
+        "paper_link_pred_min": min((links[w] for w in predicates if w in links), default=0.0),
     }
 
 
@@ -89,13 +112,16 @@ def paper_index(known: object, paper_id: str) -> PaperWordIndex:
     return per[paper_id]
 
 
-def paper_links(known: object, paper_id: str | None, words: set[str]) -> dict[str, float]:
+def paper_links(
+    known: object, paper_id: str | None, words: set[str], claim: str = ""
+) -> dict[str, float]:
     """The link features of a claim's content words (``synth.search.content_words``) in the
-    paper of the evidence the checks read (``paper_id``; None: no human-written evidence)."""
+    paper of the evidence the checks read (``paper_id``; None: no human-written evidence);
+    ``claim`` (its text) names its predicate words."""
     if paper_id is None or not words:
-        return {"paper_link": 0.0, "paper_link_min": 0.0}
+        return dict(_EMPTY)
     # The library's rarity weights, as LibraryFacts.weighted_cover uses them.
     idf = known._idf()  # type: ignore[attr-defined]
     unseen = known._idf_unseen  # type: ignore[attr-defined]
     weight = {w: idf.get(w, unseen) for w in words}
-    return link_features(words, paper_index(known, paper_id), weight)
+    return link_features(words, paper_index(known, paper_id), weight, predicate_words(claim))

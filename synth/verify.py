@@ -223,7 +223,7 @@ class Verifier:
             "cover_top": len(cwords & top_words) / max(1, len(cwords)),
             "cover_idf": self.known.weighted_cover(cwords, ef.stems),
             "paper_cover": self.known.weighted_cover(cwords, paper_words),
-            **paper_links(self.known, best.paper_id, cwords),  # claim words said together
+            **paper_links(self.known, best.paper_id, cwords, claim),  # claim words said together
             "num_match": num_match,
             "num_conflict": num_conflict,
             "num_unmatched": max(0.0, 1.0 - num_match - num_conflict) if cf.numbers else 0.0,

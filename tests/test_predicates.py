@@ -8,7 +8,13 @@ import pytest
 
 from synth.libfacts import LibraryFacts
 from synth.library import Library
-from synth.predicates import PaperWordIndex, link_features, paper_links, word_links
+from synth.predicates import (
+    PaperWordIndex,
+    link_features,
+    paper_links,
+    predicate_words,
+    word_links,
+)
 from synth.search import content_words, stem
 
 PAPER = [
@@ -63,7 +69,7 @@ def test_rare_words_weigh_more_and_absent_words_are_skipped():
     nothing = link_features(
         content_words("Klingon opera"), _index(), _weights({"klingon", "opera"})
     )
-    assert nothing == {"paper_link": 0.0, "paper_link_min": 0.0}
+    assert nothing == {"paper_link": 0.0, "paper_link_min": 0.0, "paper_link_pred_min": 0.0}
 
 
 def test_real_paper_links(papers_library: Path):
@@ -84,10 +90,37 @@ def test_real_paper_links(papers_library: Path):
         assert paper_links(known, None, content_words(gap)) == {
             "paper_link": 0.0,
             "paper_link_min": 0.0,
+            "paper_link_pred_min": 0.0,
         }
+        # The predicate the paper never states near the rest is the weakest plain word.
+        said = paper_links(known, pid, content_words(gap), gap)
+        halves = "The gap between English and Turkish halves inference latency."
+        unsaid = paper_links(known, pid, content_words(halves), halves)
+        assert unsaid["paper_link_pred_min"] < said["paper_link_pred_min"]
         # Built once per paper and facts object.
         from synth.predicates import paper_index
 
         assert paper_index(known, pid) is paper_index(known, pid)
     finally:
         lib.close()
+
+
+def test_predicate_words_are_plain_lower_case_words():
+    words = predicate_words(
+        "Pruning XLM-R's heads halves the inference time of mBERT by 20% overall."
+    )
+    # Names (capitals), figures, hyphenated terms and words with punctuation attached are not.
+    assert words == content_words("heads halves the inference time by")
+    assert stem("mbert") not in words and stem("overall") not in words
+
+
+def test_pred_min_reads_only_predicate_words():
+    claim = content_words("Distillation keeps NER F1 on Klingon.")
+    # Distillation (alone in its sentence, 1 of 5) is the weakest word; without it among the
+    # predicates the weakest predicate is "keeps" (3 of 5).
+    feats = link_features(claim, _index(window=0), _weights(claim), {stem("keeps")})
+    assert feats["paper_link_min"] == pytest.approx(0.2)
+    assert feats["paper_link_pred_min"] == pytest.approx(0.6)
+    # No predicate word the paper uses: 0, as for a paper using none of the claim's words.
+    assert link_features(claim, _index(), _weights(claim), {"zzz"})["paper_link_pred_min"] == 0.0
+    assert link_features(claim, _index(), _weights(claim))["paper_link_pred_min"] == 0.0
