@@ -49,6 +49,11 @@ _WORD_CODES = STOPWORDS | {"no", "it", "is", "he", "me", "my"}
 _CODES = {code.lower(): name.lower() for code, name in LANGUAGES.items()}
 
 
+# Table abbreviations that are no prefix of the word they shorten (a prefix, "Acc." for
+# "accuracy", aligns by itself: _aligned_cell): "Avg." is the claim's "averaged".
+_SHORT = {"avg": stem("average"), "ppl": stem("perplexity")}
+
+
 def label_words(text: str) -> frozenset[str]:
     """Stemmed words of a label or claim side, hyphenated parts apart ("QA-es" -> qa, es,
     spanish; "128-neuron" -> 128, neuron)."""
@@ -61,6 +66,7 @@ def label_words(text: str) -> frozenset[str]:
     if re.fullmatch(r"[A-Z][a-z]|[a-z]{2}", text.strip()) and whole not in _WORD_CODES:
         codes.append(whole)
     out |= {stem(_CODES[c]) for c in codes if c in _CODES}
+    out |= {_SHORT[w] for w in out if w in _SHORT}
     return frozenset(out)
 
 
@@ -227,11 +233,14 @@ def table_comparison(
     claim: str, cells: list[Cell], deciding: list[tuple[Cell, Cell]] | None = None
 ) -> tuple[float, float, float]:
     """(support, conflict, cover): whether the two cells that carry a comparative claim's sides
-    go its way, and the share of the claim's words their labels carry. Cells pair up in one row or one column; a pair scores the words only its own side
-    states, plus the claim's words both cells share (the column "stemmed" of "on the stemmed
-    data"), less any word the claim negates ("without Word2Vec"). (0, 0) when no pair scores
-    at least 3. For "every"/"all" claims, each best pair must agree. ``deciding``, when given,
-    receives the pairs of cells that decided (the verdict's rationale)."""
+    go its way, and the share of the claim's words their labels carry. Cells pair up in one row
+    or one column; a pair scores the words only its own side states, plus the claim's words
+    both cells share (the column "stemmed" of "on the stemmed data"), less any word the claim
+    negates ("without Word2Vec") and any claim word one cell alone has outside its side (a
+    condition the claim lists). (0, 0) when no pair scores at least 3, or when the best pairs
+    share no label the claim names (another table's column; "Avg." reads as "averaged"). For
+    "every"/"all" claims, each best pair must agree. ``deciding``, when given, receives the
+    pairs of cells that decided (the verdict's rationale)."""
     sides = comparison_sides(claim)
     if not sides or not cells:
         return 0.0, 0.0, 0.0
@@ -257,9 +266,15 @@ def table_comparison(
                 continue
             if core and not (_carries(ca.words, core[0]) and _carries(cb.words, core[1])):
                 continue
+            # A label only one cell has that the claim names outside that cell's side is a
+            # condition the claim lists ("ahead of MAD-X on POS, DP and NLI": an NLI row
+            # against a POS row compares two of its tasks, not its sides).
+            stray = len((own_a - a_only) & (words - b_only)) + len(
+                (own_b - b_only) & (words - a_only)
+            )
             score = (
                 len(own_a & a_only) + len(own_b & b_only) - len(own_a & b_only)
-                - len(own_b & a_only) + len(ca.words & cb.words & words)
+                - len(own_b & a_only) + len(ca.words & cb.words & words) - stray
                 - 2 * len((ca.words | cb.words) & neg)
             )  # fmt: skip
             if score > best:
@@ -267,6 +282,11 @@ def table_comparison(
             elif score == best:
                 pairs.append((ca, cb))
     if not pairs:
+        return 0.0, 0.0, 0.0
+    # Two cells whose common label names nothing of the claim ("en" for a claim about xx-de,
+    # "amh" for one about parameters) are some column of the table, not the one it speaks of
+    # (an "every" claim ranges over the rows or columns by design).
+    if not _EVERY.search(claim) and not any(ca.words & cb.words & words for ca, cb in pairs):
         return 0.0, 0.0, 0.0
     if deciding is not None:
         deciding.extend(pairs)

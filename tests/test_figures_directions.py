@@ -152,3 +152,50 @@ def test_hyphenated_side_words_count_once():
     assert comparison_flip(flipped, evidence) == 1.0
     same = "For multilingual translation, pair-wise synthesis outperforms language-wise synthesis."
     assert comparison_flip(same, evidence) == 0.0
+
+
+def test_two_cells_must_share_a_label_the_claim_names():
+    """BelarusianGLUE (bench/dev): "XLM-R base beat mBERT on the BeWiC word-in-context task"
+    says nothing of another table's "xx→en 14 langs" column; the BeWiC column decides it."""
+    from synth.tablechecks import table_comparison
+
+    claim = "XLM-R base beat mBERT on the BeWiC word-in-context task."
+    other = table_cells(["Model xx→en-14 en→xx-14", "XLM-R 59.4 57.5", "mBERT 94.0 93.2"])
+    assert table_comparison(claim, other) == (0.0, 0.0, 0.0)
+    bewic = table_cells(["Model BeSLS BeWiC", "mBERT 0.712 0.517", "XLM-R 0.816 0.503"])
+    assert table_comparison(claim, bewic)[:2] == (0.0, 1.0)
+
+
+def test_an_abbreviated_column_names_the_claims_word():
+    """MNMT two-stage (bench/dev): the "avg." column of Table 1 is the claim's "averaged over
+    target languages"; it decides, not each language's column (three of which do not agree)."""
+    from synth.tablechecks import table_comparison
+
+    claim = (
+        "Averaged over target languages, the finetuned 12E6D model (22.0 sacreBLEU) scores"
+        " higher than the many-to-one baseline (19.0)."
+    )
+    rows = [
+        "Many-to-one: en 32.9, hu 20.8, hr 24.0, avg. 19.0.",
+        "Ours: + finetuning: en 33.2, hu 19.8, hr 23.8, avg. 22.0.",
+    ]
+    deciding: list = []
+    assert table_comparison(claim, table_cells(rows), deciding)[:2] == (1.0, 0.0)
+    assert [(a.col, b.col) for a, b in deciding] == [("avg.", "avg.")]
+    flipped = claim.replace("higher", "lower")
+    assert table_comparison(flipped, table_cells(rows))[:2] == (0.0, 1.0)
+
+
+def test_two_cells_of_the_claims_own_list_are_no_sides():
+    """BAD-X (bench/dev): "bilingual adapters came out ahead of MAD-X on POS, DP and NLI" lists
+    the tasks it holds on; an NLI row against a POS row (both "Avg.") compares two of them,
+    not the claim's sides (the NLI row's "Language" is no side's "eight languages")."""
+    from synth.tablechecks import table_comparison
+
+    claim = (
+        "Averaged over three random seeds on a subset of eight languages, bilingual adapters"
+        " still came out ahead of MAD-X on POS, DP and NLI."
+    )
+    rows = ["Task en de avg", "POS 61.2 60.1 60.71", "NLI 44.0 44.9 44.45"]
+    context = ["We evaluate on natural language inference (NLI) and dependency parsing."]
+    assert table_comparison(claim, table_cells(rows, context)) == (0.0, 0.0, 0.0)
