@@ -45,7 +45,13 @@ def test_packaged_calibrator_is_fitted():
     # 489 claims), on the features the calibrator reads; bench/heldout6 stays out.
     assert cal.meta["n_dev"] >= 232 and cal.meta["n_retired_heldout"] >= 489
     assert len(cal.meta["papers_sha256_12"]) == 39
-    assert cal.meta["retired_heldout"] == ["heldout", "heldout2", "heldout3", "heldout4", "heldout5"]
+    assert cal.meta["retired_heldout"] == [
+        "heldout",
+        "heldout2",
+        "heldout3",
+        "heldout4",
+        "heldout5",
+    ]
     assert cal.features == CALIBRATED_FEATURES
     # Chosen by the rule fixed in advance (synth/calibration_select.py), temperature stamped.
     assert (
