@@ -63,7 +63,12 @@ DEFAULT_PATH = Path(__file__).with_name("verify_calibrator.json")
 # num_conflict, quantifier, conflict_x_sim; 0.856 -> 0.830 with the selection on the same papers).
 # Measured properly (bench/verify_quality.py, hyperparameters chosen in inner folds) it moved
 # handwritten macro-F1 0.706 -> 0.713 but dev ECE 0.061 -> 0.092: not kept; all are read.
-DROPPED_FEATURES: frozenset[str] = frozenset()
+# Dropped 2026-11-26 (session 8): the paper_link features lowered written claims' log loss (0.820 ->
+# 0.812) but turned claims that ARE a paper's sentence into REFUTES (out of fold 115 of 142; 0.979
+# right without them): they are computed and stamped on verdicts, not calibrated on.
+DROPPED_FEATURES: frozenset[str] = frozenset(
+    {"paper_link", "paper_link_min", "paper_link_pred_min"}
+)
 CALIBRATED_FEATURES: tuple[str, ...] = tuple(f for f in FEATURES if f not in DROPPED_FEATURES)
 
 
