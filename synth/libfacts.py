@@ -61,10 +61,18 @@ class LibraryFacts:
             self._idf_unseen = math.log(n)
         return self._idf_table
 
+    def idf_weights(self, words: set[str]) -> dict[str, float]:
+        """Each word's rarity in the library; words it never uses weigh most."""
+        idf = self._idf()
+        return {w: idf.get(w, self._idf_unseen) for w in words}
+
+    def paper_sentences(self, paper_id: str) -> list[Sentence]:
+        """One paper's sentences in reading order (read from the store once)."""
+        return self._sentences(paper_id)
+
     def weighted_cover(self, words: set[str], covered: frozenset[str]) -> float:
         """Coverage with rare words weighing more; words the library never uses weigh most."""
-        idf = self._idf()
-        weights = {w: idf.get(w, self._idf_unseen) for w in words}
+        weights = self.idf_weights(words)
         total = sum(weights.values())
         return sum(v for w, v in weights.items() if w in covered) / total if total else 0.0
 

@@ -21,6 +21,7 @@ import re
 import weakref
 from collections.abc import Iterable, Mapping
 
+from synth.libfacts import LibraryFacts
 from synth.search import EVIDENCE_KINDS_SKIPPED, content_words
 
 # Sentences either side of one using a word that count as its passage: a claim often joins a
@@ -100,12 +101,12 @@ def link_features(
 _INDEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def paper_index(known: object, paper_id: str) -> PaperWordIndex:
-    """The passages of a paper of a ``synth.libfacts.LibraryFacts`` (its evidence-eligible
-    sentences, in reading order), built once per paper."""
+def paper_index(known: LibraryFacts, paper_id: str) -> PaperWordIndex:
+    """The passages of a paper (its evidence-eligible sentences, in reading order), built once
+    per paper."""
     per = _INDEX.setdefault(known, {})
     if paper_id not in per:
-        sents = known.library.sentences(paper_id=paper_id)  # type: ignore[attr-defined]
+        sents = known.paper_sentences(paper_id)
         per[paper_id] = PaperWordIndex(
             s.text for s in sents if s.kind not in EVIDENCE_KINDS_SKIPPED
         )
@@ -113,7 +114,7 @@ def paper_index(known: object, paper_id: str) -> PaperWordIndex:
 
 
 def paper_links(
-    known: object, paper_id: str | None, words: set[str], claim: str = ""
+    known: LibraryFacts, paper_id: str | None, words: set[str], claim: str = ""
 ) -> dict[str, float]:
     """The link features of a claim's content words (``synth.search.content_words``) in the
     paper of the evidence the checks read (``paper_id``; None: no human-written evidence);
@@ -121,7 +122,5 @@ def paper_links(
     if paper_id is None or not words:
         return dict(_EMPTY)
     # The library's rarity weights, as LibraryFacts.weighted_cover uses them.
-    idf = known._idf()  # type: ignore[attr-defined]
-    unseen = known._idf_unseen  # type: ignore[attr-defined]
-    weight = {w: idf.get(w, unseen) for w in words}
+    weight = known.idf_weights(words)
     return link_features(words, paper_index(known, paper_id), weight, predicate_words(claim))
