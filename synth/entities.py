@@ -207,8 +207,10 @@ def _canon_unit(raw: str | None) -> str | None:
 
 def _is_reference(text: str, start: int, raw_num: str, unit: str | None) -> bool:
     before = text[max(0, start - 14) : start]
-    if not unit and _REFERENCE.search(_REFERENCE_LIST.sub("", text[max(0, start - 40) : start])):
-        return True
+    ref = _REFERENCE.search(_REFERENCE_LIST.sub("", text[max(0, start - 40) : start]))
+    if not unit and ref:
+        # "label 1" names a class; "annotators label 149 phrase pairs" counts them
+        return not (ref.group(0).lower().startswith("label") and len(raw_num.split(".")[0]) >= 3)
     if not before.strip() and re.match(r"[.)]\s", text[start + len(raw_num) :]):
         return True  # "2. Mixed-language validation": a list marker
     if not unit and re.fullmatch(r"(19|20)\d\d", raw_num):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from synth.library import Library
+from synth.numchecks import Quantity
 from synth.records import Evidence, Sentence
 from synth.search import EVIDENCE_KINDS_SKIPPED, content_words
 from synth.tablechecks import Cell, abbreviations, expand, table_cells
@@ -29,6 +30,7 @@ class LibraryFacts:
         self._abbr: dict[str, dict[str, frozenset[str]]] = {}
         self._all: list[Sentence] | None = None
         self._by_paper: dict[str, list[Sentence]] = {}
+        self._quantities: dict[str, tuple[Quantity, ...]] = {}
 
     def _sentences(self, paper_id: str | None = None) -> list[Sentence]:
         """The library's sentences (or one paper's) in reading order, read from the store once:
@@ -125,6 +127,18 @@ class LibraryFacts:
                 words |= content_words(s.text)
             self._vocab[paper_id] = frozenset(words)
         return self._vocab[paper_id]
+
+    def paper_quantities(self, paper_id: str) -> tuple[Quantity, ...]:
+        """Every figure a paper's evidence-eligible sentences state, with its context, once."""
+        if paper_id not in self._quantities:
+            out: list[Quantity] = []
+            for s in self._sentences(paper_id):
+                if s.kind in EVIDENCE_KINDS_SKIPPED or len(s.text.split()) < self.min_words:
+                    continue
+                f = self._facts.get(s.sentence_id) if s.sentence_id is not None else None
+                out.extend((f or facts(s.text)).quantities)
+            self._quantities[paper_id] = tuple(out)
+        return self._quantities[paper_id]
 
     def paper_entities(self, paper_id: str) -> dict[str, frozenset[str]]:
         """Per kind, the entities a paper names anywhere (its title included)."""

@@ -118,6 +118,7 @@ def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
 
 
 _FRACTION = re.compile(r"\b(a|one|two|three|four) (quarters?|thirds?|fifths?|tenths?)\b", re.I)
+_HALF = re.compile(r"\bhalf(?= of\b| the\b)", re.I)
 _FRACTIONS = {"quarter": 25.0, "third": 100 / 3, "fifth": 20.0, "tenth": 10.0}
 # A share as counts: "331 samples out of 1950", "four out of five", "one in ten".
 _SPELLED = "|".join(NUMBER_WORDS) + "|one"
@@ -157,6 +158,14 @@ def extra_numbers(text: str) -> tuple[Number, ...]:
                    raw=m.group(0), unit="%"))
         for m in _FRACTION.finditer(text)
     ]  # fmt: skip
+    # "about half of the blocks", "half the languages": a share (not "the first half of")
+    fractions += [
+        (m, Number(value=50.0, raw=m.group(0), unit="%"))
+        for m in _HALF.finditer(text)
+        if not re.search(
+            r"\b(?:first|second|last|other|latter|former)\s+$", text[: m.start()], re.I
+        )
+    ]
     taken = [m.span() for m, _ in fractions] + [m.span() for m in _RATIO.finditer(text)]
     return (
         tuple(n for _, n in fractions)
@@ -342,3 +351,37 @@ def _same_form(c: Quantity, e: Quantity) -> bool:
         return False
     small, large = sorted((abs(c.value), abs(e.value)))
     return small > 0 and large <= 10 * small
+
+
+def _slot_mate(c: Quantity, e: Quantity) -> bool:
+    """The same slot in another sentence of the paper: comparable, a level both or a difference
+    both, and the same counted thing ("50 iterations" / "30 iterations") or two neighbouring
+    words in common ("threshold of t = 0.5" / "choosing t = 0.35"). A shared metric alone is
+    not enough across a whole paper (every accuracy it reports is "accuracy")."""
+    if not _comparable(c.number, e.number) or c.delta != e.delta or _level_and_gap(c, e):
+        return False
+    if (c.number.unit or "") != (e.number.unit or "") and not (
+        _UNIT_CLASS.get(c.number.unit or "") and _UNIT_CLASS.get(e.number.unit or "")
+    ):
+        return False
+    return bool(c.after & e.after) or len((c.before | c.after) & (e.before | e.after)) >= 2
+
+
+def paper_slot_conflict(claim: SentenceFacts, paper: tuple[Quantity, ...]) -> float:
+    """Fraction of the claim's figures that its paper never states (rounding, hedges, bounds as
+    in :func:`numeric_agreement`) while it states another value in the same slot: "50
+    iterations" where the paper only ever says "30 iterations", "ten annotators" where it hired
+    "five annotators". Retrieval often misses the sentence a changed figure came from (it shares
+    little else with the claim); the paper's other figures for the same thing still show it.
+    """
+    cq = claim.quantities or quantities(claim.text, claim.numbers)
+    if not cq or not paper:
+        return 0.0
+    changed = 0
+    for c in cq:
+        if c.bound not in ("=", "~") or not (c.after or c.before):
+            continue
+        if any(_agrees(c, e) or same_value(c.number, e.number) for e in paper):
+            continue  # stated somewhere in the paper (perhaps of something else: no claim)
+        changed += any(_slot_mate(c, e) for e in paper)
+    return changed / len(cq)

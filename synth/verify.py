@@ -26,6 +26,7 @@ from synth.libfacts import LibraryFacts
 from synth.library import Library
 from synth.namechecks import local_swap, paper_uses
 from synth.nli import model_identity, nli_features, resolve_nli_model
+from synth.numchecks import paper_slot_conflict
 from synth.predicates import paper_links
 from synth.records import LABELS, Evidence, Verdict
 from synth.search import HybridSearcher, SearchSettings, content_words
@@ -174,6 +175,14 @@ class Verifier:
         names = name_terms(claim)
         # The sentence stating the claim's numbers names another thing where the claim names X.
         num_swap = local_swap(cf, ef) if cf.numbers and num_match == 1.0 else 0.0
+        # A figure the paper never states, where it states another for the same thing: read
+        # only when the evidence shows no conflict itself (its changed figure's sentence was not
+        # retrieved), so the feature says what num_conflict cannot.
+        num_paper = (
+            paper_slot_conflict(cf, self.known.paper_quantities(best.paper_id))
+            if cf.numbers and num_match < 1.0 and num_conflict == 0.0
+            else 0.0
+        )
         paper_words = self.known.paper_words(best.paper_id)
         # A name the evidence's paper never uses: swapped in (REFUTES) or off topic (NEI).
         name_missing = sum(not paper_uses(n, paper_words) for n in names) / max(1, len(names))
@@ -200,7 +209,7 @@ class Verifier:
                 break
         # Parity-only negation (0.5: the negated words are not shared) is too weak to count.
         strong = {k: (v if k != "negation" or v >= 1.0 else 0.0) for k, v in checks.items()}
-        conflict = max(num_conflict, swap, *strong.values())
+        conflict = max(num_conflict, num_paper, swap, *strong.values())
         # An exception anywhere on topic refutes a claim of "every"/"all" (the sentence naming it
         # rarely shares most of the claim's words: "except for 1% ChemProt", "on 8 of 9 models").
         quantifier_top = float(
@@ -245,6 +254,7 @@ class Verifier:
             "conflict_x_cover": conflict * cover,
             "conflict_top": conflict_top,
             "quantifier_top": quantifier_top,
+            "num_paper_conflict": num_paper,
         }
         return feats, best, table_rows
 

@@ -63,3 +63,10 @@ def test_results_stay():
         "7B",
     ]
     assert _raw("Sentences: <en,ar> 0.4M, <en,hi> 0.3M, Total 1M.") == ["0.4M", "0.3M", "1M"]
+
+
+def test_label_as_a_verb_counts_things():
+    """ "label 1" names a class; "annotators ... label 149 SNOMED phrase-pairs" counts them."""
+    assert _raw("Two annotators with domain knowledge label 149 SNOMED phrase-pairs.") == ["149"]
+    assert _raw("Texts with label 1 are rare in the training split.") == []
+    assert _raw("We merge labels 0 and 1 into one class.") == []
