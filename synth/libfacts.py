@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from synth.library import Library
-from synth.numchecks import Quantity
+from synth.numchecks import Quantity, paper_slot_mates
 from synth.records import Evidence, Sentence
 from synth.search import EVIDENCE_KINDS_SKIPPED, content_words
 from synth.tablechecks import Cell, abbreviations, expand, table_cells
@@ -31,6 +31,7 @@ class LibraryFacts:
         self._all: list[Sentence] | None = None
         self._by_paper: dict[str, list[Sentence]] = {}
         self._quantities: dict[str, tuple[Quantity, ...]] = {}
+        self._quantity_sources: dict[str, tuple[Sentence, ...]] = {}
 
     def _sentences(self, paper_id: str | None = None) -> list[Sentence]:
         """The library's sentences (or one paper's) in reading order, read from the store once:
@@ -132,13 +133,33 @@ class LibraryFacts:
         """Every figure a paper's evidence-eligible sentences state, with its context, once."""
         if paper_id not in self._quantities:
             out: list[Quantity] = []
+            sources: list[Sentence] = []
             for s in self._sentences(paper_id):
                 if s.kind in EVIDENCE_KINDS_SKIPPED or len(s.text.split()) < self.min_words:
                     continue
                 f = self._facts.get(s.sentence_id) if s.sentence_id is not None else None
-                out.extend((f or facts(s.text)).quantities)
+                found = (f or facts(s.text)).quantities
+                out.extend(found)
+                sources.extend([s] * len(found))
             self._quantities[paper_id] = tuple(out)
+            self._quantity_sources[paper_id] = tuple(sources)
         return self._quantities[paper_id]
+
+    def slot_evidence(self, paper_id: str, claim: SentenceFacts) -> list[Evidence]:
+        """The sentences where a paper states another value in the slot of a figure of the claim
+        it never states (``numchecks.paper_slot_mates``), in reading order: the rationale of a
+        figure changed out of sight of retrieval."""
+        _, mates = paper_slot_mates(claim, self.paper_quantities(paper_id))
+        picked = {self._quantity_sources[paper_id][i].sentence_id: i for i in mates}
+        sents = sorted(
+            {self._quantity_sources[paper_id][i] for i in picked.values()},
+            key=lambda s: s.sentence_id or 0,
+        )
+        return [
+            Evidence(paper_id=s.paper_id, page=s.page, section=s.section, text=s.text,
+                     sentence_id=s.sentence_id, score=0.0)
+            for s in sents
+        ]  # fmt: skip
 
     def paper_entities(self, paper_id: str) -> dict[str, frozenset[str]]:
         """Per kind, the entities a paper names anywhere (its title included)."""

@@ -367,21 +367,29 @@ def _slot_mate(c: Quantity, e: Quantity) -> bool:
     return bool(c.after & e.after) or len((c.before | c.after) & (e.before | e.after)) >= 2
 
 
-def paper_slot_conflict(claim: SentenceFacts, paper: tuple[Quantity, ...]) -> float:
+def paper_slot_mates(claim: SentenceFacts, paper: tuple[Quantity, ...]) -> tuple[float, list[int]]:
     """Fraction of the claim's figures that its paper never states (rounding, hedges, bounds as
-    in :func:`numeric_agreement`) while it states another value in the same slot: "50
-    iterations" where the paper only ever says "30 iterations", "ten annotators" where it hired
-    "five annotators". Retrieval often misses the sentence a changed figure came from (it shares
-    little else with the claim); the paper's other figures for the same thing still show it.
+    in :func:`numeric_agreement`) while it states another value in the same slot, and the indices
+    of those other values in ``paper``: "50 iterations" where the paper only ever says "30
+    iterations", "ten annotators" where it hired "five annotators". Retrieval often misses the
+    sentence a changed figure came from (it shares little else with the claim); the paper's other
+    figures for the same thing still show it.
     """
     cq = claim.quantities or quantities(claim.text, claim.numbers)
     if not cq or not paper:
-        return 0.0
-    changed = 0
+        return 0.0, []
+    changed, mates = 0, []
     for c in cq:
         if c.bound not in ("=", "~") or not (c.after or c.before):
             continue
         if any(_agrees(c, e) or same_value(c.number, e.number) for e in paper):
             continue  # stated somewhere in the paper (perhaps of something else: no claim)
-        changed += any(_slot_mate(c, e) for e in paper)
-    return changed / len(cq)
+        mine = [i for i, e in enumerate(paper) if _slot_mate(c, e)]
+        changed += bool(mine)
+        mates += [i for i in mine if i not in mates]
+    return changed / len(cq), mates
+
+
+def paper_slot_conflict(claim: SentenceFacts, paper: tuple[Quantity, ...]) -> float:
+    """The fraction of :func:`paper_slot_mates`: the claim's figures changed out of sight."""
+    return paper_slot_mates(claim, paper)[0]

@@ -339,9 +339,14 @@ class Verifier:
                 and e is not best
                 and self.searcher.cosine(e, qvec) >= max(0.75, feats["sim"] - 0.05)
             ]
+            # A figure changed out of sight of retrieval: the paper's sentences stating another
+            # value in its slot show the refutation.
+            changed: list[Evidence] = []
+            if label == "REFUTES" and feats.get("num_paper_conflict", 0.0) > 0.0:
+                changed = self.known.slot_evidence(best.paper_id, facts(claim))
             # When two table cells decided a comparison, their rows are the rationale first.
             by_sentence: dict[int | None, Evidence] = {}
-            for e in (*table_rows, best, *others):
+            for e in (*table_rows, *changed, best, *others):
                 by_sentence.setdefault(e.sentence_id, e)
             rationale = tuple(by_sentence.values())[: self.settings.max_rationale]
         else:

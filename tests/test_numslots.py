@@ -49,3 +49,31 @@ def test_about_half_of_is_a_share():
     nums = facts("About half of the Japanese subtitle blocks complied with the limit.").numbers
     assert [(n.value, n.unit) for n in nums] == [(50.0, "%")]
     assert facts("Scores drop in the first half of the test set.").numbers == ()
+
+
+def test_the_paper_sentences_stating_the_slot_are_the_rationale(tmp_path):
+    """``LibraryFacts.slot_evidence``: the sentences where the paper states another value in the
+    slot of a figure it never states (what a REFUTES verdict shows when retrieval missed them)."""
+    from synth.libfacts import LibraryFacts
+    from synth.library import Library
+    from synth.records import Paper, Passage, Sentence
+
+    texts = [
+        "ColD Fusion lets contributors improve a shared base model over several iterations.",
+        "We train and test ColD Fusion for 30 iterations.",
+        "We simulate 8 contributors by sampling 8 datasets at each iteration.",
+    ]
+    lib = Library(tmp_path / "lib")
+    paper = Paper(paper_id="text:cold", title="ColD Fusion", sha256="cold")
+    passages = [Passage(paper_id="text:cold", seq=0, page=2, section="Setup", text=" ".join(texts))]
+    sents = [
+        Sentence(paper_id="text:cold", page=2, section="Setup", text=t, passage_id=0) for t in texts
+    ]
+    lib.add_paper(paper, passages, sents)
+    known = LibraryFacts(lib)
+    claim = facts("The main experiment ran ColD Fusion for 50 iterations.")
+    shown = known.slot_evidence("text:cold", claim)
+    assert [e.text for e in shown] == [texts[1]]
+    assert shown[0].page == 2 and shown[0].section == "Setup"
+    assert known.slot_evidence("text:cold", facts("ColD Fusion ran for 30 iterations.")) == []
+    lib.close()
