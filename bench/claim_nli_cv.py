@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import random
 import sys
 import tempfile
 import time
@@ -44,7 +43,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from synth.nli import NLI_LABELS, NLI_TO_VERDICT, resolve_nli_model  # noqa: E402
+from synth.nli import (  # noqa: E402
+    NLI_LABELS,
+    NLI_TO_VERDICT,
+    NliPair,
+    NliTrainSettings,
+    fit_pairs,
+    resolve_nli_model,
+)
 from synth.records import LABELS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,12 +137,10 @@ def training_pairs(rows: list[dict], evidence: str) -> list[tuple[str, str, str]
 
 # === Step 3: fine-tune, then score =================================================================
 def fine_tune(start: str, pairs, args) -> tuple[object, object, float]:
+    """The start model fine-tuned on (premise, hypothesis, NLI label) triples with the training
+    loop of ``claimlab nli train`` (``synth.nli.fit_pairs``)."""
     import torch
-    from transformers import (
-        AutoModelForSequenceClassification,
-        AutoTokenizer,
-        get_linear_schedule_with_warmup,
-    )
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     t0 = time.perf_counter()
     torch.manual_seed(args.seed)
@@ -146,29 +150,18 @@ def fine_tune(start: str, pairs, args) -> tuple[object, object, float]:
     assert set(label2id) == set(NLI_LABELS), model.config.id2label
     if not args.epochs:
         return model, tok, 0.0
-    batches = (len(pairs) + args.batch_size - 1) // args.batch_size
-    steps = args.epochs * batches
-    optim = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    sched = get_linear_schedule_with_warmup(optim, int(0.1 * steps), steps)
-    rng = random.Random(args.seed)
-    step, running = 0, 0.0
-    for _ in range(args.epochs):
-        order = list(pairs)
-        rng.shuffle(order)
-        model.train()
-        for i in range(0, len(order), args.batch_size):
-            b = order[i : i + args.batch_size]
-            enc = tok([p[0] for p in b], [p[1] for p in b], truncation=True,
-                      max_length=args.max_length, padding=True, return_tensors="pt")  # fmt: skip
-            loss = model(**enc, labels=torch.tensor([label2id[p[2]] for p in b])).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optim.step(), sched.step(), optim.zero_grad()
-            step += 1
-            running = loss.item() if step == 1 else 0.95 * running + 0.05 * loss.item()
-            if step % 25 == 0 or step == steps:
-                print(f"  step {step}/{steps} loss {running:.3f} "
-                      f"{time.perf_counter() - t0:.0f}s", flush=True)  # fmt: skip
+    settings = NliTrainSettings(
+        epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
+        warmup_ratio=0.1, max_length=args.max_length, seed=args.seed,
+    )  # fmt: skip
+
+    def report(step: int, steps: int, running: float) -> None:
+        if step % 25 == 0 or step == steps:
+            print(f"  step {step}/{steps} loss {running:.3f} {time.perf_counter() - t0:.0f}s",
+                  flush=True)  # fmt: skip
+
+    triples = [NliPair(premise=p, hypothesis=h, label=lab, source="claims") for p, h, lab in pairs]
+    fit_pairs(model, tok, triples, settings, report)
     return model, tok, time.perf_counter() - t0
 
 

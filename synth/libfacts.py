@@ -44,6 +44,11 @@ class LibraryFacts:
             self._by_paper[paper_id] = self.library.sentences(paper_id=paper_id)
         return self._by_paper[paper_id]
 
+    def _is_evidence(self, s: Sentence) -> bool:
+        """Whether a sentence may be evidence (as in retrieval): no reference, title, header,
+        footer, front matter or equation, and at least ``min_words`` words."""
+        return s.kind not in EVIDENCE_KINDS_SKIPPED and len(s.text.split()) >= self.min_words
+
     def evidence_facts(self, ev: Evidence) -> SentenceFacts:
         """The checks' facts of a retrieved sentence (parsed once per sentence)."""
         key = ev.sentence_id if ev.sentence_id is not None else hash(ev.text)
@@ -84,11 +89,7 @@ class LibraryFacts:
         if self._numbers is None:
             mg = {p.paper_id for p in self.library.papers() if p.machine_generated}
             self._numbers = {}
-            for s in self._sentences():
-                if s.kind in EVIDENCE_KINDS_SKIPPED:
-                    continue
-                if len(s.text.split()) < self.min_words:
-                    continue
+            for s in filter(self._is_evidence, self._sentences()):
                 for key in number_keys(s.text):
                     self._numbers.setdefault(key, []).append((s, s.paper_id in mg))
         return self._numbers
@@ -134,9 +135,7 @@ class LibraryFacts:
         if paper_id not in self._quantities:
             out: list[Quantity] = []
             sources: list[Sentence] = []
-            for s in self._sentences(paper_id):
-                if s.kind in EVIDENCE_KINDS_SKIPPED or len(s.text.split()) < self.min_words:
-                    continue
+            for s in filter(self._is_evidence, self._sentences(paper_id)):
                 f = self._facts.get(s.sentence_id) if s.sentence_id is not None else None
                 found = (f or facts(s.text)).quantities
                 out.extend(found)
@@ -150,15 +149,12 @@ class LibraryFacts:
         it never states (``numchecks.paper_slot_mates``), in reading order: the rationale of a
         figure changed out of sight of retrieval."""
         _, mates = paper_slot_mates(claim, self.paper_quantities(paper_id))
-        picked = {self._quantity_sources[paper_id][i].sentence_id: i for i in mates}
-        sents = sorted(
-            {self._quantity_sources[paper_id][i] for i in picked.values()},
-            key=lambda s: s.sentence_id or 0,
-        )
+        sources = self._quantity_sources[paper_id]
+        picked = {sources[i].sentence_id: sources[i] for i in mates}  # one per sentence
         return [
             Evidence(paper_id=s.paper_id, page=s.page, section=s.section, text=s.text,
                      sentence_id=s.sentence_id, score=0.0)
-            for s in sents
+            for s in sorted(picked.values(), key=lambda s: s.sentence_id or 0)
         ]  # fmt: skip
 
     def paper_entities(self, paper_id: str) -> dict[str, frozenset[str]]:

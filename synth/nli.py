@@ -302,6 +302,46 @@ def evaluate(model, tokenizer, pairs: Sequence[NliPair], settings: NliTrainSetti
     return out
 
 
+def fit_pairs(
+    model,  # transformers AutoModelForSequenceClassification with NLI_LABELS in its id2label
+    tokenizer,
+    pairs: Sequence[NliPair],
+    settings: NliTrainSettings,
+    progress: Callable[[int, int, float], None] | None = None,
+) -> None:
+    """Fine-tune ``model`` in place on ``pairs``: AdamW with linear warm-up and decay, gradients
+    clipped at 1, epochs shuffled by ``settings.seed``. ``claimlab nli train`` and
+    bench/claim_nli_cv.py (in-domain fine-tuning) share it.
+
+    Args:
+        progress: called after each step with (step, total steps, running loss).
+    """
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+
+    label2id = {str(v).lower(): int(k) for k, v in model.config.id2label.items()}
+    steps = settings.epochs * len(_batches(pairs, settings.batch_size))
+    optim = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=0.01)
+    sched = get_linear_schedule_with_warmup(optim, int(settings.warmup_ratio * steps), steps)
+    rng = random.Random(settings.seed)
+    step, running = 0, 0.0
+    for _ in range(settings.epochs):
+        order = list(pairs)
+        rng.shuffle(order)
+        model.train()
+        for batch in _batches(order, settings.batch_size):
+            enc = _encode(tokenizer, batch, settings.max_length)
+            labels = torch.tensor([label2id[p.label] for p in batch])
+            loss = model(**enc, labels=labels).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optim.step(), sched.step(), optim.zero_grad()
+            step += 1
+            running = loss.item() if step == 1 else 0.98 * running + 0.02 * loss.item()
+            if progress:
+                progress(step, steps, running)
+
+
 def train_nli(
     settings: NliTrainSettings,
     out_dir: str | Path | None = None,
@@ -317,11 +357,7 @@ def train_nli(
         progress: called after each step with (step, total steps, running loss).
     """
     import torch
-    from transformers import (
-        AutoModelForSequenceClassification,
-        AutoTokenizer,
-        get_linear_schedule_with_warmup,
-    )
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     start = time.perf_counter()
     # === Step 1: data, split, recipe hash
@@ -339,26 +375,7 @@ def train_nli(
         label2id={name: i for i, name in enumerate(NLI_LABELS)},
     )  # fmt: skip
     # === Step 3: AdamW with linear warm-up and decay, seeded epoch shuffles
-    steps = settings.epochs * len(_batches(train, settings.batch_size))
-    optim = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=0.01)
-    sched = get_linear_schedule_with_warmup(optim, int(settings.warmup_ratio * steps), steps)
-    rng = random.Random(settings.seed)
-    step, running = 0, 0.0
-    for _ in range(settings.epochs):
-        order = list(train)
-        rng.shuffle(order)
-        model.train()
-        for batch in _batches(order, settings.batch_size):
-            enc = _encode(tokenizer, batch, settings.max_length)
-            labels = torch.tensor([NLI_LABELS.index(p.label) for p in batch])
-            loss = model(**enc, labels=labels).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optim.step(), sched.step(), optim.zero_grad()
-            step += 1
-            running = loss.item() if step == 1 else 0.98 * running + 0.02 * loss.item()
-            if progress:
-                progress(step, steps, running)
+    fit_pairs(model, tokenizer, train, settings, progress)
     train_s = time.perf_counter() - start
     # === Step 4: held-out accuracy, then weights + card
     heldout = evaluate(model, tokenizer, held, settings)
