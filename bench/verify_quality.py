@@ -3,7 +3,7 @@
 Usage (from the repo root):
 
     .venv/bin/python bench/verify_quality.py [--papers ../shared/data/papers]
-        [--handwritten bench/verify_handwritten.jsonl] [--heldout bench/heldout7] [--json OUT.json]
+        [--handwritten bench/verify_handwritten.jsonl] [--heldout bench/heldout8] [--json OUT.json]
         [--nli-model PATH] [--dev bench/dev] [--retired bench/heldout bench/heldout2 ...]
 
 Sections of the report:
@@ -18,11 +18,11 @@ Sections of the report:
    separately, per label and per kind.
 2. ``baseline_similarity_only``: the same procedure with one feature, the claim's cosine
    similarity to its evidence (what a user of plain semantic search would have): no checks.
-3. ``heldout_papers``: real papers that are not in ../shared/data (bench/heldout7/papers, Markdown)
+3. ``heldout_papers``: real papers that are not in ../shared/data (bench/heldout8/papers, Markdown)
    are ingested together with the shared papers (distractors for retrieval), and
-   bench/heldout7/verify_claims.jsonl is verified with the packaged calibrator. Nothing of the
+   bench/heldout8/verify_claims.jsonl is verified with the packaged calibrator. Nothing of the
    held-out set in use is ever used for fitting or tuning; the figures are reported as they come
-   out. The earlier held-out sets (bench/heldout to heldout5) were measured two or three
+   out. The earlier held-out sets (bench/heldout to heldout7) were measured one to three
    times each and then retired into the fitting data (``--retired``; their leave-one-paper-out
    figures are reported as ``retired_heldout``); measuring one of them as held-out is refused.
 Accuracy, macro-F1 over the three labels and expected calibration error (10 equal-width bins).
@@ -52,7 +52,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 HANDWRITTEN = Path(__file__).with_name("verify_handwritten.jsonl")
-HELDOUT = Path(__file__).with_name("heldout7")  # the held-out set in use
+HELDOUT = Path(__file__).with_name("heldout8")  # the held-out set in use
 DEV = Path(__file__).with_name("dev")
 # bench/dev's second batch (merged 2026-11-26, after one measurement): reported apart, as the
 # papers no rule was written for.

@@ -131,6 +131,7 @@ RETIRED_HELDOUT: tuple[str, ...] = (
     "heldout4",
     "heldout5",
     "heldout6",
+    "heldout7",
 )
 
 
