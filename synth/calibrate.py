@@ -55,6 +55,7 @@ FEATURES: tuple[str, ...] = (
     "conflict_top",  # the same, against the next two candidates that carry the claim
     "quantifier_top",  # a candidate on topic states an exception to the claim's "every"/"all"
     "num_paper_conflict",  # a figure the paper never states, though it states another in its slot
+    "copy_conflict",  # the sentence the claim copies with names trading roles / an opposite word
 )
 DEFAULT_PATH = Path(__file__).with_name("verify_calibrator.json")
 

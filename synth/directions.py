@@ -193,6 +193,12 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(text))
 
 
+def opposites(word: str) -> frozenset[str]:
+    """Every word the checks read as the opposite of ``word`` (lower-cased), plain adjectives
+    included ("high" / "low"): for a caller that knows the two stand before the same thing."""
+    return _BEFORE_SAME_WORD.get(word.lower(), frozenset())
+
+
 def antonym(word: str) -> str | None:
     """The opposite-direction word, keeping capitalisation, or None."""
     opp = _ANTONYM_OF.get(word.lower())

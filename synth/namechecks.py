@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from synth.directions import opposites
 from synth.entities import LANGUAGES, entity_spans
 from synth.numchecks import stems
 from synth.search import content_words
@@ -205,3 +206,195 @@ def local_swap(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     names = {n for n, _ in slots} | claim.stems
     theirs = [(n, ctx) for n, ctx in name_slots(evidence.text) if n not in names]
     return float(any(c & e for _, c in mine for _, e in theirs))
+
+
+# === Swapped roles and substituted names in a sentence the claim copies ==========================
+# A claim written from one sentence keeps most of its words in order; what it changes shows in an
+# alignment of the two (the longest common subsequence of their content stems).
+_WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
+_NAMELIKE = re.compile(r"[A-Z][\w.-]*[A-Z0-9][\w.-]*|[a-z]+[A-Z][\w.-]*|[A-Z][a-z]+")
+# Plain opposites that trade places in a swapped pair ("25 for large models and 12 for small").
+_ROLE_OPPOSITES = frozenset(
+    frozenset(p.split(":"))
+    for p in "large:small high:low long:short many:few easy:hard good:bad strong:weak best:worst"
+    " better:worse higher:lower larger:smaller more:less most:least help:hurt helps:hurts"
+    " improves:hurts improve:hurt increase:decrease increases:decreases positive:negative".split()
+)
+# Words of a symmetric relation: "A is comparable to B" is "B is comparable to A".
+_SYMMETRIC = frozenset(
+    "comparable comparably similar similarly same equal equally correlate correlated correlation"
+    " between"
+    " versus vs differ difference match matched alike tie tied par".split()
+)
+_PASSIVE = re.compile(r"\b\w+(?:ed|en)\s+by\b", re.I)
+_ALIGNED_SHARE = 0.5  # of the claim's words the sentence must carry, in order, after the swap
+
+
+@lru_cache(maxsize=8192)
+def _words(text: str) -> tuple[tuple[str, str, bool], ...]:
+    """(stem, word as written, name-like) for each content word of ``text``, in order."""
+    from synth.search import STOPWORDS, stem
+
+    out = []
+    for m in _WORD.finditer(text.lower()):
+        if m.group(0) in STOPWORDS and not opposites(m.group(0)):  # "more", "most" stay
+            continue
+        raw = text[m.start() : m.end()]
+        # "GPT-3.5", "Llama-2" are names; "10K", "2e-5" are numbers.
+        versioned = raw[0].isalpha() and any(c.isdigit() for c in raw)
+        # A capitalised word opening the sentence is no name; an acronym there is ("DAMP").
+        shaped = bool(_NAMELIKE.fullmatch(raw)) and (m.start() > 0 or not raw[1:].islower())
+        named = versioned or shaped
+        out.append((stem(m.group(0)), raw, named))
+    return tuple(out)
+
+
+def _lcs(a: list[str], b: list[str]) -> int:
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0]
+        for j, y in enumerate(b):
+            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1]
+
+
+def _initials(raw: str) -> str:
+    return "".join(p[0] for p in re.findall(r"[A-Z][a-z]*|[a-z]+|\d+", raw)).lower()
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two names as written may name one thing: equal run together, one inside the
+    other ("E-T5" / "T5"), variants (:func:`name_variant`), or one the initials of the other
+    ("TI" / "TowerInstruct", "HR" / "HipoRank")."""
+    ja, jb = _joined(a), _joined(b)
+    if not ja or not jb:
+        return False
+    return ja in jb or jb in ja or name_variant(a, b) or _initials(a) == jb or _initials(b) == ja
+
+
+def _canonical(claim: tuple, evidence: tuple) -> list[str]:
+    """The evidence's stems, each name the claim writes another way ("TI" for its
+    "TowerInstruct") replaced by the claim's stem."""
+    names = [(s, raw) for s, raw, is_name in claim if is_name]
+    out = []
+    for s, raw, is_name in evidence:
+        if is_name and not any(s == c for c, _ in names):
+            s = next((c for c, r in names if len(_joined(r)) > 1 and same_name(r, raw)), s)
+        out.append(s)
+    return out
+
+
+def _kindred(a: tuple[str, str, bool], b: tuple[str, str, bool]) -> bool:
+    """Two words that can trade roles: two names, or two opposites."""
+    return (a[2] and b[2]) or frozenset((a[1].lower(), b[1].lower())) in _ROLE_OPPOSITES
+
+
+def role_swap(claim: str, evidence: str) -> float:
+    """1.0 when the sentence says what the claim says with two of its names (or two opposites)
+    trading places: "EMERSON and DO ~20% ... while ASICS has 60%" against the paper's "ASICS and
+    DO ~20% ... while EMERSON has 60%"; "25 for large models and 12 for small models" against
+    "25 for small models and 12 for large models". Swapping the two back must line up at least
+    two more of the claim's words with the sentence, and then most of them; a symmetric relation
+    between the two ("comparable to") is no swap."""
+    cw, ew = _words(claim), _words(evidence)
+    cs, es = [w[0] for w in cw], _canonical(cw, ew)
+    shared = set(es)
+    at = [i for i, w in enumerate(cs) if w in shared and not w[0].isdigit()]
+    pairs = [
+        (i, j)
+        for n, i in enumerate(at)
+        for j in at[n + 1 :]
+        if cs[i] != cs[j] and _kindred(cw[i], cw[j])
+    ]
+    # "B is outperformed by A" says "A outperforms B" in the other order.
+    if not pairs or bool(_PASSIVE.search(claim)) != bool(_PASSIVE.search(evidence)):
+        return 0.0
+    base = _lcs(cs, es)
+    for i, j in pairs:
+        if {w[1].lower() for w in cw[i + 1 : j]} & _SYMMETRIC:
+            continue
+        swapped = list(cs)
+        swapped[i], swapped[j] = cs[j], cs[i]
+        new = _lcs(swapped, es)
+        if new - base >= 2 and new >= _ALIGNED_SHARE * len(cs):
+            return 1.0
+    return 0.0
+
+
+def _alignment(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Index pairs of one longest common subsequence of ``a`` and ``b``."""
+    n, m = len(a), len(b)
+    table = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            table[i][j] = (
+                table[i + 1][j + 1] + 1 if a[i] == b[j] else max(table[i + 1][j], table[i][j + 1])
+            )
+    out, i, j = [], 0, 0
+    while i < n and j < m:
+        if a[i] == b[j]:
+            out.append((i, j))
+            i, j = i + 1, j + 1
+        elif table[i + 1][j] >= table[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+# The words between two aligned words on each side (a slot) hold at most this many.
+_SLOT_WIDTH = 3
+
+
+def _strong(word: tuple[str, str, bool]) -> bool:
+    """A name no plain capitalised word is ("GPT-3.5", "TI", "mBERT"; not "Target", "Asian")."""
+    return word[2] and not word[1][1:].islower()
+
+
+def slot_substitution(claim: str, evidence: str) -> float:
+    """1.0 when the sentence carries the claim's words in order but, between the same two words,
+    names another thing: "on clean FLORES data GPT-3.5 records the highest COMET for all eight
+    language pairs" against "on clean data, TI records the highest COMET ...". A name the
+    sentence writes another way (initials, a variant) or names elsewhere is no substitution."""
+    cw, ew = _words(claim), _words(evidence)
+    if not any(w[2] for w in cw):
+        return 0.0
+    cs, es = [w[0] for w in cw], _canonical(cw, ew)
+    pairs = _alignment(cs, es)
+    if len(pairs) < max(3, _ALIGNED_SHARE * len(cs)):
+        return 0.0
+    mine, theirs = set(cs), set(es)
+    for (i0, j0), (i1, j1) in zip(pairs, pairs[1:], strict=False):
+        if not (1 <= i1 - i0 - 1 <= _SLOT_WIDTH and 1 <= j1 - j0 - 1 <= _SLOT_WIDTH):
+            continue
+        xs = [cw[k][1] for k in range(i0 + 1, i1) if _strong(cw[k]) and cs[k] not in theirs]
+        ys = [ew[k][1] for k in range(j0 + 1, j1) if _strong(ew[k]) and es[k] not in mine]
+        if not xs or not ys:
+            continue
+        if any(same_name(x, w[1]) for x in xs for w in ew if w[2]):
+            continue
+        if any(same_name(y, w[1]) for y in ys for w in cw if w[2]):
+            continue
+        return 1.0
+    return 0.0
+
+
+def aligned_opposite(claim: str, evidence: str) -> float:
+    """1.0 when the sentence carries the claim's words in order with, between the same two
+    words, the opposite of one of the claim's: "Michel et al. (2019) pruned the most important
+    heads" against "Michel et al. (2019), which pruned the least important attention heads ...
+    thus we prune the most important heads" (the claim's words said of another subject later in
+    the sentence, which a check of words one sentence lacks misses)."""
+    cw, ew = _words(claim), _words(evidence)
+    cs, es = [w[0] for w in cw], _canonical(cw, ew)
+    pairs = _alignment(cs, es)
+    if len(pairs) < max(3, _ALIGNED_SHARE * len(cs)):
+        return 0.0
+    for (i0, j0), (i1, j1) in zip(pairs, pairs[1:], strict=False):
+        if not (1 <= i1 - i0 - 1 <= _SLOT_WIDTH and 1 <= j1 - j0 - 1 <= _SLOT_WIDTH):
+            continue
+        theirs = {w[1].lower() for w in ew[j0 + 1 : j1]}
+        if any(opposites(w[1]) & theirs for w in cw[i0 + 1 : i1]):
+            return 1.0
+    return 0.0

@@ -24,7 +24,13 @@ from synth.exceptions import exception_conflict
 from synth.language import looks_english
 from synth.libfacts import LibraryFacts
 from synth.library import Library
-from synth.namechecks import local_swap, paper_uses
+from synth.namechecks import (
+    aligned_opposite,
+    local_swap,
+    paper_uses,
+    role_swap,
+    slot_substitution,
+)
 from synth.nli import model_identity, nli_features, resolve_nli_model
 from synth.numchecks import paper_slot_conflict
 from synth.predicates import paper_links
@@ -165,13 +171,18 @@ class Verifier:
             num_match, num_conflict = numeric_agreement(cf, ef, same)
         top_words = frozenset().union(*(c[6].stems for c in cands[:3]))
         swap, missing = entity_checks(cf, ef, self.known.paper_entities(best.paper_id))
+        # The sentence the claim copies, reworded: names trading roles, another name in one's
+        # place, the opposite of a claim word between the same words (a feature of its own).
+        copy_conflict = _reworded(claim, best.text)
         for c in cands[1:3]:  # a swapped name is often in the next sentence that carries it
             if c[2] >= 0.5 * cover:
                 ctx = self.known.paper_entities(c[5].paper_id)
                 swap = max(swap, entity_checks(cf, c[6], ctx, aligned_only=True)[0])
+                copy_conflict = max(copy_conflict, _reworded(claim, c[5].text))
         core = comparison_core(claim)
         ewords = self.known.expanded(best.paper_id, ef.stems) if core else ef.stems
         checks = word_checks(cf, ef, core, ewords)
+        copy_conflict = max(copy_conflict, aligned_opposite(claim, best.text))
         names = name_terms(claim)
         # The sentence stating the claim's numbers names another thing where the claim names X.
         num_swap = local_swap(cf, ef) if cf.numbers and num_match == 1.0 else 0.0
@@ -209,7 +220,7 @@ class Verifier:
                 break
         # Parity-only negation (0.5: the negated words are not shared) is too weak to count.
         strong = {k: (v if k != "negation" or v >= 1.0 else 0.0) for k, v in checks.items()}
-        conflict = max(num_conflict, num_paper, swap, *strong.values())
+        conflict = max(num_conflict, num_paper, copy_conflict, swap, *strong.values())
         # An exception anywhere on topic refutes a claim of "every"/"all" (the sentence naming it
         # rarely shares most of the claim's words: "except for 1% ChemProt", "on 8 of 9 models").
         quantifier_top = float(
@@ -255,6 +266,7 @@ class Verifier:
             "conflict_top": conflict_top,
             "quantifier_top": quantifier_top,
             "num_paper_conflict": num_paper,
+            "copy_conflict": copy_conflict,
         }
         return feats, best, table_rows
 
@@ -400,6 +412,12 @@ class Verifier:
                 if progress:
                     progress(1)
         return out
+
+
+def _reworded(claim: str, sentence: str) -> float:
+    """The sentence the claim copies, with two of its names trading roles or another name in
+    one's place (registries aside: names the paper itself writes)."""
+    return max(role_swap(claim, sentence), slot_substitution(claim, sentence))
 
 
 def _brief(e: Evidence) -> dict[str, object]:

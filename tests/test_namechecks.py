@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from synth.namechecks import (
+    aligned_opposite,
     name_slots,
     name_variant,
     paper_uses,
+    role_swap,
+    same_name,
     slot_index,
+    slot_substitution,
     slot_swap,
 )
 from synth.search import content_words
@@ -58,3 +62,73 @@ def test_slot_swap_ignores_a_variant_the_paper_uses():
     assert slot_swap(claim, words, slot_index(paper)) == 0.0
     swapped = facts("The smaller M2M-1.2B model behaves like the OPUS model.")
     assert slot_swap(swapped, words, slot_index(paper)) == 1.0
+
+
+def test_role_swap_within_one_sentence():
+    # Two names, or two opposites, trading places in the sentence the claim copies.
+    paper = (
+        "Edit statistics are reported in Table 4: in ASICS and DO, ~20% of the total number of"
+        " edits in dev and test appear in the training set, while EMERSON has 60% of dev and"
+        " test edits appear in the training set."
+    )
+    claim = (
+        "In EMERSON and DO only about a fifth of dev and test edits occur in the training set,"
+        " while ASICS has 60% overlap."
+    )
+    assert role_swap(claim, paper) == 1.0
+    sizes = "The best group size is 25 for small models and 12 for large models."
+    assert role_swap("The best group size was 25 for large models and 12 for small models.", sizes)
+    assert not role_swap("The best group size was 25 for small models and 12 for large.", sizes)
+    # The same roles, reworded, are no swap; nor is a name the sentence abbreviates.
+    robust = (
+        "For swap and drop noise, NLLB is more robust than TI when translating to English, while"
+        " the reverse is true when translating from English."
+    )
+    flipped = "For swap and drop noise, TowerInstruct is more robust than NLLB into English."
+    assert role_swap(flipped, robust) == 1.0
+    kept = "For swap and drop noise, NLLB is more robust than TowerInstruct into English."
+    assert role_swap(kept, robust) == 0.0
+
+
+def test_role_swap_leaves_symmetric_and_passive_wordings_alone():
+    claim = "DAMP outperforms XLM-R on the MTOP benchmark in zero-shot transfer."
+    assert role_swap(claim, "XLM-R outperforms DAMP on the MTOP benchmark in zero-shot transfer.")
+    passive = "XLM-R is outperformed by DAMP on the MTOP benchmark in zero-shot transfer."
+    assert role_swap(claim, passive) == 0.0
+    assert not role_swap(
+        "BAD-X performs comparably to MAD-X on the NER task across languages.",
+        "MAD-X performs comparably to BAD-X on the NER task across languages.",
+    )
+    assert not role_swap(
+        "mBERT and XLM-R both improve on the Hindi test set after pretraining.",
+        "XLM-R and mBERT both improve on the Hindi test set after pretraining.",
+    )
+
+
+def test_slot_substitution_names_another_thing_in_the_claims_place():
+    paper = "Table 1 shows that on clean data, TI records the highest COMET for all eight pairs."
+    claim = "On clean FLORES data GPT-3.5 records the highest COMET for all eight language pairs."
+    assert slot_substitution(claim, paper) == 1.0
+    # The paper's short form of the claim's name ("TI" for TowerInstruct) is the same thing.
+    same = "On clean FLORES data TowerInstruct records the highest COMET for all eight pairs."
+    assert slot_substitution(same, paper) == 0.0
+    assert same_name("TowerInstruct", "TI") and same_name("E-T5", "T5")
+    assert not same_name("GPT-3.5", "TI")
+    # A number in the slot is the number checks' business, not a name swap.
+    lr = "LoRA adapters were trained for 10 epochs with learning rate 2e-4, batch size 64."
+    assert (
+        slot_substitution("The adapters were trained for 10 epochs with learning rate 2e-5.", lr)
+        == 0.0
+    )
+
+
+def test_aligned_opposite_reads_the_slot_not_the_whole_sentence():
+    paper = (
+        "Different from Michel et al. (2019) which pruned the least important attention heads to"
+        " prove the redundancy of attention heads, this paper focuses on exploring the functional"
+        " specialization phenomenon after training, thus we prune the most important heads."
+    )
+    claim = "Michel et al. (2019) pruned the most important heads to study specialization."
+    assert aligned_opposite(claim, paper) == 1.0
+    right = "Michel et al. (2019) pruned the least important heads to prove their redundancy."
+    assert aligned_opposite(right, paper) == 0.0
