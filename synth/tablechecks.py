@@ -30,16 +30,23 @@ _DOWN_WORDS = frozenset(
     "lower worse less smaller below behind underperform underperforms underperformed trail "
     "trails trailed".split()
 )
-_VERBS = frozenset(w for w in _UP_WORDS | _DOWN_WORDS if not w.endswith(("er", "ss", "ve", "ow")))
+# Words that take the second side right after them ("A beat B", "A, well below B at 0.91").
+_VERBS = frozenset(
+    w for w in _UP_WORDS | _DOWN_WORDS if not w.endswith(("er", "ss", "ve", "ow"))
+) | {"above", "below"}
 # Metrics where lower is better: "better"/"beat" means a smaller value there.
 _GOODNESS = frozenset({"better", "worse", "beat", "beats", "outperform", "outperforms",
                        "outperformed", "underperform", "underperforms", "underperformed"})  # fmt: skip
-_EVERY = re.compile(r"\b(every|all|each)\b", re.I)
-_NEGATORS = frozenset({"without", "no", "not", "excluding"})
+# "All of DeltaLM" (the whole model) ranges over no rows.
+_EVERY = re.compile(r"\b(every|all|each)\b(?!\s+of\s+(?-i:[A-Z]))", re.I)
+_NEGATORS = frozenset({"without", "no", "not", "excluding", "except"})
 _PREPS = frozenset({"on", "in", "for", "at", "with"})
 _TOKEN = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?")
 _VALUE = r"-?\d+(?:\.\d+)?"
-_CELL = re.compile(rf"^(.*?)\s*({_VALUE})\s*%?\s*(?:±\s*[\d.]+)?$")
+# A value stands apart from its column's name: "Model T5" is a name, not "Model T" = 5.
+_CELL = re.compile(rf"^(.*?)\s+({_VALUE})\s*%?\s*(?:±\s*[\d.]+)?$")
+# A decimal figure: a cell part holding one is a value ill-formed ("17.3(11.4)"), not a name.
+_DECIMAL = re.compile(r"\d[.,]\d")
 _RAW_ROW = re.compile(
     rf"^(.*?[A-Za-z)].*?)\s+((?:{_VALUE}%?(?:±[\d.]+)?\s+)+{_VALUE}%?(?:±[\d.]+)?)"
 )
@@ -79,6 +86,8 @@ class Cell:
     words: frozenset[str]
     value: float
     source: int = -1  # index of its table row in the rows it was read from
+    table: int = 0  # which table of the paper (a header row after data starts the next one)
+    group: str = ""  # the label its row shares with its group ("Zero-shot LLMs"), if any
 
 
 _DEFINED = re.compile(r"((?:[A-Za-z][a-z]+ ){2,6})\(([A-Z]{2,6})\)")
@@ -113,27 +122,57 @@ def table_cells(rows: list[str], context: list[str] = ()) -> list[Cell]:
     abbr = abbreviations(list(rows) + list(context))
     cells: list[Cell] = []
     headers: list[list[str]] = []  # the last numberless rows: column names, and their groups
+    names: list[str] = []  # the last header row's column names ("Group | Models | F1")
+    table, in_data = 0, False
     for index, text in enumerate(rows):
         text = text.strip().rstrip(".")
         if ":" in text and "," in text.split(":", 1)[1] or re.search(r":\s*[^:]*\d\s*%?$", text):
-            row, rest = text.rsplit(":", 1) if text.count(":") > 1 else text.split(":", 1)
-            for part in rest.split(","):
-                m = _CELL.match(part.strip())
-                if m and m.group(1):
-                    words = expand(label_words(row) | label_words(m.group(1)), abbr)
-                    cells.append(
-                        Cell(row.strip(), m.group(1).strip(), words, float(m.group(2)), index)
-                    )
+            cells.extend(_linearised_cells(text, names, abbr, index, table))
+            in_data = True
             continue
         m = _RAW_ROW.match(text)
         if not m:
+            # A header after data rows starts another table: two cells compare only within one
+            # (the same header twice is two tables: relevance F1 and event-type F1).
+            table, in_data = table + in_data, False
+            names = [n.strip() for n in text.split("|")] if "|" in text else names
             headers = [*headers[-1:], re.findall(r"\S+(?: \([^)]*\))?", text)]
             continue
+        in_data = True
         values = [float(v) for v in re.findall(_VALUE, m.group(2))]
         for i, (col, v) in enumerate(zip(_columns(headers, len(values)), values, strict=False)):
             words = expand(label_words(m.group(1)) | label_words(col), abbr)
-            cells.append(Cell(m.group(1).strip(), col or f"#{i}", words, v, index))
+            cells.append(Cell(m.group(1).strip(), col or f"#{i}", words, v, index, table))
     return cells
+
+
+def _linearised_cells(
+    text: str, names: list[str], abbr: dict[str, frozenset[str]], index: int, table: int
+) -> list[Cell]:
+    """Cells of a row linearised as "Row: col value, col value" (``names``: the header's column
+    names). A part with no value ("Models Mistral-large") is a cell that names the row beside
+    its group label ("Zero-shot LLMs"), so it joins the row's label: without it every row of
+    the group would read the same and no two of them could be compared."""
+    row, rest = text.rsplit(":", 1) if text.count(":") > 1 else text.split(":", 1)
+    parts = [(p.strip(), _CELL.match(p.strip())) for p in rest.split(",")]
+    texts = [_unheaded(p, names) for p, m in parts if p and not m and not _DECIMAL.search(p)]
+    group = row.strip() if texts else ""
+    row = " ".join([row.strip(), *texts])
+    out = []
+    for _, m in parts:
+        if m and m.group(1):
+            words = expand(label_words(row) | label_words(m.group(1)), abbr)
+            out.append(Cell(row, m.group(1).strip(), words, float(m.group(2)), index, table, group))
+    return out
+
+
+def _unheaded(part: str, names: list[str]) -> str:
+    """A text cell without its column's name ("Models Mistral-large" -> "Mistral-large"): the
+    name is the same in every row, so it tells no two rows apart."""
+    for name in names:
+        if name and part.startswith(name + " "):
+            return part[len(name) + 1 :]
+    return part
 
 
 def _columns(headers: list[list[str]], n: int) -> list[str]:
@@ -226,7 +265,46 @@ def _core_words(claim: str) -> tuple[frozenset[str], frozenset[str]] | None:
 def _carries(words: frozenset[str], side: frozenset[str]) -> bool:
     # At least half of a side's own words: "languag" of "Natural Language Inference" is not
     # "low-resource languages".
-    return not side or 2 * len(words & side) >= len(side)
+    return not side or 2 * sum(_carried(w, words) for w in side) >= len(side)
+
+
+def _carried(word: str, words: frozenset[str]) -> bool:
+    """Whether a label's ``words`` carry one word of a side, as the sentence reader stems it:
+    a hyphenated word is stemmed before it is split ("fine-tuned" -> "tun", "pivot-based" ->
+    "bas"), and a name with digits is one word there ("E9D3") but its parts in a label."""
+    if word in words:
+        return True
+    if len(word) >= 3 and any(len(c) >= 3 and c.startswith(word) for c in words):
+        return True
+    parts = label_words(word)
+    return len(parts) > 1 and parts <= words
+
+
+@dataclass(frozen=True)
+class _Sides:
+    """What a comparative claim asks of two cells: the words only each side has, the claim's
+    words, the words it negates, and the words nearest each side of its comparative."""
+
+    a_only: frozenset[str]
+    b_only: frozenset[str]
+    words: frozenset[str]
+    neg: frozenset[str]
+    core: tuple[frozenset[str], frozenset[str]] | None
+
+
+# A clause break before a second statement ("X beat Y on A, yet Y was ahead on B"; "...; B
+# only catches up later"): the words after it name no cell of the first comparison.
+_NEXT_CLAUSE = re.compile(r";|,\s+(?:yet|but|while|whereas|although|though)\b", re.I)
+# A comparison of differences ("BAD-X's advantage over MAD-X is smaller on DP than on POS"):
+# no two cells hold it, their values are the scores, not the gaps between them.
+_DELTA = frozenset(
+    "advantage advantages gain gains gap gaps margin margins lead improvement improvements "
+    "difference differences drop drops".split()
+)
+
+
+# The least score of a deciding pair: three words (less half a word for two tables' rows).
+_MIN_SCORE = 2.5
 
 
 def table_comparison(
@@ -234,70 +312,122 @@ def table_comparison(
 ) -> tuple[float, float, float]:
     """(support, conflict, cover): whether the two cells that carry a comparative claim's sides
     go its way, and the share of the claim's words their labels carry. Cells pair up in one row
-    or one column; a pair scores the words only its own side states, plus the claim's words
-    both cells share (the column "stemmed" of "on the stemmed data"), less any word the claim
-    negates ("without Word2Vec") and any claim word one cell alone has outside its side (a
-    condition the claim lists). (0, 0) when no pair scores at least 3, or when the best pairs
+    or one column (:func:`_pair_score`); of the best pairs, those whose labels say the least
+    the claim does not decide. (0, 0) when no pair scores at least 3, or when the best pairs
     share no label the claim names (another table's column; "Avg." reads as "averaged"). For
     "every"/"all" claims, each best pair must agree. ``deciding``, when given, receives the
     pairs of cells that decided (the verdict's rationale)."""
+    claim = _first_statement(claim)
     sides = comparison_sides(claim)
     if not sides or not cells:
         return 0.0, 0.0, 0.0
     first, second, sign = sides
-    a_only, b_only = first - second, second - first
-    if not a_only or not b_only:
+    ask = _Sides(first - second, second - first, label_words(claim), _negated(claim),
+                 _core_words(claim))  # fmt: skip
+    if not ask.a_only or not ask.b_only or _compares_gaps(claim):
         return 0.0, 0.0, 0.0
-    words, neg = label_words(claim), _negated(claim)
-    # Each cell must carry the words nearest its side of the comparative ("low-resource
-    # languages ... than English"), not only topic words the whole claim shares ("pruning").
-    core = _core_words(claim)
-    initial = _by_initial(words)
+    initial = _by_initial(ask.words)
     cells = [_aligned_cell(c, initial) for c in cells]
-    a_cells = [c for c in cells if c.words & a_only]
-    b_cells = [c for c in cells if c.words & b_only]
-    best, pairs = 2.5, []
+    a_cells = [c for c in cells if c.words & ask.a_only]
+    b_cells = [c for c in cells if c.words & ask.b_only]
+    best, pairs = _MIN_SCORE, []
     for ca in a_cells:
         for cb in b_cells:
-            if (ca.row == cb.row) == (ca.col == cb.col):
-                continue  # one row, two columns, or one column, two rows
-            own_a, own_b = ca.words - cb.words, cb.words - ca.words
-            if not (own_a & a_only and own_b & b_only):
+            score = _pair_score(ca, cb, ask)
+            if score is None or score < best:
                 continue
-            if core and not (_carries(ca.words, core[0]) and _carries(cb.words, core[1])):
-                continue
-            # A label only one cell has that the claim names outside that cell's side is a
-            # condition the claim lists ("ahead of MAD-X on POS, DP and NLI": an NLI row
-            # against a POS row compares two of its tasks, not its sides).
-            stray = len((own_a - a_only) & (words - b_only)) + len(
-                (own_b - b_only) & (words - a_only)
-            )
-            score = (
-                len(own_a & a_only) + len(own_b & b_only) - len(own_a & b_only)
-                - len(own_b & a_only) + len(ca.words & cb.words & words) - stray
-                - 2 * len((ca.words | cb.words) & neg)
-            )  # fmt: skip
             if score > best:
-                best, pairs = score, [(ca, cb)]
-            elif score == best:
-                pairs.append((ca, cb))
+                best, pairs = score, []
+            pairs.append((ca, cb))
+    every = bool(_EVERY.search(claim))
     if not pairs:
         return 0.0, 0.0, 0.0
+    words = ask.words
+    pairs = pairs if every else _most_specific(pairs, words)
     # Two cells whose common label names nothing of the claim ("en" for a claim about xx-de,
     # "amh" for one about parameters) are some column of the table, not the one it speaks of
     # (an "every" claim ranges over the rows or columns by design).
-    if not _EVERY.search(claim) and not any(ca.words & cb.words & words for ca, cb in pairs):
+    if not every and not any(ca.words & cb.words & words for ca, cb in pairs):
         return 0.0, 0.0, 0.0
     if deciding is not None:
         deciding.extend(pairs)
     agree = [(ca.value - cb.value) * sign > 0 for ca, cb in pairs]
     cover = len(words & (pairs[0][0].words | pairs[0][1].words)) / max(1, len(words))
-    if _EVERY.search(claim):
+    if every:
         return (1.0, 0.0, cover) if all(agree) else (0.0, 1.0, cover)
     share = sum(agree) / len(agree)
     if share == 0.5:
         return 0.0, 0.0, 0.0
     return (1.0, 0.0, cover) if share > 0.5 else (0.0, 1.0, cover)
+
+
+def _first_statement(claim: str) -> str:
+    """The claim up to a second statement after its comparison's clause."""
+    m = _NEXT_CLAUSE.search(claim)
+    if m and comparison_sides(claim[: m.start()]):
+        return claim[: m.start()]
+    return claim
+
+
+def _compares_gaps(claim: str) -> bool:
+    """Whether the claim compares differences: a gap word before its comparative."""
+    toks = [t.lower() for t in re.findall(r"[\w-]+", claim)]
+    at = next((i for i, t in enumerate(toks) if t in _UP_WORDS or t in _DOWN_WORDS), len(toks))
+    return any(t.removesuffix("'s") in _DELTA for t in toks[:at])
+
+
+def _pair_score(ca: Cell, cb: Cell, ask: _Sides) -> float | None:
+    """How well two cells carry the claim's two sides, or None when they cannot. A pair scores
+    the words only its own side states, plus the claim's words both cells share (the column
+    "stemmed" of "on the stemmed data"), less any word the claim negates ("without Word2Vec")
+    and any claim word one cell alone has outside its side (a condition the claim lists).
+    Rows of two tables score a little less than rows of one: a table that holds both rows
+    (relevance F1) is the one a claim speaks of, not a row of it against the next table's
+    (event-type F1); a baseline's row in its own table still compares."""
+    if (ca.row == cb.row) == (ca.col == cb.col):
+        return None  # one row, two columns, or one column, two rows
+    if not _same_group(ca, cb, ask.words):
+        return None
+    own_a, own_b = ca.words - cb.words, cb.words - ca.words
+    if not (own_a & ask.a_only and own_b & ask.b_only):
+        return None
+    # Each cell must carry the words nearest its side of the comparative ("low-resource
+    # languages ... than English"), not only topic words the whole claim shares ("pruning").
+    core = ask.core
+    if core and not (_carries(ca.words, core[0]) and _carries(cb.words, core[1])):
+        return None
+    # A label only one cell has that the claim names outside that cell's side is a condition
+    # the claim lists ("ahead of MAD-X on POS, DP and NLI": an NLI row against a POS row
+    # compares two of its tasks, not its sides).
+    words = ask.words
+    stray = len((own_a - ask.a_only) & (words - ask.b_only)) + len(
+        (own_b - ask.b_only) & (words - ask.a_only)
+    )
+    return (
+        len(own_a & ask.a_only) + len(own_b & ask.b_only) - len(own_a & ask.b_only)
+        - len(own_b & ask.a_only) + len(ca.words & cb.words & words) - stray
+        - 2 * len((ca.words | cb.words) & ask.neg)
+        - 0.5 * (ca.table != cb.table and ca.row != cb.row)
+    )  # fmt: skip
+
+
+def _same_group(ca: Cell, cb: Cell, words: frozenset[str]) -> bool:
+    """Whether two rows may be compared: rows of one group ("POS: Method MAD-X", "POS: Method
+    BAD-X"), or of two groups the claim names both of ("zero-shot" against "few-shot"); "POS
+    ... MA" against "NLI ... MAD-X" compares two tasks, not the claim's two methods."""
+    if ca.group == cb.group or ca.row == cb.row or not (ca.group and cb.group):
+        return True
+    ga, gb = label_words(ca.group), label_words(cb.group)
+    return any(_carried(w, ga - gb) for w in words) and any(_carried(w, gb - ga) for w in words)
+
+
+def _most_specific(
+    pairs: list[tuple[Cell, Cell]], words: frozenset[str]
+) -> list[tuple[Cell, Cell]]:
+    """The pairs whose labels say the least the claim does not: of two tied pairs, "F1" is the
+    column a claim about F1 speaks of, not "Religious Conflict F1"."""
+    extra = [len((ca.words | cb.words) - words) for ca, cb in pairs]
+    return [p for p, n in zip(pairs, extra, strict=True) if n == min(extra)]
 
 
 def _scale(v: float) -> int:

@@ -208,16 +208,19 @@ class Verifier:
                 )
                 num_match, num_conflict = max(num_match, t_match), max(num_conflict, t_conflict)
             deciding: list = []
-            table = table_comparison(claim, self.known.paper_tables(pid), deciding)
-            if table[2]:
+            found = table_comparison(claim, self.known.paper_tables(pid), deciding)
+            # Of two papers' tables, the one whose labels carry more of the claim decides ("XLM-R
+            # beat mBERT on BeWiC": one paper's BeWiC column, not another's XLM-R and mBERT rows).
+            if found[2] > table[2]:
+                table = found
                 table_rows = self.known.table_evidence(pid, [c for p in deciding for c in p])
-                # The two cells' rows carry the claim (no one sentence does); their values bear
-                # out or contradict its ordering, as a stated number would its value, and a
-                # contradicted comparison is a flipped direction.
-                cover = max(cover, table[2])
-                num_match, num_conflict = max(num_match, table[0]), max(num_conflict, table[1])
-                checks["direction"] = max(checks["direction"], table[1])
-                break
+        if table[2]:
+            # The two cells' rows carry the claim (no one sentence does); their values bear out
+            # or contradict its ordering, as a stated number would its value, and a contradicted
+            # comparison is a flipped direction.
+            cover = max(cover, table[2])
+            num_match, num_conflict = max(num_match, table[0]), max(num_conflict, table[1])
+            checks["direction"] = max(checks["direction"], table[1])
         # Parity-only negation (0.5: the negated words are not shared) is too weak to count.
         strong = {k: (v if k != "negation" or v >= 1.0 else 0.0) for k, v in checks.items()}
         conflict = max(num_conflict, num_paper, copy_conflict, swap, *strong.values())
