@@ -138,6 +138,11 @@ def comparison_frames(text: str) -> tuple[Frame, ...]:
         elif i + 1 < len(low) and (tok, low[i + 1]) in _PAIR_MARKERS:
             first_at, second_at = i, i + 2
             word = i if tok in ("superior", "inferior") else -1
+            if tok in ("compared", "relative") and i > 0:
+                # "E-T5 exhibits better calibration compared to E-MLP": the comparative before
+                # it says the way, and the first side is read before that
+                word = comparative_before(low, i)
+                first_at = word if word >= 0 else i
         elif tok == "as" and i + 2 < len(low) and "as" in low[i + 2 : i + 6]:
             first_at, second_at = i, low.index("as", i + 2) + 1
         elif _COMPARE_VERBS.match(tok) and i > 0:

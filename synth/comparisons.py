@@ -98,9 +98,24 @@ def _harmed(low: tuple[str, ...], at: int) -> bool:
 
 
 def _distinct(frame: Frame) -> tuple[frozenset[str], frozenset[str]]:
-    """The words only one side has, less the predicate ("hurts more than": "hurt")."""
+    """The words only one side has, less the predicate ("hurts more than": "hurt"). A word
+    both sides have in two inflections ("substitute" / "substitutes" -> "substitut") is
+    shared: it tells the sides apart no more than one spelling would."""
     first, second = _hyphen_parts(frame[0]) - _PREDICATE, _hyphen_parts(frame[1]) - _PREDICATE
-    return first - second, second - first
+    return _unshared(first, second), _unshared(second, first)
+
+
+def _unshared(side: frozenset[str], other: frozenset[str]) -> frozenset[str]:
+    return frozenset(w for w in side if not any(_inflected(w, o) for o in other))
+
+
+def _inflected(a: str, b: str) -> bool:
+    """One word in two inflections: equal, or one a prefix of the other, five letters at
+    least, differing by two letters at most."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 5 and long.startswith(short) and len(long) - len(short) <= 2
 
 
 def _hyphen_parts(words: frozenset[str]) -> frozenset[str]:
