@@ -4,22 +4,25 @@ A claim such as "On Spanish question answering, training the most important 30% 
 training a random 30% of heads" names two cells of one table: the same column (QA-es) in two
 rows. No single sentence states it, so the sentence checks cannot; this module parses a paper's
 table rows into cells (row label, column label, value), finds the two cells whose labels carry
-the claim's two sides, and says whether their values go the way the claim says.
-
-Table rows come from ingest in two shapes: "Header, Row: col 0.85, col 0.0." (linearised) and
-"Row 0.2317 0.2308 ..." under a header row of column names (and perhaps a header above it that
-groups the columns).
+the claim's two sides, and says whether their values go the way the claim says. The cells
+are read by ``synth.tablecells``.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 
 from synth.comparisons import HARM_WORDS, LOWER_IS_BETTER, comparison_core
-from synth.entities import LANGUAGES
 from synth.numchecks import Quantity, decimal_places
-from synth.search import STOPWORDS, stem
+from synth.tablecells import (  # noqa: F401 (abbreviations, expand, table_cells: re-exported)
+    Cell,
+    abbreviations,
+    expand,
+    label_words,
+    table_cells,
+)
 
 # Comparative words: the first side is greater (up) or smaller (down) than the second.
 _UP_WORDS = frozenset(
@@ -41,153 +44,6 @@ _GOODNESS = frozenset({"better", "worse", "beat", "beats", "outperform", "outper
 _EVERY = re.compile(r"\b(every|all|each)\b(?!\s+of\s+(?-i:[A-Z]))", re.I)
 _NEGATORS = frozenset({"without", "no", "not", "excluding", "except"})
 _PREPS = frozenset({"on", "in", "for", "at", "with"})
-_TOKEN = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?")
-_VALUE = r"-?\d+(?:\.\d+)?"
-# A value stands apart from its column's name: "Model T5" is a name, not "Model T" = 5.
-_CELL = re.compile(rf"^(.*?)\s+({_VALUE})\s*%?\s*(?:±\s*[\d.]+)?$")
-# A decimal figure: a cell part holding one is a value ill-formed ("17.3(11.4)"), not a name.
-_DECIMAL = re.compile(r"\d[.,]\d")
-_RAW_ROW = re.compile(
-    rf"^(.*?[A-Za-z)].*?)\s+((?:{_VALUE}%?(?:±[\d.]+)?\s+)+{_VALUE}%?(?:±[\d.]+)?)"
-)
-# Codes that are also English words: a label "No" or "it" names no language.
-_WORD_CODES = STOPWORDS | {"no", "it", "is", "he", "me", "my"}
-# Language codes in column labels ("QA-es") read as the language's name.
-_CODES = {code.lower(): name.lower() for code, name in LANGUAGES.items()}
-
-
-# Table abbreviations that are no prefix of the word they shorten (a prefix, "Acc." for
-# "accuracy", aligns by itself: _aligned_cell): "Avg." is the claim's "averaged".
-_SHORT = {"avg": stem("average"), "ppl": stem("perplexity")}
-
-
-def label_words(text: str) -> frozenset[str]:
-    """Stemmed words of a label or claim side, hyphenated parts apart ("QA-es" -> qa, es,
-    spanish; "128-neuron" -> 128, neuron)."""
-    low = text.lower()
-    out = {stem(tok) for tok in _TOKEN.findall(low) if tok not in STOPWORDS}
-    # A code after a hyphen ("NLI-es"), or a whole label ("Te"), names a language; a bare "it"
-    # or "no" in a sentence does not.
-    codes = re.findall(r"-([a-z]{2})\b", low)
-    whole = low.strip()
-    if re.fullmatch(r"[A-Z][a-z]|[a-z]{2}", text.strip()) and whole not in _WORD_CODES:
-        codes.append(whole)
-    out |= {stem(_CODES[c]) for c in codes if c in _CODES}
-    out |= {_SHORT[w] for w in out if w in _SHORT}
-    return frozenset(out)
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One value of a table with the labels of its row and column."""
-
-    row: str
-    col: str
-    words: frozenset[str]
-    value: float
-    source: int = -1  # index of its table row in the rows it was read from
-    table: int = 0  # which table of the paper (a header row after data starts the next one)
-    group: str = ""  # the label its row shares with its group ("Zero-shot LLMs"), if any
-
-
-_DEFINED = re.compile(r"((?:[A-Za-z][a-z]+ ){2,6})\(([A-Z]{2,6})\)")
-
-
-def abbreviations(texts: list[str]) -> dict[str, frozenset[str]]:
-    """Short forms the paper defines ("Question Answering (QA)", "dependency parsing (DP)") ->
-    the words they stand for: the words before it whose initials spell it."""
-    out = {}
-    for text in texts:
-        if "(" not in text:
-            continue  # no definition without its parenthesis (most sentences: skip the scan)
-        for m in _DEFINED.finditer(text):
-            short = m.group(2)
-            long = m.group(1).split()[-len(short) :]
-            if len(long) == len(short) and all(
-                w[0].upper() == c for w, c in zip(long, short, strict=True)
-            ):
-                out[short.lower()] = label_words(" ".join(long))
-    return out
-
-
-def expand(words: frozenset[str], abbr: dict[str, frozenset[str]]) -> frozenset[str]:
-    """``words`` with the long forms of the short forms among them (``abbr``, from
-    :func:`abbreviations`)."""
-    return words.union(*(abbr[w] for w in words if w in abbr))
-
-
-def table_cells(rows: list[str], context: list[str] = ()) -> list[Cell]:
-    """Cells of a paper's table rows (in reading order); ``context`` are its other sentences,
-    read for the short forms it defines."""
-    abbr = abbreviations(list(rows) + list(context))
-    cells: list[Cell] = []
-    headers: list[list[str]] = []  # the last numberless rows: column names, and their groups
-    names: list[str] = []  # the last header row's column names ("Group | Models | F1")
-    table, in_data = 0, False
-    for index, text in enumerate(rows):
-        text = text.strip().rstrip(".")
-        if ":" in text and "," in text.split(":", 1)[1] or re.search(r":\s*[^:]*\d\s*%?$", text):
-            cells.extend(_linearised_cells(text, names, abbr, index, table))
-            in_data = True
-            continue
-        m = _RAW_ROW.match(text)
-        if not m:
-            # A header after data rows starts another table: two cells compare only within one
-            # (the same header twice is two tables: relevance F1 and event-type F1).
-            table, in_data = table + in_data, False
-            names = [n.strip() for n in text.split("|")] if "|" in text else names
-            headers = [*headers[-1:], re.findall(r"\S+(?: \([^)]*\))?", text)]
-            continue
-        in_data = True
-        values = [float(v) for v in re.findall(_VALUE, m.group(2))]
-        for i, (col, v) in enumerate(zip(_columns(headers, len(values)), values, strict=False)):
-            words = expand(label_words(m.group(1)) | label_words(col), abbr)
-            cells.append(Cell(m.group(1).strip(), col or f"#{i}", words, v, index, table))
-    return cells
-
-
-def _linearised_cells(
-    text: str, names: list[str], abbr: dict[str, frozenset[str]], index: int, table: int
-) -> list[Cell]:
-    """Cells of a row linearised as "Row: col value, col value" (``names``: the header's column
-    names). A part with no value ("Models Mistral-large") is a cell that names the row beside
-    its group label ("Zero-shot LLMs"), so it joins the row's label: without it every row of
-    the group would read the same and no two of them could be compared."""
-    row, rest = text.rsplit(":", 1) if text.count(":") > 1 else text.split(":", 1)
-    parts = [(p.strip(), _CELL.match(p.strip())) for p in rest.split(",")]
-    texts = [_unheaded(p, names) for p, m in parts if p and not m and not _DECIMAL.search(p)]
-    group = row.strip() if texts else ""
-    row = " ".join([row.strip(), *texts])
-    out = []
-    for _, m in parts:
-        if m and m.group(1):
-            words = expand(label_words(row) | label_words(m.group(1)), abbr)
-            out.append(Cell(row, m.group(1).strip(), words, float(m.group(2)), index, table, group))
-    return out
-
-
-def _unheaded(part: str, names: list[str]) -> str:
-    """A text cell without its column's name ("Models Mistral-large" -> "Mistral-large"): the
-    name is the same in every row, so it tells no two rows apart."""
-    for name in names:
-        if name and part.startswith(name + " "):
-            return part[len(name) + 1 :]
-    return part
-
-
-def _columns(headers: list[list[str]], n: int) -> list[str]:
-    """Names of ``n`` value columns from the header rows above (the first name of a header row
-    heads the row labels; a row above it may group the columns: "Lemmatized Stemmed")."""
-    if not headers:
-        return []
-    names = headers[-1][1:] if len(headers[-1]) == n + 1 else headers[-1]
-    if len(names) != n:
-        return []
-    groups = headers[0] if len(headers) == 2 else []
-    if groups and n % len(groups) == 0 and len(groups) < n:
-        span = n // len(groups)
-        return [f"{groups[i // span]} {name}" for i, name in enumerate(names)]
-    return names
 
 
 def comparison_sides(claim: str) -> tuple[frozenset[str], frozenset[str], int] | None:
@@ -303,6 +159,8 @@ _DELTA = frozenset(
 )
 
 
+# A rival word shares its stem's last letters ("lingual") and differs in a short prefix.
+_RIVAL_STEM, _RIVAL_PREFIX = 6, 5
 # The least score of a deciding pair: three words (less half a word for two tables' rows).
 _MIN_SCORE = 2.5
 
@@ -396,6 +254,8 @@ def _pair_score(ca: Cell, cb: Cell, ask: _Sides) -> float | None:
     core = ask.core
     if core and not (_carries(ca.words, core[0]) and _carries(cb.words, core[1])):
         return None
+    if _rival(ca.words, ask.a_only, ask.words) or _rival(cb.words, ask.b_only, ask.words):
+        return None
     # A label only one cell has that the claim names outside that cell's side is a condition
     # the claim lists ("ahead of MAD-X on POS, DP and NLI": an NLI row against a POS row
     # compares two of its tasks, not its sides).
@@ -409,6 +269,18 @@ def _pair_score(ca: Cell, cb: Cell, ask: _Sides) -> float | None:
         - 2 * len((ca.words | cb.words) & ask.neg)
         - 0.5 * (ca.table != cb.table and ca.row != cb.row)
     )  # fmt: skip
+
+
+def _rival(cell: frozenset[str], side: frozenset[str], words: frozenset[str]) -> bool:
+    """Whether a cell's label names a rival of a side's word: the same word with another short
+    prefix ("multilingual" where the claim says "bilingual adapters", "monolingual" for
+    "multilingual"), a different thing of the same kind, not the side."""
+    for w in side - cell:
+        for c in cell - words:
+            n = len(os.path.commonprefix([w[::-1], c[::-1]]))
+            if n >= _RIVAL_STEM and max(len(w), len(c)) - n <= _RIVAL_PREFIX and w != c:
+                return True
+    return False
 
 
 def _same_group(ca: Cell, cb: Cell, words: frozenset[str]) -> bool:

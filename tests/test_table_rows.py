@@ -125,3 +125,20 @@ def test_side_words_stemmed_before_their_hyphen_is_split():
         "higher ROUGE-1 than fine-tuned mBART."
     )
     assert table_comparison(claim, table_cells(rows))[:2] == (1.0, 0.0)
+
+
+def test_a_rival_of_a_side_word_is_another_thing():
+    """BAD-X (p.5): "MA" is the multilingual adapter the paper defines; "bilingual adapters"
+    is no name of it though both are adapters."""
+    rows = [
+        "Task | Method | MYV | avg",
+        "DP: Method MA, MYV 33.36, avg 31.11.",
+        "DP: Method MAD-X, MYV 34.10, avg 31.55.",
+    ]
+    text = ["We also compare against a multilingual adapter (MA) trained on all languages."]
+    cells = table_cells(rows, text)
+    assert {"multilingual", "adapter"} <= next(c for c in cells if c.row == "DP MA").words
+    claim = "On dependency parsing, bilingual adapters beat MAD-X on average."
+    assert table_comparison(claim, cells) == (0.0, 0.0, 0.0)
+    claim = "On dependency parsing, multilingual adapters trail MAD-X on average."
+    assert table_comparison(claim, cells)[:2] == (1.0, 0.0)
