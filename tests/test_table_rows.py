@@ -142,3 +142,25 @@ def test_a_rival_of_a_side_word_is_another_thing():
     assert table_comparison(claim, cells) == (0.0, 0.0, 0.0)
     claim = "On dependency parsing, multilingual adapters trail MAD-X on average."
     assert table_comparison(claim, cells)[:2] == (1.0, 0.0)
+
+
+def test_the_other_sides_figure_in_line_with_the_named_cells():
+    """DAP (BUCC): the claim's words pick mBERT+DAP's cell (86.6); LaBSE's 85.9 is in the
+    same column, read off the table, not a changed figure. A figure no cell in line holds
+    still conflicts."""
+    from synth.tablechecks import table_numbers
+    from synth.textchecks import facts
+
+    rows = [
+        "Model | BUCC de | BUCC avg",
+        "mBERT+DAP: BUCC de 88.1, BUCC avg 86.6.",
+        "LaBSE: BUCC de 87.9, BUCC avg 85.9.",
+    ]
+    cells = table_cells(rows)
+
+    def check(claim: str) -> tuple[float, float]:
+        return table_numbers(claim, facts(claim).quantities, cells)
+
+    claim = "On the BUCC test set, mBERT+DAP reaches an average F1 of 86.6, ahead of LaBSE's {}."
+    assert check(claim.format("85.9")) == (1.0, 0.0)
+    assert check(claim.format("84.2")) == (0.5, 0.5)
