@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass, replace
 
 from synth.comparisons import HARM_WORDS, LOWER_IS_BETTER, comparison_core
+from synth.entities import LANGUAGES
 from synth.numchecks import Quantity, decimal_places
+from synth.search import stem
 from synth.tablecells import (  # noqa: F401 (abbreviations, expand, table_cells: re-exported)
     Cell,
     abbreviations,
@@ -161,6 +163,7 @@ _DELTA = frozenset(
 
 # A rival word shares its stem's last letters ("lingual") and differs in a short prefix.
 _RIVAL_STEM, _RIVAL_PREFIX = 6, 5
+_LANGUAGE_STEMS = frozenset(stem(name.lower()) for name in LANGUAGES.values())
 # The least score of a deciding pair: three words (less half a word for two tables' rows).
 _MIN_SCORE = 2.5
 
@@ -180,8 +183,13 @@ def table_comparison(
     if not sides or not cells:
         return 0.0, 0.0, 0.0
     first, second, sign = sides
-    ask = _Sides(first - second, second - first, label_words(claim), _negated(claim),
-                 _core_words(claim))  # fmt: skip
+    # A language named only inside a compound ("English-centric", "Hindi-English") is no
+    # column of that language ("en")
+    drop = _compound_languages(claim)
+    core = _core_words(claim)
+    core = (core[0] - drop, core[1] - drop) if core else None
+    ask = _Sides((first - second) - drop, (second - first) - drop, label_words(claim) - drop,
+                 _negated(claim), core)  # fmt: skip
     if not ask.a_only or not ask.b_only or _compares_gaps(claim):
         return 0.0, 0.0, 0.0
     initial = _by_initial(ask.words)
@@ -217,6 +225,14 @@ def table_comparison(
     if share == 0.5:
         return 0.0, 0.0, 0.0
     return (1.0, 0.0, cover) if share > 0.5 else (0.0, 1.0, cover)
+
+
+def _compound_languages(claim: str) -> frozenset[str]:
+    """Stems of the languages the claim names only inside a hyphenated word."""
+    toks = re.findall(r"[A-Za-z][\w-]*", claim)
+    alone = {stem(t.lower()) for t in toks if "-" not in t}
+    inside = {stem(p.lower()) for t in toks if "-" in t for p in t.split("-") if p}
+    return frozenset((inside - alone) & _LANGUAGE_STEMS)
 
 
 def _first_statement(claim: str) -> str:

@@ -164,3 +164,18 @@ def test_the_other_sides_figure_in_line_with_the_named_cells():
     claim = "On the BUCC test set, mBERT+DAP reaches an average F1 of 86.6, ahead of LaBSE's {}."
     assert check(claim.format("85.9")) == (1.0, 0.0)
     assert check(claim.format("84.2")) == (0.5, 0.5)
+
+
+def test_a_language_inside_a_compound_names_no_language_column():
+    """DAMP: "the Hindi-English CST5 benchmark" is a code-switched set, not the English ("en")
+    column of another table; a language named on its own still picks its column."""
+    rows = [
+        "Model | en | hi",
+        "mT5-XXL: en 86.7, hi 80.1.",
+        "DAMP: en 83.5, hi 81.0.",
+    ]
+    cells = table_cells(rows)
+    claim = "On the Hindi-English CST5 benchmark, mT5-XXL still transfers better than DAMP."
+    assert table_comparison(claim, cells) == (0.0, 0.0, 0.0)
+    claim = "On English, mT5-XXL still transfers better than DAMP."
+    assert table_comparison(claim, cells)[:2] == (1.0, 0.0)
