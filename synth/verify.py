@@ -21,6 +21,7 @@ from pydantic import Field
 from synth.calibrate import Calibrator, load_calibrator, nli_calibrator
 from synth.comparisons import any_conflict, comparison_core, sides_missing, word_checks
 from synth.exceptions import exception_conflict
+from synth.frame_swaps import paper_frame_swap
 from synth.language import looks_english
 from synth.libfacts import LibraryFacts
 from synth.library import Library
@@ -183,6 +184,10 @@ class Verifier:
         ewords = self.known.expanded(best.paper_id, ef.stems) if core else ef.stems
         checks = word_checks(cf, ef, core, ewords)
         copy_conflict = max(copy_conflict, aligned_opposite(claim, best.text))
+        # ... or any sentence of the paper, retrieval's or not, stating the claim with another
+        # name in one slot (the frame sentence of an entity swap often shares only the topic).
+        paper_sentences = self.known.paper_sentences(best.paper_id)
+        copy_conflict = max(copy_conflict, paper_frame_swap(claim, paper_sentences))
         names = name_terms(claim)
         # The sentence stating the claim's numbers names another thing where the claim names X.
         num_swap = local_swap(cf, ef) if cf.numbers and num_match == 1.0 else 0.0

@@ -1,0 +1,122 @@
+"""A swapped name read against the whole paper: the sentence that states the claim's frame (the
+claim minus one of its names) and the other name it puts in that slot.
+
+An entity swap restates something the paper says with another name in one slot ("Swahili was
+picked as the second language ..." against "Turkish was selected as the second language ...").
+A claim that merely names something the paper never discusses has no such sentence: no sentence
+carries the rest of its words in order, or the one that does names nothing else where the claim
+names its thing. Retrieval often misses the frame sentence (its best match shares the topic, not
+the slot), so the paper's sentences are searched here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from synth.entities import entity_spans
+from synth.namechecks import _alignment, _canonical, _words, same_name
+from synth.records import Sentence
+from synth.search import EVIDENCE_KINDS_SKIPPED, content_words
+
+# Registry kinds whose names count as names wherever they stand ("Turkish was selected ...").
+_KINDS = ("languages", "models", "datasets")
+# Capitalised words that point into the paper rather than name a thing of a kind.
+_POINTERS = frozenset(
+    "Table Tables Figure Fig Figures Section Sections Appendix Eq Equation".split()
+)
+# A slot holds at most this many words on either side (the name and a word or two around it).
+_SLOT_WIDTH = 4
+# The frame sentence must carry at least this share of the claim's other words, in order ...
+_FRAME_SHARE = 0.5
+# ... and at least this many of them.
+_FRAME_MIN = 3
+# Sentences sharing the most words with the claim that are aligned (the frame is among them).
+_CANDIDATES = 8
+_TITLE_OR_CITE_BEFORE = re.compile(r"(?:[A-Z][\w-]*|\()\s*$")
+_TITLE_OR_CITE_AFTER = re.compile(r"\s*(?:[A-Z]|et al\b|,?\s*\(?\d{4})")
+
+Word = tuple[str, str, bool]
+
+
+@lru_cache(maxsize=1 << 15)
+def slot_words(text: str) -> tuple[Word, ...]:
+    """(stem, word, is a name) for each content word of ``text``, where a name is an acronym,
+    a CamelCase or versioned word ("GPT-3.5"), a registry's language, model or dataset (even
+    opening the sentence: "Turkish was selected"), or a capitalised word standing alone ("observed
+    for Wixarika"; not one of a title's run of capitals, nor an author cited: "Clark et al.")."""
+    spans = [(a, b) for kind in _KINDS for a, b, _ in entity_spans(kind, text)]
+    out, pos = [], 0
+    for stem, raw, shaped in _words(text):
+        at = text.find(raw, pos)
+        pos = at + len(raw) if at >= 0 else pos
+        named = shaped and not raw[1:].islower()  # "SGD", "mBERT", "GPT-3.5"
+        if shaped and not named and at > 0:  # a plain capitalised word
+            named = not (
+                _TITLE_OR_CITE_BEFORE.search(text, 0, at)
+                or _TITLE_OR_CITE_AFTER.match(text, at + len(raw))
+            )
+        registry = at >= 0 and raw[0].isupper() and any(a <= at < b for a, b in spans)
+        out.append((stem, raw, (named or registry) and raw not in _POINTERS))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(content_words(text))
+
+
+def _filler(claim: tuple[Word, ...], sentence: tuple[Word, ...]) -> tuple[str, str] | None:
+    """(claim's name, the sentence's) when the sentence carries the claim's other words in order
+    and, in the slot between the same two aligned words, names another thing."""
+    cs = [w[0] for w in claim]
+    es = _canonical(claim, sentence)  # "TI" in the sentence for the claim's "TowerInstruct"
+    mine, theirs = set(cs), set(es)
+    absent = [k for k, w in enumerate(claim) if w[2] and cs[k] not in theirs]
+    pairs = _alignment(cs, es)
+    if not absent or len(pairs) < max(_FRAME_MIN, _FRAME_SHARE * (len(cs) - len(absent))):
+        return None
+    bounds = [(-1, -1), *pairs, (len(cs), len(es))]  # the sentence's ends bound a slot too
+    for k in absent:
+        n = max(b for b, (i, _) in enumerate(bounds) if i < k)
+        (i0, j0), (i1, j1) = bounds[n], bounds[n + 1]
+        if i1 - i0 - 1 > _SLOT_WIDTH or j1 - j0 - 1 > _SLOT_WIDTH:
+            continue
+        for j in range(j0 + 1, j1):
+            word = sentence[j]
+            if not word[2] or es[j] in mine:
+                continue
+            if any(same_name(word[1], w[1]) for w in claim if w[2]):
+                continue  # the claim's name written another way ("TI" / "TowerInstruct")
+            return claim[k][1], word[1]
+    return None
+
+
+def frame_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | None:
+    """(claim's name, the paper's name in its slot, the frame sentence) when one of the paper's
+    ``sentences`` states what the claim states with another name where the claim names its
+    thing: "Swahili was picked as the second language to test the model on an agglutinative
+    language" against "Turkish was selected as the second language to evaluate ... on an
+    agglutinative language"; "... 6.67 points, is observed for Aymara" against "The highest
+    improvement of 6.67% is observed for Wixarika". None when no sentence carries the claim's
+    other words, in order, around the slot (a claim about something the paper never discusses).
+    """
+    cw = slot_words(claim)
+    if not any(w[2] for w in cw):
+        return None
+    words = {w[0] for w in cw}
+    shared = [(len(words & _stems(t)), t) for t in sentences]
+    ranked = sorted((p for p in shared if p[0] >= _FRAME_MIN), key=lambda p: -p[0])
+    for _, text in ranked[:_CANDIDATES]:
+        found = _filler(cw, slot_words(text))
+        if found:
+            return found[0], found[1], text
+    return None
+
+
+def paper_frame_swap(claim: str, sentences: Sequence[Sentence]) -> float:
+    """1.0 when one of a paper's evidence sentences (no reference, title, header or equation)
+    states the claim's frame with another name in its slot (:func:`frame_swap`)."""
+    texts = [s.text for s in sentences if s.kind not in EVIDENCE_KINDS_SKIPPED]
+    return float(frame_swap(claim, texts) is not None)
