@@ -12,11 +12,11 @@ the slot), so the paper's sentences are searched here.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 from synth.entities import entity_spans
-from synth.namechecks import _alignment, _canonical, _words, same_name
+from synth.namechecks import _alignment, _canonical, _words, paper_uses, same_name
 from synth.records import Sentence
 from synth.search import EVIDENCE_KINDS_SKIPPED, content_words
 
@@ -32,9 +32,16 @@ _SLOT_WIDTH = 4
 _FRAME_SHARE = 0.5
 # ... and at least this many of them.
 _FRAME_MIN = 3
+# A sentence carrying this share of the claim's words, names and all, states the claim itself.
+_STATED_SHARE = 0.8
 # Sentences sharing the most words with the claim that are aligned (the frame is among them).
-_CANDIDATES = 8
-_TITLE_OR_CITE_BEFORE = re.compile(r"(?:[A-Z][\w-]*|\()\s*$")
+_CANDIDATES = 12
+# Before a capitalised word: another of a title's run ("Manual Data Collection"; a sentence's
+# opening "For" or "The" is none) or an opening parenthesis ("(Clark, 2022)").
+_TITLE_OR_CITE_BEFORE = re.compile(
+    r"(?:(?<![\w-])(?!(?:For|In|On|The|A|An|And|Of|To|With|By|At|From|As)\s)[A-Z][\w-]*|\()\s*$"
+)
+# After it: another capital, "et al." or a year (an author cited).
 _TITLE_OR_CITE_AFTER = re.compile(r"\s*(?:[A-Z]|et al\b|,?\s*\(?\d{4})")
 
 Word = tuple[str, str, bool]
@@ -52,11 +59,17 @@ def slot_words(text: str) -> tuple[Word, ...]:
         at = text.find(raw, pos)
         pos = at + len(raw) if at >= 0 else pos
         named = shaped and not raw[1:].islower()  # "SGD", "mBERT", "GPT-3.5"
-        if shaped and not named and at > 0:  # a plain capitalised word
+        before = text[:at].rstrip() if at > 0 else ""
+        # A capital opening the text, a caption's or a clause's text ("Table 4: Accuracy for")
+        # is the sentence's, not a name's.
+        opens = not before or before[-1] in ":.;-•"
+        if shaped and not named and not opens:  # a plain capitalised word
             named = not (
                 _TITLE_OR_CITE_BEFORE.search(text, 0, at)
                 or _TITLE_OR_CITE_AFTER.match(text, at + len(raw))
             )
+        if at > 0 and text[at - 1] in "'\"‘“":
+            named = False  # a quoted label ('True', "Human"), not a thing of a kind
         registry = at >= 0 and raw[0].isupper() and any(a <= at < b for a, b in spans)
         out.append((stem, raw, (named or registry) and raw not in _POINTERS))
     return tuple(out)
@@ -67,9 +80,12 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(content_words(text))
 
 
-def _filler(claim: tuple[Word, ...], sentence: tuple[Word, ...]) -> tuple[str, str] | None:
+def _filler(
+    claim: tuple[Word, ...], sentence: tuple[Word, ...], unused: Collection[str] = ()
+) -> tuple[str, str] | None:
     """(claim's name, the sentence's) when the sentence carries the claim's other words in order
-    and, in the slot between the same two aligned words, names another thing."""
+    and, in the slot between the same two aligned words, names another thing. With ``unused``
+    (the one claim name its paper never uses), only that name may be the swapped one."""
     cs = [w[0] for w in claim]
     es = _canonical(claim, sentence)  # "TI" in the sentence for the claim's "TowerInstruct"
     mine, theirs = set(cs), set(es)
@@ -79,6 +95,8 @@ def _filler(claim: tuple[Word, ...], sentence: tuple[Word, ...]) -> tuple[str, s
         return None
     bounds = [(-1, -1), *pairs, (len(cs), len(es))]  # the sentence's ends bound a slot too
     for k in absent:
+        if unused and cs[k] not in unused:
+            continue  # a name the paper never uses is the one swapped in
         n = max(b for b, (i, _) in enumerate(bounds) if i < k)
         (i0, j0), (i1, j1) = bounds[n], bounds[n + 1]
         if i1 - i0 - 1 > _SLOT_WIDTH or j1 - j0 - 1 > _SLOT_WIDTH:
@@ -91,6 +109,18 @@ def _filler(claim: tuple[Word, ...], sentence: tuple[Word, ...]) -> tuple[str, s
                 continue  # the claim's name written another way ("TI" / "TowerInstruct")
             return claim[k][1], word[1]
     return None
+
+
+def _states(claim: tuple[Word, ...], sentence: tuple[Word, ...]) -> bool:
+    """Whether the sentence carries the claim's words in order with every one of its names:
+    the claim as the paper says it (another sentence's other name in the slot is then a list or
+    a second finding, not a swap)."""
+    cs = [w[0] for w in claim]
+    es = _canonical(claim, sentence)
+    theirs = set(es)
+    if any(w[2] and cs[k] not in theirs for k, w in enumerate(claim)):
+        return False
+    return len(_alignment(cs, es)) >= max(_FRAME_MIN, _STATED_SHARE * len(cs))
 
 
 def frame_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | None:
@@ -106,10 +136,20 @@ def frame_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | N
     if not any(w[2] for w in cw):
         return None
     words = {w[0] for w in cw}
-    shared = [(len(words & _stems(t)), t) for t in sentences]
+    stems = [_stems(t) for t in sentences]
+    # The claim's other names are the paper's own: a claim naming two things the paper never
+    # names is about something else (another paper's "run on a single A100 GPU").
+    used = frozenset().union(*stems)
+    unused = {w[0] for w in cw if w[2] and not paper_uses(w[0], used)}
+    if len(unused) > 1:
+        return None
+    shared = [(len(words & s), t) for s, t in zip(stems, sentences, strict=True)]
     ranked = sorted((p for p in shared if p[0] >= _FRAME_MIN), key=lambda p: -p[0])
-    for _, text in ranked[:_CANDIDATES]:
-        found = _filler(cw, slot_words(text))
+    top = [(slot_words(text), text) for _, text in ranked[:_CANDIDATES]]
+    if any(_states(cw, words) for words, _ in top):
+        return None  # the paper says the claim as written
+    for words, text in top:
+        found = _filler(cw, words, unused)
         if found:
             return found[0], found[1], text
     return None
