@@ -2,7 +2,9 @@
 
 "5,000" = "5000" = "5k"; 0.5 = 50%; "roughly 6 points" = 6.15%; "up to eight pages" against "up to
 ten pages" conflicts; "1950 samples" against "950 samples" conflicts (same counted thing), "6 epochs"
-against "20,000 examples" does not. ``synth.textchecks`` builds a sentence's quantities once.
+against "20,000 examples" does not; "nine points after Stage 2" against "8.9% after Stage 1 ...
+and 3.7% after Stage 2" conflicts (the figure is stated, but of another thing: ``synth.numbinding``).
+``synth.textchecks`` builds a sentence's quantities once.
 """
 
 from __future__ import annotations
@@ -12,6 +14,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from synth.numbinding import PREP_SLOTS, bindings, misbound, name_words
+
+# Numbers read from words live in synth.numwords; textchecks imports them from here.
+from synth.numwords import extra_numbers, number_keys  # noqa: F401 (re-exported)
 from synth.records import Number
 from synth.search import STOPWORDS, WORD_RE, stem
 
@@ -43,20 +49,6 @@ _DELTA = re.compile(
 # "82 thousand": the word scales the number before it.
 _SCALE_WORD = re.compile(r"^\s*(thousand|million|billion)\b", re.I)
 _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
-# Spelled-out numbers ("eight pages", "three epochs"); "one" is left out (mostly a pronoun).
-NUMBER_WORDS: dict[str, int] = {
-    w: i + 2
-    for i, w in enumerate(
-        "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
-        " sixteen seventeen eighteen nineteen twenty".split()
-    )
-} | {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000}
-# The lookahead (a word's first letter) skips, fast, the words no number word starts like.
-_NUMBER_WORD = re.compile(
-    r"\b(?=[" + "".join(sorted({w[0] for w in NUMBER_WORDS})) + r"])(" + "|".join(NUMBER_WORDS)
-    + r")\b(?!-)",
-    re.I,
-)  # fmt: skip
 _THOUSANDS_DOT = re.compile(r"\d{1,3}\.\d{3}")
 _SCALE = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9}
 # Units that measure the same kind of quantity ("6 points" of accuracy = "6%" of accuracy).
@@ -115,82 +107,6 @@ def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
         delta = bool(_DELTA.search(head[-40:])) or n.raw.startswith("+")
         out.append(Quantity(n, value, before, after, bound, near, prev[-1] if prev else "", delta))
     return tuple(out)
-
-
-_FRACTION = re.compile(r"\b(a|one|two|three|four) (quarters?|thirds?|fifths?|tenths?)\b", re.I)
-_HALF = re.compile(r"\bhalf(?= of\b| the\b)", re.I)
-_FRACTIONS = {"quarter": 25.0, "third": 100 / 3, "fifth": 20.0, "tenth": 10.0}
-# A share as counts: "331 samples out of 1950", "four out of five", "one in ten".
-_SPELLED = "|".join(NUMBER_WORDS) + "|one"
-# The lookahead only skips, fast, the words that start with no digit and no first letter of a
-# number word: tried at every word, the alternation of words was the slowest regex of a verdict.
-_FIRST = "".join(sorted({w[0] for w in (*NUMBER_WORDS, "one")}))
-_RATIO = re.compile(
-    rf"\b(?=[\d{_FIRST}])(\d[\d,]*|{_SPELLED}) (?:(?:[a-z-]+ ){{0,2}}out of|in) "
-    rf"(\d[\d,]*|{_SPELLED})\b",
-    re.I,
-)
-
-
-def _count(word: str) -> float:
-    low = word.lower()
-    return 1.0 if low == "one" else float(NUMBER_WORDS.get(low) or low.replace(",", ""))
-
-
-def ratio_numbers(text: str) -> tuple[Number, ...]:
-    """Shares stated as counts, as percentages: "331 samples out of 1950" -> 16.97%, "four out
-    of five" -> 80%, "one in ten" -> 10% (a claim rounds them: "about 17%", "79%")."""
-    out = []
-    for m in _RATIO.finditer(text):
-        part, whole = _count(m.group(1)), _count(m.group(2))
-        if 0 < part < whole:
-            out.append(Number(value=round(100 * part / whole, 2), raw=m.group(0), unit="%"))
-    return tuple(out)
-
-
-def extra_numbers(text: str) -> tuple[Number, ...]:
-    """Counts the number parser leaves out: spelled-out numbers ("eight pages"), and fractions
-    in words as percentages ("three quarters" = 75%)."""
-    fractions = [
-        (m, Number(value=round((1 if m.group(1).lower() in ("a", "one") else
-                                NUMBER_WORDS[m.group(1).lower()])
-                               * _FRACTIONS[m.group(2).lower().rstrip("s")], 1),
-                   raw=m.group(0), unit="%"))
-        for m in _FRACTION.finditer(text)
-    ]  # fmt: skip
-    # "about half of the blocks", "half the languages": a share (not "the first half of")
-    fractions += [
-        (m, Number(value=50.0, raw=m.group(0), unit="%"))
-        for m in _HALF.finditer(text)
-        if not re.search(
-            r"\b(?:first|second|last|other|latter|former)\s+$", text[: m.start()], re.I
-        )
-    ]
-    taken = [m.span() for m, _ in fractions] + [m.span() for m in _RATIO.finditer(text)]
-    return (
-        tuple(n for _, n in fractions)
-        + ratio_numbers(text)
-        + tuple(
-            Number(value=float(NUMBER_WORDS[m.group(1).lower()]), raw=m.group(1))
-            for m in _NUMBER_WORD.finditer(text)
-            if not re.search(r"\d\s*$", text[: m.start()])  # "82 thousand" is one number
-            and not any(a <= m.start() < b for a, b in taken)
-        )
-    )
-
-
-_NUMBER_TOKEN = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
-
-
-def number_keys(text: str) -> frozenset[str]:
-    """The distinctive numbers a text states (three significant digits or more: "72.36",
-    "10,636" -> "10636", "0.5074", "5,000" -> "5000"), as exact keys for looking sentences up."""
-    keys = set()
-    for m in _NUMBER_TOKEN.finditer(text):
-        raw = m.group(0).rstrip(",").replace(",", "")
-        if sum(ch.isdigit() for ch in raw.lstrip("0.")) >= 3:
-            keys.add(raw)
-    return frozenset(keys)
 
 
 def decimal_places(raw: str) -> int:
@@ -314,20 +230,97 @@ def numeric_agreement(
     matched = conflicting = 0
     eq_also = [q for f in also for q in (f.quantities or quantities(f.text, f.numbers))]
     silent, used = [], set()
-    for c in cq:
+    for at, c in enumerate(cq):
         # In the next candidates, the value itself (no hedge, bound or coarser figure meeting
         # it: "nearly 8.5" is not an "8-shot" elsewhere) about the same thing.
         mine = [i for i, e in enumerate(eq) if _bears_out(c, e, single)]
-        if mine or any(_stated(c, e) and _aligned(c, e, False) for e in eq_also):
+        if mine and _bound_elsewhere(claim, at, evidence, eq, mine):
+            conflicting += 1  # the sentence states the figure, but of another thing
+        elif mine or any(_stated(c, e) and _aligned(c, e, False) for e in eq_also):
             matched += 1
             used.update(mine[:1])
         elif any(_aligned(c, e, single) and not _level_and_gap(c, e) for e in eq):
             conflicting += 1
+        elif _picks_other(claim, at, evidence, eq):
+            conflicting += 1  # the figure the sentence gives the claim's thing is another
         else:
             silent.append(c)
     if matched and len(silent) == 1:
         conflicting += _changed(silent[0], [e for i, e in enumerate(eq) if i not in used])
     return matched / len(cq), conflicting / len(cq)
+
+
+def _near(a: Quantity, b: Quantity, units: bool = False) -> bool:
+    """Within a factor of ten, both fractions of one or both not (percentages aside: "0.9%" and
+    "3.0%" are two gains of one kind); with ``units``, of one unit too: two figures a sentence
+    lists side by side ("54%" / "26%", "20 participants" / "30 answers", "Precision 67.28" /
+    "F1 79.56"), whether or not each reads as a difference ("LaBSE by 0.9% and other variants
+    by at least 3.0%")."""
+    if units and (a.number.unit or "") != (b.number.unit or ""):
+        return False
+    small, large = sorted((abs(a.value), abs(b.value)))
+    fractions = "%" in (a.number.unit, b.number.unit) or (abs(a.value) <= 1) == (abs(b.value) <= 1)
+    return fractions and small > 0 and large <= 10 * small
+
+
+def _claim_quantity(claim: SentenceFacts, at: int) -> Quantity:
+    return (claim.quantities or quantities(claim.text, claim.numbers))[at]
+
+
+def _bound(claim: SentenceFacts, at: int, evidence: SentenceFacts) -> tuple[frozenset[str], tuple]:
+    """The claim figure ``at``'s words and the evidence figures' bindings."""
+    frame = bindings(claim.text, tuple(_spans(claim.text, claim.numbers)))[at].frame
+    return frame, bindings(evidence.text, tuple(_spans(evidence.text, evidence.numbers)))
+
+
+def _bound_elsewhere(
+    claim: SentenceFacts,
+    at: int,
+    evidence: SentenceFacts,
+    eq: tuple[Quantity, ...],
+    mine: list[int],
+) -> bool:
+    """Whether every evidence figure stating the claim's figure ``at`` is said of another thing
+    than the claim says: a parallel figure of the sentence, of another value, holds the claim's
+    words in its slots ("9 points after Stage 2" against "8.9% ... after Stage 1 training, and a
+    3.7% improvement after Stage 2 training")."""
+    if len(eq) < 2:
+        return False
+    c, (frame, ours) = _claim_quantity(claim, at), _bound(claim, at, evidence)
+    return all(
+        any(
+            misbound(frame, ours[i], ours[j])
+            for j, e in enumerate(eq)
+            if j not in mine and _near(eq[i], e, units=True) and not _agrees(c, e)
+        )
+        for i in mine
+    )
+
+
+def _picks_other(
+    claim: SentenceFacts, at: int, evidence: SentenceFacts, eq: tuple[Quantity, ...]
+) -> bool:
+    """Whether the claim's words for its figure ``at`` pick out one figure of a list the sentence
+    gives (a name in its slot, against a parallel figure's) and ``c`` is not it: "more than ten
+    points for Malagasy" against "4.7% and 15.5% ... for Malagasy and Turkish, respectively".
+    Only a name the claim shares picks a figure out ("for Malagasy", "after Stage 2"): a claim
+    stating none of the sentence's figures may share its other words by chance."""
+    if len(eq) < 2:
+        return False
+    c, (frame, ours) = _claim_quantity(claim, at), _bound(claim, at, evidence)
+    names = name_words(evidence.text)
+    return any(
+        not _agrees(c, e)
+        and _comparable(c.number, e.number)
+        and _near(c, e)
+        and any(
+            i != j
+            and _near(x, e, units=True)
+            and misbound(frame, ours[i], ours[j], PREP_SLOTS, names)
+            for i, x in enumerate(eq)
+        )
+        for j, e in enumerate(eq)
+    )
 
 
 def _changed(c: Quantity, rest: list[Quantity]) -> int:

@@ -1,0 +1,101 @@
+"""Numbers a sentence states in words or as shares: "eight pages", "three quarters" (75%), "331
+samples out of 1950" (16.97%), "four out of five" (80%); and the distinctive figures of a text as
+exact keys for looking sentences up. ``synth.numchecks`` reads them with the parsed numbers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from synth.records import Number
+
+# Spelled-out numbers ("eight pages", "three epochs"); "one" is left out (mostly a pronoun).
+NUMBER_WORDS: dict[str, int] = {
+    w: i + 2
+    for i, w in enumerate(
+        "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+        " sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000}
+# The lookahead (a word's first letter) skips, fast, the words no number word starts like.
+_NUMBER_WORD = re.compile(
+    r"\b(?=[" + "".join(sorted({w[0] for w in NUMBER_WORDS})) + r"])(" + "|".join(NUMBER_WORDS)
+    + r")\b(?!-)",
+    re.I,
+)  # fmt: skip
+
+
+_FRACTION = re.compile(r"\b(a|one|two|three|four) (quarters?|thirds?|fifths?|tenths?)\b", re.I)
+_HALF = re.compile(r"\bhalf(?= of\b| the\b)", re.I)
+_FRACTIONS = {"quarter": 25.0, "third": 100 / 3, "fifth": 20.0, "tenth": 10.0}
+# A share as counts: "331 samples out of 1950", "four out of five", "one in ten".
+_SPELLED = "|".join(NUMBER_WORDS) + "|one"
+# The lookahead only skips, fast, the words that start with no digit and no first letter of a
+# number word: tried at every word, the alternation of words was the slowest regex of a verdict.
+_FIRST = "".join(sorted({w[0] for w in (*NUMBER_WORDS, "one")}))
+_RATIO = re.compile(
+    rf"\b(?=[\d{_FIRST}])(\d[\d,]*|{_SPELLED}) (?:(?:[a-z-]+ ){{0,2}}out of|in) "
+    rf"(\d[\d,]*|{_SPELLED})\b",
+    re.I,
+)
+
+
+def _count(word: str) -> float:
+    low = word.lower()
+    return 1.0 if low == "one" else float(NUMBER_WORDS.get(low) or low.replace(",", ""))
+
+
+def ratio_numbers(text: str) -> tuple[Number, ...]:
+    """Shares stated as counts, as percentages: "331 samples out of 1950" -> 16.97%, "four out
+    of five" -> 80%, "one in ten" -> 10% (a claim rounds them: "about 17%", "79%")."""
+    out = []
+    for m in _RATIO.finditer(text):
+        part, whole = _count(m.group(1)), _count(m.group(2))
+        if 0 < part < whole:
+            out.append(Number(value=round(100 * part / whole, 2), raw=m.group(0), unit="%"))
+    return tuple(out)
+
+
+def extra_numbers(text: str) -> tuple[Number, ...]:
+    """Counts the number parser leaves out: spelled-out numbers ("eight pages"), and fractions
+    in words as percentages ("three quarters" = 75%)."""
+    fractions = [
+        (m, Number(value=round((1 if m.group(1).lower() in ("a", "one") else
+                                NUMBER_WORDS[m.group(1).lower()])
+                               * _FRACTIONS[m.group(2).lower().rstrip("s")], 1),
+                   raw=m.group(0), unit="%"))
+        for m in _FRACTION.finditer(text)
+    ]  # fmt: skip
+    # "about half of the blocks", "half the languages": a share (not "the first half of")
+    fractions += [
+        (m, Number(value=50.0, raw=m.group(0), unit="%"))
+        for m in _HALF.finditer(text)
+        if not re.search(
+            r"\b(?:first|second|last|other|latter|former)\s+$", text[: m.start()], re.I
+        )
+    ]
+    taken = [m.span() for m, _ in fractions] + [m.span() for m in _RATIO.finditer(text)]
+    return (
+        tuple(n for _, n in fractions)
+        + ratio_numbers(text)
+        + tuple(
+            Number(value=float(NUMBER_WORDS[m.group(1).lower()]), raw=m.group(1))
+            for m in _NUMBER_WORD.finditer(text)
+            if not re.search(r"\d\s*$", text[: m.start()])  # "82 thousand" is one number
+            and not any(a <= m.start() < b for a, b in taken)
+        )
+    )
+
+
+_NUMBER_TOKEN = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+
+
+def number_keys(text: str) -> frozenset[str]:
+    """The distinctive numbers a text states (three significant digits or more: "72.36",
+    "10,636" -> "10636", "0.5074", "5,000" -> "5000"), as exact keys for looking sentences up."""
+    keys = set()
+    for m in _NUMBER_TOKEN.finditer(text):
+        raw = m.group(0).rstrip(",").replace(",", "")
+        if sum(ch.isdigit() for ch in raw.lstrip("0.")) >= 3:
+            keys.add(raw)
+    return frozenset(keys)

@@ -1,0 +1,121 @@
+"""A figure bound to the wrong thing: the sentence states the claim's value, but of another
+condition, entity or counted thing (``synth.numbinding``, read by ``numchecks.numeric_agreement``).
+Sentences in the style of the retired held-out papers; claims in the style people wrote."""
+
+from __future__ import annotations
+
+from synth.numbinding import Binding, bindings, misbound
+from synth.numchecks import _spans, numeric_agreement
+from synth.textchecks import facts
+
+
+def _agree(claim: str, evidence: str) -> tuple[float, float]:
+    return numeric_agreement(facts(claim), facts(evidence))
+
+
+def _bind(text: str) -> tuple[Binding, ...]:
+    f = facts(text)
+    return bindings(f.text, tuple(_spans(f.text, f.numbers)))
+
+
+STAGES = (
+    "ByT5 outperforms subword-based models by a large margin with an absolute 8.9% improvement "
+    "over the best subword-based model after Stage 1 training, and a 3.7% improvement after "
+    "Stage 2 training."
+)
+STUDY = (
+    "Each of the 20 participants was required to attend a 90-minute session to grade 30 answers "
+    "so that we collected a total of 600 assessment scores."
+)
+LANGS = (
+    "Transferring the diff vector yields absolute accuracy improvements of 4.7% for Malagasy and "
+    "15.5% for Turkish on the Global MMLU benchmark, without additional training."
+)
+RESPECTIVELY = (
+    "Recycling fine-tuning updates yields a 4.7% and 15.5% absolute improvement for Malagasy and "
+    "Turkish, respectively, compared to Llama 3.1 8B Instruct."
+)
+ROW = "Zero-shot LLMs: Models Mistral-large, Precision 67.28, Recall 97.33, F1 79.56."
+BY = "We outperform the state-of-the-art LaBSE by 0.9% and other variants by at least 3.0%."
+RUN = (
+    "Fine-tuning used a learning rate of 1e-4, a batch size of 3, a weight decay of 0.1 during "
+    "10 epochs with an early stopping patience of 3."
+)
+
+
+def test_slots_hold_what_each_figure_is_said_of():
+    first, second = _bind(STAGES)
+    assert first.slot("after") == {"stage", "1", "train"}
+    assert second.slot("after") == {"stage", "2", "train"}
+    participants, _, answers, _ = _bind(STUDY)
+    assert "participant" in participants.slot("label")
+    assert "answer" in answers.slot("label")
+    precision, recall, f1 = _bind(ROW)
+    assert precision.slot("label") == {"precision"}
+    assert f1.slot("label") == {"f1"}
+    # "respectively" gives each figure its item of the list
+    malagasy, turkish, _ = _bind(RESPECTIVELY)
+    assert malagasy.slot("resp") == {"malagasy"} and turkish.slot("resp") == {"turkish"}
+
+
+def test_a_figure_inside_a_name_is_no_figure_of_its_own():
+    claim = _bind("It raises Llama 3.1 8B Instruct's Malagasy accuracy by more than ten points.")
+    size, ten = claim
+    assert size.slots == ()
+    assert "malagasy" in ten.frame
+
+
+def test_a_value_said_of_another_condition_conflicts():
+    # the claim's "Stage 2" is the 3.7% figure's condition; 8.9% is Stage 1's
+    claim = "After supervised Stage 2 training, ByT5 still leads the best subword model by almost nine points."
+    assert _agree(claim, STAGES) == (0.0, 1.0)
+    assert _agree("ByT5 beats the best subword model by 8.9% after Stage 1.", STAGES) == (1.0, 0.0)
+    assert _agree("After Stage 2, ByT5 still leads by 3.7%.", STAGES) == (1.0, 0.0)
+
+
+def test_swapped_counts_conflict():
+    claim = "The first user study recruited 30 participants, each of whom graded 20 answers."
+    assert _agree(claim, STUDY) == (0.0, 1.0)
+    claim = "Each of 20 participants graded 30 answers in a 90-minute session."
+    assert _agree(claim, STUDY) == (1.0, 0.0)
+
+
+def test_a_figure_of_another_label_in_a_row_conflicts():
+    claim = "The few-shot Mistral-Large filter reached 79 % precision on the No class."
+    assert _agree(claim, ROW) == (0.0, 1.0)
+    assert _agree("Mistral-large reached 97.33 recall.", ROW) == (1.0, 0.0)
+
+
+def test_figures_of_two_compared_things_swapped_conflict():
+    claim = "On BUCC, DAP beats LaBSE by 3.0% and the other variants by at least 0.9%."
+    assert _agree(claim, BY) == (0.0, 1.0)
+    assert _agree("DAP beats LaBSE by 0.9% and other variants by at least 3%.", BY) == (1.0, 0.0)
+
+
+def test_a_count_of_another_thing_conflicts():
+    # "3" is the batch size and the patience; the epochs were 10
+    assert _agree("After pruning, the model is fine-tuned for only three epochs.", RUN)[1] == 1.0
+    assert _agree("The model is fine-tuned for 10 epochs with a batch size of 3.", RUN)[1] == 0.0
+
+
+def test_the_figure_a_claim_picks_out_of_a_list_must_be_its_own():
+    claim = "Recycling fine-tuning raises Malagasy Global MMLU accuracy by more than ten points."
+    assert _agree(claim, LANGS)[1] > 0.0
+    assert _agree(claim, RESPECTIVELY)[1] > 0.0
+    # the figure of the thing the claim names: no conflict, whatever else the list states
+    assert _agree(
+        "Turkish accuracy improves by 15.5% with the transferred diff vector.", LANGS
+    ) == (
+        1.0,
+        0.0,
+    )
+    claim = "Transferring the diff vector raises Malagasy accuracy by 4.7%."
+    assert _agree(claim, RESPECTIVELY)[1] == 0.0
+
+
+def test_words_on_both_sides_do_not_decide():
+    mine, other = _bind(STAGES)
+    # the claim names both conditions: nothing says which figure it means
+    assert not misbound(frozenset({"stage", "1", "2", "train"}), mine, other)
+    assert misbound(frozenset({"stage", "2"}), mine, other)
+    assert not misbound(frozenset({"stage", "1"}), mine, other)
