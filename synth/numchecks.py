@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from synth.numbinding import PREP_SLOTS, bindings, misbound, name_words
+from synth.numbinding import bindings, misbound
 
 # Numbers read from words live in synth.numwords; textchecks imports them from here.
 from synth.numwords import extra_numbers, number_keys  # noqa: F401 (re-exported)
@@ -132,6 +132,8 @@ def same_value(a: Number, b: Number) -> bool:
 def _agrees(claim: Quantity, ev: Quantity) -> bool:
     """Whether an evidence quantity bears out a claim quantity (rounding, hedges, bounds, 5k)."""
     a, b = claim.value, ev.value
+    if claim.bound == "=" and _spelled_count(claim) and not float(b).is_integer():
+        return False  # "all three variants" is no rounded 2.7
     if claim.bound == ev.bound and claim.bound in ("<=", ">="):
         return abs(a - b) <= 1e-9 * max(1.0, abs(a))  # "up to 10" and "up to 8" differ
     if claim.bound == ">=":
@@ -155,6 +157,10 @@ def _agrees(claim: Quantity, ev: Quantity) -> bool:
         # round the paper's figure, but a paper's round figure is not the claim's rounded)
         return abs(a * 100 - b) < 1e-6 or abs(b * 100 - a) < 1e-6
     return same_value(claim.number, ev.number)
+
+
+def _spelled_count(q: Quantity) -> bool:
+    return not q.number.unit and not any(ch.isdigit() for ch in q.number.raw)
 
 
 def _bears_out(c: Quantity, e: Quantity, single: bool) -> bool:
@@ -241,8 +247,6 @@ def numeric_agreement(
             used.update(mine[:1])
         elif any(_aligned(c, e, single) and not _level_and_gap(c, e) for e in eq):
             conflicting += 1
-        elif _picks_other(claim, at, evidence, eq):
-            conflicting += 1  # the figure the sentence gives the claim's thing is another
         else:
             silent.append(c)
     if matched and len(silent) == 1:
@@ -294,32 +298,6 @@ def _bound_elsewhere(
             if j not in mine and _near(eq[i], e, units=True) and not _agrees(c, e)
         )
         for i in mine
-    )
-
-
-def _picks_other(
-    claim: SentenceFacts, at: int, evidence: SentenceFacts, eq: tuple[Quantity, ...]
-) -> bool:
-    """Whether the claim's words for its figure ``at`` pick out one figure of a list the sentence
-    gives (a name in its slot, against a parallel figure's) and ``c`` is not it: "more than ten
-    points for Malagasy" against "4.7% and 15.5% ... for Malagasy and Turkish, respectively".
-    Only a name the claim shares picks a figure out ("for Malagasy", "after Stage 2"): a claim
-    stating none of the sentence's figures may share its other words by chance."""
-    if len(eq) < 2:
-        return False
-    c, (frame, ours) = _claim_quantity(claim, at), _bound(claim, at, evidence)
-    names = name_words(evidence.text)
-    return any(
-        not _agrees(c, e)
-        and _comparable(c.number, e.number)
-        and _near(c, e)
-        and any(
-            i != j
-            and _near(x, e, units=True)
-            and misbound(frame, ours[i], ours[j], PREP_SLOTS, names)
-            for i, x in enumerate(eq)
-        )
-        for j, e in enumerate(eq)
     )
 
 

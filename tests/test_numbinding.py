@@ -98,19 +98,16 @@ def test_a_count_of_another_thing_conflicts():
     assert _agree("The model is fine-tuned for 10 epochs with a batch size of 3.", RUN)[1] == 0.0
 
 
-def test_the_figure_a_claim_picks_out_of_a_list_must_be_its_own():
-    claim = "Recycling fine-tuning raises Malagasy Global MMLU accuracy by more than ten points."
-    assert _agree(claim, LANGS)[1] > 0.0
-    assert _agree(claim, RESPECTIVELY)[1] > 0.0
+def test_the_figure_of_another_item_of_a_list_conflicts():
+    # 15.5% is Turkish's gain: "for Turkish", or its item of the "respectively" list
+    claim = "Recycling fine-tuning raises Malagasy accuracy by 15.5%."
+    assert _agree(claim, LANGS) == (0.0, 1.0)
+    assert _agree(claim, RESPECTIVELY) == (0.0, 1.0)
     # the figure of the thing the claim names: no conflict, whatever else the list states
-    assert _agree(
-        "Turkish accuracy improves by 15.5% with the transferred diff vector.", LANGS
-    ) == (
-        1.0,
-        0.0,
-    )
+    claim = "Turkish accuracy improves by 15.5% with the transferred diff vector."
+    assert _agree(claim, LANGS) == (1.0, 0.0)
     claim = "Transferring the diff vector raises Malagasy accuracy by 4.7%."
-    assert _agree(claim, RESPECTIVELY)[1] == 0.0
+    assert _agree(claim, RESPECTIVELY) == (1.0, 0.0)
 
 
 def test_words_on_both_sides_do_not_decide():
@@ -119,3 +116,36 @@ def test_words_on_both_sides_do_not_decide():
     assert not misbound(frozenset({"stage", "1", "2", "train"}), mine, other)
     assert misbound(frozenset({"stage", "2"}), mine, other)
     assert not misbound(frozenset({"stage", "1"}), mine, other)
+
+
+def test_values_said_of_swapped_names_conflict():
+    evidence = "Corrected OPUS declines 0.58 COMET, versus only 0.45 for TI."
+    claim = "The clean-data cost of source correction is 0.45 COMET for OPUS and 0.58 for TI."
+    assert _agree(claim, evidence)[1] > 0.0
+    claim = "Corrected OPUS declines 0.58 COMET, against 0.45 for TowerInstruct."
+    assert _agree(claim, evidence) == (1.0, 0.0)
+
+
+def test_respectively_reads_items_with_a_bracketed_aside():
+    evidence = (
+        "The variants yield relative improvements of up to 5.8 and 2.7 F1 scores on QA "
+        "(Hindi-English) and SA (Tamil-English), respectively, compared to standard pretraining."
+    )
+    qa, sa = _bind(evidence)
+    assert qa.slot("resp") == {"qa", "hindi-english"}
+    assert sa.slot("resp") == {"sa", "tamil-english"}
+    # "up to 8.5" holds for 2.7, but 2.7 is Tamil-English SA's figure
+    claim = (
+        "Compared to standard pretraining, the variants improve Hindi-English QA by up to 8.5 F1."
+    )
+    assert _agree(claim, evidence) == (0.0, 1.0)
+    claim = (
+        "Compared to standard pretraining, the variants improve Hindi-English QA by up to 5.8 F1."
+    )
+    assert _agree(claim, evidence) == (1.0, 0.0)
+
+
+def test_a_count_in_words_is_no_rounded_decimal():
+    evidence = "The variants yield improvements of up to 5.8 and 2.7 F1 on QA and SA."
+    assert _agree("All three MLM variants improve sentiment F1.", evidence) == (0.0, 0.0)
+    assert _agree("All three variants were trained.", "We train 3 variants.") == (1.0, 0.0)
