@@ -149,3 +149,22 @@ def test_a_count_in_words_is_no_rounded_decimal():
     evidence = "The variants yield improvements of up to 5.8 and 2.7 F1 on QA and SA."
     assert _agree("All three MLM variants improve sentiment F1.", evidence) == (0.0, 0.0)
     assert _agree("All three variants were trained.", "We train 3 variants.") == (1.0, 0.0)
+
+
+def test_figures_listed_together_share_their_words():
+    evidence = (
+        "Our systems outperform the baselines of direct bilingual models and pivot translation "
+        "models, averagely giving +6.0 and +4.1 BLEU, without extra data."
+    )
+    six, four = _bind(evidence)
+    assert six.slots == four.slots  # "averagely giving" and "BLEU" are said of both
+    claim = "The systems improve on direct bilingual models by about 6 BLEU on average."
+    assert _agree(claim, evidence) == (1.0, 0.0)
+
+
+def test_a_figure_glued_to_its_noun_still_counts_it():
+    evidence = "They are based on 12-layer encoders instead of the 24 layers of XLM-R."
+    twelve, _ = _bind(evidence)
+    assert "layer" in twelve.slot("label")
+    claim = "The monolingual encoders have 12 layers instead of XLM-R's 24."
+    assert _agree(claim, evidence) == (1.0, 0.0)
