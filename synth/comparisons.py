@@ -18,6 +18,7 @@ from synth.comparison_sides import (  # noqa: F401 (comparison_core: re-exported
     comparison_core,
     comparison_frames,
 )
+from synth.directions import trend_flip
 from synth.search import stem
 from synth.textchecks import (
     SentenceFacts,
@@ -235,6 +236,8 @@ def word_checks(
             flip if sided or flip >= 1.0 else 0.0,
             role_reversal(claim, evidence) if sided else 0.0,
             comparison_flip(claim.text, evidence.text),
+            # a trend or effect turned around names no two sides ("F1 rose as X rose")
+            trend_flip(claim, evidence) if missing <= 0.5 else 0.0,
         ),
         "degree": degree_conflict(claim, evidence) if sided else 0.0,
         "quantifier": quantifier_conflict(claim, evidence),

@@ -205,3 +205,80 @@ def antonym(word: str) -> str | None:
     if opp is None:
         return None
     return opp.capitalize() if word[0].isupper() else opp
+
+
+# === Trends and effects: the direction of a change under a cause ===============================
+# A trend or effect sentence ties two directions together ("the more data, the worse its
+# conformity", "F1 decreased as the threshold increased", "raising the threshold increased F1"):
+# its claim is the product of their signs (same way: +, opposite ways: -). A claim and its
+# evidence that state the same trend with one direction turned around disagree in that product
+# even when each uses both words ("increased" in both, "decrease" in one only), which the
+# word-for-word flip cannot see.
+# Rankings and states ("best", "above", "effective") state no change; only changes and the
+# comparatives of "the more ..., the better" do.
+_STATIC = frozenset(
+    "best worst highest lowest most least largest smallest longest shortest effective "
+    "ineffective superior inferior above below positive negative ahead behind success failure "
+    "succeeds fails failed".split()
+)
+_TREND_UP = (_UP - _STATIC) | frozenset(
+    "rise rising raise raising raised grew growing enhances enhance enhanced scaling".split()
+)
+_TREND_DOWN = (_DOWN - _STATIC) | frozenset(
+    "fall falling drop dropping decline lowering lowered reducing reduced reduction "
+    "decreasing diminishes diminished".split()
+)
+# Words that tie a change to its cause; a sentence with two directions and none of these is
+# more likely to list two findings ("improves accuracy and lowers latency") than one trend.
+_TREND_LINK = re.compile(
+    r"\b(?:as|with|when|whenever|the (?:more|less|higher|lower|larger|smaller|better|"
+    r"worse|longer|shorter|faster|slower)|causes?|caused|leads? to|led to|results? in)\b",
+    re.IGNORECASE,
+)
+# A negated or contrasted sentence turns a direction around in ways a sign count misses.
+_TREND_SKIP = re.compile(
+    r"\b(?:not|no|never|neither|nor|without|but|although|though|whereas|than)\b|n't\b",
+    re.IGNORECASE,
+)
+
+
+_ACTIONS = frozenset("raising increasing adding scaling reducing lowering decreasing".split())
+_FROM_TO = re.compile(r"\bfrom\b.+\bto\b", re.IGNORECASE)
+
+
+def trend_sign(text: str) -> tuple[int, int]:
+    """(the product of a trend sentence's direction signs, how many directions it states).
+
+    (0, 0) for a sentence this reading does not trust: none or more than two directions, a
+    negation or contrast, a comparison ("than": its sides, not a trend, carry it), or two
+    directions with no word tying one to the other.
+    """
+    if _TREND_SKIP.search(text):
+        return 0, 0
+    words = [w for w in _compounds(text) if w in _TREND_UP or w in _TREND_DOWN]
+    signs = [1 if w in _TREND_UP else -1 for w in words]
+    if not 1 <= len(signs) <= 2:
+        return 0, 0
+    # A cause stated as an action ("raising the threshold increased F1") ties the two as well,
+    # when the effect is a finite verb ("reducing parameters while outperforming" lists two).
+    action = len(words) == 2 and words[0] in _ACTIONS and not words[1].endswith("ing")
+    if len(signs) == 2 and not (action or _TREND_LINK.search(text)):
+        return 0, 0
+    return (signs[0] * signs[-1] if len(signs) == 2 else signs[0]), len(signs)
+
+
+def trend_flip(claim: SentenceFacts, evidence: SentenceFacts) -> float:
+    """1.0 when the claim and the evidence state one trend with opposite signs, at least one
+    of them as a trend (two directions: cause and effect); an effect stated with one direction
+    has an implied rising cause ("adding X lowers BLEU": more X, less BLEU).
+
+    Read only where the two share a direction word, so they speak of one change: "F1 increased
+    as the threshold rose" against "F1 decreased as the threshold increased".
+    """
+    (cs, cn), (es, en) = trend_sign(claim.text), trend_sign(evidence.text)
+    if not cs or not es or cs == es:
+        return 0.0
+    if max(cn, en) < 2:  # one change each: only a change between two stated points ("from ... to")
+        both = _FROM_TO.search(claim.text) and _FROM_TO.search(evidence.text)
+        return 1.0 if both else 0.0
+    return 1.0
