@@ -96,11 +96,15 @@ _OPPOSITES = _pairs(_DIRECTION, _MORE_OPPOSITES)
 _BEFORE_SAME_WORD = _pairs(_DIRECTION, _MORE_OPPOSITES, _ADJECTIVE_OPPOSITES)
 # Words of one direction with no single opposite ("degrades" against "keeps improving", "lag
 # behind" against "outperforms"): they count for the loose check (a direction only one states).
-_UP = frozenset(DIRECTION_ANTONYMS) | frozenset("grows grow growing".split())
+# Every inflection of a change counts ("a significant drop" against "even improving").
+_UP = frozenset(DIRECTION_ANTONYMS) | frozenset(
+    "grows grow growing rise rising raise raised raising enhances enhanced".split()
+)
 _DOWN = frozenset(DIRECTION_ANTONYMS.values()) | frozenset(
-    "degrades degrade degraded degrading declines decline declined drops dropped deteriorates "
-    "deteriorated worsens worsened shrinks shrink shrank lags lag lagged poorer poorly fails "
-    "failed".split()
+    "degrades degrade degraded degrading declines decline declined declining drops dropped "
+    "drop dropping fall falling deteriorates deteriorated worsens worsened shrinks shrink shrank "
+    "lags lag lagged poorer poorly fails failed lowered lowering reduced reducing diminishes "
+    "diminished".split()
 )
 # A prefix that makes an adjective or participle its opposite ("effective" / "ineffective",
 # "seen" / "unseen", "balanced" / "imbalanced"); not "improve" / "prove", "inform" / "form".
@@ -242,6 +246,11 @@ _TREND_SKIP = re.compile(
 )
 
 
+# A measure that falls as it improves ("WER decreases with more data" is "more data improves
+# WER"): a sign count mixing quality words and amount words would read it the wrong way round.
+_LOWER_IS_BETTER = re.compile(
+    r"\b(?:loss|losses|errors?|perplexity|wer|cer|ter|ece|latency)\b", re.IGNORECASE
+)
 _ACTIONS = frozenset("raising increasing adding scaling reducing lowering decreasing".split())
 _FROM_TO = re.compile(r"\bfrom\b.+\bto\b", re.IGNORECASE)
 
@@ -253,7 +262,7 @@ def trend_sign(text: str) -> tuple[int, int]:
     negation or contrast, a comparison ("than": its sides, not a trend, carry it), or two
     directions with no word tying one to the other.
     """
-    if _TREND_SKIP.search(text):
+    if _TREND_SKIP.search(text) or _LOWER_IS_BETTER.search(text):
         return 0, 0
     words = [w for w in _compounds(text) if w in _TREND_UP or w in _TREND_DOWN]
     signs = [1 if w in _TREND_UP else -1 for w in words]

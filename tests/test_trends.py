@@ -87,3 +87,27 @@ def test_negation_and_comparison_are_left_to_their_checks():
     assert trend_sign("F1 did not decrease as the threshold increased.") == (0, 0)
     assert trend_sign("F1 increased more than recall as the threshold increased.") == (0, 0)
     assert trend_sign("The best model is the largest one.") == (0, 0)
+
+
+def test_a_measure_that_falls_as_it_improves_is_left_alone():
+    """ "More data improves WER" and "WER decreases with more data" say the same thing."""
+    assert (
+        _flip("More training data improves WER.", "WER decreases with more training data.") == 0.0
+    )
+
+
+def test_every_inflection_of_a_change_counts():
+    """ "a significant drop" against "even improving": the noun and the participle are changes
+    too (the loose flip of :func:`synth.directions.direction_flip`)."""
+    claim = (
+        "XLM-RoBERTa's NLI accuracy held up on natural Ukrainian text, even improving slightly"
+        " over the translated test set."
+    )
+    evidence = (
+        "However, there was a significant drop in XLM-RoBERTa's performance between the"
+        " translated and natural test sets, likely due to domain differences."
+    )
+    assert word_checks(facts(claim), facts(evidence), None)["direction"] == 0.5
+    claim = "Swapping HipoRank for the ORACLE extractor slightly lowered performance."
+    evidence = "Interestingly, ORACLE shows slightly higher performance as compared to HR."
+    assert word_checks(facts(claim), facts(evidence), None)["direction"] == 0.5
