@@ -147,8 +147,9 @@ def find_metrics(text: str) -> list[tuple[int, str]]:
 
 
 # --- numbers ---------------------------------------------------------------------------------
+# A slash only joins a pair of figures ("35.9%/50.8%"); elsewhere it is a date or a fraction.
 _NUMBER = re.compile(
-    r"(?<![\w.\-/@])(?P<sign>[+\-−±])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e-?\d+)?|\.\d+)"
+    r"(?:(?<=%/)|(?<![\w.\-/@]))(?P<sign>[+\-−±])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:e-?\d+)?|\.\d+)"
     r"(?P<unit>\s?(?:%|percent(?:age points?)?|pp\b|p\.p\.|points?\b|pts\b|x\b|×|[kKMB]\b))?"
     r"(?![\w])"
 )
@@ -163,6 +164,14 @@ _REFERENCE = re.compile(
 )
 # "Tables 2 and 3", "Sections 4-6", "Eqs. (3) and (4)": a list after a reference word.
 _REFERENCE_LIST = re.compile(r"(?:\(?\d+(?:\.\d+)*[a-z]?\)?\s*(?:,|and|or|&|to|–|-)\s*)+\(?\s*$")
+# Numbers that name one of several things ("Dataset 1", "prompt 5", "wave 13", "round 2"): a
+# small integer after these words is an identifier, not a figure a claim could change.
+_IDENTIFIER = re.compile(
+    r"(?<![\w.])(?i:datasets?|prompts?|waves?|rounds?|splits?|folds?|settings?|scenarios?|"
+    r"groups?|conditions?|subsets?|parts?|levels?)\s*$"
+)
+# "IWSLT'14", "WMT'21": a year in a venue's name.
+_VENUE_YEAR = re.compile(r"[A-Za-z][’']$")
 # Families whose versions follow their name with a space ("Claude 3.5", "Gemini 1.5 Pro",
 # "Python 3.11", "CUDA 11.8"): names the models registry does not hold with their versions.
 _VERSIONED = re.compile(
@@ -211,6 +220,10 @@ def _is_reference(text: str, start: int, raw_num: str, unit: str | None) -> bool
     if not unit and ref:
         # "label 1" names a class; "annotators label 149 phrase pairs" counts them
         return not (ref.group(0).lower().startswith("label") and len(raw_num.split(".")[0]) >= 3)
+    if not unit and re.fullmatch(r"\d{1,2}", raw_num) and _IDENTIFIER.search(before):
+        return True  # "Dataset 1", "wave 13"
+    if not unit and _VENUE_YEAR.search(before):
+        return True  # "IWSLT'14"
     if not before.strip() and re.match(r"[.)]\s", text[start + len(raw_num) :]):
         return True  # "2. Mixed-language validation": a list marker
     if not unit and re.fullmatch(r"(19|20)\d\d", raw_num):

@@ -132,6 +132,8 @@ def same_value(a: Number, b: Number) -> bool:
 def _agrees(claim: Quantity, ev: Quantity) -> bool:
     """Whether an evidence quantity bears out a claim quantity (rounding, hedges, bounds, 5k)."""
     a, b = claim.value, ev.value
+    if claim.bound in ("=", "~", ev.bound) and a == b and claim.number.value != ev.number.value:
+        return True  # one value written two ways: "one million" / "1 million", "0.3M" / 300,000
     if claim.bound == "=" and _spelled_count(claim) and not float(b).is_integer():
         return False  # "all three variants" is no rounded 2.7
     if claim.bound == ev.bound and claim.bound in ("<=", ">="):
@@ -235,7 +237,7 @@ def numeric_agreement(
     single = len(cq) == 1 and len(eq) == 1
     matched = conflicting = 0
     eq_also = [q for f in also for q in (f.quantities or quantities(f.text, f.numbers))]
-    silent, used = [], set()
+    silent, used, incidental = [], set(), 0
     for at, c in enumerate(cq):
         # In the next candidates, the value itself (no hedge, bound or coarser figure meeting
         # it: "nearly 8.5" is not an "8-shot" elsewhere) about the same thing.
@@ -244,6 +246,7 @@ def numeric_agreement(
             conflicting += 1  # the sentence states the figure, but of another thing
         elif mine or any(_stated(c, e) and _aligned(c, e, False) for e in eq_also):
             matched += 1
+            incidental += _spelled_count(c)
             used.update(mine[:1])
         elif any(_aligned(c, e, single) and not _level_and_gap(c, e) for e in eq):
             conflicting += 1
@@ -251,6 +254,12 @@ def numeric_agreement(
             silent.append(c)
     if matched and len(silent) == 1:
         conflicting += _changed(silent[0], [e for i, e in enumerate(eq) if i not in used])
+    if conflicting and incidental:
+        # A changed figure is the claim's point; a spelled-out count it shares with the
+        # sentence ("Two annotators ... 249 pairs" against "Two annotators ... 149") is not,
+        # and counted as a match it diluted the conflict. Matches stated in digits still count.
+        n = len(cq) - incidental
+        return (matched - incidental) / n, conflicting / n
     return matched / len(cq), conflicting / len(cq)
 
 

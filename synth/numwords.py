@@ -25,7 +25,27 @@ _NUMBER_WORD = re.compile(
 )  # fmt: skip
 
 
-_FRACTION = re.compile(r"\b(a|one|two|three|four) (quarters?|thirds?|fifths?|tenths?)\b", re.I)
+_FRACTION = re.compile(
+    r"\b(a|one|two|three|four)[ -](quarters?|thirds?|fifths?|tenths?)\b(?! of a (?:[\w-]+ )?point)",
+    re.I,
+)
+# "a quarter of a BLEU point", "half a point": a share of one point is a difference of 0.25
+# points, not 25 % of something.
+_POINT_SHARE = re.compile(
+    r"\b(?:(a|one|two|three|four)[ -](quarters?|thirds?|fifths?|tenths?) of|(half)) a "
+    r"(?:[\w-]+ )?points?\b",
+    re.I,
+)
+# "three hundred thousand", "ten thousand", "one million": number words that scale one another
+# are one number (read word by word they were 3, 100 and 1000, none of them the figure).
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_COMPOUND = re.compile(
+    r"\b(?:(?:a|one|" + "|".join(w for w in NUMBER_WORDS if w not in _SCALES) + r")[ -])?"
+    r"(?:hundred )?(?:thousand|million|billion)\b|\b(?:a|one|"
+    + "|".join(w for w in NUMBER_WORDS if w not in _SCALES)
+    + r") hundred\b",
+    re.I,
+)
 _HALF = re.compile(r"\bhalf(?= of\b| the\b)", re.I)
 _FRACTIONS = {"quarter": 25.0, "third": 100 / 3, "fifth": 20.0, "tenth": 10.0}
 # A share as counts: "331 samples out of 1950", "four out of five", "one in ten".
@@ -56,6 +76,21 @@ def ratio_numbers(text: str) -> tuple[Number, ...]:
     return tuple(out)
 
 
+def _compound_value(words: str) -> float:
+    """The value of number words that scale one another ("three hundred thousand" -> 300000)."""
+    total = current = 0
+    for word in re.split(r"[ -]", words.lower()):
+        if word in ("a", "one"):
+            current += 1
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word in _SCALES:
+            total, current = total + max(current, 1) * _SCALES[word], 0
+        else:
+            current += NUMBER_WORDS[word]
+    return float(total + current)
+
+
 def extra_numbers(text: str) -> tuple[Number, ...]:
     """Counts the number parser leaves out: spelled-out numbers ("eight pages"), and fractions
     in words as percentages ("three quarters" = 75%)."""
@@ -73,6 +108,18 @@ def extra_numbers(text: str) -> tuple[Number, ...]:
         if not re.search(
             r"\b(?:first|second|last|other|latter|former)\s+$", text[: m.start()], re.I
         )
+    ]
+    fractions += [
+        (m, Number(value=0.5 if m.group(3) else round(
+            (1 if m.group(1).lower() in ("a", "one") else NUMBER_WORDS[m.group(1).lower()])
+            * _FRACTIONS[m.group(2).lower().rstrip("s")] / 100, 3), raw=m.group(0), unit="points"))
+        for m in _POINT_SHARE.finditer(text)
+    ]  # fmt: skip
+    # A compound the digits already state ("82 thousand") is read with them by numchecks.
+    fractions += [
+        (m, Number(value=_compound_value(m.group(0)), raw=m.group(0)))
+        for m in _COMPOUND.finditer(text)
+        if not re.search(r"\d\s*$", text[: m.start()])
     ]
     taken = [m.span() for m, _ in fractions] + [m.span() for m in _RATIO.finditer(text)]
     return (

@@ -64,7 +64,8 @@ def test_the_next_candidates_must_state_the_figure_itself():
 def test_the_one_figure_a_restating_sentence_changes():
     """Death euphemisms paper (retired): the sentence states the claim's "three" annotators and
     one more two-decimal figure, 0.86, where the claim says 0.68: changed. A hedged figure the
-    sentence bears out ("roughly 90 thousand" / "90,437") is no change."""
+    sentence bears out ("roughly 90 thousand" / "90,437") is no change. The shared spelled-out
+    count ("three") is incidental: it does not dilute the changed figure."""
     claim = (
         "Agreement among the three expert annotators on the test segments was only moderate, with"
         " a Cohen's kappa of 0.68."
@@ -74,8 +75,8 @@ def test_the_one_figure_a_restating_sentence_changes():
         " the testing set (125 samples) annotated by all three experts, resulting in a score of"
         " 0.86, which indicates substantial agreement among annotators."
     )
-    assert _num(claim, evidence) == (0.5, 0.5)
-    assert _num(claim, evidence.replace("0.86", "0.68"))[1] == 0.0
+    assert _num(claim, evidence) == (0.0, 1.0)
+    assert _num(claim, evidence.replace("0.86", "0.68")) == (1.0, 0.0)
     tweets = "Across its 15 languages, AfriHate holds roughly 90 thousand labelled tweets."
     total = "In total, AFRIHATE contains 90,437 instances across 15 languages."
     assert _num(tweets, total)[1] == 0.0
