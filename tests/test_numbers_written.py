@@ -1,0 +1,78 @@
+"""How figures are written: number words that scale one another, shares of a point, slashed
+pairs of figures, identifiers, and a shared spelled-out count that must not dilute a changed
+figure. Sentences from the tuning papers (bench/dev and the retired held-out sets)."""
+
+from __future__ import annotations
+
+from synth.entities import parse_numbers
+from synth.numwords import extra_numbers
+from synth.textchecks import facts, numeric_agreement
+
+
+def _num(claim: str, evidence: str) -> tuple[float, float]:
+    return numeric_agreement(facts(claim), facts(evidence))
+
+
+def _words(text: str) -> list[tuple[str, float, str | None]]:
+    return [(n.raw, n.value, n.unit) for n in extra_numbers(text)]
+
+
+def test_number_words_that_scale_one_another_are_one_number():
+    assert _words("three hundred thousand pairs and five thousand each") == [
+        ("three hundred thousand", 300000.0, None),
+        ("five thousand", 5000.0, None),
+    ]
+    assert _words("capped at one million pairs") == [("one million", 1e6, None)]
+    assert _words("two hundred annotators") == [("two hundred", 200.0, None)]
+    # digits before the scale word are read by numchecks with the digits
+    assert _words("about 82 thousand instances") == []
+
+
+def test_a_share_of_a_point_is_a_difference_in_points():
+    assert _words("by roughly a quarter of a BLEU point") == [
+        ("a quarter of a BLEU point", 0.25, "points")
+    ]
+    assert _words("half a point better") == [("half a point", 0.5, "points")]
+    assert _words("on three quarters of the datasets") == [("three quarters", 75.0, "%")]
+    assert _words("more than four-fifths fewer exceptions") == [("four-fifths", 80.0, "%")]
+
+
+def test_restated_figures_agree():
+    """lms_fuse (0.27 BLEU as a quarter of a point), nat_syntactic (0.3M as three hundred
+    thousand), dap (1 million as one million)."""
+    assert _num(
+        "Pair-wise synthesis beats language-wise synthesis by roughly a quarter of a BLEU point.",
+        "On average, pair-wise synthesis outperforms language-wise synthesis by 0.27 BLEU points.",
+    ) == (1.0, 0.0)
+    assert _num(
+        "The experiments used three hundred thousand sentence pairs for training and five"
+        " thousand each for validation and testing.",
+        "0.3M, 5K, and 5K synthesized sentence pairs are generated as training, validation, and"
+        " test sets respectively.",
+    ) == (1.0, 0.0)
+    assert _num(
+        "Training data was capped at one million sentence pairs per language.",
+        "For each language, we retain at most 1 million sentence pairs at random.",
+    ) == (1.0, 0.0)
+    # a changed compound still conflicts
+    assert _num(
+        "The experiments used four hundred thousand sentence pairs for training.",
+        "0.3M synthesized sentence pairs are generated for training.",
+    ) == (0.0, 1.0)
+
+
+def test_slashed_pairs_and_identifiers():
+    raws = [n.raw for n in parse_numbers("It scores 35.9%/50.8% on Dataset 1 in IWSLT'14.")]
+    assert raws == ["35.9%", "50.8%"]
+    assert [n.raw for n in parse_numbers("from 2015/01/01 to 2024/01/29, in wave 13")] == []
+    # a small count after such a word with three digits or more stays a count
+    assert [n.raw for n in parse_numbers("the dataset 1200 samples")] == ["1200"]
+
+
+def test_a_shared_spelled_count_does_not_dilute_a_changed_figure():
+    """clinical_contradiction: "Two annotators ... 249" against "Two annotators ... 149"."""
+    claim = "Two domain-knowledgeable annotators labelled 249 SNOMED phrase pairs."
+    evidence = "Two annotators with domain knowledge label 149 SNOMED phrase-pairs."
+    assert _num(claim, evidence) == (0.0, 1.0)
+    # with the figure kept, the count still counts as a match
+    assert _num(claim, evidence.replace("149", "249")) == (1.0, 0.0)
