@@ -88,6 +88,12 @@ def _spans(text: str, numbers: tuple[Number, ...]) -> list[tuple[int, int]]:
     return out
 
 
+def _words(text: str) -> frozenset[str]:
+    # The light stemmer keeps a final "e" of a singular ("candidate") that it strips from the
+    # plural ("candidat"): "15 candidate substitutes" and "the 20 candidates" count one thing.
+    return frozenset(w[:-1] if w.endswith("e") and len(w) > 4 else w for w in stems(text, False))
+
+
 def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
     out = []
     for n, (at, end) in zip(numbers, _spans(text, numbers), strict=True):
@@ -100,10 +106,11 @@ def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
         scaled = _SCALE_WORD.match(tail)
         if scaled and not n.unit:
             value, tail = value * _SCALE_WORDS[scaled.group(1).lower()], tail[scaled.end() :]
-        before = frozenset(stems(" ".join(head.split()[-4:]), numbers=False))
-        after = frozenset(stems(" ".join(tail.split()[:3]), numbers=False))
-        near = frozenset(stems(" ".join(head.split()[-6:] + tail.split()[:6]), numbers=False))
-        prev = stems(" ".join(head.split()[-3:]), numbers=False)
+        before = _words(" ".join(head.split()[-4:]))
+        after = _words(" ".join(tail.split()[:3]))
+        near = _words(" ".join(head.split()[-6:] + tail.split()[:6]))
+        prev = [w[:-1] if w.endswith("e") and len(w) > 4 else w
+                for w in stems(" ".join(head.split()[-3:]), numbers=False)]  # fmt: skip
         delta = bool(_DELTA.search(head[-40:])) or n.raw.startswith("+")
         out.append(Quantity(n, value, before, after, bound, near, prev[-1] if prev else "", delta))
     return tuple(out)
@@ -200,6 +207,11 @@ def _aligned(c: Quantity, e: Quantity, single: bool) -> bool:
     if c.after & e.after or (c.prev and c.prev == e.prev and len(c.prev) > 3):
         return True  # "950 samples" / "1950 samples"; "temperature 0.7" / "temperature to 1"
     if len((c.before | c.after) & (e.before | e.after)) >= 2:
+        return True
+    if single and (c.after & e.before and not e.after or c.before & e.after and not c.after):
+        # The only figures of both, one naming its counted thing after it and the other before,
+        # at the end of its phrase: "a 250,000-token vocabulary" / "vocabulary size 150,000"
+        # (not "20,000 training examples" / "training to 6 epochs").
         return True
     # A count says what it counts: "6 epochs" and "20,000 examples" never conflict; the only
     # measurements of two sentences still share a word nearby ("15% of ChatGPT's paraphrases"

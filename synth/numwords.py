@@ -60,6 +60,15 @@ _RATIO = re.compile(
 )
 
 
+# "one subtitle in forty": the idiom names the counted thing between (only after "one": "two
+# models in four languages" is no share).
+_ONE_IN = re.compile(rf"\b(one) [a-z-]+ in ({_SPELLED})\b", re.I)
+
+
+def _ratios(text: str) -> list[re.Match[str]]:
+    return [*_RATIO.finditer(text), *_ONE_IN.finditer(text)]
+
+
 def _count(word: str) -> float:
     low = word.lower()
     return 1.0 if low == "one" else float(NUMBER_WORDS.get(low) or low.replace(",", ""))
@@ -69,7 +78,7 @@ def ratio_numbers(text: str) -> tuple[Number, ...]:
     """Shares stated as counts, as percentages: "331 samples out of 1950" -> 16.97%, "four out
     of five" -> 80%, "one in ten" -> 10% (a claim rounds them: "about 17%", "79%")."""
     out = []
-    for m in _RATIO.finditer(text):
+    for m in _ratios(text):
         part, whole = _count(m.group(1)), _count(m.group(2))
         if 0 < part < whole:
             out.append(Number(value=round(100 * part / whole, 2), raw=m.group(0), unit="%"))
@@ -121,7 +130,7 @@ def extra_numbers(text: str) -> tuple[Number, ...]:
         for m in _COMPOUND.finditer(text)
         if not re.search(r"\d\s*$", text[: m.start()])
     ]
-    taken = [m.span() for m, _ in fractions] + [m.span() for m in _RATIO.finditer(text)]
+    taken = [m.span() for m, _ in fractions] + [m.span() for m in _ratios(text)]
     return (
         tuple(n for _, n in fractions)
         + ratio_numbers(text)

@@ -76,3 +76,32 @@ def test_a_shared_spelled_count_does_not_dilute_a_changed_figure():
     assert _num(claim, evidence) == (0.0, 1.0)
     # with the figure kept, the count still counts as a match
     assert _num(claim, evidence.replace("149", "249")) == (1.0, 0.0)
+
+
+def test_one_thing_in_so_many_is_a_share():
+    """atasc_subtitling: "roughly one subtitle in forty" against "2.6% of the subtitles"."""
+    assert _words("roughly one subtitle in forty had") == [("one subtitle in forty", 2.5, "%")]
+    assert _words("two models in four languages") == [("two", 2.0, None), ("four", 4.0, None)]
+    assert _num(
+        "Roughly one subtitle in forty had to be corrected for a translation error.",
+        "For translation adjustments, 2.6% of the subtitles are edited due to translation errors.",
+    ) == (1.0, 0.0)
+
+
+def test_the_counted_thing_named_before_the_other_figure():
+    """afriteva_v2 ("a 250,000-token vocabulary" / "vocabulary size 150,000") and chnls ("the 20
+    candidates" / "the top 15 candidate substitutes"): the only figures of both, of one thing."""
+    assert _num(
+        "AfriTeVa V2 uses a subword tokenizer with a 250,000-token vocabulary.",
+        "We pretrain a T5 model with a subword-tokenizer of vocabulary size 150,000.",
+    ) == (0.0, 1.0)
+    assert _num(
+        "AfriTeVa V2 uses a subword tokenizer with a 150,000-token vocabulary.",
+        "We pretrain a T5 model with a subword-tokenizer of vocabulary size 150,000.",
+    ) == (1.0, 0.0)
+    assert _num(
+        "The ensemble kept the 20 candidates with the most votes.",
+        "We select the top 15 candidate substitutes with the highest votes.",
+    ) == (0.0, 1.0)
+    # another counted thing stays apart: 6 epochs are no 20,000 examples
+    assert _num("We train for 6 epochs.", "The set holds 20,000 examples.") == (0.0, 0.0)
