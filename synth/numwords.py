@@ -46,7 +46,12 @@ _COMPOUND = re.compile(
     + r") hundred\b",
     re.I,
 )
-_HALF = re.compile(r"\bhalf(?= of\b| the\b)", re.I)
+# "half of the blocks", "half the languages"; a change "by (about) half", a split "in half".
+_HALF = re.compile(
+    r"(?:\bhalf(?= of\b| the\b)|"
+    r"(?:(?<=\bin )|(?<=\bby )|(?<=\babout )|(?<=\bnearly )|(?<=\balmost ))half\b(?! a\b))",
+    re.I,
+)
 _FRACTIONS = {"quarter": 25.0, "third": 100 / 3, "fifth": 20.0, "tenth": 10.0}
 # A share as counts: "331 samples out of 1950", "four out of five", "one in ten".
 _SPELLED = "|".join(NUMBER_WORDS) + "|one"

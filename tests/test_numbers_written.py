@@ -105,3 +105,16 @@ def test_the_counted_thing_named_before_the_other_figure():
     ) == (0.0, 1.0)
     # another counted thing stays apart: 6 epochs are no 20,000 examples
     assert _num("We train for 6 epochs.", "The set holds 20,000 examples.") == (0.0, 0.0)
+
+
+def test_half_as_a_change_or_a_split():
+    """dap_crosslingual ("raises the cost by only about half" / "by about 50%") and
+    death_euphemisms ("split almost exactly in half")."""
+    assert _words("raises the training cost by only about half") == [("half", 50.0, "%")]
+    assert _words("split almost exactly in half between the classes") == [("half", 50.0, "%")]
+    assert _words("by half a point") == [("half a point", 0.5, "points")]
+    assert _words("in the first half of the year") == []
+    assert _num(
+        "Relative to translation ranking alone, DAP raises the training cost by only about half.",
+        "DAP only increases the training cost by about 50% against the TR-only baseline.",
+    ) == (1.0, 0.0)
