@@ -44,6 +44,20 @@ _TITLE_OR_CITE_BEFORE = re.compile(
 # After it: another capital, "et al." or a year (an author cited).
 _TITLE_OR_CITE_AFTER = re.compile(r"\s*(?:[A-Z]|et al\b|,?\s*\(?\d{4})")
 
+# Head nouns typing a name's slot ("the Adam optimizer", "the XLM-R base model"), as stems.
+# Not "dataset", "benchmark" or "corpus": a claim about a result the paper never reports names
+# an unseen benchmark where the paper names its own ("improves QA on the XQuAD benchmark").
+_SPECIFIC_HEADS = frozenset("optimizer encoder decoder tokenizer backbon scheduler".split())
+# Heads that also take plain modifiers ("RE model"): only a registry's name fills them.
+_GENERIC_HEADS = frozenset(("model", "languag"))
+_HEADS = _SPECIFIC_HEADS | _GENERIC_HEADS
+# A typed slot's head stands this many content words from its name, at most.
+_HEAD_WINDOW = 2
+# The sentence filling the slot shares at least this many of the claim's other words.
+_TYPED_SHARED = 1
+# A name turned adjective ("XLM-R-based", "mBERT-sized") qualifies a thing, it names none.
+_ADJECTIVE = re.compile(r"-[a-z]{3,}$")
+
 Word = tuple[str, str, bool]
 
 
@@ -155,8 +169,84 @@ def frame_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | N
     return None
 
 
+def _near(n: int, k: int) -> range:
+    return range(max(0, k - _HEAD_WINDOW), min(n, k + _HEAD_WINDOW + 1))
+
+
+def _registered(text: str, word: str) -> bool:
+    """Whether ``word`` stands inside a registry's model, language or dataset name in ``text``."""
+    return any(word in text[a:b] for kind in _KINDS for a, b, _ in entity_spans(kind, text))
+
+
+def _is_language(word: str) -> bool:
+    return bool(entity_spans("languages", word))
+
+
+def _typed_filler(
+    heads: frozenset[str], cw: tuple[Word, ...], text: str, words: tuple[Word, ...], language: bool
+) -> str | None:
+    """The sentence's name next to one of the claim's ``heads`` that is none of the claim's."""
+    mine = {w[0] for w in cw}
+    for j, head in enumerate(words):
+        if head[0] not in heads:
+            continue
+        for i in _near(len(words), j):
+            stem, raw, named = words[i]
+            if not named or i == j or stem in mine or _ADJECTIVE.search(raw):
+                continue
+            if any(same_name(raw, w[1]) for w in cw if w[2]):
+                continue  # the claim's name written another way
+            # Beside another name it is part of a longer one ("BERT Base", "XOR TyDi QA"), no
+            # filler, unless a registry names it alone ("WMT21 German English dataset").
+            beside = any(words[x][2] for x in (i - 1, i + 1) if 0 <= x < len(words))
+            if beside and not _registered(raw, raw):
+                continue
+            # A language fills a language's slot only ("English-Hausa corpus" / "German
+            # English dataset"), not a benchmark's ("CLEF benchmark" / "Dutch dataset").
+            if _is_language(raw) != language:
+                continue
+            # A generic head ("model", "language") takes any modifier; only a registry's name
+            # fills it as a thing of its kind ("BERT model", not "RE model" or "MRC models").
+            if head[0] in _GENERIC_HEADS and not _registered(text, raw):
+                continue
+            return raw
+    return None
+
+
+def typed_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | None:
+    """(claim's name, the paper's, its sentence) when the claim names its thing by a typed slot
+    the paper fills with another name: "trained with the Adam optimizer" against "Utilizing the
+    SGD optimizer, we ... training". The frame is paraphrased (no in-order alignment), so the
+    slot's head noun ("optimizer", "encoder", "model") types it instead, and the claim's name
+    must be one the paper never uses: a claim about something the paper never discusses names
+    no head the paper fills, or shares none of its other words with the sentence filling it.
+    """
+    cw = slot_words(claim)
+    if not any(w[0] in _HEADS for w in cw):
+        return None  # no typed slot: the common case, before reading the paper
+    used = frozenset().union(*(_stems(t) for t in sentences))
+    unused = [k for k, w in enumerate(cw) if w[2] and not paper_uses(w[0], used)]
+    if len(unused) != 1:
+        return None  # two unknown names: another paper's claim, not a swap
+    k = unused[0]
+    name = cw[k][1]
+    if _ADJECTIVE.search(name) or re.search(re.escape(name) + r"\s+[A-Z]{2}", claim):
+        return None  # "XLM-R-based" or part of a longer name ("CC BY"): no thing's whole name
+    heads = frozenset(cw[j][0] for j in _near(len(cw), k) if cw[j][0] in _HEADS)
+    others = {w[0] for j, w in enumerate(cw) if j != k and w[0] not in heads}
+    for text in sentences:
+        stems = _stems(text)
+        if not heads & stems or len(others & stems) < _TYPED_SHARED:
+            continue
+        filler = _typed_filler(heads, cw, text, slot_words(text), _is_language(name))
+        if filler:
+            return name, filler, text
+    return None
+
+
 def paper_frame_swap(claim: str, sentences: Sequence[Sentence]) -> float:
     """1.0 when one of a paper's evidence sentences (no reference, title, header or equation)
-    states the claim's frame with another name in its slot (:func:`frame_swap`)."""
+    states the claim's frame with another name in its slot (:func:`frame_swap`) or fills the
+    claim's typed slot with another name (:func:`typed_swap`)."""
     texts = [s.text for s in sentences if s.kind not in EVIDENCE_KINDS_SKIPPED]
-    return float(frame_swap(claim, texts) is not None)
+    return float(frame_swap(claim, texts) is not None or typed_swap(claim, texts) is not None)
