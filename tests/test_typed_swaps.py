@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from synth.frame_swaps import paper_frame_swap, typed_swap
+from synth.frame_swaps import paper_frame_swap, source_swap, typed_swap
 from synth.records import Sentence
 
 PAPER = [
@@ -56,3 +56,35 @@ def test_paper_frame_swap_counts_typed_swaps():
     body = [Sentence(paper_id="p", page=1, section="", text=t, kind="body") for t in PAPER]
     assert paper_frame_swap("The pruned model was trained with the Adam optimizer.", body) == 1.0
     assert paper_frame_swap("The pruned model was trained with the SGD optimizer.", body) == 0.0
+
+
+SOURCES = [
+    "We introduce a dataset of 255k compound words across 56 languages obtained from Wiktionary.",
+    "We pick 6 languages from TyDiQA to conduct the question answering experiments.",
+    "Following the survey from Clark et al. (2022), we report accuracy.",
+]
+
+
+def test_source_swap_finds_another_source_however_reworded():
+    claim = "The dataset of 255k words was assembled from Wikipedia articles in 56 languages."
+    found = source_swap(claim, SOURCES)
+    assert found is not None and found[:2] == ("Wikipedia", "Wiktionary")
+    found = source_swap("The question answering experiments use six languages from MLQA.", SOURCES)
+    assert found is not None and found[:2] == ("MLQA", "TyDiQA")
+
+
+def test_source_swap_none_for_the_papers_own_source_or_few_shared_words():
+    claim = "The dataset of 255k words was assembled from Wiktionary entries in 56 languages."
+    assert source_swap(claim, SOURCES) is None
+    # A sentence sharing under half the claim's other words gives another thing's source.
+    assert (
+        source_swap("Speech recordings were collected from Wikipedia volunteers.", SOURCES) is None
+    )
+
+
+def test_source_swap_none_for_an_authors_name_or_a_result_on_a_benchmark():
+    # "from Clark et al." cites an author, not a source.
+    assert source_swap("We report accuracy following the survey from Smith.", SOURCES) is None
+    # "on XQuAD" is a result the paper may never report, not a source.
+    claim = "The question answering experiments pick six languages on MLQA."
+    assert source_swap(claim, SOURCES) is None
