@@ -44,13 +44,12 @@ _TITLE_OR_CITE_BEFORE = re.compile(
 # After it: another capital, "et al." or a year (an author cited).
 _TITLE_OR_CITE_AFTER = re.compile(r"\s*(?:[A-Z]|et al\b|,?\s*\(?\d{4})")
 
-# Head nouns typing a name's slot ("the Adam optimizer", "the XLM-R base model"), as stems.
-# Not "dataset", "benchmark" or "corpus": a claim about a result the paper never reports names
-# an unseen benchmark where the paper names its own ("improves QA on the XQuAD benchmark").
-_SPECIFIC_HEADS = frozenset("optimizer encoder decoder tokenizer backbon scheduler".split())
-# Heads that also take plain modifiers ("RE model"): only a registry's name fills them.
-_GENERIC_HEADS = frozenset(("model", "languag"))
-_HEADS = _SPECIFIC_HEADS | _GENERIC_HEADS
+# Head nouns typing a name's slot ("the Adam optimizer"), as stems. Not "dataset", "benchmark"
+# or "corpus": a claim about a result the paper never reports names an unseen benchmark where
+# the paper names its own ("improves QA on the XQuAD benchmark"). Not "model" or "language"
+# either: too many names stand near one ("a substitution model trained on the CHNLS split";
+# "models such as GPT-2"), and the paper's related work names many others.
+_HEADS = frozenset("optimizer encoder decoder tokenizer backbon scheduler".split())
 # A typed slot's head stands this many content words from its name, at most.
 _HEAD_WINDOW = 2
 # The sentence filling the slot shares at least this many of the claim's other words.
@@ -180,9 +179,9 @@ def _near(n: int, k: int) -> range:
     return range(max(0, k - _HEAD_WINDOW), min(n, k + _HEAD_WINDOW + 1))
 
 
-def _registered(text: str, word: str) -> bool:
-    """Whether ``word`` stands inside a registry's model, language or dataset name in ``text``."""
-    return any(word in text[a:b] for kind in _KINDS for a, b, _ in entity_spans(kind, text))
+def _registered(word: str) -> bool:
+    """Whether a registry names ``word`` alone as a model, language or dataset."""
+    return any(entity_spans(kind, word) for kind in _KINDS)
 
 
 def _is_language(word: str) -> bool:
@@ -190,7 +189,7 @@ def _is_language(word: str) -> bool:
 
 
 def _typed_filler(
-    heads: frozenset[str], cw: tuple[Word, ...], text: str, words: tuple[Word, ...], language: bool
+    heads: frozenset[str], cw: tuple[Word, ...], words: tuple[Word, ...], language: bool
 ) -> str | None:
     """The sentence's name next to one of the claim's ``heads`` that is none of the claim's."""
     mine = {w[0] for w in cw}
@@ -206,15 +205,11 @@ def _typed_filler(
             # Beside another name it is part of a longer one ("BERT Base", "XOR TyDi QA"), no
             # filler, unless a registry names it alone ("WMT21 German English dataset").
             beside = any(words[x][2] for x in (i - 1, i + 1) if 0 <= x < len(words))
-            if beside and not _registered(raw, raw):
+            if beside and not _registered(raw):
                 continue
             # A language fills a language's slot only ("English-Hausa corpus" / "German
             # English dataset"), not a benchmark's ("CLEF benchmark" / "Dutch dataset").
             if _is_language(raw) != language:
-                continue
-            # A generic head ("model", "language") takes any modifier; only a registry's name
-            # fills it as a thing of its kind ("BERT model", not "RE model" or "MRC models").
-            if head[0] in _GENERIC_HEADS and not _registered(text, raw):
                 continue
             return raw
     return None
@@ -224,7 +219,7 @@ def typed_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | N
     """(claim's name, the paper's, its sentence) when the claim names its thing by a typed slot
     the paper fills with another name: "trained with the Adam optimizer" against "Utilizing the
     SGD optimizer, we ... training". The frame is paraphrased (no in-order alignment), so the
-    slot's head noun ("optimizer", "encoder", "model") types it instead, and the claim's name
+    slot's head noun ("optimizer", "encoder", "tokenizer") types it instead, and the claim's name
     must be one the paper never uses: a claim about something the paper never discusses names
     no head the paper fills, or shares none of its other words with the sentence filling it.
     """
@@ -244,7 +239,7 @@ def typed_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | N
         stems = _stems(text)
         if not heads & stems or len(others & stems) < _TYPED_SHARED:
             continue
-        filler = _typed_filler(heads, cw, text, slot_words(text), _is_language(name))
+        filler = _typed_filler(heads, cw, slot_words(text), _is_language(name))
         if filler:
             return name, filler, text
     return None

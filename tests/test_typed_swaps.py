@@ -16,8 +16,9 @@ PAPER = [
 def test_typed_swap_finds_another_filler_of_the_same_head():
     found = typed_swap("The pruned model was trained with the Adam optimizer.", PAPER)
     assert found is not None and found[:2] == ("Adam", "SGD")
-    found = typed_swap("All of the pruning experiments used the cased XLM-R base model.", PAPER)
-    assert found is not None and found[:2] == ("XLM-R", "BERT")
+    paper = ["We encode the inputs with a frozen LaBSE encoder before pruning."]
+    found = typed_swap("The pruned model encodes inputs with the XLM-R encoder.", paper)
+    assert found is not None and found[:2] == ("XLM-R", "LaBSE")
 
 
 def test_typed_swap_none_when_the_paper_uses_the_claims_name():
@@ -25,9 +26,12 @@ def test_typed_swap_none_when_the_paper_uses_the_claims_name():
     assert typed_swap("The pruned model was trained with the SGD optimizer.", PAPER) is None
 
 
-def test_typed_swap_none_for_a_generic_heads_plain_modifier():
-    # "RE model" names a task, not a model: only a registry's name fills a generic head.
-    assert typed_swap("The biomedical XLNet model was trained on pruning data.", PAPER[2:3]) is None
+def test_typed_swap_none_for_a_generic_head():
+    # "model" types no slot: a name near it is often no model ("the CHNLS training split"),
+    # and a paper names many models in its related work.
+    assert typed_swap("The pruning experiments used the cased XLM-R base model.", PAPER) is None
+    claim = "A substitution model trained on the CHNLS split beat the ensemble."
+    assert typed_swap(claim, PAPER) is None
 
 
 def test_typed_swap_none_for_adjectives_and_parts_of_longer_names():
@@ -35,8 +39,8 @@ def test_typed_swap_none_for_adjectives_and_parts_of_longer_names():
     assert typed_swap("The Adam-based optimizer was used for training.", PAPER) is None
     assert typed_swap("The UFN2023 dataset is released under a CC BY licence.", PAPER) is None
     # "Base" beside the claim's "BERT" is part of that name, not another filler.
-    paper = ["We train a BERT Base model on the pruning data."]
-    assert typed_swap("The pruning experiments used the BERT Large model.", paper) is None
+    paper = ["We prune a BERT Base encoder on the pruning data."]
+    assert typed_swap("The pruning experiments used the BERT Large encoder.", paper) is None
 
 
 def test_typed_swap_none_for_two_unseen_names_or_no_shared_words():
