@@ -207,8 +207,8 @@ def _typed_filler(
             beside = any(words[x][2] for x in (i - 1, i + 1) if 0 <= x < len(words))
             if beside and not _registered(raw):
                 continue
-            # A language fills a language's slot only ("English-Hausa corpus" / "German
-            # English dataset"), not a benchmark's ("CLEF benchmark" / "Dutch dataset").
+            # A language fills a language's slot only ("an English-Hausa tokenizer" / "a
+            # German-English tokenizer"); a language beside an encoder says what it reads.
             if _is_language(raw) != language:
                 continue
             return raw
@@ -246,6 +246,7 @@ def typed_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | N
 
 
 def _unused_names(cw: tuple[Word, ...], sentences: Sequence[str]) -> list[int]:
+    """Indices of the claim's names that none of the paper's ``sentences`` uses."""
     used = frozenset().union(*(_stems(t) for t in sentences))
     return [k for k, w in enumerate(cw) if w[2] and not paper_uses(w[0], used)]
 
