@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from synth.numbinding import bindings, misbound
+from synth.numbinding import Binding, bindings, misbound
 
 # Numbers read from words live in synth.numwords; textchecks imports them from here.
 from synth.numwords import extra_numbers, number_keys  # noqa: F401 (re-exported)
@@ -88,10 +88,14 @@ def _spans(text: str, numbers: tuple[Number, ...]) -> list[tuple[int, int]]:
     return out
 
 
-def _words(text: str) -> frozenset[str]:
+def _unsuffix(w: str) -> str:
     # The light stemmer keeps a final "e" of a singular ("candidate") that it strips from the
     # plural ("candidat"): "15 candidate substitutes" and "the 20 candidates" count one thing.
-    return frozenset(w[:-1] if w.endswith("e") and len(w) > 4 else w for w in stems(text, False))
+    return w[:-1] if w.endswith("e") and len(w) > 4 else w
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(map(_unsuffix, stems(text, False)))
 
 
 def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
@@ -109,8 +113,7 @@ def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
         before = _words(" ".join(head.split()[-4:]))
         after = _words(" ".join(tail.split()[:3]))
         near = _words(" ".join(head.split()[-6:] + tail.split()[:6]))
-        prev = [w[:-1] if w.endswith("e") and len(w) > 4 else w
-                for w in stems(" ".join(head.split()[-3:]), numbers=False)]  # fmt: skip
+        prev = [_unsuffix(w) for w in stems(" ".join(head.split()[-3:]), numbers=False)]
         delta = bool(_DELTA.search(head[-40:])) or n.raw.startswith("+")
         out.append(Quantity(n, value, before, after, bound, near, prev[-1] if prev else "", delta))
     return tuple(out)
@@ -254,7 +257,7 @@ def numeric_agreement(
         # In the next candidates, the value itself (no hedge, bound or coarser figure meeting
         # it: "nearly 8.5" is not an "8-shot" elsewhere) about the same thing.
         mine = [i for i, e in enumerate(eq) if _bears_out(c, e, single)]
-        if mine and _bound_elsewhere(claim, at, evidence, eq, mine):
+        if mine and _bound_elsewhere(c, claim, at, evidence, eq, mine):
             conflicting += 1  # the sentence states the figure, but of another thing
         elif mine or any(_stated(c, e) and _aligned(c, e, False) for e in eq_also):
             matched += 1
@@ -288,30 +291,26 @@ def _near(a: Quantity, b: Quantity, units: bool = False) -> bool:
     return fractions and small > 0 and large <= 10 * small
 
 
-def _claim_quantity(claim: SentenceFacts, at: int) -> Quantity:
-    return (claim.quantities or quantities(claim.text, claim.numbers))[at]
-
-
-def _bound(claim: SentenceFacts, at: int, evidence: SentenceFacts) -> tuple[frozenset[str], tuple]:
-    """The claim figure ``at``'s words and the evidence figures' bindings."""
-    frame = bindings(claim.text, tuple(_spans(claim.text, claim.numbers)))[at].frame
-    return frame, bindings(evidence.text, tuple(_spans(evidence.text, evidence.numbers)))
+def _bindings(f: SentenceFacts) -> tuple[Binding, ...]:
+    """What each figure of a sentence is said of (``synth.numbinding``; cached by text)."""
+    return bindings(f.text, tuple(_spans(f.text, f.numbers)))
 
 
 def _bound_elsewhere(
+    c: Quantity,
     claim: SentenceFacts,
     at: int,
     evidence: SentenceFacts,
     eq: tuple[Quantity, ...],
     mine: list[int],
 ) -> bool:
-    """Whether every evidence figure stating the claim's figure ``at`` is said of another thing
-    than the claim says: a parallel figure of the sentence, of another value, holds the claim's
+    """Whether every evidence figure stating the claim's figure ``c`` (its ``at``-th) is said of
+    another thing than the claim says: a parallel figure of the sentence, of another value, holds the claim's
     words in its slots ("9 points after Stage 2" against "8.9% ... after Stage 1 training, and a
     3.7% improvement after Stage 2 training")."""
     if len(eq) < 2:
         return False
-    c, (frame, ours) = _claim_quantity(claim, at), _bound(claim, at, evidence)
+    frame, ours = _bindings(claim)[at].frame, _bindings(evidence)
     return all(
         any(
             misbound(frame, ours[i], ours[j])

@@ -79,15 +79,22 @@ def _count(word: str) -> float:
     return 1.0 if low == "one" else float(NUMBER_WORDS.get(low) or low.replace(",", ""))
 
 
-def ratio_numbers(text: str) -> tuple[Number, ...]:
-    """Shares stated as counts, as percentages: "331 samples out of 1950" -> 16.97%, "four out
-    of five" -> 80%, "one in ten" -> 10% (a claim rounds them: "about 17%", "79%")."""
+def _ratio_numbers(ratios: list[re.Match[str]]) -> tuple[Number, ...]:
+    """Shares stated as counts (the matches of :func:`_ratios`), as percentages: "331 samples out
+    of 1950" -> 16.97%, "four out of five" -> 80%, "one in ten" -> 10% (a claim rounds them:
+    "about 17%", "79%")."""
     out = []
-    for m in _ratios(text):
+    for m in ratios:
         part, whole = _count(m.group(1)), _count(m.group(2))
         if 0 < part < whole:
             out.append(Number(value=round(100 * part / whole, 2), raw=m.group(0), unit="%"))
     return tuple(out)
+
+
+def _share(m: re.Match[str]) -> float:
+    """A fraction in words as a percentage: "three quarters" -> 75, "a fifth" -> 20."""
+    count = 1 if m.group(1).lower() in ("a", "one") else NUMBER_WORDS[m.group(1).lower()]
+    return count * _FRACTIONS[m.group(2).lower().rstrip("s")]
 
 
 def _compound_value(words: str) -> float:
@@ -109,12 +116,9 @@ def extra_numbers(text: str) -> tuple[Number, ...]:
     """Counts the number parser leaves out: spelled-out numbers ("eight pages"), and fractions
     in words as percentages ("three quarters" = 75%)."""
     fractions = [
-        (m, Number(value=round((1 if m.group(1).lower() in ("a", "one") else
-                                NUMBER_WORDS[m.group(1).lower()])
-                               * _FRACTIONS[m.group(2).lower().rstrip("s")], 1),
-                   raw=m.group(0), unit="%"))
+        (m, Number(value=round(_share(m), 1), raw=m.group(0), unit="%"))
         for m in _FRACTION.finditer(text)
-    ]  # fmt: skip
+    ]
     # "about half of the blocks", "half the languages": a share (not "the first half of")
     fractions += [
         (m, Number(value=50.0, raw=m.group(0), unit="%"))
@@ -124,9 +128,8 @@ def extra_numbers(text: str) -> tuple[Number, ...]:
         )
     ]
     fractions += [
-        (m, Number(value=0.5 if m.group(3) else round(
-            (1 if m.group(1).lower() in ("a", "one") else NUMBER_WORDS[m.group(1).lower()])
-            * _FRACTIONS[m.group(2).lower().rstrip("s")] / 100, 3), raw=m.group(0), unit="points"))
+        (m, Number(value=0.5 if m.group(3) else round(_share(m) / 100, 3), raw=m.group(0),
+                   unit="points"))
         for m in _POINT_SHARE.finditer(text)
     ]  # fmt: skip
     # A compound the digits already state ("82 thousand") is read with them by numchecks.
@@ -135,10 +138,11 @@ def extra_numbers(text: str) -> tuple[Number, ...]:
         for m in _COMPOUND.finditer(text)
         if not re.search(r"\d\s*$", text[: m.start()])
     ]
-    taken = [m.span() for m, _ in fractions] + [m.span() for m in _ratios(text)]
+    ratios = _ratios(text)
+    taken = [m.span() for m, _ in fractions] + [m.span() for m in ratios]
     return (
         tuple(n for _, n in fractions)
-        + ratio_numbers(text)
+        + _ratio_numbers(ratios)
         + tuple(
             Number(value=float(NUMBER_WORDS[m.group(1).lower()]), raw=m.group(1))
             for m in _NUMBER_WORD.finditer(text)
