@@ -225,13 +225,9 @@ _STATIC = frozenset(
     "ineffective superior inferior above below positive negative ahead behind success failure "
     "succeeds fails failed".split()
 )
-_TREND_UP = (_UP - _STATIC) | frozenset(
-    "rise rising raise raising raised grew growing enhances enhance enhanced scaling".split()
-)
-_TREND_DOWN = (_DOWN - _STATIC) | frozenset(
-    "fall falling drop dropping decline lowering lowered reducing reduced reduction "
-    "decreasing diminishes diminished".split()
-)
+# _UP and _DOWN hold the changes' inflections; a trend reads a few words more.
+_TREND_UP = (_UP - _STATIC) | frozenset("grew enhance scaling".split())
+_TREND_DOWN = (_DOWN - _STATIC) | frozenset({"reduction"})
 # Words that tie a change to its cause; a sentence with two directions and none of these is
 # more likely to list two findings ("improves accuracy and lowers latency") than one trend.
 _TREND_LINK = re.compile(
@@ -281,8 +277,9 @@ def trend_flip(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     of them as a trend (two directions: cause and effect); an effect stated with one direction
     has an implied rising cause ("adding X lowers BLEU": more X, less BLEU).
 
-    Read only where the two share a direction word, so they speak of one change: "F1 increased
-    as the threshold rose" against "F1 decreased as the threshold increased".
+    Nothing here asks that the two speak of one change ("F1 increased as the threshold rose"
+    against "F1 decreased as the threshold increased"): the caller reads the sentences retrieved
+    for the claim (``comparisons.word_checks``: those naming a side of its comparison, if any).
     """
     (cs, cn), (es, en) = trend_sign(claim.text), trend_sign(evidence.text)
     if not cs or not es or cs == es:
