@@ -159,8 +159,7 @@ def frame_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | N
     stems = [_stems(t) for t in sentences]
     # The claim's other names are the paper's own: a claim naming two things the paper never
     # names is about something else (another paper's "run on a single A100 GPU").
-    used = frozenset().union(*stems)
-    unused = {w[0] for w in cw if w[2] and not paper_uses(w[0], used)}
+    unused = {cw[k][0] for k in _unused_names(cw, sentences)}
     if len(unused) > 1:
         return None
     shared = [(len(words & s), t) for s, t in zip(stems, sentences, strict=True)]

@@ -172,22 +172,24 @@ class Verifier:
             num_match, num_conflict = numeric_agreement(cf, ef, same)
         top_words = frozenset().union(*(c[6].stems for c in cands[:3]))
         swap, missing = entity_checks(cf, ef, self.known.paper_entities(best.paper_id))
-        # The sentence the claim copies, reworded: names trading roles, another name in one's
-        # place, the opposite of a claim word between the same words (a feature of its own).
-        copy_conflict = _reworded(claim, best.text)
-        for c in cands[1:3]:  # a swapped name is often in the next sentence that carries it
-            if c[2] >= 0.5 * cover:
-                ctx = self.known.paper_entities(c[5].paper_id)
-                swap = max(swap, entity_checks(cf, c[6], ctx, aligned_only=True)[0])
-                copy_conflict = max(copy_conflict, _reworded(claim, c[5].text))
+        # A swapped name is often in the next sentence that carries the claim.
+        carriers = [c for c in cands[1:3] if c[2] >= 0.5 * cover]
+        for c in carriers:
+            ctx = self.known.paper_entities(c[5].paper_id)
+            swap = max(swap, entity_checks(cf, c[6], ctx, aligned_only=True)[0])
+        # The sentence the claim copies, reworded (names trading roles, another name in one's
+        # place, the opposite of a claim word between the same words), or any sentence of the
+        # paper, retrieval's or not, stating the claim with another name in one slot (the frame
+        # sentence of an entity swap often shares only the topic): a feature of its own.
+        copy_conflict = max(
+            _reworded(claim, best.text),
+            aligned_opposite(claim, best.text),
+            *(_reworded(claim, c[5].text) for c in carriers),
+            paper_frame_swap(claim, self.known.paper_sentences(best.paper_id)),
+        )
         core = comparison_core(claim)
         ewords = self.known.expanded(best.paper_id, ef.stems) if core else ef.stems
         checks = word_checks(cf, ef, core, ewords)
-        copy_conflict = max(copy_conflict, aligned_opposite(claim, best.text))
-        # ... or any sentence of the paper, retrieval's or not, stating the claim with another
-        # name in one slot (the frame sentence of an entity swap often shares only the topic).
-        paper_sentences = self.known.paper_sentences(best.paper_id)
-        copy_conflict = max(copy_conflict, paper_frame_swap(claim, paper_sentences))
         names = name_terms(claim)
         # The sentence stating the claim's numbers names another thing where the claim names X.
         num_swap = local_swap(cf, ef) if cf.numbers and num_match == 1.0 else 0.0
