@@ -305,9 +305,9 @@ def _bound_elsewhere(
     mine: list[int],
 ) -> bool:
     """Whether every evidence figure stating the claim's figure ``c`` (its ``at``-th) is said of
-    another thing than the claim says: a parallel figure of the sentence, of another value, holds the claim's
-    words in its slots ("9 points after Stage 2" against "8.9% ... after Stage 1 training, and a
-    3.7% improvement after Stage 2 training")."""
+    another thing than the claim says: a parallel figure of the sentence, of another value,
+    holds the claim's words in its slots ("9 points after Stage 2" against "8.9% ... after
+    Stage 1 training, and a 3.7% improvement after Stage 2 training")."""
     if len(eq) < 2:
         return False
     frame, ours = _bindings(claim)[at].frame, _bindings(evidence)
