@@ -1,0 +1,276 @@
+"""The keep rule for verification changes: is a change to the checks better on the tuning papers?
+
+Usage (from the repo root of the tree to measure; the judge can run from any tree):
+
+    .venv/bin/python bench/keep_rule.py dump OUT.npz      # this tree's features of every
+                                                          # calibration claim (~5 min, 2 cores)
+    .venv/bin/python bench/keep_rule.py judge BEFORE.npz AFTER.npz [--json OUT.json]
+    .venv/bin/python bench/keep_rule.py same A.npz B.npz  # are the features identical?
+    .venv/bin/python bench/keep_rule.py oof DUMP.npz OUT.jsonl  # each claim's out-of-fold
+                                                          # prediction (to read the misses)
+
+``dump`` measures what ``scripts/fit_calibrator.py`` fits on (the generated labelled set about the
+shared papers, the claims written about them, bench/dev's and the retired held-out sets'), with
+the columns the shipped calibrator reads (``synth.calibrate.CALIBRATED_FEATURES`` of that tree),
+and saves them with each claim's id, label, paper, source and kind. The held-out set in use is
+never read.
+
+``judge`` refits the calibrator one paper out at a time at a fixed pair (C = 0.01, written
+claims weighted 30, no temperature: the pair the selection rule has chosen since session 9), so
+the two trees' out-of-fold probabilities differ only by their features. A change is kept only if
+all of these hold (fixed in advance in session 10, before any change was judged by it):
+
+(a) the pooled log loss of the written claims (handwritten + dev + retired) falls, and a paired
+    bootstrap over paper groups puts the fall at P >= 0.80;
+(b) no written group's (handwritten, dev, retired) log loss rises by more than 0.002;
+(c) the pooled written macro-F1 falls by no more than 0.005, and no written group loses more
+    than max(3 claims, 1.5 %) of its right answers;
+(d) no generated kind loses more than max(2 claims, 3 %) of its right answers, and the generated
+    log loss rises by no more than 0.005.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+
+C, HAND_WEIGHT = 0.01, 30.0
+WRITTEN_GROUPS = ("handwritten", "dev", "retired")
+BOOTSTRAP = 2000
+
+
+def dump(out: str) -> None:
+    sys.path.insert(0, str(REPO))
+    from synth.calibrate import CALIBRATED_FEATURES
+    from synth.calibration_data import RETIRED_HELDOUT, feature_names, measure_examples
+    from synth.settings import resolve_data_dir
+
+    bench = REPO / "bench"
+    with tempfile.TemporaryDirectory() as tmp:
+        m = measure_examples(
+            resolve_data_dir() / "papers",
+            bench / "verify_handwritten.jsonl",
+            tmp,
+            dev=bench / "dev",
+            retired=[bench / name for name in RETIRED_HELDOUT],
+        )
+        names = feature_names(m.verifier)
+        data = m.data.columns(names, CALIBRATED_FEATURES)
+        ex = m.examples
+        np.savez(
+            out,
+            x=data.x,
+            x_all=m.data.x,
+            names=np.array(CALIBRATED_FEATURES),
+            names_all=np.array(names),
+            y=data.y,
+            groups=data.groups,
+            hand=data.hand,
+            ids=np.array([e.example_id for e in ex]),
+            source=np.array([e.source for e in ex]),
+            kind=np.array([e.kind for e in ex]),
+            claim=np.array([e.claim for e in ex]),
+        )
+        m.library.close()
+    print(f"{out}: {len(ex)} claims, {len(CALIBRATED_FEATURES)} calibrated features")
+
+
+def _load(path: str) -> dict[str, np.ndarray]:
+    z = np.load(path, allow_pickle=False)
+    d = {k: z[k] for k in z.files}
+    order = np.argsort(d["ids"], kind="stable")
+    return {k: (v[order] if v.ndim and len(v) == len(order) else v) for k, v in d.items()}
+
+
+def out_of_fold(d: dict[str, np.ndarray]) -> np.ndarray:
+    """Every row's label probabilities from a calibrator fitted on the other papers' rows."""
+    sys.path.insert(0, str(REPO))
+    from synth.calibrate import fit_calibrator
+    from synth.records import LABELS
+
+    probs = np.zeros((len(d["y"]), len(LABELS)))
+    w = np.where(d["hand"], HAND_WEIGHT, 1.0)
+    for held in sorted(set(d["groups"])):
+        test = d["groups"] == held
+        cal = fit_calibrator(
+            d["x"][~test], list(d["y"][~test]), c=C, sample_weight=w[~test],
+            features=tuple(str(n) for n in d["names"]),
+        )  # fmt: skip
+        probs[test] = cal.predict_proba(d["x"][test])
+    return probs
+
+
+def _nll(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    from synth.records import LABELS
+
+    idx = np.array([LABELS.index(label) for label in y])
+    return -np.log(p[np.arange(len(idx)), idx] + 1e-12)
+
+
+def _macro_f1(pred: np.ndarray, y: np.ndarray) -> float:
+    from synth.records import LABELS
+
+    f1s = []
+    for label in LABELS:
+        tp = np.sum((pred == label) & (y == label))
+        fp = np.sum((pred == label) & (y != label))
+        fn = np.sum((pred != label) & (y == label))
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return float(np.mean(f1s))
+
+
+def judge(before: str, after: str) -> dict[str, object]:
+    from synth.records import LABELS
+
+    a, b = _load(before), _load(after)
+    if not np.array_equal(a["ids"], b["ids"]):
+        raise SystemExit("the two dumps hold different claims")
+    y, groups, source, kind = a["y"], a["groups"], a["source"], a["kind"]
+    written = np.isin(source, WRITTEN_GROUPS)
+    labels = np.array(LABELS)
+    res: dict[str, object] = {}
+    nll, right = {}, {}
+    for tag, d in (("before", a), ("after", b)):
+        p = out_of_fold(d)
+        nll[tag] = _nll(p, y)
+        pred = labels[p.argmax(1)]
+        right[tag] = pred == y
+        res[f"written_macro_f1_{tag}"] = _macro_f1(pred[written], y[written])
+    checks: dict[str, bool] = {}
+    # (a) pooled written log loss, paired bootstrap over paper groups
+    lw = {t: float(nll[t][written].mean()) for t in nll}
+    res["written_ll"] = lw
+    papers = sorted(set(groups[written]))
+    sums = np.array([[nll[t][written & (groups == g)].sum() for t in ("before", "after")]
+                     for g in papers])  # fmt: skip
+    counts = np.array([np.sum(written & (groups == g)) for g in papers])
+    rng = np.random.default_rng(0)
+    falls = 0
+    for _ in range(BOOTSTRAP):
+        pick = rng.integers(0, len(papers), len(papers))
+        s, n = sums[pick].sum(0), counts[pick].sum()
+        falls += s[1] / n < s[0] / n
+    p_fall = falls / BOOTSTRAP
+    res["p_fall"] = float(p_fall)
+    res["written_right"] = {t: int(right[t][written].sum()) for t in right}
+    res["written_n"] = int(written.sum())
+    checks["a_ll_falls_p80"] = lw["after"] < lw["before"] and p_fall >= 0.80
+    # (b), (c) per written group
+    group_rows = {}
+    ok_b, ok_c = True, True
+    for g in WRITTEN_GROUPS:
+        m = source == g
+        llb, lla = float(nll["before"][m].mean()), float(nll["after"][m].mean())
+        rb, ra = int(right["before"][m].sum()), int(right["after"][m].sum())
+        group_rows[g] = {"n": int(m.sum()), "ll": [llb, lla], "right": [rb, ra]}
+        ok_b &= lla - llb <= 0.002
+        ok_c &= rb - ra <= max(3, 0.015 * m.sum())
+    res["written_groups"] = group_rows
+    checks["b_no_group_ll_up_0.002"] = ok_b
+    checks["c_macro_f1_and_groups"] = (
+        res["written_macro_f1_after"] >= res["written_macro_f1_before"] - 0.005 and ok_c
+    )
+    # (d) generated kinds and log loss
+    gen = ~written
+    kinds = {}
+    ok_d = True
+    for k in sorted(set(kind[gen])):
+        m = gen & (kind == k)
+        rb, ra = int(right["before"][m].sum()), int(right["after"][m].sum())
+        kinds[str(k)] = {"n": int(m.sum()), "right": [rb, ra]}
+        ok_d &= rb - ra <= max(2, 0.03 * m.sum())
+    lg = {t: float(nll[t][gen].mean()) for t in nll}
+    res["generated_ll"] = lg
+    res["generated_kinds"] = kinds
+    res["generated_right"] = {t: int(right[t][gen].sum()) for t in right}
+    checks["d_generated"] = ok_d and lg["after"] - lg["before"] <= 0.005
+    # written kinds, for reading (not part of the rule)
+    res["written_kinds"] = {
+        str(k): {
+            "n": int(np.sum(written & (kind == k))),
+            "right": [int(right[t][written & (kind == k)].sum()) for t in ("before", "after")],
+        }
+        for k in sorted(set(kind[written]))
+    }
+    res["checks"] = {k: bool(v) for k, v in checks.items()}
+    res["verdict"] = "KEEP" if all(res["checks"].values()) else "DO NOT KEEP"
+    return res
+
+
+def same(a_path: str, b_path: str) -> bool:
+    a, b = _load(a_path), _load(b_path)
+    return (
+        np.array_equal(a["ids"], b["ids"])
+        and np.array_equal(a["names_all"], b["names_all"])
+        and np.array_equal(a["x_all"], b["x_all"])
+    )
+
+
+def oof(path: str, out: str) -> None:
+    """Each claim's out-of-fold label probabilities (the judge's fit), one JSON line a claim."""
+    from synth.records import LABELS
+
+    d = _load(path)
+    p = out_of_fold(d)
+    with open(out, "w") as f:
+        for i in range(len(d["ids"])):
+            rec = {
+                "id": str(d["ids"][i]),
+                "source": str(d["source"][i]),
+                "kind": str(d["kind"][i]),
+                "paper": str(d["groups"][i]),
+                "label": str(d["y"][i]),
+                "pred": LABELS[int(p[i].argmax())],
+                "probs": {label: round(float(q), 4) for label, q in zip(LABELS, p[i], strict=True)},
+                "claim": str(d["claim"][i]) if "claim" in d else "",
+                "features": {
+                    str(n): round(float(v), 4) for n, v in zip(d["names"], d["x"][i], strict=True)
+                },
+            }
+            f.write(json.dumps(rec) + "\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("dump")
+    p.add_argument("out")
+    p = sub.add_parser("judge")
+    p.add_argument("before")
+    p.add_argument("after")
+    p.add_argument("--json", default=None)
+    p = sub.add_parser("oof")
+    p.add_argument("dump")
+    p.add_argument("out")
+    p = sub.add_parser("same")
+    p.add_argument("a")
+    p.add_argument("b")
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO))
+    if args.cmd == "dump":
+        dump(args.out)
+        return 0
+    if args.cmd == "oof":
+        oof(args.dump, args.out)
+        return 0
+    if args.cmd == "same":
+        ok = same(args.a, args.b)
+        print("identical" if ok else "DIFFERENT")
+        return 0 if ok else 1
+    res = judge(args.before, args.after)
+    text = json.dumps(res, indent=1)
+    if args.json:
+        Path(args.json).write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
