@@ -46,6 +46,15 @@ _DELTA = re.compile(
     r"(?: of| by)?)\s*(?:about|around|roughly|approximately|nearly|almost|only|~|≈)?\s*$",
     re.I,
 )
+# A difference stated after its figure: "30 points higher than", "half a BLEU point above".
+_DIFF_AFTER = re.compile(
+    r"^\s*(?:%|pp\b|(?:[\w-]+\s+)?points?\b)?\s*"
+    r"(?:higher|lower|above|below|ahead|behind|better|worse)\b",
+    re.I,
+)
+# A multiple: "600 times cheaper", "seven times that of", "a three-fold rise" (not "three times
+# in four", a frequency, nor "run five times", a count).
+_TIMES_AFTER = re.compile(r"^\s*-?\s*(?:fold\b|times\s+(?:as|the|that|those|[a-z]+er)\b)", re.I)
 # "82 thousand": the word scales the number before it.
 _SCALE_WORD = re.compile(r"^\s*(thousand|million|billion)\b", re.I)
 _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
@@ -76,6 +85,7 @@ class Quantity:
     near: frozenset[str] = frozenset()  # content stems of up to 6 words on either side
     prev: str = ""  # the nearest content stem before it ("temperature" of "temperature to 1")
     delta: bool = False  # a difference ("by 6 points", "a gap of 2.6", "+4.1"), not a level
+    multiple: bool = False  # a ratio of two figures ("600 times cheaper", "twice as long")
 
 
 def _spans(text: str, numbers: tuple[Number, ...]) -> list[tuple[int, int]]:
@@ -114,8 +124,13 @@ def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
         after = _words(" ".join(tail.split()[:3]))
         near = _words(" ".join(head.split()[-6:] + tail.split()[:6]))
         prev = [_unsuffix(w) for w in stems(" ".join(head.split()[-3:]), numbers=False)]
-        delta = bool(_DELTA.search(head[-40:])) or n.raw.startswith("+")
-        out.append(Quantity(n, value, before, after, bound, near, prev[-1] if prev else "", delta))
+        delta = bool(_DELTA.search(head[-40:]) or _DIFF_AFTER.match(tail)) or n.raw.startswith("+")
+        multiple = n.unit == "x" or bool(_TIMES_AFTER.match(tail))
+        out.append(
+            Quantity(
+                n, value, before, after, bound, near, prev[-1] if prev else "", delta, multiple
+            )
+        )
     return tuple(out)
 
 
@@ -263,6 +278,8 @@ def numeric_agreement(
             matched += 1
             incidental += _spelled_count(c)
             used.update(mine[:1])
+        elif (c.multiple or c.delta) and _derived(c, evidence, eq, also):
+            matched += 1  # a ratio or difference of two of the evidence's figures
         elif any(_aligned(c, e, single) and not _level_and_gap(c, e) for e in eq):
             conflicting += 1
         else:
@@ -384,3 +401,83 @@ def paper_slot_mates(claim: SentenceFacts, paper: tuple[Quantity, ...]) -> tuple
 def paper_slot_conflict(claim: SentenceFacts, paper: tuple[Quantity, ...]) -> float:
     """The fraction of :func:`paper_slot_mates`: the claim's figures changed out of sight."""
     return paper_slot_mates(claim, paper)[0]
+
+
+# A sentence listing more same-unit figures than this pairs too many of them to read a ratio
+# or difference off: one pair of many would meet a claim's figure by chance.
+_MAX_PAIRED = 4
+
+
+def _derived(
+    c: Quantity, evidence: SentenceFacts, eq: tuple[Quantity, ...], also: tuple[SentenceFacts, ...]
+) -> bool:
+    """Whether two of the evidence's figures bear out a claim's relative figure: a multiple
+    ("about seven times that of" against 0.06 and 0.42; "twice as long" against 33 and 65.75), a
+    difference ("more than 30 points higher than" against 75.00 and 42.00) or a relative change
+    ("cuts ... by almost two thirds" against 27.1% -> 9.7%). The pairs: two levels of one unit in
+    a sentence that states few of them, or the same column of two table rows (the next
+    candidates: "| mBART | 27.02 | ..." and "| SSR | 30.07 | ...", read from the rows' ends).
+    """
+    return any(
+        _relative_agrees(c, v) for a, b in _pairs(evidence, eq, also) for v in _relations(c, a, b)
+    )
+
+
+def _pairs(
+    evidence: SentenceFacts, eq: tuple[Quantity, ...], also: tuple[SentenceFacts, ...]
+) -> list[tuple[float, float]]:
+    by_unit: dict[str, list[float]] = {}
+    for e in eq:
+        if not e.delta and e.bound in ("=", "~"):
+            by_unit.setdefault(e.number.unit or "", []).append(e.value)
+    out = [
+        (vs[i], vs[j])
+        for vs in by_unit.values()
+        if len(vs) <= _MAX_PAIRED
+        for i in range(len(vs))
+        for j in range(i + 1, len(vs))
+    ]
+    if "|" in evidence.text:
+        for f in also:
+            fq = f.quantities or quantities(f.text, f.numbers)
+            if "|" in f.text:
+                # Cells aligned from the row's end: a label may hold a figure ("25 × float32")
+                out += [
+                    (a.value, b.value)
+                    for a, b in zip(reversed(eq), reversed(fq), strict=False)
+                    if (a.number.unit or "") == (b.number.unit or "") and not (a.delta or b.delta)
+                ]
+    return out
+
+
+def _relations(c: Quantity, a: float, b: float) -> list[float]:
+    """What the claim's relative figure may be of two levels: their ratio (a multiple), else
+    their difference (in points of a share of one: 0.82 -> 0.42 is 40 points) and, for a
+    percentage, their change relative to either."""
+    small, large = sorted((abs(a), abs(b)))
+    if c.multiple:
+        return [large / small] if small > 0 and a * b > 0 else []
+    diff = abs(a - b)
+    out = [diff]
+    if c.value > 1 and large <= 1:
+        out.append(100 * diff)
+    if c.number.unit == "%" and small > 0:
+        out += [100 * diff / small, 100 * diff / large]
+    return out
+
+
+def _relative_agrees(c: Quantity, v: float) -> bool:
+    """A derived figure ``v`` against the claim's: a bound met (and not far passed: "more than
+    30 points" is not 90), a hedged or spelled-out figure within its looseness, else the
+    claim's rounding (widened by the evidence figures' own)."""
+    a = c.value
+    if c.bound == ">=":
+        return a * 0.999 <= v <= 1.5 * a
+    if c.bound == "<=":
+        return v <= a * 1.001
+    words = not any(ch.isdigit() for ch in c.number.raw)
+    if c.multiple or words:
+        return abs(v - a) <= (0.15 if c.bound == "~" else 0.1) * max(abs(a), abs(v))
+    if c.bound == "~":
+        return abs(v - a) <= 0.075 * max(abs(a), abs(v))
+    return abs(v - a) <= 10.0 ** -decimal_places(c.number.raw) * 0.5 + 0.02 * max(1.0, abs(a))
