@@ -280,6 +280,8 @@ def numeric_agreement(
             used.update(mine[:1])
         elif (c.multiple or c.delta) and _derived(c, evidence, eq, also):
             matched += 1  # a ratio or difference of two of the evidence's figures
+        elif (c.multiple or c.delta) and _CHANGE.search(evidence.text) and len(eq) == 2:
+            conflicting += 1  # the sentence states one change ("from 12.4% to 8.1%"), not this
         elif any(_aligned(c, e, single) and not _level_and_gap(c, e) for e in eq):
             conflicting += 1
         else:
@@ -403,6 +405,10 @@ def paper_slot_conflict(claim: SentenceFacts, paper: tuple[Quantity, ...]) -> fl
     return paper_slot_mates(claim, paper)[0]
 
 
+# A change between two figures: "from 12.4% to 8.1%", "27.1% → 9.7%", "0.31 vs. 0.63".
+_CHANGE = re.compile(
+    r"\bfrom\s+\d[\d.,]*\s*%?\s+to\s+\d|\d\s*%?\s*(?:→|->|vs\.?|versus)\s*\d", re.I
+)
 # A sentence listing more same-unit figures than this pairs too many of them to read a ratio
 # or difference off: one pair of many would meet a claim's figure by chance.
 _MAX_PAIRED = 4
@@ -475,9 +481,9 @@ def _relative_agrees(c: Quantity, v: float) -> bool:
         return a * 0.999 <= v <= 1.5 * a
     if c.bound == "<=":
         return v <= a * 1.001
-    words = not any(ch.isdigit() for ch in c.number.raw)
-    if c.multiple or words:
+    if c.multiple:  # a ratio is stated loosely ("twice as long" of 1.9 times)
         return abs(v - a) <= (0.15 if c.bound == "~" else 0.1) * max(abs(a), abs(v))
-    if c.bound == "~":
-        return abs(v - a) <= 0.075 * max(abs(a), abs(v))
+    words = not any(ch.isdigit() for ch in c.number.raw)  # "about a third", "three points"
+    if c.bound == "~" or words:
+        return abs(v - a) <= (0.1 if words else 0.075) * max(abs(a), abs(v))
     return abs(v - a) <= 10.0 ** -decimal_places(c.number.raw) * 0.5 + 0.02 * max(1.0, abs(a))
