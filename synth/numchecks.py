@@ -54,7 +54,13 @@ _DIFF_AFTER = re.compile(
 )
 # A multiple: "600 times cheaper", "seven times that of", "a three-fold rise" (not "three times
 # in four", a frequency, nor "run five times", a count).
-_TIMES_AFTER = re.compile(r"^\s*-?\s*(?:fold\b|times\s+(?:as|the|that|those|[a-z]+er)\b)", re.I)
+_TIMES_AFTER = re.compile(
+    r"^\s*-?\s*(?:fold\b|times\s+(?:as|the|that|those|its|their|[a-z]+er)\b)", re.I
+)
+# A product, not a multiple: "12 × float32", "2 × 2" (a figure or a typed name follows).
+_PRODUCT = re.compile(r"^\s*(?:\d|[A-Za-z]+\d)")
+# A factor written as one: "the average length * 2", "× 3" (not a bold "**0.235", a "*0.17").
+_TIMES_BEFORE = re.compile(r"(?:(?<!\*)\*\s+|×\s*)$")
 # "82 thousand": the word scales the number before it.
 _SCALE_WORD = re.compile(r"^\s*(thousand|million|billion)\b", re.I)
 _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
@@ -125,7 +131,11 @@ def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
         near = _words(" ".join(head.split()[-6:] + tail.split()[:6]))
         prev = [_unsuffix(w) for w in stems(" ".join(head.split()[-3:]), numbers=False)]
         delta = bool(_DELTA.search(head[-40:]) or _DIFF_AFTER.match(tail)) or n.raw.startswith("+")
-        multiple = n.unit == "x" or bool(_TIMES_AFTER.match(tail))
+        multiple = (
+            n.unit == "x"
+            and not _PRODUCT.match(tail)
+            or bool(_TIMES_AFTER.match(tail) or _TIMES_BEFORE.search(head[-4:]))
+        )
         out.append(
             Quantity(
                 n, value, before, after, bound, near, prev[-1] if prev else "", delta, multiple
@@ -271,18 +281,18 @@ def numeric_agreement(
     for at, c in enumerate(cq):
         # In the next candidates, the value itself (no hedge, bound or coarser figure meeting
         # it: "nearly 8.5" is not an "8-shot" elsewhere) about the same thing.
-        mine = [i for i, e in enumerate(eq) if _bears_out(c, e, single)]
+        mine = [i for i, e in enumerate(eq) if _kin(c, e) and _bears_out(c, e, single)]
         if mine and _bound_elsewhere(c, claim, at, evidence, eq, mine):
             conflicting += 1  # the sentence states the figure, but of another thing
-        elif mine or any(_stated(c, e) and _aligned(c, e, False) for e in eq_also):
+        elif mine or any(_kin(c, e) and _stated(c, e) and _aligned(c, e, False) for e in eq_also):
             matched += 1
             incidental += _spelled_count(c)
             used.update(mine[:1])
-        elif (c.multiple or c.delta) and _derived(c, evidence, eq, also):
+        elif (c.multiple or c.delta) and _derived(c, eq):
             matched += 1  # a ratio or difference of two of the evidence's figures
         elif (c.multiple or c.delta) and _CHANGE.search(evidence.text) and len(eq) == 2:
             conflicting += 1  # the sentence states one change ("from 12.4% to 8.1%"), not this
-        elif any(_aligned(c, e, single) and not _level_and_gap(c, e) for e in eq):
+        elif any(_kin(c, e) and _aligned(c, e, single) and not _level_and_gap(c, e) for e in eq):
             conflicting += 1
         else:
             silent.append(c)
@@ -295,6 +305,12 @@ def numeric_agreement(
         n = len(cq) - incidental
         return (matched - incidental) / n, conflicting / n
     return matched / len(cq), conflicting / len(cq)
+
+
+def _kin(c: Quantity, e: Quantity) -> bool:
+    """A multiple meets only a multiple: "twice as long" is no "2 layers", "five times larger"
+    no "five models" (its figures are read as a ratio by :func:`_derived`)."""
+    return c.multiple == e.multiple
 
 
 def _near(a: Quantity, b: Quantity, units: bool = False) -> bool:
@@ -357,7 +373,7 @@ def _same_form(c: Quantity, e: Quantity) -> bool:
         return False
     if decimal_places(c.number.raw) != decimal_places(e.number.raw) or c.delta != e.delta:
         return False
-    if _is_count(c) != _is_count(e) or (abs(c.value) <= 1) != (abs(e.value) <= 1):
+    if _is_count(c) != _is_count(e) or (abs(c.value) <= 1) != (abs(e.value) <= 1) or not _kin(c, e):
         return False
     small, large = sorted((abs(c.value), abs(e.value)))
     return small > 0 and large <= 10 * small
@@ -411,49 +427,43 @@ _CHANGE = re.compile(
 )
 # A sentence listing more same-unit figures than this pairs too many of them to read a ratio
 # or difference off: one pair of many would meet a claim's figure by chance.
-_MAX_PAIRED = 4
+_MAX_PAIRED = 3
 
 
-def _derived(
-    c: Quantity, evidence: SentenceFacts, eq: tuple[Quantity, ...], also: tuple[SentenceFacts, ...]
-) -> bool:
+def _derived(c: Quantity, eq: tuple[Quantity, ...]) -> bool:
     """Whether two of the evidence's figures bear out a claim's relative figure: a multiple
     ("about seven times that of" against 0.06 and 0.42; "twice as long" against 33 and 65.75), a
     difference ("more than 30 points higher than" against 75.00 and 42.00) or a relative change
     ("cuts ... by almost two thirds" against 27.1% -> 9.7%). The pairs: two levels of one unit in
-    a sentence that states few of them, or the same column of two table rows (the next
-    candidates: "| mBART | 27.02 | ..." and "| SSR | 30.07 | ...", read from the rows' ends).
+    a sentence that states few of them, not two small counts (of many, one pair meets a figure
+    by chance; so would one column of two table rows).
     """
-    return any(
-        _relative_agrees(c, v) for a, b in _pairs(evidence, eq, also) for v in _relations(c, a, b)
-    )
+    return any(_relative_agrees(c, v) for a, b in _pairs(eq) for v in _relations(c, a, b))
 
 
-def _pairs(
-    evidence: SentenceFacts, eq: tuple[Quantity, ...], also: tuple[SentenceFacts, ...]
-) -> list[tuple[float, float]]:
-    by_unit: dict[str, list[float]] = {}
+def _pairs(eq: tuple[Quantity, ...]) -> list[tuple[float, float]]:
+    by_unit: dict[str, list[Quantity]] = {}
     for e in eq:
-        if not e.delta and e.bound in ("=", "~"):
-            by_unit.setdefault(e.number.unit or "", []).append(e.value)
-    out = [
-        (vs[i], vs[j])
-        for vs in by_unit.values()
-        if len(vs) <= _MAX_PAIRED
-        for i in range(len(vs))
-        for j in range(i + 1, len(vs))
+        if not (e.delta or e.multiple):
+            by_unit.setdefault(e.number.unit or "", []).append(e)
+    levels = [
+        [q for q in qs if q.bound in ("=", "~")]
+        for qs in by_unit.values()
+        if len(qs) <= _MAX_PAIRED  # a list of settings ("over 1.25K, 2.5K, 5K and 10K") aside
     ]
-    if "|" in evidence.text:
-        for f in also:
-            fq = f.quantities or quantities(f.text, f.numbers)
-            if "|" in f.text:
-                # Cells aligned from the row's end: a label may hold a figure ("25 × float32")
-                out += [
-                    (a.value, b.value)
-                    for a, b in zip(reversed(eq), reversed(fq), strict=False)
-                    if (a.number.unit or "") == (b.number.unit or "") and not (a.delta or b.delta)
-                ]
-    return out
+    return [
+        (qs[i].value, qs[j].value)
+        for qs in levels
+        for i in range(len(qs))
+        for j in range(i + 1, len(qs))
+        if not (_small_count(qs[i]) and _small_count(qs[j]))
+    ]
+
+
+def _small_count(q: Quantity) -> bool:
+    """A small whole number without a unit: a setting ("24 seen datasets and 12 unseen ones",
+    "6 layers"), not a measured level two of which a claim relates (75.00, 42.00)."""
+    return _is_count(q) and "." not in q.number.raw and abs(q.value) < 100
 
 
 def _relations(c: Quantity, a: float, b: float) -> list[float]:
@@ -482,7 +492,7 @@ def _relative_agrees(c: Quantity, v: float) -> bool:
     if c.bound == "<=":
         return v <= a * 1.001
     if c.multiple:  # a ratio is stated loosely ("twice as long" of 1.9 times)
-        return abs(v - a) <= (0.15 if c.bound == "~" else 0.1) * max(abs(a), abs(v))
+        return abs(v - a) <= (0.1 if c.bound == "~" else 0.075) * max(abs(a), abs(v))
     words = not any(ch.isdigit() for ch in c.number.raw)  # "about a third", "three points"
     if c.bound == "~" or words:
         return abs(v - a) <= (0.1 if words else 0.075) * max(abs(a), abs(v))

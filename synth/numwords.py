@@ -53,7 +53,12 @@ _HALF = re.compile(
     re.I,
 )
 # A multiple in one word: "twice as long", "roughly doubled", "halves the error" (a ratio of 2).
-_MULTIPLE = re.compile(r"\b(?:twice|thrice|(?:doubl|tripl|halv)(?:es|ed|ing))\b", re.I)
+# ("trained twice on the same data" repeats, "twice as long" multiplies).
+_MULTIPLE = re.compile(
+    r"\b(?:(?:twice|thrice)(?=\s+(?:as|the|that|those|its|their|[a-z]+er)\b)"
+    r"|(?:doubl|tripl|halv)(?:es|ed|ing)\b)",
+    re.I,
+)
 _MULTIPLES = {"tw": 2.0, "th": 3.0, "do": 2.0, "tr": 3.0, "ha": 2.0}
 _FRACTIONS = {"quarter": 25.0, "third": 100 / 3, "fifth": 20.0, "tenth": 10.0}
 # A share as counts: "331 samples out of 1950", "four out of five", "one in ten".
