@@ -4,7 +4,9 @@
 ten pages" conflicts; "1950 samples" against "950 samples" conflicts (same counted thing), "6 epochs"
 against "20,000 examples" does not; "nine points after Stage 2" against "8.9% after Stage 1 ...
 and 3.7% after Stage 2" conflicts (the figure is stated, but of another thing: ``synth.numbinding``).
-``synth.textchecks`` builds a sentence's quantities once.
+A relative figure is read off two of the sentence's figures: "about seven times that" of 0.06 and
+0.42, "more than 30 points higher than" of 75.00 and 42.00, "cuts ... by almost two thirds" of
+27.1% -> 9.7% (:func:`_derived`). ``synth.textchecks`` builds a sentence's quantities once.
 """
 
 from __future__ import annotations
@@ -46,6 +48,21 @@ _DELTA = re.compile(
     r"(?: of| by)?)\s*(?:about|around|roughly|approximately|nearly|almost|only|~|≈)?\s*$",
     re.I,
 )
+# A difference stated after its figure: "30 points higher than", "half a BLEU point above".
+_DIFF_AFTER = re.compile(
+    r"^\s*(?:%|pp\b|(?:[\w-]+\s+)?points?\b)?\s*"
+    r"(?:higher|lower|above|below|ahead|behind|better|worse)\b",
+    re.I,
+)
+# A multiple: "600 times cheaper", "seven times that of", "a three-fold rise" (not "three times
+# in four", a frequency, nor "run five times", a count).
+_TIMES_AFTER = re.compile(
+    r"^\s*-?\s*(?:fold\b|times\s+(?:as|the|that|those|its|their|[a-z]+er)\b)", re.I
+)
+# A product, not a multiple: "12 × float32", "2 × 2" (a figure or a typed name follows).
+_PRODUCT = re.compile(r"^\s*(?:\d|[A-Za-z]+\d)")
+# A factor written as one: "the average length * 2", "× 3" (not a bold "**0.235", a "*0.17").
+_TIMES_BEFORE = re.compile(r"(?:(?<!\*)\*\s+|×\s*)$")
 # "82 thousand": the word scales the number before it.
 _SCALE_WORD = re.compile(r"^\s*(thousand|million|billion)\b", re.I)
 _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
@@ -76,6 +93,7 @@ class Quantity:
     near: frozenset[str] = frozenset()  # content stems of up to 6 words on either side
     prev: str = ""  # the nearest content stem before it ("temperature" of "temperature to 1")
     delta: bool = False  # a difference ("by 6 points", "a gap of 2.6", "+4.1"), not a level
+    multiple: bool = False  # a ratio of two figures ("600 times cheaper", "twice as long")
 
 
 def _spans(text: str, numbers: tuple[Number, ...]) -> list[tuple[int, int]]:
@@ -114,8 +132,17 @@ def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
         after = _words(" ".join(tail.split()[:3]))
         near = _words(" ".join(head.split()[-6:] + tail.split()[:6]))
         prev = [_unsuffix(w) for w in stems(" ".join(head.split()[-3:]), numbers=False)]
-        delta = bool(_DELTA.search(head[-40:])) or n.raw.startswith("+")
-        out.append(Quantity(n, value, before, after, bound, near, prev[-1] if prev else "", delta))
+        delta = bool(_DELTA.search(head[-40:]) or _DIFF_AFTER.match(tail)) or n.raw.startswith("+")
+        multiple = (
+            n.unit == "x"
+            and not _PRODUCT.match(tail)
+            or bool(_TIMES_AFTER.match(tail) or _TIMES_BEFORE.search(head[-4:]))
+        )
+        out.append(
+            Quantity(
+                n, value, before, after, bound, near, prev[-1] if prev else "", delta, multiple
+            )
+        )
     return tuple(out)
 
 
@@ -256,14 +283,18 @@ def numeric_agreement(
     for at, c in enumerate(cq):
         # In the next candidates, the value itself (no hedge, bound or coarser figure meeting
         # it: "nearly 8.5" is not an "8-shot" elsewhere) about the same thing.
-        mine = [i for i, e in enumerate(eq) if _bears_out(c, e, single)]
+        mine = [i for i, e in enumerate(eq) if _kin(c, e) and _bears_out(c, e, single)]
         if mine and _bound_elsewhere(c, claim, at, evidence, eq, mine):
             conflicting += 1  # the sentence states the figure, but of another thing
-        elif mine or any(_stated(c, e) and _aligned(c, e, False) for e in eq_also):
+        elif mine or any(_kin(c, e) and _stated(c, e) and _aligned(c, e, False) for e in eq_also):
             matched += 1
             incidental += _spelled_count(c)
             used.update(mine[:1])
-        elif any(_aligned(c, e, single) and not _level_and_gap(c, e) for e in eq):
+        elif (c.multiple or c.delta) and _derived(c, eq):
+            matched += 1  # a ratio or difference of two of the evidence's figures
+        elif (c.multiple or c.delta) and _CHANGE.search(evidence.text) and len(eq) == 2:
+            conflicting += 1  # the sentence states one change ("from 12.4% to 8.1%"), not this
+        elif any(_kin(c, e) and _aligned(c, e, single) and not _level_and_gap(c, e) for e in eq):
             conflicting += 1
         else:
             silent.append(c)
@@ -276,6 +307,12 @@ def numeric_agreement(
         n = len(cq) - incidental
         return (matched - incidental) / n, conflicting / n
     return matched / len(cq), conflicting / len(cq)
+
+
+def _kin(c: Quantity, e: Quantity) -> bool:
+    """A multiple meets only a multiple: "twice as long" is no "2 layers", "five times larger"
+    no "five models" (its figures are read as a ratio by :func:`_derived`)."""
+    return c.multiple == e.multiple
 
 
 def _near(a: Quantity, b: Quantity, units: bool = False) -> bool:
@@ -338,7 +375,7 @@ def _same_form(c: Quantity, e: Quantity) -> bool:
         return False
     if decimal_places(c.number.raw) != decimal_places(e.number.raw) or c.delta != e.delta:
         return False
-    if _is_count(c) != _is_count(e) or (abs(c.value) <= 1) != (abs(e.value) <= 1):
+    if _is_count(c) != _is_count(e) or (abs(c.value) <= 1) != (abs(e.value) <= 1) or not _kin(c, e):
         return False
     small, large = sorted((abs(c.value), abs(e.value)))
     return small > 0 and large <= 10 * small
@@ -384,3 +421,81 @@ def paper_slot_mates(claim: SentenceFacts, paper: tuple[Quantity, ...]) -> tuple
 def paper_slot_conflict(claim: SentenceFacts, paper: tuple[Quantity, ...]) -> float:
     """The fraction of :func:`paper_slot_mates`: the claim's figures changed out of sight."""
     return paper_slot_mates(claim, paper)[0]
+
+
+# A change between two figures: "from 12.4% to 8.1%", "27.1% → 9.7%", "0.31 vs. 0.63".
+_CHANGE = re.compile(
+    r"\bfrom\s+\d[\d.,]*\s*%?\s+to\s+\d|\d\s*%?\s*(?:→|->|vs\.?|versus)\s*\d", re.I
+)
+# A sentence listing more same-unit figures than this pairs too many of them to read a ratio
+# or difference off: one pair of many would meet a claim's figure by chance.
+_MAX_PAIRED = 3
+
+
+def _derived(c: Quantity, eq: tuple[Quantity, ...]) -> bool:
+    """Whether two of the evidence's figures bear out a claim's relative figure: a multiple
+    ("about seven times that of" against 0.06 and 0.42; "twice as long" against 33 and 65.75), a
+    difference ("more than 30 points higher than" against 75.00 and 42.00) or a relative change
+    ("cuts ... by almost two thirds" against 27.1% -> 9.7%). The pairs: two levels of one unit in
+    a sentence that states few of them, not two small counts (of many, one pair meets a figure
+    by chance; so would one column of two table rows).
+    """
+    return any(_relative_agrees(c, v) for a, b in _pairs(eq) for v in _relations(c, a, b))
+
+
+def _pairs(eq: tuple[Quantity, ...]) -> list[tuple[float, float]]:
+    by_unit: dict[str, list[Quantity]] = {}
+    for e in eq:
+        if not (e.delta or e.multiple):
+            by_unit.setdefault(e.number.unit or "", []).append(e)
+    levels = [
+        [q for q in qs if q.bound in ("=", "~")]
+        for qs in by_unit.values()
+        if len(qs) <= _MAX_PAIRED  # a list of settings ("over 1.25K, 2.5K, 5K and 10K") aside
+    ]
+    return [
+        (qs[i].value, qs[j].value)
+        for qs in levels
+        for i in range(len(qs))
+        for j in range(i + 1, len(qs))
+        if not (_small_count(qs[i]) and _small_count(qs[j]))
+    ]
+
+
+def _small_count(q: Quantity) -> bool:
+    """A small whole number without a unit: a setting ("24 seen datasets and 12 unseen ones",
+    "6 layers"), not a measured level two of which a claim relates (75.00, 42.00)."""
+    return _is_count(q) and "." not in q.number.raw and abs(q.value) < 100
+
+
+def _relations(c: Quantity, a: float, b: float) -> list[float]:
+    """What the claim's relative figure may be of two levels: their ratio (a multiple), else
+    their difference (in points of a share of one: 0.82 -> 0.42 is 40 points) and, for a
+    percentage, their change relative to either."""
+    small, large = sorted((abs(a), abs(b)))
+    if c.multiple:
+        return [large / small] if small > 0 and a * b > 0 else []
+    diff = abs(a - b)
+    out = [diff]
+    if c.value > 1 and large <= 1:
+        out.append(100 * diff)
+    if c.number.unit == "%" and small > 0:
+        out += [100 * diff / small, 100 * diff / large]
+    return out
+
+
+def _relative_agrees(c: Quantity, v: float) -> bool:
+    """A derived figure ``v`` against the claim's: a bound met (and not far passed: "more than
+    30 points" is not 90), a hedged or spelled-out figure within its looseness, else the
+    claim's rounding (widened by the evidence figures' own)."""
+    a = c.value
+    if c.bound == ">=":
+        return a * 0.999 <= v <= 1.5 * a
+    if c.bound == "<=":
+        return v <= a * 1.001
+    if c.multiple:  # a ratio is stated loosely ("twice as long" of 1.9 times)
+        return abs(v - a) <= (0.1 if c.bound == "~" else 0.075) * max(abs(a), abs(v))
+    words = not any(ch.isdigit() for ch in c.number.raw)  # "about a third", "three points"
+    if c.bound == "~" or words:
+        return abs(v - a) <= (0.1 if words else 0.075) * max(abs(a), abs(v))
+    return abs(v - a) <= 10.0 ** -decimal_places(c.number.raw) * 0.5 + 0.02 * max(1.0, abs(a))

@@ -52,6 +52,14 @@ _HALF = re.compile(
     r"(?:(?<=\bin )|(?<=\bby )|(?<=\babout )|(?<=\bnearly )|(?<=\balmost ))half\b(?! a\b))",
     re.I,
 )
+# A multiple in one word: "twice as long", "roughly doubled", "halves the error" (a ratio of 2).
+# ("trained twice on the same data" repeats, "twice as long" multiplies).
+_MULTIPLE = re.compile(
+    r"\b(?:(?:twice|thrice)(?=\s+(?:as|the|that|those|its|their|[a-z]+er)\b)"
+    r"|(?:doubl|tripl|halv)(?:es|ed|ing)\b)",
+    re.I,
+)
+_MULTIPLES = {"tw": 2.0, "th": 3.0, "do": 2.0, "tr": 3.0, "ha": 2.0}
 _FRACTIONS = {"quarter": 25.0, "third": 100 / 3, "fifth": 20.0, "tenth": 10.0}
 # A share as counts: "331 samples out of 1950", "four out of five", "one in ten".
 _SPELLED = "|".join(NUMBER_WORDS) + "|one"
@@ -113,8 +121,8 @@ def _compound_value(words: str) -> float:
 
 
 def extra_numbers(text: str) -> tuple[Number, ...]:
-    """Counts the number parser leaves out: spelled-out numbers ("eight pages"), and fractions
-    in words as percentages ("three quarters" = 75%)."""
+    """Counts the number parser leaves out: spelled-out numbers ("eight pages"), fractions in
+    words as percentages ("three quarters" = 75%), and multiples in one word ("twice" = 2x)."""
     fractions = [
         (m, Number(value=round(_share(m), 1), raw=m.group(0), unit="%"))
         for m in _FRACTION.finditer(text)
@@ -137,6 +145,10 @@ def extra_numbers(text: str) -> tuple[Number, ...]:
         (m, Number(value=_compound_value(m.group(0)), raw=m.group(0)))
         for m in _COMPOUND.finditer(text)
         if not re.search(r"\d\s*$", text[: m.start()])
+    ]
+    fractions += [
+        (m, Number(value=_MULTIPLES[m.group(0)[:2].lower()], raw=m.group(0), unit="x"))
+        for m in _MULTIPLE.finditer(text)
     ]
     ratios = _ratios(text)
     taken = [m.span() for m, _ in fractions] + [m.span() for m in ratios]
