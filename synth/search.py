@@ -47,8 +47,8 @@ class SearchSettings(Settings):
 # Suffixes stripped (longest first) so "resilient" and "resilience" meet at "resil".
 _SUFFIXES = (
     "ational", "ization", "iveness", "fulness", "ousness", "ements", "ement", "ments", "ment",
-    "ities", "ity", "ience", "ient", "ance", "ence", "ings", "ing", "edly", "ed", "ies", "es",
-    "ly", "s",
+    "ities", "ity", "ience", "ient", "ance", "ence", "ings", "ing", "edly", "ied", "ed", "ies",
+    "es", "ly", "s",
 )  # fmt: skip
 
 
@@ -60,7 +60,12 @@ def stem(word: str) -> str:
     """
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
+            word = word[: -len(suffix)]
+            break
+    # The inflections strip a final "e" or "y" the bare word keeps: "share" meets "shared" and
+    # "shares" at "shar", "study" meets "studies" and "studied" at "stud".
+    if len(word) >= 5 and word[-1] in "ey":
+        word = word[:-1]
     return word
 
 

@@ -35,7 +35,7 @@ from synth.quantchecks import cues as _cues
 from synth.quantchecks import degree_conflict as degree_conflict  # re-exported
 from synth.quantchecks import quantifier_conflict as quantifier_conflict  # re-exported
 from synth.records import Number
-from synth.search import content_words
+from synth.search import content_words, stem
 
 NEGATIONS = re.compile(
     r"\b(not|no|never|none|neither|nor|cannot|fails? to|failed to|unable to|without any|"
@@ -176,7 +176,9 @@ def _meets(scope: frozenset[str], words: frozenset[str]) -> bool:
 
 
 # Words of a good outcome: "didn't provide good results" negates the claim's "improved".
-_GOOD = frozenset("improv help benefit better good gain effective successful boost".split())
+_GOOD = frozenset(
+    map(stem, "improve help benefit better good gain effective successful boost".split())
+)
 
 
 def _outcome(words: frozenset[str]) -> frozenset[str]:

@@ -22,7 +22,7 @@ def test_comparison_sides_must_be_named_by_the_evidence():
 
     claim = "Pruning attention heads in mBERT hurts low-resource languages much more than English"
     first, second = comparison_core(claim)
-    assert {"low-resource", "low", "resource"} <= first and second == {"english"}
+    assert {"low-resourc", "low", "resourc"} <= first and second == {"english"}
     assert comparison_core("mBERT is about as resilient to pruning as BERT.") == (
         {"mbert"},
         {"bert"},
@@ -442,7 +442,7 @@ def test_harm_verbs_and_conditions_set_the_sides_and_the_way():
         "We show (§3) that large pretrained models are much more robust to synthetic errors than "
         "conventional NMT models (see Figure 1), even when they perform similarly on clean data."
     )
-    assert first == {"large", "pretrain"}
+    assert first == {"larg", "pretrain"}
     assert "differ" not in cues("The best run came from data rather than hyperparameters.")
     assert "differ" not in cues("We train the encoder on English data and test it on Turkish.")
     assert "differ" in cues(

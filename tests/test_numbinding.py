@@ -45,8 +45,8 @@ RUN = (
 
 def test_slots_hold_what_each_figure_is_said_of():
     first, second = _bind(STAGES)
-    assert first.slot("after") == {"stage", "1", "train"}
-    assert second.slot("after") == {"stage", "2", "train"}
+    assert first.slot("after") == {"stag", "1", "train"}
+    assert second.slot("after") == {"stag", "2", "train"}
     participants, _, answers, _ = _bind(STUDY)
     assert "participant" in participants.slot("label")
     assert "answer" in answers.slot("label")
@@ -55,14 +55,14 @@ def test_slots_hold_what_each_figure_is_said_of():
     assert f1.slot("label") == {"f1"}
     # "respectively" gives each figure its item of the list
     malagasy, turkish, _ = _bind(RESPECTIVELY)
-    assert malagasy.slot("resp") == {"malagasy"} and turkish.slot("resp") == {"turkish"}
+    assert malagasy.slot("resp") == {"malagas"} and turkish.slot("resp") == {"turkish"}
 
 
 def test_a_figure_inside_a_name_is_no_figure_of_its_own():
     claim = _bind("It raises Llama 3.1 8B Instruct's Malagasy accuracy by more than ten points.")
     size, ten = claim
     assert size.slots == ()
-    assert "malagasy" in ten.frame
+    assert "malagas" in ten.frame
 
 
 def test_a_value_said_of_another_condition_conflicts():
@@ -113,9 +113,9 @@ def test_the_figure_of_another_item_of_a_list_conflicts():
 def test_words_on_both_sides_do_not_decide():
     mine, other = _bind(STAGES)
     # the claim names both conditions: nothing says which figure it means
-    assert not misbound(frozenset({"stage", "1", "2", "train"}), mine, other)
-    assert misbound(frozenset({"stage", "2"}), mine, other)
-    assert not misbound(frozenset({"stage", "1"}), mine, other)
+    assert not misbound(frozenset({"stag", "1", "2", "train"}), mine, other)
+    assert misbound(frozenset({"stag", "2"}), mine, other)
+    assert not misbound(frozenset({"stag", "1"}), mine, other)
 
 
 def test_values_said_of_swapped_names_conflict():

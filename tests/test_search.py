@@ -13,7 +13,7 @@ import pytest
 from synth.embed import Embedder, EmbedSettings
 from synth.library import Library
 from synth.records import Paper, Passage, Sentence
-from synth.search import HybridSearcher, SearchSettings, _top_order
+from synth.search import HybridSearcher, SearchSettings, _top_order, content_words, stem
 
 
 def _add_text_paper(library: Library, sentences: list[str], title: str) -> str:
@@ -117,3 +117,26 @@ def test_empty_library_and_empty_batch(tmp_path: Path):
         assert s.search_many(["a", "b"], np.zeros((2, 384), dtype=np.float32)) == [[], []]
     emb = Embedder(EmbedSettings(backend="torch"))
     assert emb.encode([]).shape == (0, 384)
+
+
+def test_stem_meets_inflections_of_a_word_ending_in_e_or_y():
+    # A bare word and its inflections share one stem: "share" / "shared" / "shares".
+    for forms in (
+        ("share", "shared", "shares", "sharing"),
+        ("substitute", "substitutes", "substituted"),
+        ("increase", "increases", "increased", "increasing"),
+        ("study", "studies", "studied", "studying"),
+        ("accuracy", "accuracies"),
+        ("agree", "agreed", "agrees"),
+        ("effective", "effectively"),
+    ):
+        assert len({stem(w) for w in forms}) == 1, forms
+    # Short words keep their last letter; different words stay apart.
+    assert stem("base") == "base" and stem("free") == "free" and stem("only") == "only"
+    assert stem("share") != stem("shark") and stem("model") != stem("mode")
+
+
+def test_content_words_of_a_paraphrase_meet_its_source():
+    claim = content_words("The contributors share the averaged model.")
+    source = content_words("Each contributor shares a model; the shared models are averaged.")
+    assert claim <= source
