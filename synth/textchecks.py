@@ -40,7 +40,8 @@ from synth.search import content_words, stem
 NEGATIONS = re.compile(
     r"\b(not|no|never|none|neither|nor|cannot|fails? to|failed to|unable to|without any|"
     r"hardly|barely|scarcely|refrains? from|refrained from|avoids?|avoided|"
-    r"exclud(?:e|es|ed|ing)|omit(?:s|ted)?|left out|leaves? out|without)\b|n't\b",
+    r"exclud(?:e|es|ed|ing)|omit(?:s|ted)?|left out|leaves? out|without|absent|lack(?:s|ed|ing)?|"
+    r"(?:eliminat|remov|obviat)(?:e|es|ed|ing) the need (?:for|of))\b|n't\b",
     re.I,
 )
 # Fixed phrases with a negation word that negate nothing the claim states.
@@ -72,6 +73,10 @@ _REJECTED = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z]+")
+# A claim comparing two things: "X over Y", "better than Y", "as well as Y", "instead of Y".
+_COMPARES = re.compile(
+    r"\b(?:than|over|versus|vs\.?|compared (?:to|with)|instead of|rather than|as \w+ as)\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -214,8 +219,12 @@ def negation_mismatch(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     contradict: 0.5 when only a claim's contrast is unmatched. 0.5 also when only the count of
     negations differs in parity (no negated word is shared), 0.0 otherwise.
     """
-    mine = _unmatched(claim, evidence)
-    if mine == 2 or _unmatched(evidence, claim):
+    mine, theirs = _unmatched(claim, evidence), _unmatched(evidence, claim)
+    # The evidence's contrast ("X rather than Y") rejects the side a comparing claim sets X
+    # against ("chose X over Y", "does as well as Y"): the claim names Y as the other side.
+    if theirs == 1 and _COMPARES.search(claim.text):
+        theirs = 0
+    if mine == 2 or theirs:
         return 1.0
     if mine == 1:
         return 0.5

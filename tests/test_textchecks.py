@@ -328,3 +328,32 @@ def test_negated_inclusion_and_no_matter():
         "continual increase in confidence, no matter whether the predictions are correct or not."
     )
     assert negation_mismatch(claim, found) < 1.0
+
+
+def test_words_of_absence_negate_like_not():
+    # "absent", "lacks", "eliminates the need for" negate what follows, as "not" would.
+    absent = facts("The adapter merges every dialect absent from the labelled training data.")
+    not_found = facts("We merge all dialects not found in the training data into one class.")
+    assert negation_mismatch(absent, not_found) == 0.0
+    no_labels = facts("The lexicon needs no manual labelling of the word pairs.")
+    eliminated = facts("Linking synonyms eliminates the need for costly manual labelling.")
+    assert negation_mismatch(no_labels, eliminated) == 0.0
+    # The same words without the claim's negation still conflict.
+    needs = facts("The lexicon needs manual labelling of the word pairs.")
+    assert negation_mismatch(needs, eliminated) == 1.0
+    lacks = facts("The small corpus lacks spoken transcripts.")
+    has = facts("The small corpus has spoken transcripts.")
+    assert negation_mismatch(has, lacks) == 1.0
+
+
+def test_a_contrast_names_the_other_side_of_a_comparing_claim():
+    # "X rather than Y" in the evidence: a claim setting X against Y ("X over Y") agrees.
+    chose = facts("The team picked the small parser over larger parsers to save memory.")
+    rather = facts("To save memory we trained the small parser rather than larger parsers.")
+    assert negation_mismatch(chose, rather) == 0.0
+    instead = facts("Instead of pruning the last layer, we distil the whole encoder.")
+    as_well = facts("Distilling the whole encoder works as well as pruning the last layer.")
+    assert negation_mismatch(as_well, instead) == 0.0
+    # A claim stating only the rejected side is still contradicted.
+    only = facts("To save memory the team trained larger parsers.")
+    assert negation_mismatch(only, rather) == 1.0
