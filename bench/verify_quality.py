@@ -3,7 +3,8 @@
 Usage (from the repo root):
 
     .venv/bin/python bench/verify_quality.py [--papers ../shared/data/papers]
-        [--handwritten bench/verify_handwritten.jsonl] [--heldout bench/heldout8] [--json OUT.json]
+        [--handwritten bench/verify_handwritten.jsonl] [--heldout bench/heldout9 [MORE ...]]
+        [--json OUT.json]
         [--nli-model PATH] [--dev bench/dev] [--retired bench/heldout bench/heldout2 ...]
 
 Sections of the report:
@@ -18,11 +19,13 @@ Sections of the report:
    separately, per label and per kind.
 2. ``baseline_similarity_only``: the same procedure with one feature, the claim's cosine
    similarity to its evidence (what a user of plain semantic search would have): no checks.
-3. ``heldout_papers``: real papers that are not in ../shared/data (bench/heldout8/papers, Markdown)
+3. ``heldout_papers``: real papers that are not in ../shared/data (bench/heldout9/papers, Markdown)
    are ingested together with the shared papers (distractors for retrieval), and
-   bench/heldout8/verify_claims.jsonl is verified with the packaged calibrator. Nothing of the
+   bench/heldout9/verify_claims.jsonl is verified with the packaged calibrator. Nothing of the
    held-out set in use is ever used for fitting or tuning; the figures are reported as they come
-   out. The earlier held-out sets (bench/heldout to heldout7) were measured one to three
+   out. ``--heldout`` takes several folders (a set measured a second time beside the fresh
+   one): the first is ``heldout_papers``, each is under ``heldout_sets`` by folder name.
+   The earlier held-out sets (bench/heldout to heldout7) were measured one to three
    times each and then retired into the fitting data (``--retired``; their leave-one-paper-out
    figures are reported as ``retired_heldout``); measuring one of them as held-out is refused.
 Accuracy, macro-F1 over the three labels and expected calibration error (10 equal-width bins).
@@ -52,7 +55,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 HANDWRITTEN = Path(__file__).with_name("verify_handwritten.jsonl")
-HELDOUT = Path(__file__).with_name("heldout8")  # the held-out set in use
+HELDOUT = Path(__file__).with_name("heldout9")  # the held-out set in use
 DEV = Path(__file__).with_name("dev")
 # bench/dev's second batch (merged 2026-11-26, after one measurement): reported apart, as the
 # papers no rule was written for.
@@ -218,7 +221,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", default=str(resolve_data_dir() / "papers"))
     parser.add_argument("--handwritten", default=str(HANDWRITTEN))
-    parser.add_argument("--heldout", default=str(HELDOUT), help="'' to skip that section")
+    parser.add_argument(
+        "--heldout",
+        nargs="*",
+        default=[str(HELDOUT)],
+        help="held-out set folders (the first is reported as heldout_papers; each under "
+        "heldout_sets by folder name); '' or none to skip that section",
+    )
     parser.add_argument("--json", default=None, help="also write the figures here")
     parser.add_argument("--nli-model", default=None, help="also measure with this NLI stage")
     parser.add_argument("--dev", default=str(DEV), help="dev set folder ('' to leave it out)")
@@ -230,8 +239,10 @@ def main() -> int:
     )
     args = parser.parse_args()
     retired = args.retired
-    if args.heldout and any(Path(f).resolve() == Path(args.heldout).resolve() for f in retired):
-        parser.error(f"{args.heldout}: a retired held-out set is fitted on; measure another")
+    heldouts = [Path(h) for h in args.heldout if h]
+    for h in heldouts:
+        if any(Path(f).resolve() == h.resolve() for f in retired):
+            parser.error(f"{h}: a retired held-out set is fitted on; measure another")
     report: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
         # === Step 1-2: library, generated and handwritten claims, and every claim's features
@@ -256,12 +267,17 @@ def main() -> int:
             k: v for k, v in lopo_section(sim_only, examples).items() if k != "handwritten_errors"
         }
         # === Step 5: held-out real papers, measured once with the packaged calibrator
-        heldout = Path(args.heldout) if args.heldout else None
-        if heldout and (heldout / "verify_claims.jsonl").is_file():
+        heldouts = [h for h in heldouts if (h / "verify_claims.jsonl").is_file()]
+        if heldouts:
             base = fit_selected(sim_only, select(sim_only))
-            report["heldout_papers"] = heldout_section(
-                args.papers, heldout, Path(tmp), base, args.nli_model
-            )
+            sets = {}
+            for i, heldout in enumerate(heldouts):
+                sets[heldout.name] = heldout_section(
+                    args.papers, heldout, Path(tmp) / f"h{i}", base, args.nli_model
+                )
+            report["heldout_papers"] = sets[heldouts[0].name]
+            if len(sets) > 1:
+                report["heldout_sets"] = sets
     if args.nli_model:
         report["nli_comparison"] = nli_comparison(report)
     print(json.dumps(report, indent=1))
