@@ -23,11 +23,26 @@ _TOKEN = re.compile(r"[A-Za-z][\w-]*")
 _NAME = re.compile(r"\b(?:[A-Z][\w-]*[A-Z0-9][\w-]*|[a-z]+[A-Z][\w-]*|[A-Z][a-z]+)\b")
 
 
+# A name with its version's decimals ("GPT-3.5", "F0.5", "GPT-4.1": one name, not "GPT-3").
+_NAME_TERM = re.compile(_NAME.pattern[:-2] + r"(?:\.\d[\w-]*)*\b")
+# Lower-case words hyphened onto a name say what it is to the sentence, not which thing it is:
+# "MeSH-based filtering", "BERT-style encoders", "an mBERT-sized model" name MeSH, BERT, mBERT.
+_MODIFIER = re.compile(r"(?:-[a-z]{3,})+$")
+
+
 def name_terms(text: str) -> frozenset[str]:
     """Name-like words (acronyms, CamelCase, capitalised words past the first), stemmed as
-    content words: "SGD", "Adam", "RoBERTa", "A4", "Arial"; what an entity swap replaces."""
-    words = [m for m in _NAME.finditer(text) if m.start() > 0]
-    return frozenset(w for m in words for w in content_words(m.group(0)))
+    content words: "SGD", "Adam", "RoBERTa", "A4", "Arial"; what an entity swap replaces. A
+    version's decimals stay with the name ("GPT-3.5"); a lower-case modifier hyphened onto it
+    goes ("MeSH-based" names "MeSH")."""
+    out: set[str] = set()
+    for m in _NAME_TERM.finditer(text):
+        if m.start() == 0:
+            continue
+        raw = m.group(0)
+        head = _MODIFIER.sub("", raw)
+        out |= content_words(head if _NAME.fullmatch(head) else raw)
+    return frozenset(out)
 
 
 def name_slots(text: str) -> list[tuple[str, frozenset[str]]]:

@@ -150,6 +150,17 @@ def test_lookup_keys_and_names():
         "adam",
     }
     assert name_terms("Manuscripts must be formatted for A4 paper.") == {"a4"}
+    # A version's decimals are the name's; a lower-case modifier hyphened on is not (stemmed).
+    assert name_terms("Our tagger beats Claude-2.1 and Qwen-1.5-chat on F0.5.") == {
+        "claude-2.1",
+        "qwen-1.5-chat",
+        "f0.5",
+    }
+    assert name_terms("A RoBERTa-sized reader with GloVe-style vectors and Smith-Jones rules.") == {
+        "roberta",
+        "glov",
+        "smith-jon",
+    }
 
 
 def test_contrast_existence_and_neither_scopes():
