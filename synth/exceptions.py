@@ -17,9 +17,10 @@ if TYPE_CHECKING:
     from synth.textchecks import SentenceFacts
 
 # Consistency denied: "inconsistent", "no consistent pattern", "not consistently", "lack of
-# consistency".
+# consistency", "none of them consistently".
 _INCONSISTENT = re.compile(
-    r"(?:\binconsistent(?:ly)?|(?:\b(?:no|not|never|without|lacks?|lack of)|n't) (?:\w+ ){0,4}?"
+    r"(?:\binconsistent(?:ly)?|(?:\b(?:no|not|never|none|without|lacks?|lack of)|n[’']t) "
+    r"(?:\w+ ){0,4}?"
     r"consisten(?:t|tly|cy))\b",
     re.I,
 )

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from synth.numbinding import Binding, bindings, misbound
 
 # Numbers read from words live in synth.numwords; textchecks imports them from here.
-from synth.numwords import extra_numbers, number_keys  # noqa: F401 (re-exported)
+from synth.numwords import extra_numbers, number_keys, ratio_whole  # noqa: F401 (re-exported)
 from synth.records import Number
 from synth.search import STOPWORDS, WORD_RE, stem
 
@@ -174,6 +174,9 @@ def _agrees(claim: Quantity, ev: Quantity) -> bool:
     if claim.bound == "=" and _spelled_count(claim) and not float(b).is_integer():
         return False  # "all three variants" is no rounded 2.7
     if claim.bound == ev.bound and claim.bound in ("<=", ">="):
+        if _loose_share(claim) and abs(a - b) <= 0.15 * max(abs(a), abs(b)):
+            # "fewer than one in thirty" of "<3%": a share in words rounds the tighter bound
+            return b <= a if claim.bound == "<=" else b >= a
         return abs(a - b) <= 1e-9 * max(1.0, abs(a))  # "up to 10" and "up to 8" differ
     if claim.bound == ">=":
         return b >= a * 0.999 or b * 100 >= a * 0.999 and b <= 1 < a
@@ -196,6 +199,86 @@ def _agrees(claim: Quantity, ev: Quantity) -> bool:
         # round the paper's figure, but a paper's round figure is not the claim's rounded)
         return abs(a * 100 - b) < 1e-6 or abs(b * 100 - a) < 1e-6
     return same_value(claim.number, ev.number)
+
+
+def _loose_share(q: Quantity) -> bool:
+    """A share in words ("one in thirty", "a third"): a coarse figure, not a setting."""
+    return q.number.unit == "%" and not any(ch.isdigit() for ch in q.number.raw)
+
+
+# "two thirds of the 36 datasets", "half of the ten benchmarks": a share of a count the claim
+# states; the word after "of (the)" is that count.
+_OF_COUNT = re.compile(r"\s+of\s+(?:(?:the|its|their|these|those|all|our)\s+)?([\w,.]+)", re.I)
+
+
+def _shares_of_counts(text: str, cq: tuple[Quantity, ...]) -> dict[int, int]:
+    """The claim's shares of one of its own counts: share index -> the count's index. A share
+    is a percentage or fraction ("two thirds of the 36") or a count ("seven of the ten")."""
+    out: dict[int, int] = {}
+    for i, c in enumerate(cq):
+        share = c.number.unit == "%" and ratio_whole(c.number.raw) is None
+        if c.delta or c.multiple or not (share or _is_count(c)):
+            continue
+        for m in re.finditer(r"(?<![\w.])" + re.escape(c.number.raw) + r"(?!\w)", text):
+            of = _OF_COUNT.match(text, m.end())
+            word = of.group(1).rstrip(",.") if of else ""
+            whole = next(
+                (
+                    j
+                    for j, q in enumerate(cq)
+                    if j != i
+                    and _is_count(q)
+                    and q.number.raw == word
+                    and (share or q.value > c.value)
+                ),
+                None,
+            )
+            if whole is not None:
+                out[i] = whole
+                break
+    return out
+
+
+_SHARES_CACHE: dict[str, dict[int, int]] = {}
+
+
+def _claim_shares(text: str, cq: tuple[Quantity, ...]) -> dict[int, int]:
+    """:func:`_shares_of_counts`, read once per claim (a claim meets every candidate; its
+    quantities are those of its text)."""
+    out = _SHARES_CACHE.get(text)
+    if out is None:
+        if len(_SHARES_CACHE) > 4096:
+            _SHARES_CACHE.clear()
+        out = _SHARES_CACHE[text] = _shares_of_counts(text, cq)
+    return out
+
+
+def _share_of_count(c: Quantity, whole: Quantity, eq: tuple[Quantity, ...]) -> int:
+    """Whether the evidence bears out a share of a count (+1), states another share of that
+    count (-1), or neither (0): "two thirds of the 36 datasets" against "24 seen datasets" (the
+    part, counting the same thing), "half of the ten benchmarks" against "eight out of ten tasks"
+    (another share of the same whole)."""
+    for e in eq:
+        w = ratio_whole(e.number.raw)
+        if w is None or abs(w - whole.value) > 1e-9:
+            continue
+        if c.number.unit == "%":
+            return 1 if _agrees(c, e) else -1
+        return 1 if abs(100 * c.value / whole.value - e.value) < 0.01 else -1
+    if c.number.unit != "%":
+        return 0  # a count meets the evidence's counts as any figure does
+    part = c.value / 100 * whole.value
+    for e in eq:
+        if not _is_count(e) or e.delta or e.multiple or not 0 < e.value < whole.value:
+            continue
+        if not (whole.after & e.after or _aligned(whole, e, False)):
+            continue
+        gap = e.value - part  # "more than half of": at least the part; "half of": it, rounded
+        if c.bound == ">=" and gap >= -1e-9 or c.bound == "<=" and gap <= 1e-9:
+            return 1
+        if c.bound in ("=", "~") and abs(gap) <= 0.5 + (0.15 * part if c.bound == "~" else 0.0):
+            return 1
+    return 0
 
 
 def _spelled_count(q: Quantity) -> bool:
@@ -280,7 +363,19 @@ def numeric_agreement(
     matched = conflicting = 0
     eq_also = [q for f in also for q in (f.quantities or quantities(f.text, f.numbers))]
     silent, used, incidental = [], set(), 0
+    # A share of a count the claim states: the evidence's part (or its share of the same whole)
+    # decides the share, and bears out the whole it is of.
+    shares = _claim_shares(claim.text, cq) if len(cq) > 1 and " of " in claim.text else {}
+    said = {i: _share_of_count(cq[i], cq[j], eq) for i, j in shares.items()}
+    wholes = {j for i, j in shares.items() if said[i]}
     for at, c in enumerate(cq):
+        if said.get(at) or at in wholes:
+            if said.get(at, 1) > 0:
+                matched += 1
+                incidental += at in wholes and _spelled_count(c)
+            else:
+                conflicting += 1
+            continue
         # In the next candidates, the value itself (no hedge, bound or coarser figure meeting
         # it: "nearly 8.5" is not an "8-shot" elsewhere) about the same thing.
         mine = [i for i, e in enumerate(eq) if _kin(c, e) and _bears_out(c, e, single)]

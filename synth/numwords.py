@@ -99,6 +99,13 @@ def _ratio_numbers(ratios: list[re.Match[str]]) -> tuple[Number, ...]:
     return tuple(out)
 
 
+def ratio_whole(raw: str) -> float | None:
+    """The whole a share stated as counts is of: "eight out of ten" -> 10, "331 samples out of
+    1950" -> 1950, "one in ten" -> 10; None for any other figure ("80%", "three quarters")."""
+    m = _RATIO.fullmatch(raw) or _ONE_IN.fullmatch(raw)
+    return _count(m.group(2)) if m else None
+
+
 def _share(m: re.Match[str]) -> float:
     """A fraction in words as a percentage: "three quarters" -> 75, "a fifth" -> 20."""
     count = 1 if m.group(1).lower() in ("a", "one") else NUMBER_WORDS[m.group(1).lower()]

@@ -48,3 +48,17 @@ def test_universal_claim_against_a_limit():
     assert exception_conflict(plain, facts(SHARE)) == 0.0
     # A universal against a sentence that limits nothing.
     assert exception_conflict(every, facts("ColD Fusion improves on all 35 datasets.")) == 0.0
+
+
+def test_none_of_them_consistently_is_a_limit():
+    # "none of them consistently ..." denies consistency as "not consistently" does.
+    none = (
+        "Of the four tokenizers, none of them consistently gives the lowest error on all corpora."
+    )
+    assert stated_limit(none)
+    claim = facts("The unigram tokenizer gives the lowest error on every corpus.")
+    assert exception_conflict(claim, facts(none)) == 1.0
+    # A curly apostrophe denies it too.
+    assert stated_limit("The gains don’t appear to be consistent across the domains.")
+    # "none" that denies something else limits nothing.
+    assert not stated_limit("None of the annotators saw the system outputs before rating them.")
