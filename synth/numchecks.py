@@ -72,6 +72,10 @@ _SCALE = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9}
 _UNIT_CLASS = {"%": "pct", "pp": "pct", "points": "pct", "x": "x"}
 
 
+# The words a share stands on before the thing it counts ("26.0% of the subtitle blocks").
+_SHARE_OF = re.compile(r"\s*of\s+(?:(?:the|its|their|these|those|all|our)\s+)?", re.I)
+
+
 def stems(text: str, numbers: bool = True) -> list[str]:
     # Same light stemmer as retrieval's coverage, so "resilient" meets "resilience".
     return [
@@ -129,7 +133,9 @@ def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
         if scaled and not n.unit:
             value, tail = value * _SCALE_WORDS[scaled.group(1).lower()], tail[scaled.end() :]
         before = _words(" ".join(head.split()[-4:]))
-        after = _words(" ".join(tail.split()[:3]))
+        # A share counts the words after its "of (the)": "half of the Japanese subtitle blocks"
+        share_of = _SHARE_OF.match(tail) if n.unit == "%" else None
+        after = _words(" ".join(tail[share_of.end() if share_of else 0 :].split()[:3]))
         near = _words(" ".join(head.split()[-6:] + tail.split()[:6]))
         prev = [_unsuffix(w) for w in stems(" ".join(head.split()[-3:]), numbers=False)]
         delta = bool(_DELTA.search(head[-40:]) or _DIFF_AFTER.match(tail)) or n.raw.startswith("+")

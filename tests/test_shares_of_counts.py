@@ -52,3 +52,17 @@ def test_two_upper_bounds_of_a_share_in_words():
         _num("Each batch holds up to 10 documents.", "Each batch holds up to 8 documents.")[0]
         == 0.0
     )
+
+
+def test_a_share_counts_the_words_after_its_of():
+    # "about half of the English test questions" counts "English test questions": the share of
+    # "test questions" the evidence states is about the same thing (two figures a side, so
+    # only the words around each figure align them).
+    claim = (
+        "With 8 retrieved passages, the reader answered about half of the English test"
+        " questions correctly."
+    )
+    low = "With 8 retrieved passages, only 31.5% of test questions were answered correctly."
+    assert _num(claim, low) == (0.5, 0.5)
+    near = "With 8 retrieved passages, 48.9% of test questions were answered correctly."
+    assert _num(claim, near) == (1.0, 0.0)
