@@ -51,6 +51,8 @@ from synth.textchecks import (
 
 # Share of a claim's words a candidate must carry for its exception to speak of the claim.
 _QUANT_COVER = 0.3
+# Share of the best candidate's cover a lower-ranked sentence needs for its conflict to count.
+_DEEP_COVER = 0.9
 
 
 class VerifySettings(Settings):
@@ -190,6 +192,19 @@ class Verifier:
         core = comparison_core(claim)
         ewords = self.known.expanded(best.paper_id, ef.stems) if core else ef.stems
         checks = word_checks(cf, ef, core, ewords)
+        # A sentence of the same paper past the three read above that carries the claim about as
+        # fully as the best (a restated finding, ranked low for its other wording) and plainly
+        # states the opposite: a feature of its own, weighed by its cover.
+        conflict_deep = max(
+            (
+                c[2]
+                for c in cands[3:]
+                if c[5].paper_id == best.paper_id
+                and c[2] >= _DEEP_COVER * cover > 0.0
+                and self._states_opposite(cf, c, core)
+            ),
+            default=0.0,
+        )
         names = name_terms(claim)
         # The sentence stating the claim's numbers names another thing where the claim names X.
         num_swap = local_swap(cf, ef) if cf.numbers and num_match == 1.0 else 0.0
@@ -274,11 +289,19 @@ class Verifier:
             "conflict_x_sim": conflict * max(0.0, sim - 0.5) * 2,
             "conflict_x_cover": conflict * cover,
             "conflict_top": conflict_top,
+            "conflict_deep": conflict_deep,
             "quantifier_top": quantifier_top,
             "num_paper_conflict": num_paper,
             "copy_conflict": copy_conflict,
         }
         return feats, best, table_rows
+
+    def _states_opposite(self, cf: SentenceFacts, cand: tuple, core: tuple | None) -> bool:
+        """Does a ranked candidate plainly contradict the claim (a check at full strength: scoped
+        negation, a flipped direction, degree or quantifier, or a contradicted number)?"""
+        ef = cand[6]
+        words = self.known.expanded(cand[5].paper_id, ef.stems) if core else ef.stems
+        return cand[4] >= 1.0 or max(word_checks(cf, ef, core, words).values()) >= 1.0
 
     def ranked(
         self, cf: SentenceFacts, cwords: set[str], human: Sequence[Evidence], qvec: np.ndarray

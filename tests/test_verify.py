@@ -20,7 +20,7 @@ from synth.calibrate import (
 )
 from synth.labelled import add_negation, change_number, flip_direction, paraphrase, swap_entity
 from synth.library import Library
-from synth.records import FLAG_MACHINE_GENERATED, LABELS, Paper, Passage, Sentence
+from synth.records import FLAG_MACHINE_GENERATED, LABELS, Evidence, Paper, Passage, Sentence
 from synth.verify import Verifier, VerifySettings, looks_english, verdict_json, verified_label
 
 # A sentence of the real XLM-R student report (../shared/data/papers/xlmr_xnli_en_tr_student_report).
@@ -319,6 +319,37 @@ def test_candidates_and_their_ranking(verifier: Verifier):
     _, best, _ = verifier.features(claim, cands, qvec)
     assert best is ranked[0][5] and "5000 images" in best.text
     assert ranked[0][3] == 1.0  # the claim's number, stated
+
+
+def test_a_lower_carrier_stating_the_opposite(verifier: Verifier):
+    """conflict_deep: a sentence of the best's paper past the top three that carries the claim as
+    fully as the best and plainly states the opposite (a restated finding ranked low); never a
+    sentence of another paper, one carrying less of the claim, or one among the top three."""
+    claim = "Adding the auxiliary loss raises accuracy on the Hindi test set."
+    silent = [
+        "Table 2 reports accuracy on the Hindi test set after adding the auxiliary loss.",
+        "Accuracy on the Hindi test set is measured after adding the auxiliary loss.",
+        "We study adding the auxiliary loss and its accuracy on the Hindi test set.",
+    ]
+    opposite = "Adding the auxiliary loss lowers accuracy on the Hindi test set."
+    elsewhere = "Adding the auxiliary loss lowers the training cost of the model."
+    qvec = verifier.searcher.embedder.encode([claim])[0]
+
+    def deep(texts: list[str], papers: list[str] | None = None) -> float:
+        papers = papers or ["paper:a"] * len(texts)
+        ev = [
+            Evidence(paper_id=p, page=1, section="", text=t)
+            for t, p in zip(texts, papers, strict=True)
+        ]
+        feats, best, _ = verifier.features(claim, ev, qvec)
+        assert best is not None and best.text == texts[0]
+        return feats["conflict_deep"]
+
+    assert deep([*silent, opposite]) == pytest.approx(0.875)  # 7 of the claim's 8 words
+    assert deep([*silent, opposite], ["paper:a"] * 3 + ["paper:b"]) == 0.0
+    assert deep([*silent, elsewhere]) == 0.0  # carries too little of the claim
+    assert deep([*silent, silent[0].replace("reports", "shows")]) == 0.0  # states no opposite
+    assert deep([silent[0], opposite, *silent[1:]]) == 0.0  # among the top three (conflict_top)
 
 
 def _evidence_bench():
