@@ -53,7 +53,7 @@ FEATURES: tuple[str, ...] = (
     "conflict_x_sim",  # any conflict signal, weighted by how clearly the evidence is on topic
     "conflict_x_cover",  # any conflict signal, weighted by how much of the claim it covers
     "conflict_top",  # the same, against the next two candidates that carry the claim
-    "conflict_deep",  # a lower candidate of the paper carrying the claim as fully states the opposite
+    "conflict_deep",  # a lower sentence of the paper carrying the claim as fully states the opposite
     "quantifier_top",  # a candidate on topic states an exception to the claim's "every"/"all"
     "num_paper_conflict",  # a figure the paper never states, though it states another in its slot
     "copy_conflict",  # the sentence the claim copies with names trading roles / an opposite word

@@ -32,6 +32,7 @@ class LibraryFacts:
         self._by_paper: dict[str, list[Sentence]] = {}
         self._quantities: dict[str, tuple[Quantity, ...]] = {}
         self._quantity_sources: dict[str, tuple[Sentence, ...]] = {}
+        self._postings: dict[str, tuple[list[Sentence], dict[str, list[int]]]] = {}
 
     def _sentences(self, paper_id: str | None = None) -> list[Sentence]:
         """The library's sentences (or one paper's) in reading order, read from the store once:
@@ -120,6 +121,36 @@ class LibraryFacts:
                              sentence_id=s.sentence_id, score=0.0, machine_generated=mg)
                 )  # fmt: skip
         return out
+
+    def sentence_facts(self, s: Sentence) -> SentenceFacts:
+        """The checks' facts of a paper's sentence (shared with :meth:`evidence_facts`)."""
+        key = s.sentence_id if s.sentence_id is not None else hash(s.text)
+        if key not in self._facts:
+            self._facts[key] = facts(s.text)
+        return self._facts[key]
+
+    def carriers(
+        self, paper_id: str, words: set[str], at_least: int, skip: set[int | None], limit: int
+    ) -> list[tuple[int, Sentence]]:
+        """A paper's evidence sentences holding at least ``at_least`` of ``words`` (content
+        stems), none of ``skip``: (how many, sentence), most first, then in reading order, at
+        most ``limit`` (a word index of the paper, built once)."""
+        if paper_id not in self._postings:
+            sents = [s for s in self._sentences(paper_id) if self._is_evidence(s)]
+            index: dict[str, list[int]] = {}
+            for i, s in enumerate(sents):
+                for w in content_words(s.text):
+                    index.setdefault(w, []).append(i)
+            self._postings[paper_id] = (sents, index)
+        sents, index = self._postings[paper_id]
+        counts: dict[int, int] = {}
+        for w in words:
+            for i in index.get(w, ()):
+                counts[i] = counts.get(i, 0) + 1
+        found = sorted(
+            (-n, i) for i, n in counts.items() if n >= at_least and sents[i].sentence_id not in skip
+        )
+        return [(-n, sents[i]) for n, i in found[:limit]]
 
     def paper_words(self, paper_id: str) -> frozenset[str]:
         """Every content word a paper uses (stemmed), built once per paper."""

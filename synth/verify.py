@@ -13,6 +13,7 @@ human-written evidence.
 from __future__ import annotations
 
 import importlib.metadata
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -53,6 +54,8 @@ from synth.textchecks import (
 _QUANT_COVER = 0.3
 # Share of the best candidate's cover a lower-ranked sentence needs for its conflict to count.
 _DEEP_COVER = 0.9
+# The paper's sentences beyond retrieval's that carry most of the claim, read for that conflict.
+_DEEP_READ = 3
 
 
 class VerifySettings(Settings):
@@ -192,19 +195,7 @@ class Verifier:
         core = comparison_core(claim)
         ewords = self.known.expanded(best.paper_id, ef.stems) if core else ef.stems
         checks = word_checks(cf, ef, core, ewords)
-        # A sentence of the same paper past the three read above that carries the claim about as
-        # fully as the best (a restated finding, ranked low for its other wording) and plainly
-        # states the opposite: a feature of its own, weighed by its cover.
-        conflict_deep = max(
-            (
-                c[2]
-                for c in cands[3:]
-                if c[5].paper_id == best.paper_id
-                and c[2] >= _DEEP_COVER * cover > 0.0
-                and self._states_opposite(cf, c, core)
-            ),
-            default=0.0,
-        )
+        conflict_deep = self._deep_conflict(cf, cwords, cands, cover, core)
         names = name_terms(claim)
         # The sentence stating the claim's numbers names another thing where the claim names X.
         num_swap = local_swap(cf, ef) if cf.numbers and num_match == 1.0 else 0.0
@@ -296,12 +287,48 @@ class Verifier:
         }
         return feats, best, table_rows
 
-    def _states_opposite(self, cf: SentenceFacts, cand: tuple, core: tuple | None) -> bool:
-        """Does a ranked candidate plainly contradict the claim (a check at full strength: scoped
+    def _deep_conflict(
+        self,
+        cf: SentenceFacts,
+        cwords: set[str],
+        cands: list[tuple],
+        cover: float,
+        core: tuple | None,
+    ) -> float:
+        """The cover of a sentence of the best's paper past the three the checks read that carries
+        the claim about as fully as the best (a restated finding, ranked low for its other wording,
+        or one retrieval missed: the paper's sentences holding most of the claim's words) and
+        plainly states the opposite; 0 when none does."""
+        if cover <= 0.0:
+            return 0.0
+        pid = cands[0][5].paper_id
+        found = [
+            c[2]
+            for c in cands[3:]
+            if c[5].paper_id == pid
+            and c[2] >= _DEEP_COVER * cover
+            and self._states_opposite(cf, c[6], c[4], pid, core)
+        ]
+        need = math.ceil(_DEEP_COVER * cover * len(cwords) - 1e-9)
+        have = {c[5].sentence_id for c in cands}
+        for n, s in self.known.carriers(pid, cwords, need, have, _DEEP_READ):
+            ef = self.known.sentence_facts(s)
+            if self._states_opposite(cf, ef, numeric_agreement(cf, ef)[1], pid, core):
+                found.append(n / len(cwords))
+        return max(found, default=0.0)
+
+    def _states_opposite(
+        self,
+        cf: SentenceFacts,
+        ef: SentenceFacts,
+        num_conflict: float,
+        paper_id: str,
+        core: tuple | None,
+    ) -> bool:
+        """Does a sentence plainly contradict the claim (a check at full strength: scoped
         negation, a flipped direction, degree or quantifier, or a contradicted number)?"""
-        ef = cand[6]
-        words = self.known.expanded(cand[5].paper_id, ef.stems) if core else ef.stems
-        return cand[4] >= 1.0 or max(word_checks(cf, ef, core, words).values()) >= 1.0
+        words = self.known.expanded(paper_id, ef.stems) if core else ef.stems
+        return num_conflict >= 1.0 or max(word_checks(cf, ef, core, words).values()) >= 1.0
 
     def ranked(
         self, cf: SentenceFacts, cwords: set[str], human: Sequence[Evidence], qvec: np.ndarray

@@ -352,6 +352,44 @@ def test_a_lower_carrier_stating_the_opposite(verifier: Verifier):
     assert deep([silent[0], opposite, *silent[1:]]) == 0.0  # among the top three (conflict_top)
 
 
+def test_a_paper_sentence_retrieval_missed_stating_the_opposite(tmp_path: Path):
+    """conflict_deep also reads the sentences of the best's paper that retrieval did not return
+    and that hold most of the claim's words (at most three, most words first)."""
+    from synth.search import content_words
+
+    claim = "Adding the auxiliary loss raises accuracy on the Hindi test set."
+    texts = [
+        "Table 2 reports accuracy on the Hindi test set after adding the auxiliary loss.",
+        "Accuracy on the Hindi test set is measured after adding the auxiliary loss.",
+        "We study adding the auxiliary loss and its accuracy on the Hindi test set.",
+        "The auxiliary loss is a cross-entropy term on the language labels of each batch.",
+        "Adding the auxiliary loss lowers accuracy on the Hindi test set.",
+    ]
+    lib = Library(tmp_path / "lib")
+    pid = "text:aux"
+    sents = [Sentence(paper_id=pid, page=1, section="Results", text=t, passage_id=0) for t in texts]
+    passage = Passage(paper_id=pid, seq=0, page=1, section="Results", text=" ".join(texts))
+    lib.add_paper(Paper(paper_id=pid, title="Aux", sha256="aux"), [passage], sents)
+    v = Verifier(lib)
+    stored = lib.sentences(paper_id=pid)
+    qvec = v.searcher.embedder.encode([claim])[0]
+
+    def retrieved(indices: list[int]) -> list[Evidence]:
+        return [
+            Evidence(paper_id=pid, page=1, section="", text=s.text, sentence_id=s.sentence_id)
+            for s in (stored[i] for i in indices)
+        ]
+
+    # Retrieval returned the three silent carriers; the paper's fifth sentence says the opposite.
+    ev = retrieved([0, 1, 2])
+    missed = v.known.carriers(pid, content_words(claim), 7, {e.sentence_id for e in ev}, 3)
+    assert [(n, s.text) for n, s in missed] == [(7, texts[4])]
+    assert v.features(claim, ev, qvec)[0]["conflict_deep"] == pytest.approx(0.875)
+    # Read by the checks already (the best): not counted again.
+    assert v.features(claim, retrieved([4, 0, 1]), qvec)[0]["conflict_deep"] == 0.0
+    lib.close()
+
+
 def _evidence_bench():
     import importlib.util
 
