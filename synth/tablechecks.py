@@ -383,3 +383,54 @@ def _digits(raw: str) -> bool:
 def _distinctive(raw: str) -> bool:
     """Three significant digits or more ("68.47", "0.773"): a figure, not a round count."""
     return sum(ch.isdigit() for ch in raw.lstrip("0.")) >= 3
+
+
+# A quantifier over rows: "every model", "all pairs", "each language", "any cheat code".
+_ALL_ROWS = re.compile(r"\b(?:every|all|each|any)\b(?!\s+of\s+(?-i:[A-Z]))", re.I)
+# A bound the quantified values meet: "exceeded an F1-score of 80%", "a kappa above 0.6", "at
+# over 90 BLEU"; the words between the verb and the figure name the measure.
+_BOUND = re.compile(
+    r"\b(?P<dir>above|over|exceed(?:s|ed|ing)?|beyond|more than|greater than|higher than|"
+    r"at least|below|under|less than|lower than|at most)\s+"
+    r"(?:(?:an?|the)\s+[\w'-]+(?:\s+[\w'-]+)?\s+of\s+)?(?P<num>\d+(?:\.\d+)?)(?P<pct>\s*%)?",
+    re.I,
+)
+# "Not all", "no model ... any", "all but one": a quantifier no single cell breaks.
+_DENIED = re.compile(r"\b(?:not|no|never|none|nor|all but)\b|n't\b", re.I)
+_BELOW = ("below", "under", "less", "lower", "at most")
+
+
+def table_threshold(claim: str, cells: list[Cell]) -> tuple[float, float, float]:
+    """(support, conflict, cover): a quantified bound ("every model tested exceeded an F1-score
+    of 80%", "every pair of annotators reached a Cohen's kappa above 0.6") read against the
+    cells it ranges over: the column(s) whose label carries the most of the claim's words, in
+    the rows whose label carries the most of its words of any row label (the "X" of "every
+    X"; every row when no row label names the claim). One cell on the wrong side of the bound
+    breaks the quantifier; all of them, two at least, on its side bear it out. (0, 0, 0) when
+    the claim has no quantifier or bound, or no column carries it."""
+    m = _BOUND.search(claim)
+    if not m or not _ALL_ROWS.search(claim) or _DENIED.search(claim) or not cells:
+        return 0.0, 0.0, 0.0
+    below = m.group("dir").lower().startswith(_BELOW)
+    bound = float(m.group("num"))
+    words = frozenset(w for w in label_words(claim) if not w[0].isdigit())
+    initial = _by_initial(words)
+    cells = [_aligned_cell(c, initial) for c in cells]
+    col_words = {c.col: expand(label_words(c.col), {}) for c in cells}
+    col_score = {col: len(ws & words) for col, ws in col_words.items()}
+    best_col = max(col_score.values(), default=0)
+    if best_col < 1:
+        return 0.0, 0.0, 0.0
+    chosen = [c for c in cells if col_score[c.col] == best_col]
+    # The rows the quantifier ranges over: those whose own label carries the most claim words.
+    row_score = [len((c.words - col_words[c.col]) & words) for c in chosen]
+    best_row = max(row_score)
+    chosen = [c for c, n in zip(chosen, row_score, strict=True) if n == best_row]
+    # Values on the figure's scale ("80%" of "79.26", "0.6" of "0.598"), a percentage of a share.
+    scale = [c.value * 100 if m.group("pct") and abs(c.value) <= 1 < bound else c.value
+             for c in chosen]  # fmt: skip
+    if len(chosen) < 2 or any(_scale(v) != _scale(bound) for v in scale):
+        return 0.0, 0.0, 0.0
+    broken = [v >= bound if below else v <= bound for v in scale]
+    cover = len(words & frozenset().union(*(c.words for c in chosen))) / max(1, len(words))
+    return (0.0, 1.0, cover) if any(broken) else (1.0, 0.0, cover)

@@ -39,7 +39,7 @@ from synth.predicates import paper_links
 from synth.records import LABELS, Evidence, Verdict
 from synth.search import HybridSearcher, SearchSettings, content_words
 from synth.settings import Settings
-from synth.tablechecks import table_comparison, table_numbers
+from synth.tablechecks import table_comparison, table_numbers, table_threshold
 from synth.textchecks import (
     SentenceFacts,
     entity_checks,
@@ -227,6 +227,14 @@ class Verifier:
             if found[2] > table[2]:
                 table = found
                 table_rows = self.known.table_evidence(pid, [c for p in deciding for c in p])
+        # A quantified bound ("every model tested exceeded an F1-score of 80%") against the cells
+        # it ranges over: one cell on the wrong side is the exception that refutes it.
+        bounded = (0.0, 0.0, 0.0)
+        if not table[2]:
+            for pid in dict.fromkeys(c[5].paper_id for c in cands[:3]):
+                found = table_threshold(claim, self.known.paper_tables(pid))
+                bounded = found if found[2] > bounded[2] else bounded
+            num_match, num_conflict = max(num_match, bounded[0]), max(num_conflict, bounded[1])
         if table[2]:
             # The two cells' rows carry the claim (no one sentence does); their values bear out
             # or contradict its ordering, as a stated number would its value, and a contradicted
@@ -239,7 +247,7 @@ class Verifier:
         conflict = max(num_conflict, num_paper, copy_conflict, swap, *strong.values())
         # An exception anywhere on topic refutes a claim of "every"/"all" (the sentence naming it
         # rarely shares most of the claim's words: "except for 1% ChemProt", "on 8 of 9 models").
-        quantifier_top = float(
+        quantifier_top = bounded[1] or float(
             any(
                 c[2] >= max(_QUANT_COVER, 0.5 * cover)
                 and (quantifier_conflict(cf, c[6]) or exception_conflict(cf, c[6]))
@@ -274,8 +282,8 @@ class Verifier:
             "sides_missing": sides_missing(core, ewords, best.text)
             if core and not table[2]
             else 0.0,
-            "table_support": table[0],
-            "table_conflict": table[1],
+            "table_support": max(table[0], bounded[0]),
+            "table_conflict": max(table[1], bounded[1]),
             "missing": missing,
             "conflict_x_sim": conflict * max(0.0, sim - 0.5) * 2,
             "conflict_x_cover": conflict * cover,

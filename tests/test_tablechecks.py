@@ -166,3 +166,44 @@ def test_a_figure_with_a_unit_word_keeps_its_own_precision():
         "XLM-R Large reaches an English XNLI F1 of 85.3 points.",
     ):
         assert table_numbers(claim, facts(claim).quantities, cells) == (1.0, 0.0), claim
+
+
+# A results table as ingest linearises it (invented rows), and a table of agreement scores
+# whose header names its columns only.
+TAGGERS = [
+    "System Precision Recall F1",
+    "Tagger-A (fine-tuned): Precision 81.2, Recall 79.0, F1 80.1.",
+    "Tagger-B (fine-tuned): Precision 77.5, Recall 76.8, F1 77.1.",
+    "Tagger-C (fine-tuned): Precision 84.0, Recall 83.2, F1 83.6.",
+]
+AGREEMENT = [
+    "Alpha (R1-R2) Alpha (R1-R3) Alpha (R2-R3)",
+    "Raters: Alpha (R1-R2) 0.71, Alpha (R1-R3) 0.64, Alpha (R2-R3) 0.77.",
+]
+
+
+def test_a_quantified_bound_against_the_cells_it_ranges_over():
+    """'every X above N': one cell on the wrong side breaks it; all cells on its side bear it."""
+    from synth.tablechecks import table_threshold
+
+    def check(claim: str, rows: list[str]) -> tuple[float, float]:
+        return table_threshold(claim, table_cells(rows))[:2]
+
+    # One tagger's F1 (77.1) is under 80: the quantifier is broken.
+    assert check("Every fine-tuned tagger reached an F1 above 80.", TAGGERS) == (0.0, 1.0)
+    assert check("All taggers exceeded an F1 of 78%.", TAGGERS) == (0.0, 1.0)
+    # The same form, true of every row: no conflict.
+    assert check("Every fine-tuned tagger reached an F1 above 75.", TAGGERS) == (1.0, 0.0)
+    assert check("Each tagger kept its recall below 90.", TAGGERS) == (1.0, 0.0)
+    assert check("Each tagger kept its recall below 80.", TAGGERS) == (0.0, 1.0)
+    # Agreement on a 0-1 scale: one pair of raters (0.64) under 0.7.
+    assert check("Every pair of raters reached an alpha above 0.7.", AGREEMENT) == (0.0, 1.0)
+    assert check("Every pair of raters reached an alpha above 0.6.", AGREEMENT) == (1.0, 0.0)
+    # No quantifier, no bound, no column the claim names, or another scale: nothing decided.
+    assert check("Tagger-A reached an F1 above 80.", TAGGERS) == (0.0, 0.0)
+    assert check("Every fine-tuned tagger did well.", TAGGERS) == (0.0, 0.0)
+    assert check("Every tagger ran in under 3 hours.", TAGGERS) == (0.0, 0.0)
+    assert check("Every fine-tuned tagger reached an F1 above 0.75.", TAGGERS) == (0.0, 0.0)
+    # A denied quantifier is no claim about every cell.
+    assert check("Not every tagger reached an F1 above 80.", TAGGERS) == (0.0, 0.0)
+    assert check("All but one tagger reached an F1 above 80.", TAGGERS) == (0.0, 0.0)
