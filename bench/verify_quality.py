@@ -4,7 +4,7 @@ Usage (from the repo root):
 
     .venv/bin/python bench/verify_quality.py [--papers ../shared/data/papers]
         [--handwritten bench/verify_handwritten.jsonl] [--heldout bench/heldout9 [MORE ...]]
-        [--json OUT.json]
+        [--json OUT.json] [--no-lopo]
         [--nli-model PATH] [--dev bench/dev] [--retired bench/heldout bench/heldout2 ...]
 
 Sections of the report:
@@ -229,6 +229,12 @@ def main() -> int:
         "heldout_sets by folder name); '' or none to skip that section",
     )
     parser.add_argument("--json", default=None, help="also write the figures here")
+    parser.add_argument(
+        "--no-lopo",
+        action="store_true",
+        help="skip the leave-one-paper-out sections (the nested selection refits the "
+        "calibrator ~70,000 times: most of this bench's time); held-out sets only",
+    )
     parser.add_argument("--nli-model", default=None, help="also measure with this NLI stage")
     parser.add_argument("--dev", default=str(DEV), help="dev set folder ('' to leave it out)")
     parser.add_argument(
@@ -257,15 +263,19 @@ def main() -> int:
         # Only the features the calibrator is fitted on (synth.calibrate.CALIBRATED_FEATURES).
         have = feature_names(m.verifier)
         checks_only = data.columns(have, CALIBRATED_FEATURES)
-        report["leave_one_paper_out"] = lopo_section(checks_only, examples)
-        if args.nli_model:
+        if not args.no_lopo:
+            report["leave_one_paper_out"] = lopo_section(checks_only, examples)
+        if args.nli_model and not args.no_lopo:
             with_nli = data.columns(have, CALIBRATED_FEATURES + NLI_FEATURES)
             report["leave_one_paper_out_nli"] = lopo_section(with_nli, examples)
         # === Step 4: baseline: similarity alone, same procedure
         sim_only = TrainingSet(data.x[:, :1], data.y, data.groups, data.hand)
-        report["baseline_similarity_only"] = {
-            k: v for k, v in lopo_section(sim_only, examples).items() if k != "handwritten_errors"
-        }
+        if not args.no_lopo:
+            report["baseline_similarity_only"] = {
+                k: v
+                for k, v in lopo_section(sim_only, examples).items()
+                if k != "handwritten_errors"
+            }
         # === Step 5: held-out real papers, measured once with the packaged calibrator
         heldouts = [h for h in heldouts if (h / "verify_claims.jsonl").is_file()]
         if heldouts:
@@ -278,7 +288,7 @@ def main() -> int:
             report["heldout_papers"] = sets[heldouts[0].name]
             if len(sets) > 1:
                 report["heldout_sets"] = sets
-    if args.nli_model:
+    if args.nli_model and not args.no_lopo:
         report["nli_comparison"] = nli_comparison(report)
     print(json.dumps(report, indent=1))
     if args.json:
