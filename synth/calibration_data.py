@@ -132,6 +132,7 @@ RETIRED_HELDOUT: tuple[str, ...] = (
     "heldout5",
     "heldout6",
     "heldout7",
+    "heldout8",
 )
 
 
