@@ -19,7 +19,8 @@ from synth.quantchecks import DEGREE_WORDS, TOKEN, comparative_before
 # "similar to Y", and verbs that compare ("A outperforms B").
 _COMPARE_VERBS = re.compile(
     r"^(?:outperform\w*|underperform\w*|beat|beats|surpass\w*|exceed\w*|trail\w*|lag\w*|"
-    r"rival\w*|match(?:es|ed)?)$",
+    r"rival\w*|match(?:es|ed)?|outscor\w*|outrank\w*|outclass\w*|outpac\w*|outstrip\w*|"
+    r"outd(?:o|oes|id|one))$",
     re.I,
 )
 _SECOND_MARKERS = frozenset({"than"})

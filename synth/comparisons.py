@@ -35,7 +35,9 @@ from synth.textchecks import (
 _WAYS: dict[str, tuple[str, str]] = {
     "quality": (
         "better superior stronger outperform outperforms outperformed outperforming beat beats "
-        "beating surpass surpasses surpassed exceed exceeds exceeded ahead",
+        "beating surpass surpasses surpassed exceed exceeds exceeded ahead outscore outscores "
+        "outscored outscoring outrank outranks outranked outclass outclasses outclassed outpace "
+        "outpaces outpaced outstrip outstrips outstripped outdo outdoes outdid outdone",
         "worse poorer inferior weaker underperform underperforms underperformed underperforming "
         "lag lags lagged lagging trail trails trailed behind fall falls fell falling fallen",
     ),

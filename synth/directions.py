@@ -76,7 +76,9 @@ _MORE_OPPOSITES = (
     "lags:outperforms lag:outperform lagged:outperformed harms:improves harm:improve "
     "hurts:helps hurt:help degrades:improves degrade:improve degraded:improved "
     "drops:increases dropped:increased declines:increases declined:increased "
-    "simpler:harder"
+    "simpler:harder outscores:lags outscored:lagged "
+    "confirms:contradicts confirm:contradict confirmed:contradicted confirms:contradict "
+    "confirm:contradicts"
 )
 # Plain adjectives are opposite only before the same word ("high F0.5" / "low F0.5"): "high
 # edit recall" and "low precision" speak of two things.
@@ -98,13 +100,14 @@ _BEFORE_SAME_WORD = _pairs(_DIRECTION, _MORE_OPPOSITES, _ADJECTIVE_OPPOSITES)
 # behind" against "outperforms"): they count for the loose check (a direction only one states).
 # Every inflection of a change counts ("a significant drop" against "even improving").
 _UP = frozenset(DIRECTION_ANTONYMS) | frozenset(
-    "grows grow growing rise rising raise raised raising enhances enhanced".split()
+    "grows grow growing rise rising raise raised raising enhances enhanced intensifies intensified "
+    "intensify strengthens strengthened widens widened outscores outscored".split()
 )
 _DOWN = frozenset(DIRECTION_ANTONYMS.values()) | frozenset(
     "degrades degrade degraded degrading declines decline declined declining drops dropped "
     "drop dropping fall falling deteriorates deteriorated worsens worsened shrinks shrink shrank "
     "lags lag lagged poorer poorly fails failed lowered lowering reduced reducing diminishes "
-    "diminished".split()
+    "diminished weakens weakened narrows narrowed".split()
 )
 # A prefix that makes an adjective or participle its opposite ("effective" / "ineffective",
 # "seen" / "unseen", "balanced" / "imbalanced"); not "improve" / "prove", "inform" / "form".
@@ -143,8 +146,21 @@ def direction_flip(claim: SentenceFacts, evidence: SentenceFacts) -> float:
 # claims made of it.
 @lru_cache(maxsize=8192)
 def _compounds(text: str) -> tuple[str, ...]:
-    """Whole (hyphenated) words of ``text``, lower-cased, in order."""
-    return tuple(w.lower() for w in _COMPOUND.findall(text))
+    """Whole (hyphenated) words of ``text``, lower-cased, in order; a verb of falling with
+    "behind" is one word, "lags" ("only slightly falls behind LaBSE"): apart, "falls" would be a
+    change and "behind" a place ("the idea behind it")."""
+    words = [w.lower() for w in _COMPOUND.findall(text)]
+    out: list[str] = []
+    for w in words:
+        if w == "behind" and out and out[-1] in _FALL_BEHIND:
+            out[-1] = _FALL_BEHIND[out[-1]]
+            continue
+        out.append(w)
+    return tuple(out)
+
+
+_FALL_BEHIND = {"falls": "lags", "fall": "lag", "fell": "lagged", "fallen": "lagged",
+                "falling": "lagging", "lags": "lags", "lag": "lag", "lagged": "lagged"}  # fmt: skip
 
 
 def _prefixed_opposite(mine: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
@@ -227,7 +243,9 @@ _STATIC = frozenset(
 )
 # _UP and _DOWN hold the changes' inflections; a trend reads a few words more.
 _TREND_UP = (_UP - _STATIC) | frozenset("grew enhance scaling".split())
-_TREND_DOWN = (_DOWN - _STATIC) | frozenset({"reduction"})
+# "fewer" only here: as a bound ("fewer than one in ten") it states no direction, and a trend
+# sentence has no "than".
+_TREND_DOWN = (_DOWN - _STATIC) | frozenset({"reduction", "fewer"})
 # Words that tie a change to its cause; a sentence with two directions and none of these is
 # more likely to list two findings ("improves accuracy and lowers latency") than one trend.
 _TREND_LINK = re.compile(

@@ -29,7 +29,8 @@ from synth.tablecells import (  # noqa: F401 (abbreviations, expand, table_cells
 # Comparative words: the first side is greater (up) or smaller (down) than the second.
 _UP_WORDS = frozenset(
     "beat beats outperform outperforms outperformed surpass surpasses surpassed exceed exceeds "
-    "exceeded higher better more larger greater above ahead".split()
+    "exceeded higher better more larger greater above ahead outscore outscores outscored outrank "
+    "outranks outranked".split()
 )
 _DOWN_WORDS = frozenset(
     "lower worse less smaller below behind underperform underperforms underperformed trail "
