@@ -177,7 +177,18 @@ def _meets(scope: frozenset[str], words: frozenset[str]) -> bool:
     if scope & words:
         return True
     long = {w[:7] for w in words if len(w) >= 7}
-    return any(len(w) >= 7 and w[:7] in long for w in scope)
+    if any(len(w) >= 7 and w[:7] in long for w in scope):
+        return True
+    # a verb and its noun ("differed" / "no differences": differ, differenc)
+    return any(_derived(a, b) or _derived(b, a) for a in scope for b in words)
+
+
+def _derived(short: str, long: str) -> bool:
+    """``long`` is ``short`` (a stem of six letters at least) with a noun ending."""
+    return len(short) >= 6 and long.startswith(short) and long[len(short) :] in _NOUN_ENDINGS
+
+
+_NOUN_ENDINGS = frozenset({"enc", "ens", "ment", "ion", "ation", "anc"})
 
 
 # Words of a good outcome: "didn't provide good results" negates the claim's "improved".

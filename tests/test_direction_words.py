@@ -93,3 +93,14 @@ def test_falling_behind_is_the_opposite_of_outperforming():
     assert direction_flip(facts(claim), facts(evidence)) == 1.0
     idea = "The idea behind the aligned encoder is that it outperforms the teacher model."
     assert direction_flip(facts(claim), facts(idea)) == 0.0
+
+
+def test_a_negated_noun_meets_its_verb():
+    """ "no big differences" negates what "differed widely" states (a verb and its noun); a
+    stem too short to tell ("use" / "user") does not."""
+    from synth.textchecks import negation_mismatch
+
+    claim = "In the human study, the three sampling methods differed widely from one another."
+    evidence = "- no big differences between the sampling methods in the human study"
+    assert negation_mismatch(facts(claim), facts(evidence)) == 1.0
+    assert negation_mismatch(facts(claim), facts("The sampling methods differed a lot.")) == 0.0
