@@ -139,7 +139,10 @@ def direction_flip(claim: SentenceFacts, evidence: SentenceFacts) -> float:
         return 1.0
     up_c, down_c = bool(only_claim & _UP), bool(only_claim & _DOWN)
     up_e, down_e = bool(only_evidence & _UP), bool(only_evidence & _DOWN)
-    return float((up_c and down_e and not up_e) or (down_c and up_e and not down_e)) * 0.5
+    # One way each, opposite: a sentence with words of both ways states two findings ("goes up
+    # at first and then drops", "helps on X but lowers Y"), and which one the other sentence
+    # speaks of no word count tells.
+    return float((up_c != down_c) and (up_e != down_e) and up_c != up_e) * 0.5
 
 
 # Per-text token caches: a claim is checked against several sentences, a sentence against the

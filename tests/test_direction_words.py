@@ -104,3 +104,21 @@ def test_a_negated_noun_meets_its_verb():
     evidence = "- no big differences between the sampling methods in the human study"
     assert negation_mismatch(facts(claim), facts(evidence)) == 1.0
     assert negation_mismatch(facts(claim), facts("The sampling methods differed a lot.")) == 0.0
+
+
+def test_the_loose_reading_needs_one_way_on_each_side():
+    """A claim with words of both ways states two findings: a sentence stating one of them in
+    other words ("improves as more are added") is no flip; one way each still is (0.5)."""
+    two_ways = (
+        "Adding languages to the vote helps while they are well resourced; adding poorly "
+        "resourced ones lowers accuracy."
+    )
+    one = "In well-resourced settings, accuracy improves as more languages join the vote."
+    assert direction_flip(facts(two_ways), facts(one)) == 0.0
+    assert (
+        direction_flip(
+            facts("Adding poorly resourced languages to the vote lowers accuracy."),
+            facts("Adding poorly resourced languages to the vote improves accuracy slightly."),
+        )
+        >= 0.5
+    )
