@@ -8,6 +8,7 @@ off the paper's own text: the content words that stand beside its names (``slot_
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -264,14 +265,40 @@ def _words(text: str) -> tuple[tuple[str, str, bool], ...]:
     return tuple(out)
 
 
-def _lcs(a: list[str], b: list[str]) -> int:
-    prev = [0] * (len(b) + 1)
+def _masks(b: Sequence[str]) -> dict[str, int]:
+    """Each item of ``b`` with the bit set at every position that holds it."""
+    out: dict[str, int] = {}
+    for j, y in enumerate(b):
+        out[y] = out.get(y, 0) | (1 << j)
+    return out
+
+
+def _lcs_rows(a: Sequence[str], masks: dict[str, int], m: int) -> list[int]:
+    """The LCS table of ``a`` against the ``m`` items ``masks`` encodes, a row per prefix of ``a``
+    as a bit vector (Crochemore et al.'s bit-parallel LCS): row ``k`` has a 0 at bit ``t`` when
+    ``LCS(a[:k], b[:t + 1])`` exceeds ``LCS(a[:k], b[:t])``, so the LCS of ``a[:k]`` and ``b[:t]``
+    is the count of 0 bits below bit ``t``. Exact: the dynamic programme's values, a row in a
+    few integer operations instead of ``m`` steps."""
+    full = (1 << m) - 1
+    v, rows = full, [full]
     for x in a:
-        cur = [0]
-        for j, y in enumerate(b):
-            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
-        prev = cur
-    return prev[-1]
+        u = v & masks.get(x, 0)
+        v = ((v + u) | (v - u)) & full
+        rows.append(v)
+    return rows
+
+
+def _lcs(a: Sequence[str], b: Sequence[str], masks: dict[str, int] | None = None) -> int:
+    """Length of the longest common subsequence of ``a`` and ``b`` (``masks``: ``_masks(b)``)."""
+    if masks is None:
+        masks = _masks(b)
+    m = len(b)
+    full = (1 << m) - 1
+    v = full
+    for x in a:
+        u = v & masks.get(x, 0)
+        v = ((v + u) | (v - u)) & full
+    return m - v.bit_count()
 
 
 def _initials(raw: str) -> str:
@@ -288,21 +315,21 @@ def same_name(a: str, b: str) -> bool:
     return ja in jb or jb in ja or name_variant(a, b) or _initials(a) == jb or _initials(b) == ja
 
 
-def _canonical(claim: tuple, evidence: tuple) -> list[str]:
+@lru_cache(maxsize=4096)
+def _canonical(claim: tuple, evidence: tuple) -> tuple[str, ...]:
     """The evidence's stems, each name the claim writes another way ("TI" for its
-    "TowerInstruct") replaced by the claim's stem."""
+    "TowerInstruct") replaced by the claim's stem. Memoized: the checks read one claim against
+    one sentence several times (role swap, slot substitution, aligned opposite)."""
     names = [(s, raw) for s, raw, is_name in claim if is_name]
     out = []
     for s, raw, is_name in evidence:
         if is_name and not any(s == c for c, _ in names):
             s = next((c for c, r in names if len(_joined(r)) > 1 and same_name(r, raw)), s)
         out.append(s)
-    return out
+    return tuple(out)
 
 
-def _kindred(a: tuple[str, str, bool], b: tuple[str, str, bool]) -> bool:
-    """Two words that can trade roles: two names, or two opposites."""
-    return (a[2] and b[2]) or frozenset((a[1].lower(), b[1].lower())) in _ROLE_OPPOSITES
+_OPPOSITE_WORDS = frozenset().union(*_ROLE_OPPOSITES)
 
 
 def role_swap(claim: str, evidence: str) -> float:
@@ -312,46 +339,60 @@ def role_swap(claim: str, evidence: str) -> float:
     "25 for small models and 12 for large models". Swapping the two back must line up at least
     two more of the claim's words with the sentence, and then most of them; a symmetric relation
     between the two ("comparable to") is no swap."""
+    # "B is outperformed by A" says "A outperforms B" in the other order.
+    if bool(_PASSIVE.search(claim)) != bool(_PASSIVE.search(evidence)):
+        return 0.0
     cw, ew = _words(claim), _words(evidence)
     cs, es = [w[0] for w in cw], _canonical(cw, ew)
     shared = set(es)
     at = [i for i, w in enumerate(cs) if w in shared and not w[0].isdigit()]
+    # Words that can trade roles: two names, or two opposites (words of an opposite pair only).
+    lower = [w[1].lower() if w[1].lower() in _OPPOSITE_WORDS else "" for w in cw]
     pairs = [
         (i, j)
         for n, i in enumerate(at)
         for j in at[n + 1 :]
-        if cs[i] != cs[j] and _kindred(cw[i], cw[j])
+        if cs[i] != cs[j]
+        and (
+            (cw[i][2] and cw[j][2])
+            or (lower[i] and lower[j] and frozenset((lower[i], lower[j])) in _ROLE_OPPOSITES)
+        )
     ]
-    # "B is outperformed by A" says "A outperforms B" in the other order.
-    if not pairs or bool(_PASSIVE.search(claim)) != bool(_PASSIVE.search(evidence)):
+    if not pairs:
         return 0.0
-    base = _lcs(cs, es)
+    masks = _masks(es)
+    base = _lcs(cs, es, masks)
+    # Two items trading places move the LCS by two at most: the swap must gain exactly two.
+    if base + 2 < _ALIGNED_SHARE * len(cs):
+        return 0.0
     for i, j in pairs:
         if {w[1].lower() for w in cw[i + 1 : j]} & _SYMMETRIC:
             continue
         swapped = list(cs)
         swapped[i], swapped[j] = cs[j], cs[i]
-        new = _lcs(swapped, es)
+        new = _lcs(swapped, es, masks)
         if new - base >= 2 and new >= _ALIGNED_SHARE * len(cs):
             return 1.0
     return 0.0
 
 
-def _alignment(a: list[str], b: list[str]) -> list[tuple[int, int]]:
-    """Index pairs of one longest common subsequence of ``a`` and ``b``."""
+def _alignment(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
+    """Index pairs of one longest common subsequence of ``a`` and ``b``: matched items taken
+    first, else a step past the item of ``a`` when that keeps the LCS of what remains (the
+    suffix table read off bit-parallel rows of the reversed sequences: ``_lcs_rows``)."""
     n, m = len(a), len(b)
-    table = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            table[i][j] = (
-                table[i + 1][j + 1] + 1 if a[i] == b[j] else max(table[i + 1][j], table[i][j + 1])
-            )
+    rows = _lcs_rows(a[::-1], _masks(b[::-1]), m)
+
+    def rest(i: int, j: int) -> int:  # LCS(a[i:], b[j:])
+        w = m - j
+        return w - (rows[n - i] & ((1 << w) - 1)).bit_count()
+
     out, i, j = [], 0, 0
     while i < n and j < m:
         if a[i] == b[j]:
             out.append((i, j))
             i, j = i + 1, j + 1
-        elif table[i + 1][j] >= table[i][j + 1]:
+        elif rest(i + 1, j) >= rest(i, j + 1):
             i += 1
         else:
             j += 1

@@ -132,3 +132,48 @@ def test_aligned_opposite_reads_the_slot_not_the_whole_sentence():
     assert aligned_opposite(claim, paper) == 1.0
     right = "Michel et al. (2019) pruned the least important heads to prove their redundancy."
     assert aligned_opposite(right, paper) == 0.0
+
+
+def _lcs_table(a: list[str], b: list[str]) -> list[list[int]]:
+    """The plain dynamic programme: table[i][j] = LCS(a[i:], b[j:])."""
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            same = a[i] == b[j]
+            table[i][j] = table[i + 1][j + 1] + 1 if same else max(table[i + 1][j], table[i][j + 1])
+    return table
+
+
+def test_bit_parallel_lcs_and_alignment_agree_with_the_dynamic_programme():
+    import random
+
+    from synth.namechecks import _alignment, _lcs, _masks
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        vocab = "abcdefghij"[: rng.randint(1, 10)]
+        a = [rng.choice(vocab) for _ in range(rng.randint(0, 30))]
+        b = [rng.choice(vocab) for _ in range(rng.randint(0, 80))]  # past one machine word
+        table = _lcs_table(a, b)
+        assert _lcs(a, b) == _lcs(a, b, _masks(b)) == table[0][0]
+        # The same alignment as the table's walk: a match first, else down when that keeps it.
+        want, i, j = [], 0, 0
+        while i < len(a) and j < len(b):
+            if a[i] == b[j]:
+                want.append((i, j))
+                i, j = i + 1, j + 1
+            elif table[i + 1][j] >= table[i][j + 1]:
+                i += 1
+            else:
+                j += 1
+        assert _alignment(a, b) == want
+        assert _alignment(tuple(a), tuple(b)) == want
+
+
+def test_canonical_is_memoized_and_read_only():
+    from synth.namechecks import _canonical, _words
+
+    claim, sentence = _words("TowerInstruct beats GPT-4."), _words("TI beats GPT-4 here.")
+    first = _canonical(claim, sentence)
+    assert isinstance(first, tuple) and first == _canonical(claim, sentence)
+    assert "towerinstruct" in first
