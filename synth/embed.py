@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import queue
+import threading
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -229,6 +232,53 @@ class Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([cached[h] for h in hashes]).astype(np.float32, copy=False)
 
+    def encode_stream(
+        self, texts: list[str], use_cache: bool = True
+    ) -> Iterator[tuple[list[int], np.ndarray]]:
+        """:meth:`encode`'s vectors as they become ready: (indices into ``texts``, their rows).
+
+        The cached texts come first; the others follow batch by batch, encoded in a background
+        thread (ONNX Runtime releases the GIL) while the caller works on the texts before, with
+        the very batches :meth:`encode` runs, so every vector is the one it gives. New vectors
+        are written to the cache at the end (or when the caller stops early). Each index comes
+        once; the torch runtime encodes everything in one call.
+        """
+        hashes = [content_hash(t) for t in texts]
+        cached = self._read_cache(hashes) if use_cache and self.library and texts else {}
+        ready = [i for i, h in enumerate(hashes) if h in cached]
+        if ready:
+            yield ready, np.stack([cached[hashes[i]] for i in ready]).astype(np.float32, copy=False)
+        todo = sorted({h: i for i, h in enumerate(hashes) if h not in cached}.items())
+        if not todo:
+            return
+        where: dict[str, list[int]] = {}
+        for i, h in enumerate(hashes):
+            if h not in cached:
+                where.setdefault(h, []).append(i)
+        new: dict[str, np.ndarray] = {}
+        encoder = self._onnx_encoder() if self.backend != "torch" else None
+        try:
+            if encoder is None:
+                fresh = self._encode_fresh([texts[i] for _, i in todo])
+                batches: Iterator[tuple[list[int], np.ndarray]] = iter(
+                    [(list(range(len(todo))), fresh)]
+                )
+            else:
+                batches = _ahead(
+                    encoder.batches([texts[i] for _, i in todo], self.settings.batch_size)
+                )
+            for idx, vecs in batches:
+                rows, out = [], []
+                for k, vec in zip(idx, vecs, strict=True):
+                    h = todo[k][0]
+                    new[h] = vec
+                    rows += where[h]
+                    out += [vec] * len(where[h])
+                yield rows, np.stack(out).astype(np.float32, copy=False)
+        finally:
+            if new and use_cache and self.library:
+                self._write_cache(new)
+
     def _read_cache(self, hashes: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
         unique = list(dict.fromkeys(hashes))
@@ -251,3 +301,32 @@ class Embedder:
                 "INSERT OR REPLACE INTO embeddings (content_hash, model, vector) VALUES (?,?,?)",
                 [(h, self.stamp, v.astype(np.float32).tobytes()) for h, v in vectors.items()],
             )
+
+
+def _ahead(
+    batches: Iterator[tuple[list[int], np.ndarray]],
+) -> Iterator[tuple[list[int], np.ndarray]]:
+    """``batches``, run in a thread of their own as fast as it goes; each handed on when done."""
+    done: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            for item in batches:
+                if stop.is_set():
+                    break
+                done.put(item)
+        except BaseException as exc:  # noqa: BLE001 - handed to the reader, raised there
+            done.put(exc)
+        done.put(None)
+
+    worker = threading.Thread(target=run, name="encode-ahead", daemon=True)
+    worker.start()
+    try:
+        while (item := done.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -158,8 +159,18 @@ class OnnxEncoder:
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         """Float32 vectors (unit norm when the model normalizes), one row per text."""
         out = np.zeros((len(texts), self.recipe["dim"]), dtype=np.float32)
+        for idx, vecs in self.batches(texts, batch_size):
+            out[idx] = vecs
+        return out
+
+    def batches(
+        self, texts: list[str], batch_size: int = 64
+    ) -> Iterator[tuple[list[int], np.ndarray]]:
+        """:meth:`encode`'s batches, in the order it runs them: (indices into ``texts``, their
+        vectors) as each is done (a caller can read the first texts' vectors while the rest are
+        encoded; :meth:`encode` is these batches put together)."""
         if not texts:
-            return out
+            return
         if self.recipe["do_lower_case"]:
             texts = [t.lower() for t in texts]
         encodings = self.tokenizer.encode_batch(texts)
@@ -172,9 +183,8 @@ class OnnxEncoder:
             width = len(encodings[order[start]].ids)
             size = max(1, min(batch_size, self.max_tokens // max(1, width)))
             idx = order[start : start + size]
-            out[idx] = self._batch([encodings[i] for i in idx])
+            yield idx, self._batch([encodings[i] for i in idx])
             start += size
-        return out
 
     def _batch(self, encodings: list[Any]) -> np.ndarray:
         width = max(len(e.ids) for e in encodings)

@@ -101,7 +101,8 @@ def verified_label(verdict: Verdict, min_confidence: float = 0.8) -> str:
 class Verifier:
     """Verifies claims against one library."""
 
-    SEARCH_CHUNK = 64  # claims searched together by verify_many
+    SEARCH_CHUNK = 64  # claims searched together by verify_many, at most ...
+    MIN_GROUP = 16  # ... and at least, while the encoder is still at work on the others
 
     def __init__(
         self,
@@ -459,27 +460,51 @@ class Verifier:
         exclude: Sequence[tuple[str, ...]] | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> list[Verdict]:
-        """Verify (id, claim) pairs, embedding all claims in one batch.
+        """Verify (id, claim) pairs, embedding the claims in batches that a thread of their own
+        runs ahead of the checks (the verdicts are those of :meth:`verify_one`, in input order).
 
         Args:
             claims: (claim id, claim text) pairs.
             exclude: per claim, paper ids whose sentences may not be evidence.
             progress: called with 1 after each claim.
         """
-        vectors = self.searcher.embedder.encode([c for _, c in claims])
-        out = []
-        # Searched a chunk at a time: one matrix product per chunk, progress after each claim.
-        for start in range(0, len(claims), self.SEARCH_CHUNK):
-            chunk = claims[start : start + self.SEARCH_CHUNK]
-            ex = [tuple(exclude[start + j]) if exclude else () for j in range(len(chunk))]
-            found = self.searcher.search_many(
-                [c for _, c in chunk], vectors[start : start + len(chunk)], ex
-            )
-            for j, (cid, text) in enumerate(chunk):
-                out.append(self.verify_one(text, cid, vectors[start + j], ex[j], found[j]))
-                if progress:
-                    progress(1)
-        return out
+        out: list[Verdict | None] = [None] * len(claims)
+        # The claims' vectors as the encoder finishes them (it runs ahead in a thread of its own),
+        # searched and checked a group at a time: one matrix product per group.
+        stream = self.searcher.embedder.encode_stream([c for _, c in claims])
+        pending: list[tuple[int, np.ndarray]] = []
+        try:
+            for idx, vecs in stream:
+                pending += zip(idx, vecs, strict=True)
+                if len(pending) >= self.MIN_GROUP:
+                    for start in range(0, len(pending), self.SEARCH_CHUNK):
+                        group = pending[start : start + self.SEARCH_CHUNK]
+                        self._verify_group(claims, exclude, group, out, progress)
+                    pending = []
+            self._verify_group(claims, exclude, pending, out, progress)
+        finally:
+            stream.close()  # stops the encoder thread, writes the new vectors to the cache
+        return out  # type: ignore[return-value]
+
+    def _verify_group(
+        self,
+        claims: Sequence[tuple[str, str]],
+        exclude: Sequence[tuple[str, ...]] | None,
+        group: list[tuple[int, np.ndarray]],
+        out: list[Verdict | None],
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        """Verify the claims at the group's indices (with their vectors) into ``out``."""
+        if not group:
+            return
+        ex = [tuple(exclude[k]) if exclude else () for k, _ in group]
+        vectors = np.stack([v for _, v in group])
+        found = self.searcher.search_many([claims[k][1] for k, _ in group], vectors, ex)
+        for j, (k, _) in enumerate(group):
+            cid, text = claims[k]
+            out[k] = self.verify_one(text, cid, vectors[j], ex[j], found[j])
+            if progress:
+                progress(1)
 
 
 def _reworded(claim: str, sentence: str) -> float:

@@ -6,12 +6,13 @@ import json
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from synth.embed import Embedder, EmbedError, EmbedSettings, resolve_model
+from synth.embed import Embedder, EmbedError, EmbedSettings, content_hash, resolve_model
 from synth.library import Library
 from synth.onnx_encoder import OnnxEncoder, OnnxUnsupported, model_recipe
 
@@ -154,3 +155,48 @@ def test_export_failure_falls_back_to_torch_once(tmp_path: Path, monkeypatch: py
         assert Embedder(EmbedSettings(), lib).backend == "torch"  # not tried again every run
         with pytest.raises(EmbedError, match="ONNX export or load failed"):
             Embedder(EmbedSettings(backend="onnx"), lib).encode(["x"], use_cache=False)
+
+
+def _streamed(emb: Embedder, texts: list[str], **kw) -> tuple[np.ndarray, list[int]]:
+    rows, seen = np.zeros((len(texts), 384), dtype=np.float32), []
+    for idx, vecs in emb.encode_stream(texts, **kw):
+        rows[idx] = vecs
+        seen += idx
+    return rows, seen
+
+
+def test_encode_stream_gives_the_vectors_of_encode(tmp_path: Path):
+    """The streamed vectors (cached first, then batch by batch from a thread running ahead) are
+    encode's, to the bit; every index comes once; new vectors reach the cache at the end."""
+    texts = [
+        *TEXTS,
+        TEXTS[0],
+        *(f"Claim {k}: model {k} reaches {k}.5 F1 on task {k}." for k in range(40)),
+    ]
+    with Library(tmp_path / "lib") as lib:
+        emb = Embedder(EmbedSettings(), lib)
+        want = emb.encode(texts, use_cache=False)
+        emb.encode(texts[:3])  # these three are cached
+        emb._onnx_encoder().max_tokens = 64  # many small batches
+        got, seen = _streamed(emb, texts)
+        assert sorted(seen) == list(range(len(texts))) and seen[:3] == [0, 1, 2]
+        assert np.array_equal(got, want)
+        cached = emb._read_cache([content_hash(t) for t in texts])
+        assert len(cached) == len(set(texts))
+        # Without the cache: the same vectors; and the torch runtime streams them in one go.
+        assert np.array_equal(_streamed(emb, texts, use_cache=False)[0], want)
+        torch_emb = Embedder(EmbedSettings(backend="torch"), lib)
+        assert len(list(torch_emb.encode_stream(texts[:4], use_cache=False))) == 1
+
+
+def test_encode_stream_stopped_early_keeps_what_it_encoded(tmp_path: Path):
+    texts = [f"Sentence {k} about the {k}th language pair and its BLEU score." for k in range(30)]
+    with Library(tmp_path / "lib") as lib:
+        emb = Embedder(EmbedSettings(), lib)
+        emb._onnx_encoder().max_tokens = 32
+        stream = emb.encode_stream(texts)
+        first, _ = next(stream)
+        stream.close()  # the encoder thread stops; the vectors done so far are cached
+        cached = emb._read_cache([content_hash(t) for t in texts])
+        assert {content_hash(texts[i]) for i in first} <= set(cached)
+        assert all(t.name != "encode-ahead" for t in threading.enumerate())

@@ -420,3 +420,24 @@ def test_evidence_recall_bench_matching():
     }  # fmt: skip
     assert report["per_label"]["REFUTES"]["chosen"] == 0.5
     assert report["per_source"]["handwritten"]["candidate"] == 1.0
+
+
+def test_verify_many_as_the_vectors_come(verifier: Verifier):
+    """Claims new to the cache are checked in groups as the encoder thread finishes their batches:
+    whatever the grouping, the verdicts are verify_one's, in input order; progress counts each."""
+    texts = [GAP, MBERT, change_number(GAP), "Das ist gut.", flip_direction(MBERT), GAP]
+    claims = [(f"g{i}", f"{t} (grouping {i})") for i, t in enumerate(texts)]
+    ticks: list[int] = []
+    small = Verifier(verifier.library, searcher=verifier.searcher)
+    small.MIN_GROUP, small.SEARCH_CHUNK = 1, 2
+    small.searcher.embedder._onnx_encoder().max_tokens = 16  # a batch per claim or two
+    try:
+        grouped = small.verify_many(claims, progress=ticks.append)
+    finally:
+        small.searcher.embedder._onnx_encoder().max_tokens = 512
+    assert len(ticks) == len(claims)
+    for (cid, text), v in zip(claims, grouped, strict=True):
+        one = verifier.verify_one(text, cid)
+        assert (v.claim_id, v.label, v.confidence, v.evidence, v.checks) == (
+            cid, one.label, one.confidence, one.evidence, one.checks
+        )  # fmt: skip
