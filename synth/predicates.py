@@ -59,7 +59,9 @@ class PaperWordIndex:
 def word_links(words: set[str], index: PaperWordIndex, weight: Mapping[str, float]) -> dict:
     """For each of ``words`` the paper uses: the largest weighted share of ``words`` that one
     passage around a sentence using it holds (each passage scored once)."""
-    total = sum(weight[w] for w in words) or 1.0
+    # The weights in the words' own order: every sum adds the same floats in the same order.
+    weighted = [(v, weight[v]) for v in words]
+    total = sum(wv for _, wv in weighted) or 1.0
     scores: dict[int, float] = {}
     links: dict[str, float] = {}
     for w in words:
@@ -68,10 +70,12 @@ def word_links(words: set[str], index: PaperWordIndex, weight: Mapping[str, floa
             continue
         best = 0.0
         for i in hits:
-            if i not in scores:
+            score = scores.get(i)
+            if score is None:
                 held = index.passages[i]
-                scores[i] = sum(weight[v] for v in words if v in held) / total
-            best = max(best, scores[i])
+                score = scores[i] = sum([wv for v, wv in weighted if v in held]) / total
+            if score > best:
+                best = score
         links[w] = best
     return links
 

@@ -161,10 +161,20 @@ class HybridSearcher:
         return len(self.rows)
 
     # === Step 2: candidates from BM25 and from the dense matrix, fused by rank =================
-    def _dots(self, qvec: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-        """Exact cosines of some rows to ``qvec``: one dot product per row, as :meth:`cosine`."""
+    def _dots(
+        self, qvec: np.ndarray, known: dict[int, float]
+    ) -> Callable[[np.ndarray], np.ndarray]:
+        """Exact cosines of some rows to ``qvec``: one dot product per row, as :meth:`cosine`;
+        each also kept in ``known`` (row -> cosine) for the rerank."""
         matrix = self.matrix
-        return lambda idx: np.array([matrix[i] @ qvec for i in idx.tolist()], dtype=np.float32)
+
+        def exact(idx: np.ndarray) -> np.ndarray:
+            rows = idx.tolist()
+            sims = np.array([matrix[i] @ qvec for i in rows], dtype=np.float32)
+            known.update(zip(rows, sims.tolist(), strict=True))
+            return sims
+
+        return exact
 
     def _bm25_ids(
         self, queries: Sequence[str], excludes: Sequence[frozenset[str]]
@@ -195,8 +205,15 @@ class HybridSearcher:
                 conn.close()
 
     def _candidates(
-        self, ids: list[int], qvec: np.ndarray, approx: np.ndarray, exclude: frozenset[str]
+        self,
+        ids: list[int],
+        qvec: np.ndarray,
+        approx: np.ndarray,
+        exclude: frozenset[str],
+        known: dict[int, float],
     ) -> dict[int, float]:
+        """Fused reciprocal-rank scores of BM25's and the dense ranking's rows (``known`` gets the
+        exact cosines the dense ranking worked out)."""
         s = self.settings
         fused: dict[int, float] = {}
         rank = 0
@@ -208,7 +225,7 @@ class HybridSearcher:
             rank += 1
         rank = 0
         k = s.dense_k + 50 * bool(exclude)
-        for i in _top_order(approx, k, self._dots(qvec)).tolist():
+        for i in _top_order(approx, k, self._dots(qvec, known)).tolist():
             if exclude and self.rows[i].paper_id in exclude:
                 continue
             fused[i] = fused.get(i, 0.0) + 1.0 / (s.rrf_k + rank)
@@ -218,13 +235,22 @@ class HybridSearcher:
         return fused
 
     # === Step 3: rerank on similarity, coverage and entity overlap ============================
-    def _rerank(self, query: str, qvec: np.ndarray, fused: dict[int, float]) -> list[Evidence]:
+    def _rerank(
+        self,
+        query: str,
+        qvec: np.ndarray,
+        fused: dict[int, float],
+        known: dict[int, float] | None = None,
+    ) -> list[Evidence]:
         qwords = content_words(query)
         qents = {v for vals in tag_entities(query).values() for v in vals}
+        known = known or {}
         scored = []
         for i, rrf in fused.items():
             row = self.rows[i]
-            cos = float(self.matrix[i] @ qvec)
+            cos = known.get(i)
+            if cos is None:
+                cos = float(self.matrix[i] @ qvec)
             cover = len(qwords & row.words) / max(1, len(qwords))
             ent = 0.0
             if qents:
@@ -292,8 +318,9 @@ class HybridSearcher:
                 block = (self.matrix @ chunk[0])[None, :] if one else chunk @ self.matrix.T
                 for j, query in enumerate(queries[start : start + self.CHUNK]):
                     qvec = chunk[j]
-                    fused = self._candidates(next(bm25), qvec, block[j], excludes[start + j])
-                    out.append(self._rerank(query, qvec, fused))
+                    known: dict[int, float] = {}  # exact cosines worked out on the way
+                    fused = self._candidates(next(bm25), qvec, block[j], excludes[start + j], known)
+                    out.append(self._rerank(query, qvec, fused, known))
         finally:
             bm25.close()  # joins the lookup threads and closes their connections
         return out

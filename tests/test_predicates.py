@@ -124,3 +124,32 @@ def test_pred_min_reads_only_predicate_words():
     # No predicate word the paper uses: 0, as for a paper using none of the claim's words.
     assert link_features(claim, _index(), _weights(claim), {"zzz"})["paper_link_pred_min"] == 0.0
     assert link_features(claim, _index(), _weights(claim))["paper_link_pred_min"] == 0.0
+
+
+def _word_links_reference(words, index, weight):
+    """word_links as first written (one generator sum per passage, max per hit)."""
+    total = sum(weight[w] for w in words) or 1.0
+    scores, links = {}, {}
+    for w in words:
+        hits = index.where.get(w)
+        if not hits:
+            continue
+        best = 0.0
+        for i in hits:
+            if i not in scores:
+                scores[i] = sum(weight[v] for v in words if v in index.passages[i]) / total
+            best = max(best, scores[i])
+        links[w] = best
+    return links
+
+
+def test_word_links_gives_the_reference_floats():
+    import random
+
+    rng = random.Random(3)
+    index = _index()
+    vocab = sorted(set().union(*(content_words(t) for t in PAPER)) | {"klingon", "vulcan"})
+    for _ in range(300):
+        words = set(rng.sample(vocab, rng.randint(1, len(vocab))))
+        weight = {w: rng.uniform(0.01, 9.0) for w in words}
+        assert word_links(words, index, weight) == _word_links_reference(words, index, weight)

@@ -140,3 +140,16 @@ def test_content_words_of_a_paraphrase_meet_its_source():
     claim = content_words("The contributors share the averaged model.")
     source = content_words("Each contributor shares a model; the shared models are averaged.")
     assert claim <= source
+
+
+def test_rerank_reads_the_cosines_the_dense_ranking_worked_out(searcher: HybridSearcher):
+    """The dense ranking's exact cosines are kept for the rerank: the same floats as a fresh dot
+    product, so the evidence and its scores are those of a rerank that works them all out."""
+    vectors = searcher.embedder.encode(QUERIES)
+    for query, qvec in zip(QUERIES, vectors, strict=True):
+        ids = searcher.library.fts_ids(query, searcher.settings.bm25_k)
+        known: dict[int, float] = {}
+        fused = searcher._candidates(ids, qvec, searcher.matrix @ qvec, frozenset(), known)
+        assert known and set(known) <= set(range(len(searcher.rows)))
+        assert all(v == float(searcher.matrix[i] @ qvec) for i, v in known.items())
+        assert searcher._rerank(query, qvec, fused, known) == searcher._rerank(query, qvec, fused)
