@@ -441,3 +441,28 @@ def test_verify_many_as_the_vectors_come(verifier: Verifier):
         assert (v.claim_id, v.label, v.confidence, v.evidence, v.checks) == (
             cid, one.label, one.confidence, one.evidence, one.checks
         )  # fmt: skip
+
+
+def test_cover_counts_the_words_a_long_claim_shares():
+    """Cover as a count: a long claim whose evidence states a dozen of its words counts as
+    covered; a short claim sharing a few topic words does not; a claim stated whole keeps 1."""
+    from synth.search import content_words
+    from synth.verify import COUNT_FULL, counted_cover
+
+    evidence = content_words(
+        "Our tagger, trained on the Welsh treebank with character embeddings and a CRF layer,"
+        " reaches 91.2 accuracy on the held-out news test set, above the rule-based baseline."
+    )
+    long_claim = content_words(
+        "Trained on the Welsh treebank with character embeddings, the tagger reaches 91.2"
+        " accuracy on the news test set and beats the rule-based baseline, which the authors"
+        " attribute to its CRF layer capturing long tag dependencies across clauses."
+    )
+    short_claim = content_words("The Welsh tagger also runs faster than the baseline.")
+    share = len(long_claim & evidence) / len(long_claim)
+    assert len(long_claim & evidence) >= COUNT_FULL and share < 0.8
+    assert counted_cover(share, len(long_claim)) == 1.0  # a dozen words stated: about it
+    short = len(short_claim & evidence) / len(short_claim)
+    assert counted_cover(short, len(short_claim)) == short < 0.8  # its predicate unsaid
+    assert counted_cover(1.0, 4) == 1.0 and counted_cover(0.0, 20) == 0.0
+    assert counted_cover(0.5, 12) == 0.5 and counted_cover(0.4, 20) == 8 / COUNT_FULL
