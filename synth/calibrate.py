@@ -28,8 +28,6 @@ FEATURES: tuple[str, ...] = (
     "sim_gap",  # sim minus the best other candidate's (one clear match vs many vague ones)
     "cover",  # fraction of the claim's content words in the evidence
     "cover_top",  # ... in the top three candidates together (a claim spread over sentences)
-    "cover_count",  # cover as a count of claim words stated, up to a dozen (a long claim's detail)
-    "cover_top_count",  # ... of cover_top
     "cover_idf",  # cover weighted by rarity in the library (words it never uses weigh most)
     "paper_cover",  # ... of the claim's words by the evidence's whole paper (absent terms: NEI)
     "paper_link",  # how much of the claim one passage with each of its words holds (mean)

@@ -56,18 +56,6 @@ _QUANT_COVER = 0.3
 _DEEP_COVER = 0.9
 # The paper's sentences beyond retrieval's that carry most of the claim, read for that conflict.
 _DEEP_READ = 3
-# Claim words a sentence must state for its cover to count as full in ``counted_cover``.
-COUNT_FULL = 12
-
-
-def counted_cover(share: float, n_words: int, full: int = COUNT_FULL) -> float:
-    """Cover read as a count: the claim's content words the evidence states, out of ``full``, or
-    their share when that is more. A long claim (a finding with its setting, dataset and measure)
-    whose evidence states a dozen of its words is about what that sentence says even where its
-    other words elaborate; a short claim sharing three or four topic words with a sentence, its
-    predicate unsaid, is not ("Bilingual adapters also improve transfer with XLM-R" against a
-    sentence on bilingual adapters). A claim the evidence states whole keeps its full cover."""
-    return max(share, min(round(share * n_words), full) / full)
 
 
 class VerifySettings(Settings):
@@ -272,15 +260,12 @@ class Verifier:
             (any_conflict(cf, c[6], core) * c[2] for c in cands[1:3] if c[2] >= 0.5 * cover),
             default=0.0,
         )
-        cover_top = len(cwords & top_words) / max(1, len(cwords))
         feats = {
             "sim": sim,
             "sim_max": max(c[1] for c in cands),
             "sim_gap": sim - max((c[1] for c in cands[1:]), default=0.0),
             "cover": cover,
-            "cover_top": cover_top,
-            "cover_count": counted_cover(cover, len(cwords)),
-            "cover_top_count": counted_cover(cover_top, len(cwords)),
+            "cover_top": len(cwords & top_words) / max(1, len(cwords)),
             "cover_idf": self.known.weighted_cover(cwords, ef.stems),
             "paper_cover": self.known.weighted_cover(cwords, paper_words),
             **paper_links(self.known, best.paper_id, cwords, claim),  # claim words said together

@@ -121,13 +121,9 @@ def test_comparison_with_other_sides_is_not_refuted(verifier: Verifier):
     assert v.checks["negation"] == 0.0 and v.checks["direction"] == 0.0
     # The sentence compares mBERT with BERT and names English only in passing: no side found.
     assert v.checks["table_conflict"] == 0.0 and v.checks["sides_missing"] == 1.0
-    # Never refuted with confidence, never shown as verified: a three-way close call. (Until session
-    # 12 it was SUPPORTS ~0.45-0.55 against NEI ~0.35-0.4. Since the refit on 54 papers (C=0.1) it
-    # tips to REFUTES ~0.40 against SUPPORTS ~0.32 and NEI ~0.29: conflict_deep reads the paper's
-    # "pruning ... improves model performance" as the opposite of "pruning hurts", though that
-    # sentence names neither side of the claim's comparison. A known weakness, not a goal.)
-    probs = v.checks["probabilities"]
-    assert v.confidence < 0.5 and probs["NOT ENOUGH INFO"] > 0.25 and probs["SUPPORTS"] > 0.25
+    # Not refuted; which of SUPPORTS / NOT ENOUGH INFO wins is the calibrator's close call (the
+    # fit on 15 papers gives SUPPORTS ~0.45-0.55 against NEI ~0.35-0.4), never shown as verified.
+    assert v.label != "REFUTES" and v.checks["probabilities"]["NOT ENOUGH INFO"] > 0.25
     assert verified_label(v) != "verified"
     # The same evidence still refutes the comparison it is about.
     same = verifier.verify_one("mBERT is much less resilient to pruning than BERT.")
@@ -445,28 +441,3 @@ def test_verify_many_as_the_vectors_come(verifier: Verifier):
         assert (v.claim_id, v.label, v.confidence, v.evidence, v.checks) == (
             cid, one.label, one.confidence, one.evidence, one.checks
         )  # fmt: skip
-
-
-def test_cover_counts_the_words_a_long_claim_shares():
-    """Cover as a count: a long claim whose evidence states a dozen of its words counts as
-    covered; a short claim sharing a few topic words does not; a claim stated whole keeps 1."""
-    from synth.search import content_words
-    from synth.verify import COUNT_FULL, counted_cover
-
-    evidence = content_words(
-        "Our tagger, trained on the Welsh treebank with character embeddings and a CRF layer,"
-        " reaches 91.2 accuracy on the held-out news test set, above the rule-based baseline."
-    )
-    long_claim = content_words(
-        "Trained on the Welsh treebank with character embeddings, the tagger reaches 91.2"
-        " accuracy on the news test set and beats the rule-based baseline, which the authors"
-        " attribute to its CRF layer capturing long tag dependencies across clauses."
-    )
-    short_claim = content_words("The Welsh tagger also runs faster than the baseline.")
-    share = len(long_claim & evidence) / len(long_claim)
-    assert len(long_claim & evidence) >= COUNT_FULL and share < 0.8
-    assert counted_cover(share, len(long_claim)) == 1.0  # a dozen words stated: about it
-    short = len(short_claim & evidence) / len(short_claim)
-    assert counted_cover(short, len(short_claim)) == short < 0.8  # its predicate unsaid
-    assert counted_cover(1.0, 4) == 1.0 and counted_cover(0.0, 20) == 0.0
-    assert counted_cover(0.5, 12) == 0.5 and counted_cover(0.4, 20) == 8 / COUNT_FULL
