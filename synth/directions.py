@@ -145,6 +145,11 @@ def direction_flip(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     return float((up_c != down_c) and (up_e != down_e) and up_c != up_e) * 0.5
 
 
+# A verb of falling before "behind", read as one word with it (see _compounds).
+_FALL_BEHIND = {"falls": "lags", "fall": "lag", "fell": "lagged", "fallen": "lagged",
+                "falling": "lagging", "lags": "lags", "lag": "lag", "lagged": "lagged"}  # fmt: skip
+
+
 # Per-text token caches: a claim is checked against several sentences, a sentence against the
 # claims made of it.
 @lru_cache(maxsize=8192)
@@ -160,10 +165,6 @@ def _compounds(text: str) -> tuple[str, ...]:
             continue
         out.append(w)
     return tuple(out)
-
-
-_FALL_BEHIND = {"falls": "lags", "fall": "lag", "fell": "lagged", "fallen": "lagged",
-                "falling": "lagging", "lags": "lags", "lag": "lag", "lagged": "lagged"}  # fmt: skip
 
 
 def _prefixed_opposite(mine: tuple[str, ...], theirs: tuple[str, ...]) -> bool:

@@ -209,6 +209,17 @@ class Embedder:
         ).astype(np.float32)
 
     # --- encoding with the cache -----------------------------------------------------------
+    def _split_cached(
+        self, texts: list[str], use_cache: bool
+    ) -> tuple[list[str], dict[str, np.ndarray], list[tuple[str, int]]]:
+        """The texts' content hashes, the cached vectors among them, and the texts to encode as
+        (hash, index of its last occurrence), in hash order: the order :meth:`encode` and
+        :meth:`encode_stream` both encode in, so their batches (and vectors) are the same."""
+        hashes = [content_hash(t) for t in texts]
+        cached = self._read_cache(hashes) if use_cache and self.library and texts else {}
+        todo = sorted({h: i for i, h in enumerate(hashes) if h not in cached}.items())
+        return hashes, cached, todo
+
     def encode(self, texts: list[str], use_cache: bool = True) -> np.ndarray:
         """Unit-norm float32 vectors, one row per text, cached by content hash.
 
@@ -219,9 +230,7 @@ class Embedder:
         Returns:
             Array of shape (len(texts), dim).
         """
-        hashes = [content_hash(t) for t in texts]
-        cached = self._read_cache(hashes) if use_cache and self.library and texts else {}
-        todo = sorted({h: i for i, h in enumerate(hashes) if h not in cached}.items())
+        hashes, cached, todo = self._split_cached(texts, use_cache)
         if todo:
             fresh = self._encode_fresh([texts[i] for _, i in todo])
             new = {h: fresh[k] for k, (h, _) in enumerate(todo)}
@@ -243,12 +252,10 @@ class Embedder:
         are written to the cache at the end (or when the caller stops early). Each index comes
         once; the torch runtime encodes everything in one call.
         """
-        hashes = [content_hash(t) for t in texts]
-        cached = self._read_cache(hashes) if use_cache and self.library and texts else {}
+        hashes, cached, todo = self._split_cached(texts, use_cache)
         ready = [i for i, h in enumerate(hashes) if h in cached]
         if ready:
             yield ready, np.stack([cached[hashes[i]] for i in ready]).astype(np.float32, copy=False)
-        todo = sorted({h: i for i, h in enumerate(hashes) if h not in cached}.items())
         if not todo:
             return
         where: dict[str, list[int]] = {}

@@ -290,15 +290,8 @@ def _lcs_rows(a: Sequence[str], masks: dict[str, int], m: int) -> list[int]:
 
 def _lcs(a: Sequence[str], b: Sequence[str], masks: dict[str, int] | None = None) -> int:
     """Length of the longest common subsequence of ``a`` and ``b`` (``masks``: ``_masks(b)``)."""
-    if masks is None:
-        masks = _masks(b)
     m = len(b)
-    full = (1 << m) - 1
-    v = full
-    for x in a:
-        u = v & masks.get(x, 0)
-        v = ((v + u) | (v - u)) & full
-    return m - v.bit_count()
+    return m - _lcs_rows(a, _masks(b) if masks is None else masks, m)[-1].bit_count()
 
 
 def _initials(raw: str) -> str:
