@@ -133,6 +133,7 @@ RETIRED_HELDOUT: tuple[str, ...] = (
     "heldout6",
     "heldout7",
     "heldout8",
+    "heldout9",
 )
 
 
