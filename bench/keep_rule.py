@@ -27,6 +27,15 @@ all of these hold (fixed in advance in session 10, before any change was judged 
     than max(3 claims, 1.5 %) of its right answers;
 (d) no generated kind loses more than max(2 claims, 3 %) of its right answers, and the generated
     log loss rises by no more than 0.005.
+
+Added in session 13, before any change of that session was judged (session 12 kept a change
+that passed (a)-(d), then reverted it: after the refit it verified a seed-report claim at 0.90):
+
+(e) the seed report's claims (none of which the library supports) stay below SUPPORTS 0.8 under
+    the calibrator ``scripts/fit_calibrator.py`` would ship from the AFTER features: the pair the
+    selection rule picks, its temperature, fitted on every row (``--no-guard`` skips it while
+    iterating). The judge also prints the written claims' right answers by claim length (thirds
+    of content-word counts) so that a change which reads length rather than content shows.
 """
 
 from __future__ import annotations
@@ -126,7 +135,37 @@ def _macro_f1(pred: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(f1s))
 
 
-def judge(before: str, after: str) -> dict[str, object]:
+def seed_guard(d: dict[str, np.ndarray]) -> dict[str, object]:
+    """The seed report's claims under the calibrator the selection rule would ship from ``d``."""
+    from synth.calibrate import TrainingSet
+    from synth.calibration_select import fit_selected, select
+    from synth.records import LABELS
+
+    data = TrainingSet(d["x"], d["y"], d["groups"], d["hand"])
+    sel = select(data)
+    cal = fit_selected(data, sel, features=tuple(str(n) for n in d["names"]))
+    seed = np.char.endswith(d["ids"].astype(str), "-related") & ~np.isin(
+        d["source"], WRITTEN_GROUPS
+    )
+    p = cal.predict_proba(d["x"][seed])[:, LABELS.index("SUPPORTS")]
+    top = int(p.argmax()) if len(p) else -1
+    return {
+        "c": sel.c,
+        "hand_weight": sel.hand_weight,
+        "temperature": round(sel.temperature, 4),
+        "n_seed": int(seed.sum()),
+        "max_supports": round(float(p.max()), 4) if len(p) else 0.0,
+        "max_claim": str(d["claim"][seed][top]) if len(p) and "claim" in d else "",
+    }
+
+
+def _content_words(text: str) -> int:
+    import re
+
+    return len([w for w in re.findall(r"[A-Za-z][\w-]*|\d[\d.,%]*", text) if len(w) > 3])
+
+
+def judge(before: str, after: str, guard: bool = True) -> dict[str, object]:
     from synth.records import LABELS
 
     a, b = _load(before), _load(after)
@@ -199,6 +238,22 @@ def judge(before: str, after: str) -> dict[str, object]:
         }
         for k in sorted(set(kind[written]))
     }
+    # written claims by length (thirds of content-word counts), for reading (not part of the rule)
+    if "claim" in a:
+        n_words = np.array([_content_words(str(t)) for t in a["claim"]])
+        cuts = np.quantile(n_words[written], [1 / 3, 2 / 3])
+        third = np.digitize(n_words, cuts, right=True)
+        res["written_by_length"] = {
+            f"third{t + 1}": {
+                "n": int(np.sum(written & (third == t))),
+                "right": [int(right[k][written & (third == t)].sum()) for k in ("before", "after")],
+            }
+            for t in range(3)
+        }
+    # (e) the seed report's claims under the calibrator the refit would ship
+    if guard:
+        res["seed_guard"] = {"before": seed_guard(a), "after": seed_guard(b)}
+        checks["e_seed_below_0.8"] = res["seed_guard"]["after"]["max_supports"] < 0.8
     res["checks"] = {k: bool(v) for k, v in checks.items()}
     res["verdict"] = "KEEP" if all(res["checks"].values()) else "DO NOT KEEP"
     return res
@@ -246,6 +301,7 @@ def main() -> int:
     p.add_argument("before")
     p.add_argument("after")
     p.add_argument("--json", default=None)
+    p.add_argument("--no-guard", action="store_true", help="skip check (e) (not a verdict)")
     p = sub.add_parser("oof")
     p.add_argument("dump")
     p.add_argument("out")
@@ -264,7 +320,9 @@ def main() -> int:
         ok = same(args.a, args.b)
         print("identical" if ok else "DIFFERENT")
         return 0 if ok else 1
-    res = judge(args.before, args.after)
+    res = judge(args.before, args.after, guard=not args.no_guard)
+    if args.no_guard:
+        res["verdict"] += " (check (e) skipped: not a verdict)"
     text = json.dumps(res, indent=1)
     if args.json:
         Path(args.json).write_text(text)
