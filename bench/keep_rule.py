@@ -135,8 +135,25 @@ def _macro_f1(pred: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(f1s))
 
 
-def seed_guard(d: dict[str, np.ndarray]) -> dict[str, object]:
-    """The seed report's claims under the calibrator the selection rule would ship from ``d``."""
+def seed_guard(d: dict[str, np.ndarray], path: str | None = None) -> dict[str, object]:
+    """The seed report's claims under the calibrator the selection rule would ship from ``d``
+    (kept beside the dump at ``path`` + ".guard.json", keyed by the dump's hash: the selection
+    refits the grid one paper out at a time, minutes of CPU)."""
+    import hashlib
+
+    cache = Path(f"{path}.guard.json") if path else None
+    key = hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else ""
+    if cache and cache.is_file():
+        saved = json.loads(cache.read_text())
+        if saved.get("dump_sha256") == key:
+            return saved["guard"]
+    res = _seed_guard(d)
+    if cache:
+        cache.write_text(json.dumps({"dump_sha256": key, "guard": res}))
+    return res
+
+
+def _seed_guard(d: dict[str, np.ndarray]) -> dict[str, object]:
     from synth.calibrate import TrainingSet
     from synth.calibration_select import fit_selected, select
     from synth.records import LABELS
@@ -252,7 +269,7 @@ def judge(before: str, after: str, guard: bool = True) -> dict[str, object]:
         }
     # (e) the seed report's claims under the calibrator the refit would ship
     if guard:
-        res["seed_guard"] = {"before": seed_guard(a), "after": seed_guard(b)}
+        res["seed_guard"] = {"before": seed_guard(a, before), "after": seed_guard(b, after)}
         checks["e_seed_below_0.8"] = res["seed_guard"]["after"]["max_supports"] < 0.8
     res["checks"] = {k: bool(v) for k, v in checks.items()}
     res["verdict"] = "KEEP" if all(res["checks"].values()) else "DO NOT KEEP"
