@@ -279,7 +279,7 @@ class Library:
 
         Returns (sentence, score) with higher scores better (FTS5's bm25 negated).
         """
-        terms = [t for t in _fts_terms(query)]
+        terms = [t for t in fts_terms(query)]
         if not terms:
             return []
         match = " OR ".join(f'"{t}"' for t in terms)
@@ -307,7 +307,7 @@ class Library:
         The same MATCH and the same BM25 order; for callers that already hold the sentences
         (batch verification runs one query per claim). ``conn``: a :meth:`reader` to run on.
         """
-        terms = _fts_terms(query)
+        terms = fts_terms(query)
         if not terms:
             return []
         match = " OR ".join(f'"{t}"' for t in terms)
@@ -384,7 +384,9 @@ def insert_text(
     )
 
 
-def _fts_terms(query: str) -> list[str]:
+def fts_terms(query: str) -> list[str]:
+    """The words of an FTS5 query for ``query`` (lower-cased, stopwords and repeats dropped, at
+    most 64), each matched as a quoted phrase."""
     import re
 
     words = re.findall(r"\w+", query.lower())

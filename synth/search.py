@@ -8,18 +8,17 @@ fused candidates are reranked on cosine similarity, content-word coverage and en
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from pydantic import Field
 
+from synth.bm25 import Bm25Index
 from synth.embed import Embedder, EmbedSettings
 from synth.entities import tag_entities
-from synth.library import Library
+from synth.library import Library, fts_terms
 from synth.records import Evidence
 from synth.settings import Settings
 
@@ -132,8 +131,6 @@ class HybridSearcher:
 
     # Queries scored against the sentence matrix per matrix product (bounds the score block).
     CHUNK = 256
-    # Threads running a batch's BM25 queries ahead of its rerank (0: in line, one by one).
-    FTS_THREADS = 2
 
     def __init__(
         self,
@@ -144,6 +141,9 @@ class HybridSearcher:
         self.library = library
         self.settings = settings or SearchSettings()
         self.embedder = embedder or Embedder(self.settings.embed, library)
+        # BM25 in memory, read from the library's FTS5 index on first use (a snapshot, as the
+        # sentence matrix is: sentences added to the library later are not found by this searcher).
+        self._bm25: Bm25Index | None = None
         self._load()
 
     # === Step 1: the sentence matrix (embedded once, cached in the library) ===================
@@ -179,30 +179,15 @@ class HybridSearcher:
     def _bm25_ids(
         self, queries: Sequence[str], excludes: Sequence[frozenset[str]]
     ) -> Iterator[list[int]]:
-        """FTS5 BM25 hits of each query, in order; for a batch, looked up ahead in threads of
-        their own (SQLite releases the GIL), beside the rerank of the queries before."""
-        limits = [self.settings.bm25_k + 10 * bool(ex) for ex in excludes]
-        if len(queries) < 4 or self.FTS_THREADS < 1:
-            for query, limit in zip(queries, limits, strict=True):
-                yield self.library.fts_ids(query, limit)
-            return
-        local, conns, lock = threading.local(), [], threading.Lock()
-
-        def lookup(query: str, limit: int) -> list[int]:
-            if not hasattr(local, "conn"):
-                local.conn = self.library.reader()
-                with lock:
-                    conns.append(local.conn)
-            return self.library.fts_ids(query, limit, local.conn)
-
-        try:
-            with ThreadPoolExecutor(self.FTS_THREADS, thread_name_prefix="bm25") as pool:
-                futures = [pool.submit(lookup, q, n) for q, n in zip(queries, limits, strict=True)]
-                for future in futures:
-                    yield future.result()
-        finally:
-            for conn in conns:
-                conn.close()
+        """FTS5 BM25 hits of each query (``Library.fts_ids``), in order: worked out in memory by
+        :class:`~synth.bm25.Bm25Index` (FTS5's own index and scores, read once), FTS5 asked only
+        for the queries the index does not model (a term that FTS5 splits into several tokens)."""
+        if self._bm25 is None:
+            self._bm25 = Bm25Index(self.library.conn)
+        for query, ex in zip(queries, excludes, strict=True):
+            limit = self.settings.bm25_k + 10 * bool(ex)
+            ids = self._bm25.top(fts_terms(query), limit)
+            yield self.library.fts_ids(query, limit) if ids is None else ids
 
     def _candidates(
         self,
@@ -322,7 +307,7 @@ class HybridSearcher:
                     fused = self._candidates(next(bm25), qvec, block[j], excludes[start + j], known)
                     out.append(self._rerank(query, qvec, fused, known))
         finally:
-            bm25.close()  # joins the lookup threads and closes their connections
+            bm25.close()
         return out
 
     def cosine(self, evidence: Evidence, qvec: np.ndarray) -> float:

@@ -70,14 +70,13 @@ def test_search_many_equals_search_one_by_one(searcher: HybridSearcher):
     assert batched_ex == one_by_one
     for found, ex in zip(batched_ex, exclude, strict=True):
         assert found and all(e.paper_id not in ex for e in found)
-    # Chunking (several matrix products) and BM25 lookups in line instead of in threads change
-    # nothing; the lookup threads are gone when the call returns.
+    # Chunking (several matrix products) changes nothing; no thread is left behind.
     threads = threading.active_count()
-    searcher.CHUNK, searcher.FTS_THREADS = 2, 0
+    searcher.CHUNK = 2
     try:
         assert searcher.search_many(QUERIES, vectors, exclude) == batched_ex
     finally:
-        del searcher.CHUNK, searcher.FTS_THREADS
+        del searcher.CHUNK
     assert threading.active_count() == threads
     assert len(batched[0]) == searcher.settings.top_k
     assert "guitar" in batched[0][0].text.lower() or "music" in batched[0][0].text.lower()
@@ -88,6 +87,20 @@ def test_fts_ids_match_fts_search(searcher: HybridSearcher):
     for q in QUERIES:
         assert lib.fts_ids(q, 30) == [s.sentence_id for s, _ in lib.fts_search(q, 30)]
     assert lib.fts_ids("the of and", 10) == []  # only stopwords: no terms
+
+
+def test_bm25_ids_are_fts5s(searcher: HybridSearcher):
+    """The searcher's in-memory BM25 gives FTS5's hits in FTS5's order, query order kept, with
+    and without an excluded paper (a longer list), and for a term FTS5 splits (asked of FTS5)."""
+    queries = [*QUERIES, "A man_with a guitar", "the of and", "Dogs running; a dog runs."]
+    excludes = [frozenset({"x"}) if k % 2 else frozenset() for k in range(len(queries))]
+    got = list(searcher._bm25_ids(queries, excludes))
+    k = searcher.settings.bm25_k
+    want = [
+        searcher.library.fts_ids(q, k + 10 * bool(ex))
+        for q, ex in zip(queries, excludes, strict=True)
+    ]
+    assert got == want and all(got[:5]) and got[-2] == []
 
 
 def test_sentence_tuples_follow_sentences(searcher: HybridSearcher):
