@@ -94,7 +94,11 @@ def test_bm25_ids_are_fts5s(searcher: HybridSearcher):
     and without an excluded paper (a longer list), and for a term FTS5 splits (asked of FTS5)."""
     queries = [*QUERIES, "A man_with a guitar", "the of and", "Dogs running; a dog runs."]
     excludes = [frozenset({"x"}) if k % 2 else frozenset() for k in range(len(queries))]
+    assert searcher._bm25 is None  # a few queries: FTS5 answers, no index is built
+    fts = list(searcher._bm25_ids(queries, excludes))
+    searcher.bm25_index()
     got = list(searcher._bm25_ids(queries, excludes))
+    assert got == fts
     k = searcher.settings.bm25_k
     want = [
         searcher.library.fts_ids(q, k + 10 * bool(ex))

@@ -21,6 +21,7 @@ from synth.calibrate import (
 from synth.labelled import add_negation, change_number, flip_direction, paraphrase, swap_entity
 from synth.library import Library
 from synth.records import FLAG_MACHINE_GENERATED, LABELS, Evidence, Paper, Passage, Sentence
+from synth.search import HybridSearcher
 from synth.verify import Verifier, VerifySettings, looks_english, verdict_json, verified_label
 
 # A sentence of the real XLM-R student report (../shared/data/papers/xlmr_xnli_en_tr_student_report).
@@ -298,6 +299,25 @@ def test_batch_verification_equals_one_by_one(verifier: Verifier):
     for (cid, text), v in zip(claims, batch, strict=True):
         one = verifier.verify_one(text, cid)
         assert (v.label, v.confidence, v.evidence) == (one.label, one.confidence, one.evidence)
+
+
+def test_batch_verification_with_the_bm25_index(verifier: Verifier):
+    """A batch of BM25_INDEX_MIN claims or more builds the in-memory BM25 index: the verdicts stay
+    those of verify_one on FTS5, in input order."""
+    texts = [GAP, MBERT, change_number(GAP), "Das ist gut.", GAP]
+    claims = [(f"b{i}", t) for i, t in enumerate(texts)]
+    assert verifier.searcher._bm25 is None  # one claim at a time: FTS5
+    ones = [verifier.verify_one(text, cid) for cid, text in claims]
+    searcher = HybridSearcher(
+        verifier.library, verifier.searcher.settings, verifier.searcher.embedder
+    )
+    searcher.BM25_INDEX_MIN = 4
+    batch = Verifier(verifier.library, verifier.settings, searcher).verify_many(claims)
+    assert searcher._bm25 is not None
+    for (cid, _), v, one in zip(claims, batch, ones, strict=True):
+        assert (v.claim_id, v.label, v.confidence, v.evidence, v.checks) == (
+            cid, one.label, one.confidence, one.evidence, one.checks
+        )  # fmt: skip
 
 
 def test_candidates_and_their_ranking(verifier: Verifier):
