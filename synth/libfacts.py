@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from synth.library import Library
+from synth.namechecks import paper_aliases
 from synth.numchecks import Quantity, paper_slot_mates
 from synth.records import Evidence, Sentence
 from synth.search import EVIDENCE_KINDS_SKIPPED, content_words
@@ -24,6 +25,7 @@ class LibraryFacts:
         self._papers: dict[str, dict[str, frozenset[str]]] = {}
         self._vocab: dict[str, frozenset[str]] = {}
         self._slots: dict[str, dict[str, frozenset[str]]] = {}
+        self._aliases: dict[str, frozenset[str]] = {}
         self._tables: dict[str, list[Cell]] = {}
         self._table_rows: dict[str, list[Sentence]] = {}
         self._numbers: dict[str, list[tuple[Sentence, bool]]] | None = None
@@ -195,6 +197,13 @@ class LibraryFacts:
             paper = self.library.get_paper(paper_id)
             self._papers[paper_id] = _paper_entities(texts + ([paper.title] if paper else []))
         return self._papers[paper_id]
+
+    def paper_aliases(self, paper_id: str) -> frozenset[str]:
+        """Names a paper writes in a way its claims may not (``namechecks.paper_aliases``:
+        "spanish" where it writes "NLI-es", "kl" for "Kullback-Leibler"), once."""
+        if paper_id not in self._aliases:
+            self._aliases[paper_id] = paper_aliases(s.text for s in self._sentences(paper_id))
+        return self._aliases[paper_id]
 
     def paper_slots(self, paper_id: str) -> dict[str, frozenset[str]]:
         """Context word -> the names beside it in a paper (``textchecks.slot_index``), once."""

@@ -8,14 +8,14 @@ off the paper's own text: the content words that stand beside its names (``slot_
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from synth.directions import opposites
-from synth.entities import LANGUAGES, entity_spans
+from synth.entities import LANGUAGES, entity_spans, tag_entities
 from synth.numchecks import stems
-from synth.search import content_words
+from synth.search import STOPWORDS, content_words
 
 if TYPE_CHECKING:
     from synth.textchecks import SentenceFacts
@@ -105,15 +105,62 @@ def name_variant(a: str, b: str) -> bool:
     return len(long_) - len(short) >= 2 and (long_.startswith(short) or long_.endswith(short))
 
 
-def paper_uses(name: str, paper_words: frozenset[str]) -> bool:
+# A run of capitalised words ("Kullback-Leibler Divergence", "Neural Machine Translation"),
+# joined by single spaces or hyphens, whose initials a claim may write for it.
+_CAPITALISED_RUN = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+")
+# Two names in a row that a claim may write run together ("Trivia QA": "TriviaQA").
+_NAME_PAIR = re.compile(r"(?<![\w-])([A-Z][A-Za-z]*)[ -]([A-Z][A-Za-z]*)(?![\w-])")
+# A run of language codes (a table's header or row: "| de | es | fr", "NLI-es QA-en"): codes
+# standing alone, three or more of them in one sentence.
+_CODE = re.compile(r"(?<![A-Za-z])[a-z]{2,3}(?![A-Za-z])")
+_CODE_RUN = 3
+# A code hyphened onto an acronym names the language of its task or set ("NLI-es", "QA-en").
+_TAGGED_CODE = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]+-([a-z]{2,3})(?![\w-])")
+
+
+def paper_aliases(texts: Iterable[str]) -> frozenset[str]:
+    """Names a paper writes in a way its claims may not, as the stems a claim would use: the
+    languages it names by code ("Spanish" in a paper that writes "NLI-es", "zh-en"), the
+    initials of its runs of capitalised words ("KL" for "Kullback-Leibler", "NMT" for "Neural
+    Machine Translation"), and two names in a row run together ("TriviaQA" for "Trivia QA")."""
+    out: set[str] = set()
+    for text in texts:
+        codes = set(tag_entities(text).get("languages", ()))
+        found = {c for c in _CODE.findall(text) if c in LANGUAGES}
+        if len(found) >= _CODE_RUN:
+            codes |= found
+        codes |= {c for c in _TAGGED_CODE.findall(text) if c in LANGUAGES}
+        for code in codes:
+            out |= content_words(LANGUAGES[code])
+        for m in _CAPITALISED_RUN.finditer(text):
+            words = [w for w in re.split(r"[ -]", m.group(0)) if w.lower() not in STOPWORDS]
+            for n in range(2, 5):
+                for i in range(len(words) - n + 1):
+                    out.add("".join(w[0] for w in words[i : i + n]).lower())
+        for m in _NAME_PAIR.finditer(text):
+            out |= content_words(m.group(1) + m.group(2))
+    return frozenset(out)
+
+
+def paper_uses(
+    name: str, paper_words: frozenset[str], aliases: frozenset[str] = frozenset()
+) -> bool:
     """Whether a paper's words (stemmed) hold a name-like word of a claim or a variant of it
     (:func:`name_variant`): "nllb-1" (the claim's "NLLB-1.3B", cut at the point) in a paper
     saying "nllb-1.3b", "towerinstruct" against "towerinstruct-v0.1", "e12d" (of "24E12D")
-    against "24e12d", "belarusian-english" in a paper using both words."""
-    if name in paper_words:
+    against "24e12d", "belarusian-english" in a paper using both words, "english-to-chines" in
+    one using "English" and "Chinese". ``aliases`` (:func:`paper_aliases`): the names the paper
+    writes another way ("kl" for its "Kullback-Leibler")."""
+    if name in paper_words or name in aliases:
         return True
-    parts = name.split("-")  # each a word of its own ("XTREME-R" is not "XTREME" and "R")
-    if len(parts) > 1 and all(len(p) >= 3 and p in paper_words for p in parts):
+    # Each part a word of its own ("XTREME-R" is not "XTREME" and "R"; "to" of "English-to-
+    # Chinese" is none).
+    parts = [p for p in name.split("-") if p not in STOPWORDS]
+    if (
+        "-" in name
+        and parts
+        and all(len(p) >= 3 and (p in paper_words or p in aliases) for p in parts)
+    ):
         return True
     if len(name) < 3 or name not in _word_blob(paper_words):  # one C-level search first
         return False
@@ -127,7 +174,10 @@ def _word_blob(words: frozenset[str]) -> str:
 
 
 def slot_swap(
-    claim: SentenceFacts, paper_words: frozenset[str], slots: dict[str, frozenset[str]]
+    claim: SentenceFacts,
+    paper_words: frozenset[str],
+    slots: dict[str, frozenset[str]],
+    aliases: frozenset[str] = frozenset(),
 ) -> float:
     """1.0 when the claim names something its evidence's paper never uses, in a slot where the
     paper names something else: "trained with the Adam optimizer" against a paper that only
@@ -143,7 +193,7 @@ def slot_swap(
         for w in content_words(LANGUAGES.get(v, v))
     }
     for name, ctx in pairs:
-        if name in known or paper_uses(name, paper_words):
+        if name in known or paper_uses(name, paper_words, aliases):
             continue
         if any(slots.get(w, frozenset()) - names for w in ctx):
             return 1.0

@@ -209,10 +209,14 @@ class Verifier:
             else 0.0
         )
         paper_words = self.known.paper_words(best.paper_id)
-        # A name the evidence's paper never uses: swapped in (REFUTES) or off topic (NEI).
-        name_missing = sum(not paper_uses(n, paper_words) for n in names) / max(1, len(names))
+        # A name the evidence's paper never uses, in any of its spellings ("Spanish" where it
+        # writes "NLI-es"): swapped in (REFUTES) or off topic (NEI).
+        aliases = self.known.paper_aliases(best.paper_id)
+        name_missing = sum(not paper_uses(n, paper_words, aliases) for n in names) / max(
+            1, len(names)
+        )
         # ... where the paper names something else of its kind ("Adam" for its "SGD optimizer").
-        slot = slot_swap(cf, paper_words, self.known.paper_slots(best.paper_id))
+        slot = slot_swap(cf, paper_words, self.known.paper_slots(best.paper_id), aliases)
         # A comparison two table cells decide ("A beat B" against A's and B's cells).
         table, table_rows = (0.0, 0.0, 0.0), []
         for pid in dict.fromkeys(c[5].paper_id for c in cands[:3]):

@@ -6,6 +6,7 @@ from synth.namechecks import (
     aligned_opposite,
     name_slots,
     name_variant,
+    paper_aliases,
     paper_uses,
     role_swap,
     same_name,
@@ -49,6 +50,40 @@ def test_paper_uses_variants_of_a_name():
     # A one-letter part or affix names another thing; an unrelated name is not used.
     assert not paper_uses("xtreme-r", words | {"r"})
     assert not paper_uses("nllb-600m", words) and not paper_uses("m2m", words)
+
+
+def test_paper_aliases_names_written_another_way():
+    # My own sentences: languages by code, initials of capitalised runs, two names run together.
+    paper = [
+        "Scores per language: POS-fr 81.2, POS-ja 70.4 and NER-en 88.0.",
+        "Columns: Model | pt | ru | sw | avg.",
+        "We report the Kullback-Leibler divergence of the two distributions.",
+        "The questions come from the Web Questions and Natural Questions collections.",
+        "It was a long day in Paris, and we are in an odd spot.",
+    ]
+    words = frozenset().union(*(content_words(t) for t in paper))
+    aliases = paper_aliases(paper)
+    for name in ("French", "Japanese", "Portuguese", "Swahili", "KL", "WebQuestions", "NQ"):
+        (stem,) = content_words(name)
+        assert not paper_uses(stem, words), name
+        assert paper_uses(stem, words, aliases), name
+    # A compound's parts, its stopwords aside ("English-to-French" in a paper naming both).
+    (stem,) = content_words("English-to-French")
+    assert paper_uses(stem, words | {"english"}, aliases)
+    # Ordinary two-letter words are no codes ("in", "an", "it"), one code alone is no run, and
+    # words the paper never runs together stay unused.
+    for name in ("Indonesian", "Italian", "Irish", "German", "GPT-4", "LP"):
+        (stem,) = content_words(name)
+        assert not paper_uses(stem, words, aliases), name
+
+
+def test_slot_swap_reads_a_code_as_its_language():
+    paper = ["Results for NLI-en and NLI-es improve over the base model.", "The pt model runs."]
+    words = frozenset().union(*(content_words(t) for t in paper))
+    aliases = paper_aliases(paper)
+    claim = facts("The base model improves on Spanish NLI.")
+    assert paper_uses("spanish", words, aliases) and not paper_uses("spanish", words)
+    assert slot_swap(claim, words, slot_index(paper), aliases) == 0.0
 
 
 def test_slot_swap_ignores_a_variant_the_paper_uses():
