@@ -99,7 +99,10 @@ def _differ(text: str) -> bool:
 # Quantifiers: how often or how generally something holds.
 _NEVER_Q = re.compile(r"\b(never|none of|rarely|seldom|not once)\b", re.I)
 _ALWAYS_Q = re.compile(
-    r"\b(always|every|invariably|consistently|all|entirely|completely|fully|solely)\b", re.I
+    r"\b(always|every|every(?:thing|one|body)|invariably|consistently|all|entirely|"
+    r"completely|fully|solely|(?:without (?:any )?|no )exceptions?|across the board|"
+    r"in (?:all|every) cases?)\b",
+    re.I,
 )
 _SOME_Q = re.compile(
     r"\b(often|sometimes|frequently|usually|occasionally|some|several|many|most|majority|partly|"
@@ -125,10 +128,13 @@ _WEAK = re.compile(
 _PARTIAL = re.compile(
     r"\b(?:(?:the |a )?majority of|most of|(?:with )?the (?:\w+ )?exception of|except(?: for)?|"
     r"apart from|other than|aside from|save for|(?:a |mixed )split|mixed results?|"
-    r"(?:every|all|each) [\w -]{0,30}?\bbut\b(?! also))\b|"
-    r"\b(\d+)\s*(?:/|out of|of)\s*(?:the )?(\d+)\b",
+    r"(?:every|all|each) [\w -]{0,30}?\bbut\b(?! also)|the rest of)\b|"
+    r"\b(\d+)\s*(?:/|out of|of|over)\s*(?:the )?(\d+)\b",
     re.I,
 )
+# An exception named as a noun ("the only exception is Dataset 1", "two exceptions", "with few
+# exceptions"), not one denied ("without exception", "no exceptions", "any exception").
+_EXCEPTION = re.compile(r"\b(?:(without|no|any)\s+(?:\w+\s+)?)?exceptions?\b", re.I)
 
 
 _HEDGED_ALWAYS = re.compile(
@@ -138,15 +144,29 @@ _HEDGED_ALWAYS = re.compile(
 
 
 def _partial(text: str) -> bool:
+    if any(not m.group(1) for m in _EXCEPTION.finditer(text)):
+        return True
     return any(not m.group(1) or int(m.group(1)) < int(m.group(2)) for m in _PARTIAL.finditer(text))
+
+
+# Quantifier words in phrases that quantify over nothing: "no demonstrations at all", "5.7 GB in
+# all", "above all", "of all the methods, only X" (a superlative's frame), "at most 1 million",
+# "the most productive rules" (a superlative, not "most rules").
+_NOT_QUANTIFYING = re.compile(
+    r"\b(?:(?:not )?at all|in all(?! [\w(])|above all|after all|all in all|of all(?: the)?|"
+    r"at (?:most|least)|the most)\b",
+    re.I,
+)
 
 
 def cues(text: str) -> frozenset[str]:
     """The degree and quantifier cues a sentence states: equiv / differ / never / always /
     some / partial / strong / weak."""
-    pats = {"equiv": _EQUIV, "never": _NEVER_Q, "always": _ALWAYS_Q, "strong": _STRONG,
-            "weak": _WEAK}  # fmt: skip
-    found = {name for name, pat in pats.items() if pat.search(text)}
+    degree = (("equiv", _EQUIV), ("strong", _STRONG), ("weak", _WEAK))
+    found = {name for name, pat in degree if pat.search(text)}
+    text = _NOT_QUANTIFYING.sub(" ", text)
+    quantity = (("never", _NEVER_Q), ("always", _ALWAYS_Q))
+    found |= {name for name, pat in quantity if pat.search(text)}
     found |= {"differ"} if _differ(text) else set()
     found |= {"partial"} if _partial(text) else set()
     # "not solely", "not all": partly, unless "always" is also stated unnegated

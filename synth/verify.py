@@ -250,15 +250,18 @@ class Verifier:
         # Parity-only negation (0.5: the negated words are not shared) is too weak to count.
         strong = {k: (v if k != "negation" or v >= 1.0 else 0.0) for k, v in checks.items()}
         conflict = max(num_conflict, num_paper, copy_conflict, swap, *strong.values())
-        # An exception anywhere on topic refutes a claim of "every"/"all" (the sentence naming it
-        # rarely shares most of the claim's words: "except for 1% ChemProt", "on 8 of 9 models").
-        quantifier_top = bounded[1] or float(
-            any(
-                c[2] >= max(_QUANT_COVER, 0.5 * cover)
-                and (quantifier_conflict(cf, c[6]) or exception_conflict(cf, c[6]))
-                for c in cands
-            )
-        )
+        # An exception on topic in the evidence's paper refutes a claim of "every"/"all" (the
+        # sentence naming it rarely shares most of the claim's words: "except for 1% ChemProt",
+        # "on 8 of 9 models"); another paper's exception limits another finding. It is a
+        # conflict as much of the claim as its sentence carries.
+        excepting = [
+            c[2]
+            for c in cands
+            if c[5].paper_id == best.paper_id
+            and c[2] >= max(_QUANT_COVER, 0.5 * cover)
+            and (quantifier_conflict(cf, c[6]) or exception_conflict(cf, c[6]))
+        ]
+        quantifier_top = bounded[1] or float(bool(excepting))
         # The next candidates that carry the claim may state the opposite (a restated finding).
         conflict_top = max(
             (any_conflict(cf, c[6], core) * c[2] for c in cands[1:3] if c[2] >= 0.5 * cover),
@@ -291,7 +294,7 @@ class Verifier:
             "table_conflict": max(table[1], bounded[1]),
             "missing": missing,
             "conflict_x_sim": conflict * max(0.0, sim - 0.5) * 2,
-            "conflict_x_cover": conflict * cover,
+            "conflict_x_cover": max([conflict * cover, *excepting]),
             "conflict_top": conflict_top,
             "conflict_deep": conflict_deep,
             "quantifier_top": quantifier_top,

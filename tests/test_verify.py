@@ -108,6 +108,9 @@ def test_exception_on_topic_refutes_a_universal(verifier: Verifier):
     v = {x.claim_id: x for x in verifier.verify_many(claims)}
     assert v["all"].checks["quantifier_top"] == 1.0
     assert v["entirely"].checks["quantifier_top"] == 1.0
+    # The exception is a conflict as much of the claim as its sentence carries.
+    assert v["all"].checks["conflict_x_cover"] >= 0.3
+    assert v["entirely"].checks["conflict_x_cover"] >= 0.3
     # A claim that generalises nothing never has an exception.
     assert v["gap"].checks["quantifier_top"] == 0.0
 
