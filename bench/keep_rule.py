@@ -176,12 +176,6 @@ def _seed_guard(d: dict[str, np.ndarray]) -> dict[str, object]:
     }
 
 
-def _content_words(text: str) -> int:
-    import re
-
-    return len([w for w in re.findall(r"[A-Za-z][\w-]*|\d[\d.,%]*", text) if len(w) > 3])
-
-
 def judge(before: str, after: str, guard: bool = True) -> dict[str, object]:
     from synth.records import LABELS
 
@@ -257,7 +251,9 @@ def judge(before: str, after: str, guard: bool = True) -> dict[str, object]:
     }
     # written claims by length (thirds of content-word counts), for reading (not part of the rule)
     if "claim" in a:
-        n_words = np.array([_content_words(str(t)) for t in a["claim"]])
+        from synth.search import content_words
+
+        n_words = np.array([len(content_words(str(t))) for t in a["claim"]])
         cuts = np.quantile(n_words[written], [1 / 3, 2 / 3])
         third = np.digitize(n_words, cuts, right=True)
         res["written_by_length"] = {

@@ -279,7 +279,7 @@ class Library:
 
         Returns (sentence, score) with higher scores better (FTS5's bm25 negated).
         """
-        terms = [t for t in fts_terms(query)]
+        terms = fts_terms(query)
         if not terms:
             return []
         match = " OR ".join(f'"{t}"' for t in terms)
@@ -299,32 +299,22 @@ class Library:
             " ORDER BY paper_id, sentence_id"
         ).fetchall()
 
-    def fts_ids(
-        self, query: str, limit: int = 50, conn: sqlite3.Connection | None = None
-    ) -> list[int]:
+    def fts_ids(self, query: str, limit: int = 50) -> list[int]:
         """Sentence ids of :meth:`fts_search`'s hits, best first, without building Sentence records.
 
         The same MATCH and the same BM25 order; for callers that already hold the sentences
-        (batch verification runs one query per claim). ``conn``: a :meth:`reader` to run on.
+        (a claim verified alone; batches use the in-memory ``synth.bm25.Bm25Index``).
         """
         terms = fts_terms(query)
         if not terms:
             return []
         match = " OR ".join(f'"{t}"' for t in terms)
-        db = conn or self.conn
-        rows = db.execute(
+        rows = self.conn.execute(
             "SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH ?"
             " ORDER BY bm25(sentences_fts) LIMIT ?",
             (match, limit),
         ).fetchall()
         return [int(r[0]) for r in rows]
-
-    def reader(self) -> sqlite3.Connection:
-        """A read-only connection of its own, for queries run in another thread (WAL lets readers
-        run beside this connection); the caller closes it."""
-        return sqlite3.connect(
-            f"file:{self.path}?mode=ro", uri=True, check_same_thread=False, timeout=30
-        )
 
     # --- small key/value store for stage outputs ------------------------------------------
     def kv_put(self, namespace: str, key: str, value: object) -> None:

@@ -99,7 +99,7 @@ def _differ(text: str) -> bool:
 # Quantifiers: how often or how generally something holds.
 _NEVER_Q = re.compile(r"\b(never|none of|rarely|seldom|not once)\b", re.I)
 _ALWAYS_Q = re.compile(
-    r"\b(always|every|every(?:thing|one|body)|invariably|consistently|all|entirely|"
+    r"\b(always|every(?:thing|one|body)?|invariably|consistently|all|entirely|"
     r"completely|fully|solely|(?:without (?:any )?|no )exceptions?|across the board|"
     r"in (?:all|every) cases?)\b",
     re.I,

@@ -307,19 +307,16 @@ class HybridSearcher:
                     for k in range(len(queries))]  # fmt: skip
         bm25 = self._bm25_ids(queries, excludes)
         out: list[list[Evidence]] = []
-        try:
-            for start in range(0, len(queries), self.CHUNK):
-                chunk = np.asarray(qvecs[start : start + self.CHUNK], dtype=np.float32)
-                # One query: a matrix-vector product (a 1-row matrix product is ~10x slower).
-                one = len(chunk) == 1
-                block = (self.matrix @ chunk[0])[None, :] if one else chunk @ self.matrix.T
-                for j, query in enumerate(queries[start : start + self.CHUNK]):
-                    qvec = chunk[j]
-                    known: dict[int, float] = {}  # exact cosines worked out on the way
-                    fused = self._candidates(next(bm25), qvec, block[j], excludes[start + j], known)
-                    out.append(self._rerank(query, qvec, fused, known))
-        finally:
-            bm25.close()
+        for start in range(0, len(queries), self.CHUNK):
+            chunk = np.asarray(qvecs[start : start + self.CHUNK], dtype=np.float32)
+            # One query: a matrix-vector product (a 1-row matrix product is ~10x slower).
+            one = len(chunk) == 1
+            block = (self.matrix @ chunk[0])[None, :] if one else chunk @ self.matrix.T
+            for j, query in enumerate(queries[start : start + self.CHUNK]):
+                qvec = chunk[j]
+                known: dict[int, float] = {}  # exact cosines worked out on the way
+                fused = self._candidates(next(bm25), qvec, block[j], excludes[start + j], known)
+                out.append(self._rerank(query, qvec, fused, known))
         return out
 
     def cosine(self, evidence: Evidence, qvec: np.ndarray) -> float:

@@ -481,13 +481,13 @@ class Verifier:
         stream = self.searcher.embedder.encode_stream([c for _, c in claims])
         # Searched in groups smaller than the BM25 index's threshold: built here, once (while the
         # encoder is at work on the next batches).
-        bm25_index = len(claims) >= self.searcher.BM25_INDEX_MIN
+        wants_bm25_index = len(claims) >= self.searcher.BM25_INDEX_MIN
         pending: list[tuple[int, np.ndarray]] = []
         try:
             for idx, vecs in stream:
                 pending += zip(idx, vecs, strict=True)
                 if len(pending) >= self.MIN_GROUP:
-                    if bm25_index:
+                    if wants_bm25_index:
                         self.searcher.bm25_index()
                     for start in range(0, len(pending), self.SEARCH_CHUNK):
                         group = pending[start : start + self.SEARCH_CHUNK]
