@@ -134,6 +134,7 @@ RETIRED_HELDOUT: tuple[str, ...] = (
     "heldout7",
     "heldout8",
     "heldout9",
+    "heldout10",
 )
 
 
