@@ -78,7 +78,8 @@ _MORE_OPPOSITES = (
     "drops:increases dropped:increased declines:increases declined:increased "
     "simpler:harder outscores:lags outscored:lagged "
     "confirms:contradicts confirm:contradict confirmed:contradicted confirms:contradict "
-    "confirm:contradicts"
+    "confirm:contradicts success:unsuccessful successful:unsuccessful succeeded:failed "
+    "successfully:unsuccessfully"
 )
 # Plain adjectives are opposite only before the same word ("high F0.5" / "low F0.5"): "high
 # edit recall" and "low precision" speak of two things.

@@ -41,6 +41,7 @@ NEGATIONS = re.compile(
     r"\b(not|no|never|none|neither|nor|cannot|fails? to|failed to|unable to|without any|"
     r"hardly|barely|scarcely|refrains? from|refrained from|avoids?|avoided|"
     r"exclud(?:e|es|ed|ing)|omit(?:s|ted)?|left out|leaves? out|without|absent|lack(?:s|ed|ing)?|"
+    r"discard(?:s|ed|ing)?|missing|stop(?:s|ped)?(?= \w+ing\b)|ceas(?:e|es|ed) to|"
     r"(?:eliminat|remov|obviat)(?:e|es|ed|ing) the need (?:for|of))\b|n't\b",
     re.I,
 )
@@ -72,6 +73,13 @@ _REJECTED = re.compile(
     r"(?:reveal|show|find|found|suggest|indicate)s? (?:otherwise|the opposite)\b",
     re.I,
 )
+# Verbs of removal: as a negation cue ("manually discarding neutral cases") each negates its
+# object, but a sentence that removes the same things with another verb ("talks were dropped"
+# against "to discard the noisy talks") states the removal too, not its opposite.
+_REMOVAL = re.compile(
+    r"\b(?:discard|exclud|omit|remov|drop|filter(?:s|ed|ing)? out|eliminat|delet|prun)\w*",
+    re.I,
+)
 _WORD = re.compile(r"[A-Za-z]+")
 # A claim comparing two things: "X over Y", "better than Y", "as well as Y", "instead of Y".
 _COMPARES = re.compile(
@@ -94,6 +102,8 @@ class SentenceFacts:
     cues: frozenset[str] | None = None  # degree and quantifier cues (quantchecks.cues)
     contrast_scopes: tuple[frozenset[str], ...] = ()  # stems of "whereas"/"unlike" clauses
     contrasts: int = 0  # the last this-many negation_scopes are contrasts' ("rather than X")
+    removals: frozenset[int] = frozenset()  # indices of negation_scopes a removal verb opens
+    removes: bool = False  # the sentence states a removal (any verb of _REMOVAL)
 
 
 def facts(text: str) -> SentenceFacts:
@@ -115,6 +125,12 @@ def facts(text: str) -> SentenceFacts:
         stems=frozenset(content_words(text)),
         negation_scopes=scopes,
         contrasts=contrasts,
+        removals=frozenset(
+            len(scopes) - contrasts - len(negations) + k
+            for k, m in enumerate(negations)
+            if _REMOVAL.match(m.group(0)) and "need" not in m.group(0).lower()
+        ),
+        removes=bool(_REMOVAL.search(text)),
         cues=_cues(text),
         contrast_scopes=tuple(
             frozenset(stems(m.group(1), numbers=False)) for m in _SET_APART.finditer(text)
@@ -210,6 +226,8 @@ def _unmatched(mine: SentenceFacts, other: SentenceFacts) -> int:
     explicit = len(mine.negation_scopes) - mine.contrasts
     found = 0
     for i, scope in enumerate(map(_outcome, mine.negation_scopes)):
+        if i in mine.removals and other.removes:
+            continue  # both remove (with two verbs): no negation of the other's words
         if _meets(scope, words) and not any(_meets(scope, t) for t in theirs):
             if i < explicit:
                 return 2
@@ -239,7 +257,12 @@ def negation_mismatch(claim: SentenceFacts, evidence: SentenceFacts) -> float:
         return 1.0
     if mine == 1:
         return 0.5
-    return 0.5 * float((claim.negated % 2) != (evidence.negated % 2))
+    return 0.5 * float((_negations(claim, evidence) % 2) != (_negations(evidence, claim) % 2))
+
+
+def _negations(mine: SentenceFacts, other: SentenceFacts) -> int:
+    """How many negation cues ``mine`` has, less its removals when ``other`` removes too."""
+    return mine.negated - (len(mine.removals) if other.removes else 0)
 
 
 def entity_checks(
