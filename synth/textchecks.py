@@ -41,7 +41,7 @@ NEGATIONS = re.compile(
     r"\b(not|no|never|none|neither|nor|cannot|fails? to|failed to|unable to|without any|"
     r"hardly|barely|scarcely|refrains? from|refrained from|avoids?|avoided|"
     r"exclud(?:e|es|ed|ing)|omit(?:s|ted)?|left out|leaves? out|without|absent|lack(?:s|ed|ing)?|"
-    r"discard(?:s|ed|ing)?|missing|stop(?:s|ped)?(?= \w+ing\b)|ceas(?:e|es|ed) to|"
+    r"discard(?:s|ed|ing)?|missing(?! from)|stop(?:s|ped)?(?= \w+ing\b)|ceas(?:e|es|ed) to|"
     r"(?:eliminat|remov|obviat)(?:e|es|ed|ing) the need (?:for|of))\b|n't\b",
     re.I,
 )

@@ -64,6 +64,14 @@ def test_stopping_and_missing_negate_what_follows():
     claim = "Tamil served as one of the test languages for parsing."
     evidence = "We test parsing on Hindi and Urdu only, due to the missing Tamil treebank."
     assert negation_mismatch(facts(claim), facts(evidence)) == 1.0
+    # "missing from the source": the absent thing is before the cue, the source is no scope
+    assert (
+        negation_mismatch(
+            facts("The decoder reads a compressed code of the target beside its source."),
+            facts("The code carries the information missing from the source."),
+        )
+        == 0.0
+    )
     # both sentences speak of the missing thing: no mismatch
     assert (
         negation_mismatch(
