@@ -79,7 +79,10 @@ _MORE_OPPOSITES = (
     "simpler:harder outscores:lags outscored:lagged "
     "confirms:contradicts confirm:contradict confirmed:contradicted confirms:contradict "
     "confirm:contradicts success:unsuccessful successful:unsuccessful succeeded:failed "
-    "successfully:unsuccessfully"
+    "successfully:unsuccessfully "
+    # superlatives of the comparatives above ("the weakest translations" / "the best results")
+    "strongest:weakest weakest:best strongest:worst poorest:best fastest:slowest "
+    "easiest:hardest simplest:hardest biggest:smallest greatest:smallest widest:narrowest"
 )
 # Plain adjectives are opposite only before the same word ("high F0.5" / "low F0.5"): "high
 # edit recall" and "low precision" speak of two things.

@@ -90,3 +90,12 @@ def test_an_unsuccessful_outcome_is_the_opposite_of_a_success():
         _checks(claim, "For sarcasm detection, pruning the encoder was a success.")["direction"]
         == 0.0
     )
+
+
+def test_superlatives_of_opposite_ways():
+    """ "the weakest translations" against "the best results" of one setting."""
+    claim = "A window of 4 tokens gave the weakest tagging of the windows compared."
+    evidence = "Our analysis shows that a window of 4 tokens yields the best tagging results."
+    assert _checks(claim, evidence)["direction"] == 1.0
+    same = "Our analysis shows that a window of 4 tokens yields the weakest tagging results."
+    assert _checks(claim, same)["direction"] == 0.0
