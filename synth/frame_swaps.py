@@ -281,11 +281,145 @@ def source_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | 
     return None
 
 
+# A thing put to use, or a source: "uses the XNLI benchmark", "elicited from Mistral-7B",
+# "built on mBERT", "we adopt KIS", "with the Gentle aligner" (a word or two between).
+_PUT_TO_USE = re.compile(
+    r"\b(?:us(?:e|es|ed|ing)|employ(?:s|ed|ing)?|adopt(?:s|ed|ing)?|utili[sz](?:e|es|ed|ing)"
+    r"|leverag(?:e|es|ed|ing)|cho(?:se|sen|ose)|select(?:s|ed|ing)?|from|based\s+on|built\s+on"
+    r"|via|with)\b(?:\s+(?:the|a|an|our|its|their))?\s*(?:[\w.\-\u2019']+\s+){0,2}?$",
+    re.I,
+)
+_KIND_REGISTRIES = ("languages", "models", "datasets", "tasks")
+# The text before a word read for the relation that puts it to use.
+_BEFORE = 60
+
+
+def _name_kind(raw: str) -> str | None:
+    """The registry kind that names ``raw`` alone (a language, model, dataset or task)."""
+    return next((kind for kind in _KIND_REGISTRIES if entity_spans(kind, raw)), None)
+
+
+def _is_name(word: Word) -> bool:
+    """A name as :func:`slot_words` reads it, or a capitalised versioned one opening the text
+    ("Qwen-1.5 showed ...")."""
+    return word[2] or (word[1][0].isupper() and any(c.isdigit() for c in word[1]))
+
+
+def _one_of_a_kind(x: str, y: str) -> bool:
+    """Whether two names may be two things of one kind: of one registry kind when a registry
+    names either, else both written as names are ("GIZA++"-like marks aside: not a plain
+    capitalised word, nor a plural acronym naming a class, "LLMs")."""
+    kx, ky = _name_kind(x), _name_kind(y)
+    if kx or ky:
+        return kx == ky
+
+    def strong(raw: str) -> bool:
+        return not raw[1:].islower() and not re.fullmatch(r"[A-Z]+s", raw)
+
+    return strong(x) and strong(y)
+
+
+def _placed(text: str) -> list[tuple[Word, int]]:
+    """Each of :func:`slot_words`' words with its offset in ``text`` (-1 when not found)."""
+    out, pos = [], 0
+    for word in slot_words(text):
+        at = text.find(word[1], pos)
+        if at >= 0:
+            pos = at + len(word[1])
+        out.append((word, at))
+    return out
+
+
+def _put_to_use(text: str, at: int) -> bool:
+    return bool(_PUT_TO_USE.search(text[max(0, at - _BEFORE) : at]))
+
+
+def use_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | None:
+    """(claim's name, the paper's, its sentence) when the claim puts to use a thing the paper
+    never names ("The NLI evaluation uses the XNLI benchmark", "elicited from Mistral-7B") and a
+    sentence of the paper sharing another of its words puts to use another thing of its kind
+    ("we rely on the recent AmericasNLI dataset"; "we pick 6 languages from TyDiQA" against
+    "six languages from MLQA"): what was used is the paper's own, so naming another refutes.
+    A claim naming two things the paper never names is another paper's."""
+    cw = slot_words(claim)
+    unused = _unused_names(cw, sentences)
+    if len(unused) != 1:
+        return None
+    k = unused[0]
+    name = cw[k][1]
+    at = _placed(claim)[k][1]
+    if _ADJECTIVE.search(name) or at < 0 or not _put_to_use(claim, at):
+        return None
+    mine = {w[0] for w in cw}
+    others = mine - {cw[k][0]}
+    for text in sentences:
+        if not others & _stems(text):
+            continue
+        for word, pos in _placed(text):
+            if pos < 0 or not _is_name(word) or word[0] in mine or _ADJECTIVE.search(word[1]):
+                continue
+            if any(same_name(word[1], w[1]) for w in cw if _is_name(w)):
+                continue  # the claim's name written another way
+            if _one_of_a_kind(name, word[1]) and _put_to_use(text, pos):
+                return name, word[1], text
+    return None
+
+
+# Clause breaks: the names of one clause go together ("the Aya dataset for Malagasy and Sinhala,
+# and the InstrucTurca dataset for Turkish"; "... English, whereas Qwen-1.5 ... Hindi").
+_CLAUSE_BREAK = re.compile(
+    r";|,?\s+(?:while|whereas|but|since|because|although|though|whilst|unlike)\b"
+    r"|,\s+(?:and|with|like)\b|\bversus\b|\bvs\.?"
+)
+
+
+def _clause_names(text: str) -> dict[str, tuple[str, frozenset[int]]]:
+    """Each name's stem -> (the name as written, the clauses it stands in)."""
+    cuts = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
+    out: dict[str, tuple[str, frozenset[int]]] = {}
+    for word, at in _placed(text):
+        if at >= 0 and _is_name(word):
+            raw, clauses = out.get(word[0], (word[1], frozenset()))
+            out[word[0]] = (raw, clauses | {sum(c <= at for c in cuts)})
+    return out
+
+
+def partner_swap(claim: str, evidence: str) -> float:
+    """1.0 when the sentence puts a name of the claim with another of the claim's names than the
+    claim does, and apart from the one the claim puts it with: "The Turkish data came from the
+    Aya dataset, like the Malagasy and Sinhala data" against "We use the Aya dataset for Malagasy
+    and Sinhala, and the InstrucTurca dataset for Turkish" (Aya goes with Malagasy, not with
+    Turkish). A sentence naming the claim's names in other groupings without trading partners
+    (a list split over two clauses) is none."""
+    cn, en = _clause_names(claim), _clause_names(evidence)
+    if len(cn) < 3:
+        return 0.0
+    ev: dict[str, frozenset[int]] = {}
+    for stem, (raw, clauses) in en.items():
+        if stem not in cn:  # the claim's name written another way ("L2" / "L_2")
+            stem = next((c for c, (r, _) in cn.items() if len(r) > 1 and same_name(r, raw)), stem)
+        ev[stem] = ev.get(stem, frozenset()) | clauses
+    both = [s for s in cn if s in ev]
+
+    def joined(clauses: dict, a: str, b: str) -> bool:
+        return bool(clauses[a] & clauses[b])
+
+    mine = {s: clauses for s, (_, clauses) in cn.items()}
+    for a in both:
+        for b in both:
+            if b == a or not joined(mine, a, b) or joined(ev, a, b):
+                continue
+            for c in both:
+                if c not in (a, b) and joined(ev, a, c) and not joined(mine, a, c):
+                    return 1.0
+    return 0.0
+
+
 def paper_frame_swap(claim: str, sentences: Sequence[Sentence]) -> float:
     """1.0 when one of a paper's evidence sentences (no reference, title, header or equation)
     states the claim's frame with another name in its slot (:func:`frame_swap`), fills the
-    claim's typed slot with another name (:func:`typed_swap`) or gives its thing another source
-    (:func:`source_swap`)."""
+    claim's typed slot with another name (:func:`typed_swap`), gives its thing another source
+    (:func:`source_swap`) or puts another thing of its kind to use (:func:`use_swap`)."""
     texts = [s.text for s in sentences if s.kind not in EVIDENCE_KINDS_SKIPPED]
-    checks = (frame_swap, typed_swap, source_swap)
+    checks = (frame_swap, typed_swap, source_swap, use_swap)
     return float(any(check(claim, texts) is not None for check in checks))

@@ -22,7 +22,7 @@ from pydantic import Field
 from synth.calibrate import Calibrator, load_calibrator, nli_calibrator
 from synth.comparisons import any_conflict, comparison_core, sides_missing, word_checks
 from synth.exceptions import exception_conflict
-from synth.frame_swaps import paper_frame_swap
+from synth.frame_swaps import paper_frame_swap, partner_swap
 from synth.language import looks_english
 from synth.libfacts import LibraryFacts
 from synth.library import Library
@@ -521,8 +521,13 @@ class Verifier:
 
 def _reworded(claim: str, sentence: str) -> float:
     """The sentence the claim copies, with two of its names trading roles or another name in
-    one's place (registries aside: names the paper itself writes)."""
-    return max(role_swap(claim, sentence), slot_substitution(claim, sentence))
+    one's place (registries aside: names the paper itself writes), or one of its names grouped
+    with another partner than the claim gives it."""
+    return max(
+        role_swap(claim, sentence),
+        slot_substitution(claim, sentence),
+        partner_swap(claim, sentence),
+    )
 
 
 def _brief(e: Evidence) -> dict[str, object]:
