@@ -336,11 +336,12 @@ def _put_to_use(text: str, at: int) -> bool:
 
 def use_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | None:
     """(claim's name, the paper's, its sentence) when the claim puts to use a thing the paper
-    never names ("The NLI evaluation uses the XNLI benchmark", "elicited from Mistral-7B") and a
-    sentence of the paper sharing another of its words puts to use another thing of its kind
-    ("we rely on the recent AmericasNLI dataset"; "we pick 6 languages from TyDiQA" against
-    "six languages from MLQA"): what was used is the paper's own, so naming another refutes.
-    A claim naming two things the paper never names is another paper's."""
+    never names ("The experiments use six languages from MLQA", "The open-source model compared
+    with ChatGPT was LLaMA-65B") and a sentence of the paper sharing another of its words puts to
+    use another thing of its kind ("We pick 6 languages from TyDiQA", "using ChatGPT and
+    Falcon-40B"), the sentence most like the claim first: what was used is the paper's own, so
+    naming another refutes. A claim naming two things the paper never names is another paper's.
+    """
     cw = slot_words(claim)
     unused = _unused_names(cw, sentences)
     if len(unused) != 1:
@@ -352,9 +353,10 @@ def use_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | Non
         return None
     mine = {w[0] for w in cw}
     others = mine - {cw[k][0]}
-    for text in sentences:
-        if not others & _stems(text):
-            continue
+    shared = [(len(others & _stems(text)), text) for text in sentences]
+    for n, text in sorted(shared, key=lambda p: -p[0]):  # the sentence most like the claim first
+        if not n:
+            break
         for word, pos in _placed(text):
             if pos < 0 or not _is_name(word) or word[0] in mine or _ADJECTIVE.search(word[1]):
                 continue
