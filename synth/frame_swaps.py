@@ -343,12 +343,15 @@ def use_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | Non
     naming another refutes. A claim naming two things the paper never names is another paper's.
     """
     cw = slot_words(claim)
+    placed = _placed(claim)
+    if not any(w[2] and at >= 0 and _put_to_use(claim, at) for w, at in placed):
+        return None  # nothing named is put to use: the common case, before reading the paper
     unused = _unused_names(cw, sentences)
     if len(unused) != 1:
         return None
     k = unused[0]
     name = cw[k][1]
-    at = _placed(claim)[k][1]
+    at = placed[k][1]
     if _ADJECTIVE.search(name) or at < 0 or not _put_to_use(claim, at):
         return None
     mine = {w[0] for w in cw}
@@ -393,9 +396,10 @@ def partner_swap(claim: str, evidence: str) -> float:
     and Sinhala, and the InstrucTurca dataset for Turkish" (Aya goes with Malagasy, not with
     Turkish). A sentence naming the claim's names in other groupings without trading partners
     (a list split over two clauses) is none."""
-    cn, en = _clause_names(claim), _clause_names(evidence)
+    cn = _clause_names(claim)
     if len(cn) < 3:
-        return 0.0
+        return 0.0  # two names trade no partners
+    en = _clause_names(evidence)
     ev: dict[str, frozenset[int]] = {}
     for stem, (raw, clauses) in en.items():
         if stem not in cn:  # the claim's name written another way ("L2" / "L_2")
