@@ -1,4 +1,6 @@
-"""The ONNX Runtime encoder: the torch vectors without importing torch; int8 kept apart; fallbacks."""
+"""The ONNX Runtime encoder: fp32 (the default) gives the torch vectors without importing torch; the
+opt-in int8 graph is another encoder, stamped and cached apart, whose vectors never depend on their
+batchmates; fallbacks."""
 
 from __future__ import annotations
 
@@ -12,9 +14,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from synth.embed import Embedder, EmbedError, EmbedSettings, content_hash, resolve_model
+from synth.embed import (
+    INT8_FILE,
+    INT8_SUFFIX,
+    Embedder,
+    EmbedError,
+    EmbedSettings,
+    content_hash,
+    resolve_model,
+)
 from synth.library import Library
-from synth.onnx_encoder import OnnxEncoder, OnnxUnsupported, model_recipe
+from synth.onnx_encoder import OnnxEncoder, OnnxUnsupported, model_recipe, quantize_per_token
 
 REPO = Path(__file__).resolve().parents[1]
 TEXTS = [
@@ -36,7 +46,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
 
 def test_onnx_gives_the_torch_vectors(library: Library):
     torch_emb = Embedder(EmbedSettings(backend="torch"), library)
-    onnx_emb = Embedder(EmbedSettings(), library)  # auto
+    onnx_emb = Embedder(EmbedSettings(), library)  # auto: the fp32 graph
     assert onnx_emb.backend == "onnx" and torch_emb.backend == "torch"
     assert onnx_emb.stamp == torch_emb.stamp  # same vectors, same cache entries, same calibrator
     a = torch_emb.encode(TEXTS, use_cache=False)
@@ -71,15 +81,42 @@ def test_tokenization_matches_sentence_transformers(library: Library):
 def test_int8_is_a_different_encoder(library: Library):
     fp32 = Embedder(EmbedSettings(backend="onnx"), library)
     int8 = Embedder(EmbedSettings(backend="onnx-int8"), library)
-    assert int8.stamp == fp32.stamp + "+onnx-int8"
-    assert int8.onnx_path().name == "model-int8.onnx"
+    assert int8.backend == "onnx-int8"
+    assert int8.stamp == fp32.stamp + INT8_SUFFIX == fp32.stamp + "+onnx-int8-per-token"
+    assert int8.onnx_path().name == INT8_FILE != "model-int8.onnx"  # not session 13's graph
     a, b = fp32.encode(TEXTS[:4]), int8.encode(TEXTS[:4])
     cos = (a * b).sum(axis=1)
-    assert cos.min() > 0.98 and np.abs(a - b).max() > 1e-4  # close, but not the same vectors
+    assert cos.min() > 0.99 and np.abs(a - b).max() > 1e-4  # close, but not the same vectors
     stamps = {r[0] for r in library.conn.execute("SELECT DISTINCT model FROM embeddings")}
     assert {fp32.stamp, int8.stamp} <= stamps  # cached apart, never mixed
     # The settings hash ignores the runtime; the stamp on every verdict names it.
     assert EmbedSettings(backend="onnx-int8").settings_hash() == EmbedSettings().settings_hash()
+
+
+def test_int8_vector_does_not_depend_on_its_batchmates(library: Library):
+    """Each token's activations have their own scale: a text's vector is the same alone, beside
+    other texts, padded to a longer one, and in another order."""
+    encoder = Embedder(EmbedSettings(backend="onnx-int8"), library)._onnx_encoder()
+    alone = np.stack([encoder.encode([t])[0] for t in TEXTS])
+    together = encoder.encode(TEXTS)
+    padded = encoder.encode(TEXTS[::-1], batch_size=64)[::-1]
+    pairs = encoder.encode([TEXTS[0], TEXTS[5], *TEXTS[1:5]], batch_size=2)
+    assert np.abs(alone - together).max() < 1e-6 and np.abs(together - padded).max() < 1e-6
+    assert np.abs(pairs[[0, 2, 3, 4, 5, 1]] - together).max() < 1e-6
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+
+
+def test_quantize_per_token_replaces_every_weight_matmul(library: Library, tmp_path: Path):
+    import onnx
+
+    fp32 = Embedder(EmbedSettings(backend="onnx"), library)
+    fp32.encode(["export the fp32 graph if not yet there"], use_cache=False)
+    dest = tmp_path / "int8.onnx"
+    replaced = quantize_per_token(fp32.onnx_path(), dest)
+    ops = [n.op_type for n in onnx.load(str(dest)).graph.node]
+    assert replaced == 36 == ops.count("MatMulIntegerToFloat")  # 6 layers x (q, k, v, out, 2 FFN)
+    assert ops.count("QuantizeLinear") == 24  # q, k and v share their input's quantization
+    assert "DynamicQuantizeLinear" not in ops  # no scale shared across a batch
 
 
 def test_fallbacks_and_refusals(tmp_path: Path, library: Library):
@@ -149,7 +186,7 @@ def test_export_failure_falls_back_to_torch_once(tmp_path: Path, monkeypatch: py
         emb = Embedder(EmbedSettings(), lib)
         assert emb.backend == "onnx"
         assert emb.encode(["a claim"], use_cache=False).shape == (1, 384)  # torch did it
-        assert emb.backend == "torch"
+        assert emb.backend == "torch" and emb.stamp == resolve_model("all-MiniLM-L6-v2")[1]
         marker = emb.onnx_path().parent / "export-failed.txt"
         assert marker.is_file() and "onnx" in marker.read_text()
         assert Embedder(EmbedSettings(), lib).backend == "torch"  # not tried again every run
