@@ -373,6 +373,10 @@ def numeric_agreement(
     # decides the share, and bears out the whole it is of.
     shares = _claim_shares(claim.text, cq) if len(cq) > 1 and " of " in claim.text else {}
     said = {i: _share_of_count(cq[i], cq[j], eq) for i, j in shares.items()}
+    # A sentence that states one of the claim's figures is read figure by figure ("from 10 to
+    # 20" against a claim's "from 10 to 30": the 20 is changed, not the claim's gap).
+    stated = any(_agrees(c, e) for c in cq for e in eq)
+    implied = set() if stated else _implied(cq, eq)
     wholes = {j for i, j in shares.items() if said[i]}
     for at, c in enumerate(cq):
         if said.get(at) or at in wholes:
@@ -395,12 +399,17 @@ def numeric_agreement(
             matched += 1  # a ratio or difference of two of the evidence's figures
         elif (c.multiple or c.delta) and _CHANGE.search(evidence.text) and len(eq) == 2:
             conflicting += 1  # the sentence states one change ("from 12.4% to 8.1%"), not this
-        elif any(_kin(c, e) and _aligned(c, e, single) and not _level_and_gap(c, e) for e in eq):
+        elif any(
+            _kin(c, e) and _aligned(c, e, single) and not _level_and_gap(c, e)
+            for i, e in enumerate(eq)
+            if i not in implied
+        ):
             conflicting += 1
         else:
             silent.append(c)
     if matched and len(silent) == 1:
-        conflicting += _changed(silent[0], [e for i, e in enumerate(eq) if i not in used])
+        rest = [e for i, e in enumerate(eq) if i not in used and i not in implied]
+        conflicting += _changed(silent[0], rest)
     if conflicting and incidental:
         # A changed figure is the claim's point; a spelled-out count it shares with the
         # sentence ("Two annotators ... 249 pairs" against "Two annotators ... 149") is not,
@@ -408,6 +417,45 @@ def numeric_agreement(
         n = len(cq) - incidental
         return (matched - incidental) / n, conflicting / n
     return matched / len(cq), conflicting / len(cq)
+
+
+def _implied(cq: tuple[Quantity, ...], eq: tuple[Quantity, ...]) -> set[int]:
+    """The evidence's figures the claim's own figures imply: the gap between two of its levels
+    ("about 55 seconds ... against roughly 42" and "roughly 12 more seconds"), or their ratio
+    (a multiple). Such a figure bears the claim's levels neither out nor down: it conflicts with
+    neither (in a sentence that states none of the claim's figures)."""
+    levels = [q for q in cq if not (q.delta or q.multiple) and q.bound in ("=", "~")]
+    pairs = [
+        (a, b)
+        for i, a in enumerate(levels)
+        for b in levels[i + 1 :]
+        if _near(a, b, units=True)
+        and a.value != b.value
+        # two small counts have a gap only when they count one thing: "55 vs 42 seconds",
+        # not "5 languages and 12 tasks"
+        and not (_small_count(a) and _small_count(b) and not a.after & b.after)
+    ]
+    out = set()
+    for k, e in enumerate(eq):
+        for a, b in pairs:
+            small, large = sorted((abs(a.value), abs(b.value)))
+            if e.multiple:
+                v, slack = (large / small if small > 0 else 0.0), 0.1 * abs(e.value)
+            else:
+                v, slack = large - small, _rounding(a) + _rounding(b)
+            slack += _rounding(e) + (0.075 * abs(e.value) if e.bound == "~" else 0.0)
+            if abs(e.value) > 0 and abs(v - abs(e.value)) <= slack:
+                out.add(k)
+    return out
+
+
+def _rounding(q: Quantity) -> float:
+    """Half the last stated digit's place: how far a figure may be from what it rounds."""
+    return (
+        0.5 * 10.0 ** -decimal_places(q.number.raw)
+        if any(ch.isdigit() for ch in q.number.raw)
+        else 0.0
+    )
 
 
 def _kin(c: Quantity, e: Quantity) -> bool:

@@ -46,6 +46,14 @@ _COMPOUND = re.compile(
     + r") hundred\b",
     re.I,
 )
+# "forty-four", "ninety-nine": tens and units in one word (read word by word it was the units).
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
+_TENS |= {"eighty": 80, "ninety": 90}
+_UNITS = {"one": 1} | {w: v for w, v in NUMBER_WORDS.items() if v < 10}
+_TENS_UNITS = re.compile(
+    rf"\b({'|'.join(_TENS)})-({'|'.join(_UNITS)})\b(?: (?:hundred )?(?:thousand|million|billion)\b)?",
+    re.I,
+)
 # "half of the blocks", "half the languages"; a change "by (about) half", a split "in half".
 _HALF = re.compile(
     r"(?:\bhalf(?= of\b| the\b)|"
@@ -123,12 +131,13 @@ def _compound_value(words: str) -> float:
         elif word in _SCALES:
             total, current = total + max(current, 1) * _SCALES[word], 0
         else:
-            current += NUMBER_WORDS[word]
+            current += NUMBER_WORDS.get(word) or _TENS.get(word) or _UNITS[word]
     return float(total + current)
 
 
 def extra_numbers(text: str) -> tuple[Number, ...]:
-    """Counts the number parser leaves out: spelled-out numbers ("eight pages"), fractions in
+    """Counts the number parser leaves out: spelled-out numbers ("eight pages", "forty-four
+    questions"), fractions in
     words as percentages ("three quarters" = 75%), and multiples in one word ("twice" = 2x)."""
     fractions = [
         (m, Number(value=round(_share(m), 1), raw=m.group(0), unit="%"))
@@ -147,11 +156,17 @@ def extra_numbers(text: str) -> tuple[Number, ...]:
                    unit="points"))
         for m in _POINT_SHARE.finditer(text)
     ]  # fmt: skip
+    tens = [
+        (m, Number(value=_compound_value(m.group(0)), raw=m.group(0)))
+        for m in _TENS_UNITS.finditer(text)
+    ]
+    fractions += tens
     # A compound the digits already state ("82 thousand") is read with them by numchecks.
     fractions += [
         (m, Number(value=_compound_value(m.group(0)), raw=m.group(0)))
         for m in _COMPOUND.finditer(text)
         if not re.search(r"\d\s*$", text[: m.start()])
+        and not any(t.start() <= m.start() < t.end() for t, _ in tens)
     ]
     fractions += [
         (m, Number(value=_MULTIPLES[m.group(0)[:2].lower()], raw=m.group(0), unit="x"))

@@ -118,3 +118,30 @@ def test_half_as_a_change_or_a_split():
         "Relative to translation ranking alone, DAP raises the training cost by only about half.",
         "DAP only increases the training cost by about 50% against the TR-only baseline.",
     ) == (1.0, 0.0)
+
+
+def test_tens_and_units_in_one_word_are_one_number():
+    assert _words("each judge rated forty-four prompts") == [("forty-four", 44.0, None)]
+    assert _words("Ninety-one runs, then twenty-three more") == [
+        ("Ninety-one", 91.0, None),
+        ("twenty-three", 23.0, None),
+    ]
+    assert _words("roughly sixty-five thousand tweets") == [("sixty-five thousand", 65000.0, None)]
+    # the units alone are not a figure of their own: "forty-four" is no "four"
+    assert _num("We label thirty-six dialects.", "Our corpus covers 36 dialects.") == (1.0, 0.0)
+    assert _num("We label thirty-six dialects.", "Our corpus covers 39 dialects.")[1] == 1.0
+
+
+def test_a_gap_the_claim_implies_is_no_conflict():
+    # the sentence states the gap between the claim's two levels, not a third level
+    claim = "Readers with hints took about 38 seconds per page, against roughly 29 seconds without."
+    assert _num(claim, "Readers with hints needed roughly 9 more seconds per page.") == (0.0, 0.0)
+    ratio = "The pruned model decodes 120 tokens per second against 40 for the full one."
+    assert _num(ratio, "Pruning makes decoding 3 times faster in tokens per second.")[1] == 0.0
+    # a gap that does not follow from the claim's levels still conflicts
+    assert _num(claim, "Readers with hints needed roughly 20 more seconds per page.")[1] > 0.0
+    # a sentence stating one of the claim's figures is read figure by figure
+    changed = "Accuracy went from 40.0 to 60.5 on the hard split."
+    assert _num(changed, "Accuracy went from 40.0 to 20.5 on the hard split.")[1] > 0.0
+    # two small counts of different things have no gap
+    assert _num("We train on 5 languages and 12 tasks.", "We train on 7 languages.")[1] > 0.0
