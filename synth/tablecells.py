@@ -17,8 +17,9 @@ _TOKEN = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?")
 _VALUE = r"-?\d+(?:\.\d+)?"
 # A value stands apart from its column's name: "Model T5" is a name, not "Model T" = 5.
 _CELL = re.compile(rf"^(.*?)\s+({_VALUE})\s*%?\s*(?:±\s*[\d.]+)?$")
-# A decimal figure: a cell part holding one is a value ill-formed ("17.3(11.4)"), not a name.
-_DECIMAL = re.compile(r"\d[.,]\d")
+# A decimal figure: a cell part holding one is a value ill-formed ("17.3(11.4)"), not a name;
+# a version inside a name ("ERNIE-4.0-8K", "Qwen2.5-32B", "GPT-3.5") is part of the name.
+_DECIMAL = re.compile(r"(?<![\w.-])\d+[.,]\d")
 _RAW_ROW = re.compile(
     rf"^(.*?[A-Za-z)].*?)\s+((?:{_VALUE}%?(?:±[\d.]+)?\s+)+{_VALUE}%?(?:±[\d.]+)?)"
 )

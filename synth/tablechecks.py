@@ -47,6 +47,9 @@ _GOODNESS = frozenset({"better", "worse", "beat", "beats", "outperform", "outper
 _EVERY = re.compile(r"\b(every|all|each)\b(?!\s+of\s+(?-i:[A-Z]))", re.I)
 _NEGATORS = frozenset({"without", "no", "not", "excluding", "except"})
 _PREPS = frozenset({"on", "in", "for", "at", "with"})
+# A word of a side; a decimal point stays inside it, so a version ("Claude-2.1", "GPT-3.5")
+# reads as the table label spells it, not as two numbers the label lacks.
+_SIDE_TOKEN = re.compile(r"(?:[\w-]|(?<=\d)\.(?=\d))+|[,;]")
 
 
 def comparison_sides(claim: str) -> tuple[frozenset[str], frozenset[str], int] | None:
@@ -55,7 +58,7 @@ def comparison_sides(claim: str) -> tuple[frozenset[str], frozenset[str], int] |
     "X beat Y": X and Y around the verb; "did better on X than on Y": X between the comparative
     and "than" when a preposition introduces it; "X scored higher F1 than Y": X before it.
     """
-    toks = re.findall(r"[\w-]+|[,;]", claim)
+    toks = _SIDE_TOKEN.findall(claim)
     low = [t.lower() for t in toks]
     at = next((i for i, t in enumerate(low) if t in _UP_WORDS or t in _DOWN_WORDS), None)
     if at is None:
@@ -130,13 +133,20 @@ def _carries(words: frozenset[str], side: frozenset[str]) -> bool:
 def _carried(word: str, words: frozenset[str]) -> bool:
     """Whether a label's ``words`` carry one word of a side, as the sentence reader stems it:
     a hyphenated word is stemmed before it is split ("fine-tuned" -> "tun", "pivot-based" ->
-    "bas"), and a name with digits is one word there ("E9D3") but its parts in a label."""
+    "bas"), and a name with digits is one word there ("E9D3", "qwen2") but its parts in a
+    label."""
     if word in words:
         return True
     if len(word) >= 3 and any(len(c) >= 3 and c.startswith(word) for c in words):
         return True
     parts = label_words(word)
-    return len(parts) > 1 and parts <= words
+    # ... and a version's whole number its label's decimal ("qwen2" of "Qwen2.5-7B": 2.5)
+    return len(parts) > 1 and all(p in words or f"{p}." in _versions(words) for p in parts)
+
+
+def _versions(words: frozenset[str]) -> set[str]:
+    """The whole numbers of a label's decimals with their point ("2.5" -> "2.")."""
+    return {w[: w.index(".") + 1] for w in words if "." in w}
 
 
 @dataclass(frozen=True)

@@ -179,3 +179,31 @@ def test_a_language_inside_a_compound_names_no_language_column():
     assert table_comparison(claim, cells) == (0.0, 0.0, 0.0)
     claim = "On English, mT5-XXL still transfers better than DAMP."
     assert table_comparison(claim, cells)[:2] == (1.0, 0.0)
+
+
+# A leaderboard of LLMs whose names carry versions with decimals, one group per size.
+VERSIONS = [
+    "Group | Model | Easy | Hard | Average",
+    "API: Model GPT-3.5-turbo, Easy 71.2, Hard 40.3, Average 55.8.",
+    "API: Model Claude-2.1, Easy 69.0, Hard 46.9, Average 57.9.",
+    "Open: Model Qwen2.5-7B, Easy 64.4, Hard 38.2, Average 51.3.",
+    "Open: Model Llama-3.1-8B, Easy 60.1, Hard 35.0, Average 47.6.",
+    "Ablation: Setting full, Acc 17.3(11.4), F1 80.2.",
+]
+
+
+def test_a_version_in_a_name_is_part_of_the_name():
+    """A versioned name ("Claude-2.1") names its row: its "2.1" is no ill-formed value such as
+    "17.3(11.4)", so the rows of two versioned models compare."""
+    cells = table_cells(VERSIONS)
+    claude = [c for c in cells if c.col == "Average" and "claud" in c.words]
+    assert [c.row for c in claude] == ["API Claude-2.1"]
+    assert {c.row for c in cells if c.col == "Hard"} == {
+        "API GPT-3.5-turbo", "API Claude-2.1", "Open Qwen2.5-7B", "Open Llama-3.1-8B"
+    }  # fmt: skip
+    # An ill-formed value stays no name of its row.
+    assert [(c.row, c.col) for c in cells if c.source == 5] == [("Ablation Setting full", "F1")]
+    wrong = "On average, GPT-3.5-turbo scored higher than Claude-2.1."
+    right = "On average, Qwen2.5-7B scored higher than Llama-3.1-8B."
+    assert table_comparison(wrong, cells)[:2] == (0.0, 1.0)
+    assert table_comparison(right, cells)[:2] == (1.0, 0.0)
