@@ -137,8 +137,8 @@ def _compound_value(words: str) -> float:
 
 def extra_numbers(text: str) -> tuple[Number, ...]:
     """Counts the number parser leaves out: spelled-out numbers ("eight pages", "forty-four
-    questions"), fractions in
-    words as percentages ("three quarters" = 75%), and multiples in one word ("twice" = 2x)."""
+    questions"), fractions in words as percentages ("three quarters" = 75%), and multiples in one
+    word ("twice" = 2x)."""
     fractions = [
         (m, Number(value=round(_share(m), 1), raw=m.group(0), unit="%"))
         for m in _FRACTION.finditer(text)

@@ -46,10 +46,14 @@ def test_paper_frame_swap_reads_use_swaps():
     assert paper_frame_swap(claim, body) == 1.0
 
 
+# One sentence naming two sources and whose languages each gives.
+NER_SOURCES = (
+    "We use the WikiNER data for Finnish and Estonian, and the TurkuNER data for Hungarian."
+)
+
+
 def test_partner_swap_finds_names_grouped_otherwise():
-    sentence = (
-        "We use the WikiNER data for Finnish and Estonian, and the TurkuNER data for Hungarian."
-    )
+    sentence = NER_SOURCES
     claim = "The Hungarian data came from WikiNER, like the Finnish and Estonian data."
     assert partner_swap(claim, sentence) == 1.0
     # The other partner must be one the claim names: a name the claim never mentions says
@@ -59,9 +63,7 @@ def test_partner_swap_finds_names_grouped_otherwise():
 
 
 def test_partner_swap_none_for_the_same_grouping_or_a_split_list():
-    sentence = (
-        "We use the WikiNER data for Finnish and Estonian, and the TurkuNER data for Hungarian."
-    )
+    sentence = NER_SOURCES
     claim = "The Finnish and Estonian data came from WikiNER, and Hungarian data from TurkuNER."
     assert partner_swap(claim, sentence) == 0.0
     # One list the sentence splits over two clauses: no name trades partners.
