@@ -140,8 +140,11 @@ def _carried(word: str, words: frozenset[str]) -> bool:
     if len(word) >= 3 and any(len(c) >= 3 and c.startswith(word) for c in words):
         return True
     parts = label_words(word)
+    if len(parts) < 2:
+        return False
     # ... and a version's whole number its label's decimal ("qwen2" of "Qwen2.5-7B": 2.5)
-    return len(parts) > 1 and all(p in words or f"{p}." in _versions(words) for p in parts)
+    versions = _versions(words)
+    return all(p in words or f"{p}." in versions for p in parts)
 
 
 def _versions(words: frozenset[str]) -> set[str]:

@@ -115,6 +115,8 @@ def facts(text: str) -> SentenceFacts:
     clean = _NOT_NEGATING.sub(" ", text)
     negations = list(NEGATIONS.finditer(clean))
     scopes, contrasts = _negation_scopes(clean, negations)
+    # scopes hold the rejected expectations' first, then one per cue, then the contrasts'
+    first_cue = len(scopes) - contrasts - len(negations)
     return SentenceFacts(
         text=text,
         numbers=numbers,
@@ -126,7 +128,7 @@ def facts(text: str) -> SentenceFacts:
         negation_scopes=scopes,
         contrasts=contrasts,
         removals=frozenset(
-            len(scopes) - contrasts - len(negations) + k
+            first_cue + k
             for k, m in enumerate(negations)
             if _REMOVAL.match(m.group(0)) and "need" not in m.group(0).lower()
         ),
