@@ -135,6 +135,7 @@ RETIRED_HELDOUT: tuple[str, ...] = (
     "heldout8",
     "heldout9",
     "heldout10",
+    "heldout11",
 )
 
 
