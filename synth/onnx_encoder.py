@@ -21,9 +21,16 @@ from typing import Any
 import numpy as np
 
 # Sentence-transformers modules the ONNX path reproduces; any other module means "use torch".
-_TRANSFORMER = "sentence_transformers.models.Transformer"
-_POOLING = "sentence_transformers.models.Pooling"
-_NORMALIZE = "sentence_transformers.models.Normalize"
+# A module's type as modules.json names it: "sentence_transformers.models.Pooling" before
+# sentence-transformers 6, "sentence_transformers.sentence_transformer.modules.pooling.Pooling" since.
+_TRANSFORMER, _POOLING, _NORMALIZE = "Transformer", "Pooling", "Normalize"
+
+
+def _module_class(type_name: str) -> str:
+    """The class name of a sentence-transformers module type ('' for a module of another package)."""
+    return type_name.rsplit(".", 1)[-1] if type_name.startswith("sentence_transformers.") else ""
+
+
 # ONNX input name -> attribute of a ``tokenizers.Encoding``.
 _FIELDS = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}
 
@@ -55,12 +62,17 @@ def model_recipe(folder: str | Path) -> dict[str, Any]:
         else []
     )
     types = [m.get("type", "") for m in modules]
-    if types[:2] != [_TRANSFORMER, _POOLING] or any(t != _NORMALIZE for t in types[2:]):
+    classes = [_module_class(t) for t in types]
+    if classes[:2] != [_TRANSFORMER, _POOLING] or any(c != _NORMALIZE for c in classes[2:]):
         raise OnnxUnsupported(f"{folder}: modules {types} are not Transformer+Pooling(+Normalize)")
     if not (folder / "tokenizer.json").is_file():
         raise OnnxUnsupported(f"{folder}: no tokenizer.json")
     pool = _read_json(folder / modules[1].get("path", "1_Pooling") / "config.json")
-    modes = [k for k, v in pool.items() if k.startswith("pooling_mode") and v]
+    # before sentence-transformers 6: one flag per mode; since: "pooling_mode": "mean"
+    modes = [k for k, v in pool.items() if k.startswith("pooling_mode_") and v]
+    if isinstance(pool.get("pooling_mode"), str):
+        modes.append({"mean": "pooling_mode_mean_tokens", "cls": "pooling_mode_cls_token"}.get(
+            pool["pooling_mode"], pool["pooling_mode"]))  # fmt: skip
     if modes not in (["pooling_mode_mean_tokens"], ["pooling_mode_cls_token"]):
         raise OnnxUnsupported(f"{folder}: pooling {modes} is not plain mean or CLS pooling")
     sbert = _read_json(folder / "sentence_bert_config.json")
@@ -70,7 +82,7 @@ def model_recipe(folder: str | Path) -> dict[str, Any]:
         "normalize": len(types) > 2,
         "max_seq_length": int(min(sbert.get("max_seq_length") or tok_max, tok_max)),
         "do_lower_case": bool(sbert.get("do_lower_case", False)),
-        "dim": int(pool["word_embedding_dimension"]),
+        "dim": int(pool.get("word_embedding_dimension") or pool["embedding_dimension"]),
     }
 
 

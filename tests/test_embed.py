@@ -78,6 +78,27 @@ def test_tokenization_matches_sentence_transformers(library: Library):
     }
 
 
+def test_a_model_saved_by_this_sentence_transformers_runs_on_onnx_too(tmp_path: Path):
+    """sentence-transformers 6 saves modules under new names ('...modules.pooling.Pooling') and its
+    pooling as "pooling_mode": "mean": the same recipe, the same vectors as the packaged folder."""
+    from sentence_transformers import SentenceTransformer
+
+    packaged = resolve_model("all-MiniLM-L6-v2")[0]
+    saved = tmp_path / "minilm-resaved"
+    SentenceTransformer(packaged, device="cpu").save(str(saved))
+    recipe = model_recipe(saved)
+    assert {k: v for k, v in recipe.items() if k != "do_lower_case"} == {
+        k: v for k, v in model_recipe(packaged).items() if k != "do_lower_case"
+    }
+    with Library(tmp_path / "lib") as lib:
+        onnx_emb = Embedder(EmbedSettings(model=str(saved)), lib)
+        torch_emb = Embedder(EmbedSettings(model=str(saved), backend="torch"), lib)
+        assert onnx_emb.backend == "onnx"
+        a = torch_emb.encode(TEXTS, use_cache=False)
+        b = onnx_emb.encode(TEXTS, use_cache=False)
+    assert (a * b).sum(axis=1).min() > 0.9999
+
+
 def test_int8_is_a_different_encoder(library: Library):
     fp32 = Embedder(EmbedSettings(backend="onnx"), library)
     int8 = Embedder(EmbedSettings(backend="onnx-int8"), library)
@@ -237,3 +258,39 @@ def test_encode_stream_stopped_early_keeps_what_it_encoded(tmp_path: Path):
         cached = emb._read_cache([content_hash(t) for t in texts])
         assert {content_hash(texts[i]) for i in first} <= set(cached)
         assert all(t.name != "encode-ahead" for t in threading.enumerate())
+
+
+@pytest.mark.parametrize(
+    ("device", "why"),
+    [
+        ("xpu", "use cpu, cuda[:N] or mps"),
+        ("tpu", "is not a torch device"),
+        ("gpu please", "is not a torch device"),
+        ("cuda:7", "CUDA"),  # no machine that runs the suite has eight GPUs
+    ],
+)
+def test_cli_rejects_a_device_it_cannot_use(tmp_path: Path, device: str, why: str):
+    from typer.testing import CliRunner
+
+    from claimlab.cli import app
+
+    claims = tmp_path / "claims.txt"
+    claims.write_text("mBERT is as resilient to pruning as BERT.\n")
+    result = CliRunner().invoke(app, ["verify", str(claims), "--device", device])
+    assert result.exit_code == 2
+    line = result.stderr.strip().splitlines()
+    assert len(line) == 1 and line[0].startswith(f"error: --device: '{device}'") and why in line[0]
+
+
+def test_device_is_part_of_the_verdicts_settings_hash():
+    from claimlab.cli_claims import check_device
+    from synth.search import SearchSettings
+    from synth.verify import VerifySettings
+
+    assert check_device("cpu") is None
+    on = {
+        d: VerifySettings(search=SearchSettings(embed=EmbedSettings(device=d)))
+        for d in ("cpu", "cuda")
+    }
+    assert on["cpu"].settings_hash() == VerifySettings(search=SearchSettings()).settings_hash()
+    assert on["cuda"].settings_hash() != on["cpu"].settings_hash()
