@@ -283,6 +283,8 @@ def test_cli_verify_bad_lines_continue(tmp_path: Path, papers_library: Path):
     rows = [json.loads(ln) for ln in result.stdout.splitlines() if ln.startswith("{")]
     assert [r["id"] for r in rows] == ["a", "line-4"]
     assert rows[0]["label"] == "SUPPORTS"
+    # By default the command reads what the calibrator was fitted and measured on (ten candidates).
+    assert {r["settings_hash"] for r in rows} == {VerifySettings().settings_hash()}
     assert "claims.jsonl:2" in result.stderr and "claims.jsonl:3" in result.stderr
 
 
