@@ -75,10 +75,52 @@ _SIDE_WORDS = 3
 _FRONTED_REACH = 12
 
 
-def _side(tokens: list[str]) -> frozenset[str]:
-    """Content stems of up to three side words in ``tokens`` (nearest first)."""
+_VERSION = re.compile(r"^\d{1,2}[a-z]?$")
+_DOTTED = re.compile(r"^\d[\dA-Za-z]{0,2}$")
+
+
+def _units(tokens: list[str], backward: bool) -> list[tuple[str, str]]:
+    """The side's words with a version number kept on its name ("Llama 3.1", "OLMo 2"; the
+    tokens hold "3.1" as "3", "1"): (word, version or ""), in the order of ``tokens`` (nearest
+    the comparative first; with ``backward`` the tokens run right to left, so the number comes
+    before its name)."""
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(tokens):
+        # "M2M-1.2B" read as "M2M-1", "2B": the name whole again
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        head, tail = (nxt, tokens[i]) if backward else (tokens[i], nxt)
+        if head[-1:].isdigit() and _DOTTED.match(tail) and re.search("[A-Za-z]", head):
+            out.append((f"{head}.{tail}", ""))
+            i += 2
+            continue
+        if backward:
+            k = i
+            while k < len(tokens) and k - i < 3 and _VERSION.match(tokens[k]):
+                k += 1
+            name, parts = (tokens[k] if k < len(tokens) else ""), tokens[i:k][::-1]
+        else:
+            name, k = tokens[i], i + 1
+            while k < len(tokens) and k - i <= 3 and _VERSION.match(tokens[k]):
+                k += 1
+            parts = tokens[i + 1 : k]
+        if parts and name[:1].isupper() and name.lower() not in _SKIP:
+            out.append((name, ".".join(parts)))
+            i = k + 1 if backward else k
+            continue
+        out.append((tokens[i], ""))
+        i += 1
+    return out
+
+
+def _side(tokens: list[str], backward: bool = False) -> frozenset[str]:
+    """Content stems of up to three side words in ``tokens`` (nearest first; a hyphenated
+    word's stems and parts count as words). A name with its version number ("Llama 3.1") is
+    one word whose stems carry the number as well ("llama", "llama 3.1": two versions of one
+    name are two sides)."""
     out: list[str] = []
-    for tok in tokens:
+    n = 0
+    for tok, version in _units(tokens, backward):
         low = tok.lower()
         if low in _SKIP or low in _GENERIC or low[0].isdigit():
             continue
@@ -92,10 +134,12 @@ def _side(tokens: list[str]) -> frozenset[str]:
             for p in stems(w.replace("-", " "), numbers=False)
             if len(p) > 1
         ]
-        if found:
-            out.extend(found)
-            if len(out) >= _SIDE_WORDS:
-                break
+        n += len(found)
+        if found and version:
+            found.append(f"{found[0]} {version}")
+        out.extend(found)
+        if n >= _SIDE_WORDS:
+            break
     return frozenset(out)
 
 
@@ -168,10 +212,10 @@ def comparison_frames(text: str) -> tuple[Frame, ...]:
             second_at = i + 3 if low[i + 1] == "short" and low[i + 2 : i + 3] == ["of"] else i + 2
         if second_at is None:
             continue
-        first = _side(_before(toks, first_at))
+        first = _side(_before(toks, first_at), backward=True)
         if not first and word == i and low[i].endswith("ing") and low[i - 1] == ",":
             # "DAMP achieves 20.5, outperforming even MT5-XXL": the main clause's subject
-            first = _side(_subject(toks))
+            first = _side(_subject(toks), backward=True)
         if not first and tok in ("compared", "relative"):
             # "Compared to ChatGPT, the Falcon data was of considerably lower quality"
             first, word = _fronted(toks, low, second_at) or (first, word)
@@ -210,7 +254,7 @@ def _fronted(toks: list[str], low: list[str], second_at: int) -> tuple[frozenset
         if low[j] in (";", ":"):
             break
         if low[j] in DEGREE_WORDS or _COMPARE_VERBS.match(low[j]):
-            first = _side(_before(toks, j))
+            first = _side(_before(toks, j), backward=True)
             return (first, j) if first else None
     return None
 

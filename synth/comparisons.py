@@ -117,6 +117,8 @@ def _inflected(a: str, b: str) -> bool:
     least, differing by two letters at most."""
     if a == b:
         return True
+    if " " in a or " " in b:  # a name with its version ("gemma 2") is no inflection of it
+        return False
     short, long = sorted((a, b), key=len)
     return len(short) >= 5 and long.startswith(short) and len(long) - len(short) <= 2
 
@@ -201,6 +203,8 @@ def sides_missing(
     ... capacity for English, would suffer more ... compared to BERT": English is no side)."""
     first, second = core
     a_only, b_only = first - second, second - first
+    # a name with its version ("llama 3.1") is named by the name and the number
+    words = words | {w for w in a_only | b_only if " " in w and set(w.split()) <= words}
     share = 0.5 * (bool(a_only and not a_only & words) + bool(b_only and not b_only & words))
     if share != 0.5 or not text:
         return share

@@ -120,7 +120,7 @@ def _core_words(claim: str) -> tuple[frozenset[str], frozenset[str]] | None:
     core = comparison_core(claim)
     if not core:
         return None
-    a, b = ({w for w in side if "-" not in w} for side in core)
+    a, b = ({w for w in side if "-" not in w and " " not in w} for side in core)
     return frozenset(a - b), frozenset(b - a)
 
 

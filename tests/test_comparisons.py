@@ -475,3 +475,29 @@ def test_a_fronted_second_side_is_read_with_the_main_clause():
         )
         is None
     )
+
+
+def test_versions_and_dotted_names_stay_whole_on_a_side():
+    """A name's version number is part of the side ("Gemma 2" and "Gemma 1" are two sides) and
+    a dotted size split by the tokenizer ("Qwen-0.5B") is one name again; a version takes none
+    of a side's three words, while a hyphenated word's parts still count as words."""
+    from synth.comparisons import comparison_core, comparison_flip, sides_missing
+    from synth.textchecks import facts
+
+    claim = "Gemma 2 is more robust to typos than Gemma 1."
+    first, second = comparison_core(claim)
+    assert "gemma 2" in first and "gemma 1" in second and "gemma 1" not in first
+    evidence = "On noisy input, Gemma 1 is more robust to typos than Gemma 2."
+    assert comparison_flip(claim, evidence) == 1.0
+    assert comparison_flip(claim, "Gemma 2 is more robust to typos than Gemma 1 is.") == 0.0
+    # the version is named by the name and the number
+    assert sides_missing((first, second), facts(evidence).stems) == 0.0
+    assert sides_missing((first, second), facts("Gemma gains more with extra data.").stems) > 0
+    a, b = comparison_core("Qwen-0.5B is more fluent than Phi-2 on the dialogue set.")
+    assert "qwen-0.5b" in a and b >= {"phi-2"}
+    # "Mixtral 8" keeps its version and leaves room for two more words of the side
+    a, _ = comparison_core("The Mixtral 8 sparse router is faster than a dense one.")
+    assert {"mixtral", "mixtral 8", "spars", "router"} <= a
+    # a hyphenated word nearest the comparative fills the side with its stem and its parts
+    _, b = comparison_core("A CNN is better than pre-trained multilingual encoders.")
+    assert b == {"pre-train", "pre", "train"}
