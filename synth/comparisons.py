@@ -20,6 +20,7 @@ from synth.comparison_sides import (  # noqa: F401 (comparison_core: re-exported
 )
 from synth.directions import trend_flip
 from synth.search import stem
+from synth.superlatives import superlative_flip
 from synth.textchecks import (
     SentenceFacts,
     degree_conflict,
@@ -242,6 +243,8 @@ def word_checks(
             flip if sided or flip >= 1.0 else 0.0,
             role_reversal(claim, evidence) if sided else 0.0,
             comparison_flip(claim.text, evidence.text),
+            # a name at the other end of a scale ("X the highest, Y the lowest")
+            superlative_flip(claim.text, evidence.text),
             # a trend or effect turned around names no two sides ("F1 rose as X rose")
             trend_flip(claim, evidence) if missing <= 0.5 else 0.0,
         ),
