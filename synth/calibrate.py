@@ -57,6 +57,7 @@ FEATURES: tuple[str, ...] = (
     "quantifier_top",  # a candidate on topic states an exception to the claim's "every"/"all"
     "num_paper_conflict",  # a figure the paper never states, though it states another in its slot
     "copy_conflict",  # the sentence the claim copies with names trading roles / an opposite word
+    "name_untested",  # a result for a name the paper mentions only outside its own work
 )
 DEFAULT_PATH = Path(__file__).with_name("verify_calibrator.json")
 

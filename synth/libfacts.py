@@ -13,6 +13,7 @@ from synth.search import EVIDENCE_KINDS_SKIPPED, content_words
 from synth.tablechecks import Cell, abbreviations, expand, table_cells
 from synth.textchecks import SentenceFacts, facts, number_keys, slot_index
 from synth.textchecks import paper_entities as _paper_entities
+from synth.untested import tested_words
 
 
 class LibraryFacts:
@@ -24,6 +25,7 @@ class LibraryFacts:
         self._facts: dict[int, SentenceFacts] = {}
         self._papers: dict[str, dict[str, frozenset[str]]] = {}
         self._vocab: dict[str, frozenset[str]] = {}
+        self._tested: dict[str, frozenset[str]] = {}
         self._slots: dict[str, dict[str, frozenset[str]]] = {}
         self._aliases: dict[str, frozenset[str]] = {}
         self._tables: dict[str, list[Cell]] = {}
@@ -162,6 +164,12 @@ class LibraryFacts:
                 words |= content_words(s.text)
             self._vocab[paper_id] = frozenset(words)
         return self._vocab[paper_id]
+
+    def paper_tested_words(self, paper_id: str) -> frozenset[str]:
+        """The content words of a paper's own sections (``untested.tested_words``), once."""
+        if paper_id not in self._tested:
+            self._tested[paper_id] = tested_words(self._sentences(paper_id))
+        return self._tested[paper_id]
 
     def paper_quantities(self, paper_id: str) -> tuple[Quantity, ...]:
         """Every figure a paper's evidence-eligible sentences state, with its context, once."""

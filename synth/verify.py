@@ -49,6 +49,7 @@ from synth.textchecks import (
     quantifier_conflict,
     slot_swap,
 )
+from synth.untested import untested_names
 
 # Share of a claim's words a candidate must carry for its exception to speak of the claim.
 _QUANT_COVER = 0.3
@@ -215,6 +216,11 @@ class Verifier:
         name_missing = sum(not paper_uses(n, paper_words, aliases) for n in names) / max(
             1, len(names)
         )
+        # A result claimed for a name the paper mentions only in its introduction, related work,
+        # limitations or references: carried over to something it never tested (NEI).
+        untested = untested_names(
+            claim, paper_words, self.known.paper_tested_words(best.paper_id), aliases
+        )
         # ... where the paper names something else of its kind ("Adam" for its "SGD optimizer").
         slot = slot_swap(cf, paper_words, self.known.paper_slots(best.paper_id), aliases)
         # A comparison two table cells decide ("A beat B" against A's and B's cells).
@@ -283,6 +289,7 @@ class Verifier:
             "swap": swap,
             "name_missing": name_missing,
             "name_missing_x_cover": name_missing * cover,
+            "name_untested": float(bool(untested)),
             "slot_swap": slot,
             "num_swap": num_swap,
             "slot_swap_x_cover": slot * cover,
