@@ -58,6 +58,7 @@ FEATURES: tuple[str, ...] = (
     "num_paper_conflict",  # a figure the paper never states, though it states another in its slot
     "copy_conflict",  # the sentence the claim copies with names trading roles / an opposite word
     "name_untested",  # a result for a name the paper mentions only outside its own work
+    "negation_rival",  # a negation conflict, beside a sentence of its paper as on topic with none
 )
 DEFAULT_PATH = Path(__file__).with_name("verify_calibrator.json")
 

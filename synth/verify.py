@@ -273,6 +273,11 @@ class Verifier:
             (any_conflict(cf, c[6], core) * c[2] for c in cands[1:3] if c[2] >= 0.5 * cover),
             default=0.0,
         )
+        # A negation the evidence and the claim disagree on, while another sentence of its paper
+        # carries the claim about as well and states no conflict: the negation may be the
+        # neighbouring sentence's, the claim said in other words there ("needs no labels" / "with
+        # no labelled data" beside "trained on labeled data in the second stage").
+        negation_rival = self._clean_rival(cf, cands, core) if checks["negation"] >= 1.0 else 0.0
         feats = {
             "sim": sim,
             "sim_max": max(c[1] for c in cands),
@@ -307,8 +312,28 @@ class Verifier:
             "quantifier_top": quantifier_top,
             "num_paper_conflict": num_paper,
             "copy_conflict": copy_conflict,
+            "negation_rival": negation_rival,
         }
         return feats, best, table_rows
+
+    def _clean_rival(self, cf: SentenceFacts, cands: list[tuple], core: tuple | None) -> float:
+        """How fully another candidate of the best's paper that states no conflict with the claim
+        (no scoped negation, flipped direction, degree, quantifier or contradicted number)
+        carries it, as a share of the best's similarity and cover (its lesser share, at most 1);
+        0 when none does."""
+        _, sim, cover, *_, best, _ = cands[0]
+        found = 0.0
+        for _, cos, c_cover, _, num_conflict, e, ef in cands[1:]:
+            if e.paper_id != best.paper_id or num_conflict >= 0.5 or sim <= 0.0 or cover <= 0.0:
+                continue
+            share = min(1.0, cos / sim, c_cover / cover)
+            if share <= found:
+                continue
+            words = self.known.expanded(e.paper_id, ef.stems) if core else ef.stems
+            checks = word_checks(cf, ef, core, words)
+            if checks.pop("negation") < 1.0 and max(checks.values()) < 0.5:
+                found = share
+        return found
 
     def _deep_conflict(
         self,
