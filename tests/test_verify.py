@@ -419,6 +419,61 @@ def test_a_paper_sentence_retrieval_missed_stating_the_opposite(tmp_path: Path):
     lib.close()
 
 
+def test_a_negation_beside_a_clean_sentence_as_on_topic(tmp_path: Path):
+    """negation_rival: the evidence disagrees with the claim's negation while another sentence
+    of its paper carries the claim (its lesser share of the best's similarity and cover) and
+    states no conflict; 0 for another paper's sentence, one that conflicts too, or no negation."""
+    claim = "The tagger needs no labelled data in its first training stage."
+    texts = {
+        "negated": "The tagger needs labelled data in its second training stage.",
+        "clean": "In its first training stage the tagger learns from raw text alone, without annotation.",
+        "conflicting": "The tagger needs labelled data in every training stage.",
+        "vague": "Training stages of the tagger are described below.",
+    }
+    lib = Library(tmp_path / "lib")
+    for pid in ("text:a", "text:b"):
+        sents = [
+            Sentence(paper_id=pid, page=1, section="Method", text=t, passage_id=0)
+            for t in texts.values()
+        ]
+        passage = Passage(
+            paper_id=pid, seq=0, page=1, section="Method", text=" ".join(texts.values())
+        )
+        lib.add_paper(Paper(paper_id=pid, title=pid, sha256=pid), [passage], sents)
+    v = Verifier(lib)
+    ids = {
+        (s.paper_id, s.text): s.sentence_id
+        for p in ("text:a", "text:b")
+        for s in lib.sentences(paper_id=p)
+    }
+    qvec = v.searcher.embedder.encode([claim])[0]
+
+    def rival(*picked: tuple[str, str]) -> float:
+        ev = [
+            Evidence(paper_id=p, page=1, section="", text=texts[k], sentence_id=ids[p, texts[k]])
+            for k, p in picked
+        ]
+        feats, best, _ = v.features(claim, ev, qvec)
+        assert best is not None and best.text == texts["negated"] and feats["negation"] == 1.0
+        return feats["negation_rival"]
+
+    # it carries 4 of the claim's words where the negated sentence carries 6 (and is less
+    # similar to the claim): its share is its cover's
+    assert rival(("negated", "text:a"), ("clean", "text:a")) == pytest.approx(4 / 6)
+    assert rival(("negated", "text:a"), ("vague", "text:a")) == pytest.approx(3 / 6)
+    assert rival(("negated", "text:a"), ("clean", "text:b")) == 0.0  # another paper's
+    assert rival(("negated", "text:a"), ("conflicting", "text:a")) == 0.0  # conflicts as well
+    assert rival(("negated", "text:a")) == 0.0
+    # No negation conflict on the evidence (the claim is the negated sentence): nothing to weigh.
+    same = texts["negated"]
+    ev = [
+        Evidence(paper_id="text:a", page=1, section="", text=same, sentence_id=ids["text:a", same])
+    ]
+    feats, _, _ = v.features(same, ev, v.searcher.embedder.encode([same])[0])
+    assert feats["negation"] == 0.0 and feats["negation_rival"] == 0.0
+    lib.close()
+
+
 def _evidence_bench():
     import importlib.util
 
