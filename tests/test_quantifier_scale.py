@@ -62,3 +62,21 @@ def test_phrases_that_quantify_over_nothing():
     # A quantifier beside such a phrase still counts.
     assert "always" in cues("All taggers were fast, above all the CRF.")
     assert "some" in cues("Most taggers keep at most five candidates.")
+
+
+def test_a_claim_mixing_its_quantifiers_generalises_in_none():
+    # The claim names its own exception ("other than"): a "some" in the evidence may be that one.
+    own = facts("Every parser other than the CRF barely beat the majority baseline.")
+    some = facts("Most parsers are far ahead of the baseline, some of them by ten points.")
+    assert quantifier_conflict(own, some) == 0.0
+    # "often ... never" states a habit about what the text never says, not a universal "never".
+    habit = facts("Tagging rare senses often needs knowledge the gloss never states.")
+    sometimes = facts("Annotators often use knowledge that is sometimes left unstated.")
+    assert quantifier_conflict(habit, sometimes) == 0.0
+    # "never saw ..., so every token was tagged": two quantifiers over two things.
+    two = facts("The encoder never saw a blank word, so every input word was tagged instead.")
+    assert quantifier_conflict(two, facts("All layers were frozen in some runs.")) == 0.0
+    # A plain universal still meets the share that limits it.
+    assert quantifier_conflict(EVERY, some) == 1.0
+    plain_never = facts("The tagger never mislabels a proper noun.")
+    assert quantifier_conflict(plain_never, facts("The tagger sometimes mislabels names.")) == 1.0
