@@ -159,14 +159,24 @@ _NOT_QUANTIFYING = re.compile(
 )
 
 
+# A universal that ranges over no finding: inside a condition ("when all layers are frozen, ...",
+# "if every token were corrupted"), it fixes the case the sentence speaks of; "all" heading a
+# clause of its own ("all they hand over is the model", "all we need") means "the only thing".
+_NOT_UNIVERSAL = re.compile(
+    r"\b(?:if|when|whenever|where|once|unless)\b[^,;:]*|"
+    r"\ball (?:that )?(?:we|they|you|it|he|she|one)\b",
+    re.I,
+)
+
+
 def cues(text: str) -> frozenset[str]:
     """The degree and quantifier cues a sentence states: equiv / differ / never / always /
     some / partial / strong / weak."""
     degree = (("equiv", _EQUIV), ("strong", _STRONG), ("weak", _WEAK))
     found = {name for name, pat in degree if pat.search(text)}
     text = _NOT_QUANTIFYING.sub(" ", text)
-    quantity = (("never", _NEVER_Q), ("always", _ALWAYS_Q))
-    found |= {name for name, pat in quantity if pat.search(text)}
+    found |= {"never"} if _NEVER_Q.search(text) else set()
+    found |= {"always"} if _ALWAYS_Q.search(_NOT_UNIVERSAL.sub(" ", text)) else set()
     found |= {"differ"} if _differ(text) else set()
     found |= {"partial"} if _partial(text) else set()
     # "not solely", "not all": partly, unless "always" is also stated unnegated

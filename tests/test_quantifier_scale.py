@@ -80,3 +80,23 @@ def test_a_claim_mixing_its_quantifiers_generalises_in_none():
     assert quantifier_conflict(EVERY, some) == 1.0
     plain_never = facts("The tagger never mislabels a proper noun.")
     assert quantifier_conflict(plain_never, facts("The tagger sometimes mislabels names.")) == 1.0
+
+
+def test_a_universal_inside_a_condition_or_heading_a_clause_ranges_over_no_finding():
+    for text in (
+        "When all layers are frozen, the tagger's accuracy falls to chance.",
+        "The parser would lose ten points if every word were misspelt.",
+        "Where all three judges agreed, the model matched them 90% of the time.",
+        "Annotators keep their notes; all they share is the final label.",
+        "All we need is a list of names.",
+    ):
+        assert "always" not in cues(text), text
+    # The finding's own universal still counts, before a condition or after one.
+    for text in (
+        "The tagger wins on every test set where it was compared.",
+        "When trained on news, the tagger wins on every test set.",
+        "All taggers improved once the gazetteer was added.",
+    ):
+        assert "always" in cues(text), text
+    freeze = facts("When all layers are frozen, accuracy drops on some test sets.")
+    assert quantifier_conflict(freeze, facts("Accuracy drops on most test sets.")) == 0.0
