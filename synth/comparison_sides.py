@@ -70,6 +70,40 @@ _BOUND = re.compile(
     r"|half|quarter|third|twice|double)\b)"
 )
 _SIDE_WORDS = 3
+
+
+def _forms(bases: str) -> frozenset[str]:
+    """A regular verb's forms: "cope" -> cope, copes, coped, coping; "rely" -> relies, relied."""
+    out = set()
+    for b in bases.split():
+        stem_ = b[:-1] if b.endswith("e") else b
+        out |= {
+            b,
+            b + "es" if b.endswith(("s", "sh", "ch")) else b + "s",
+            stem_ + "ed",
+            stem_ + "ing",
+        }
+        if b.endswith("y"):
+            out |= {b[:-1] + "ies", b[:-1] + "ied"}
+    return frozenset(out)
+
+
+# Verbs of a predicate ("copes with noisy inputs better than", "helped more than", "makes OPUS
+# more robust than", "holds up better than"): reading back from the comparative, the first side
+# is the subject before the verb, not the verb and its object. Forms that are seldom nouns only.
+_PREDICATE_VERBS = _forms(
+    "help matter cope handle fare generalize generalise benefit improve rely depend contribute "
+    "adapt recover respond react contain produce"
+) | frozenset(
+    "hold holds held holding make makes made making deal deals dealt dealing do does did doing "
+    "scales scaled".split()
+)
+# Verbs whose object is what fares better or worse ("it helps SWITCHMLM far more than it helps
+# MLM", "pruning hurts low-resource languages more than English"): with an object before the
+# comparative, the object is the side.
+_AFFECT_VERBS = _forms(
+    "help benefit improve hurt harm damage degrade affect boost aid favor favour"
+)
 # How many words of a main clause (twice this, through one relative clause) may stand between
 # a fronted "Compared to Y," and its comparative.
 _FRONTED_REACH = 12
@@ -160,6 +194,33 @@ def _before(tokens: list[str], at: int) -> list[str]:
     return out
 
 
+def _past_predicate(before: list[str]) -> list[str]:
+    """The first side's tokens (nearest first) past a predicate's verb and its object: "classical
+    models cope with noisy inputs better than" -> "models classical"; "the small scorer helped
+    more than" -> "scorer small". A verb that affects its object keeps the object as the side
+    ("helps SWITCHMLM more than"); with no side word before the verb, the tokens stay."""
+    for k, tok in enumerate(before):
+        low = tok.lower()
+        # "pseudo data made by simulating ...": a participle's modifier, no predicate
+        if low not in _PREDICATE_VERBS or (k and before[k - 1].lower() == "by"):
+            continue
+        if low in _AFFECT_VERBS and any(_content(t) for t in before[:k]):
+            return before
+        rest = before[k + 1 :]
+        return rest if any(_content(t) for t in rest) else before
+    return before
+
+
+def _content(tok: str) -> bool:
+    low = tok.lower()
+    return (
+        low.replace("-", "").isalnum()
+        and low not in _SKIP
+        and low not in _GENERIC
+        and not low[0].isdigit()
+    )
+
+
 def _after(tokens: list[str], at: int) -> list[str]:
     """Tokens after the second side's marker, up to a break or a word that ends the side."""
     out = []
@@ -212,7 +273,7 @@ def comparison_frames(text: str) -> tuple[Frame, ...]:
             second_at = i + 3 if low[i + 1] == "short" and low[i + 2 : i + 3] == ["of"] else i + 2
         if second_at is None:
             continue
-        first = _side(_before(toks, first_at), backward=True)
+        first = _side(_past_predicate(_before(toks, first_at)), backward=True)
         if not first and word == i and low[i].endswith("ing") and low[i - 1] == ",":
             # "DAMP achieves 20.5, outperforming even MT5-XXL": the main clause's subject
             first = _side(_subject(toks), backward=True)
@@ -254,7 +315,7 @@ def _fronted(toks: list[str], low: list[str], second_at: int) -> tuple[frozenset
         if low[j] in (";", ":"):
             break
         if low[j] in DEGREE_WORDS or _COMPARE_VERBS.match(low[j]):
-            first = _side(_before(toks, j), backward=True)
+            first = _side(_past_predicate(_before(toks, j)), backward=True)
             return (first, j) if first else None
     return None
 
