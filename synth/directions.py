@@ -113,6 +113,8 @@ _DOWN = frozenset(DIRECTION_ANTONYMS.values()) | frozenset(
     "lags lag lagged poorer poorly fails failed lowered lowering reduced reducing diminishes "
     "diminished weakens weakened narrows narrowed".split()
 )
+# The same word sets for other modules (``synth.untested`` reads them as outcome words).
+UP_WORDS, DOWN_WORDS = _UP, _DOWN
 # A prefix that makes an adjective or participle its opposite ("effective" / "ineffective",
 # "seen" / "unseen", "balanced" / "imbalanced"); not "improve" / "prove", "inform" / "form".
 _NEG_PREFIX = re.compile(

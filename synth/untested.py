@@ -31,8 +31,8 @@ _REFERENCES = re.compile(r"(?:list of )?references?\b|reference list\b|bibliogra
 # one, a claim naming a background name describes the paper ("the corpus was compared with
 # BembaSpeech"), which its introduction may well state.
 OUTCOME_WORDS = (
-    directions._UP
-    | directions._DOWN
+    directions.UP_WORDS
+    | directions.DOWN_WORDS
     | frozenset(
         "better outperforms outperform outperformed surpasses surpass beats exceeds higher best "
         "more improvement improvements gains gain worse lower less fewer underperforms "

@@ -323,8 +323,10 @@ class Verifier:
         0 when none does."""
         _, sim, cover, *_, best, _ = cands[0]
         found = 0.0
+        if sim <= 0.0 or cover <= 0.0:
+            return found
         for _, cos, c_cover, _, num_conflict, e, ef in cands[1:]:
-            if e.paper_id != best.paper_id or num_conflict >= 0.5 or sim <= 0.0 or cover <= 0.0:
+            if e.paper_id != best.paper_id or num_conflict >= 0.5:
                 continue
             share = min(1.0, cos / sim, c_cover / cover)
             if share <= found:
