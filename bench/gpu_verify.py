@@ -53,7 +53,6 @@ PAPER_DIRS = ["bench/dev/papers", "bench/dev_more/papers"]
 
 def pack(out: Path) -> None:
     """Build the bundle: library (no embedding cache), claims with gold labels, fp16 model."""
-    import torch
     from sentence_transformers import SentenceTransformer
 
     from synth.calibration_data import RETIRED_HELDOUT
@@ -83,7 +82,6 @@ def pack(out: Path) -> None:
     model.half()
     shutil.rmtree(out / "minilm16", ignore_errors=True)
     model.save(str(out / "minilm16"))
-    del torch
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 2**20
     print(f"bundle {out}: {len(rows)} claims, {size:.1f} MiB")
 
@@ -197,7 +195,7 @@ def whole_process(bundle: Path, model: str, claims_path: Path, tmp: Path) -> dic
     cmd = [sys.executable, "-m", "claimlab.cli", "verify", str(claims_path), "--json",
            "--device", "cuda", "--embed-model", model, "--library", str(lib_dir)]  # fmt: skip
     t0 = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ})
+    done = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     rows = [json.loads(x) for x in done.stdout.splitlines() if x.startswith("{")]
     return {"rc": done.returncode, "seconds": round(wall, 2), "verdicts": len(rows),
