@@ -136,6 +136,7 @@ RETIRED_HELDOUT: tuple[str, ...] = (
     "heldout9",
     "heldout10",
     "heldout11",
+    "heldout12",
 )
 
 
