@@ -59,6 +59,8 @@ FEATURES: tuple[str, ...] = (
     "copy_conflict",  # the sentence the claim copies with names trading roles / an opposite word
     "name_untested",  # a result for a name the paper mentions only outside its own work
     "negation_rival",  # a negation conflict, beside a sentence of its paper as on topic with none
+    "cover_pair",  # cover by the evidence and one more sentence of its paper, counting a word's
+    # other forms and plain synonyms ("drops"/"decreases"): a claim that merges two sentences
 )
 DEFAULT_PATH = Path(__file__).with_name("verify_calibrator.json")
 

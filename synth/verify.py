@@ -50,6 +50,7 @@ from synth.textchecks import (
     slot_swap,
 )
 from synth.untested import untested_names
+from synth.wordfamily import family_cover
 
 # Share of a claim's words a candidate must carry for its exception to speak of the claim.
 _QUANT_COVER = 0.3
@@ -285,6 +286,7 @@ class Verifier:
             "cover": cover,
             "cover_top": len(cwords & top_words) / max(1, len(cwords)),
             "cover_idf": self.known.weighted_cover(cwords, ef.stems),
+            "cover_pair": self._pair_cover(cwords, cands, cover),
             "paper_cover": self.known.weighted_cover(cwords, paper_words),
             **paper_links(self.known, best.paper_id, cwords, claim),  # claim words said together
             "num_match": num_match,
@@ -315,6 +317,18 @@ class Verifier:
             "negation_rival": negation_rival,
         }
         return feats, best, table_rows
+
+    @staticmethod
+    def _pair_cover(cwords: set[str], cands: list[tuple], cover: float) -> float:
+        """Cover of the claim by the evidence, or by it and one of the next two candidates of its
+        paper together (a claim that merges two sentences), a claim word counting when its
+        family is there (``synth.wordfamily``: "drops" / "decreases", "annotated" /
+        "annotators"); at least ``cover``."""
+        best, ef = cands[0][5], cands[0][6]
+        pairs = (ef.stems | c[6].stems for c in cands[1:3] if c[5].paper_id == best.paper_id)
+        return max(
+            [cover, family_cover(cwords, ef.stems), *(family_cover(cwords, s) for s in pairs)]
+        )
 
     def _clean_rival(self, cf: SentenceFacts, cands: list[tuple], core: tuple | None) -> float:
         """How fully another candidate of the best's paper that states no conflict with the claim

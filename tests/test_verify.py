@@ -525,3 +525,29 @@ def test_verify_many_as_the_vectors_come(verifier: Verifier):
         assert (v.claim_id, v.label, v.confidence, v.evidence, v.checks) == (
             cid, one.label, one.confidence, one.evidence, one.checks
         )  # fmt: skip
+
+
+def test_pair_cover_reads_a_claim_merged_from_two_sentences():
+    """cover_pair: the claim's words (forms and plain synonyms counted) in the evidence, or in it
+    and one of the next two candidates of its paper together; never below the plain cover."""
+    from types import SimpleNamespace
+
+    from synth.search import content_words
+
+    claim = "Accuracy drops for long inputs, and two annotators checked the outputs."
+    cwords = content_words(claim)
+
+    def cand(paper: str, text: str) -> tuple:
+        stems = frozenset(content_words(text))
+        e, ef = SimpleNamespace(paper_id=paper), SimpleNamespace(stems=stems)
+        return (0.0, 0.0, len(cwords & stems) / len(cwords), 0.0, 0.0, e, ef)
+
+    first = cand("a", "Accuracy decreased for long inputs.")
+    second = cand("a", "The outputs were checked by 2 annotators.")
+    other = cand("b", "The outputs were checked by 2 annotators.")
+    plain = first[2]
+    alone = Verifier._pair_cover(cwords, [first], plain)
+    assert alone > plain  # "drops" meets "decreased"
+    assert Verifier._pair_cover(cwords, [first, second], plain) == 1.0
+    assert Verifier._pair_cover(cwords, [first, other], plain) == alone  # another paper's
+    assert Verifier._pair_cover(cwords, [first], 0.9) == 0.9  # a table's cover stands
