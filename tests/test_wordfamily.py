@@ -1,5 +1,7 @@
 """Word families: forms and plain synonyms of a word meet; opposites never do."""
 
+import pytest
+
 from synth.search import content_words, stem
 from synth.wordfamily import family, family_cover
 
@@ -8,22 +10,26 @@ def _same(a: str, b: str) -> bool:
     return family(stem(a)) == family(stem(b))
 
 
-def test_forms_of_one_word_meet():
-    assert _same("translated", "translation")
-    assert _same("annotated", "annotators")
-    assert _same("dropped", "drops")
-    assert _same("lower", "low")
-    assert _same("experimental", "experiments")
-    assert _same("surpassed", "surpass")
+# Forms of one word, then plain synonyms: each pair must meet.
+_MEET = (
+    ("translated", "translation"),
+    ("annotated", "annotators"),
+    ("dropped", "drops"),
+    ("lower", "low"),
+    ("experimental", "experiments"),
+    ("surpassed", "surpass"),
+    ("beats", "outperforms"),
+    ("drops", "decreases"),
+    ("handful", "few"),
+    ("two", "2"),
+    ("picked", "selected"),
+    ("mistakes", "errors"),
+)
 
 
-def test_plain_synonyms_meet():
-    assert _same("beats", "outperforms")
-    assert _same("drops", "decreases")
-    assert _same("handful", "few")
-    assert _same("two", "2")
-    assert _same("picked", "selected")
-    assert _same("mistakes", "errors")
+@pytest.mark.parametrize(("a", "b"), _MEET)
+def test_forms_and_plain_synonyms_meet(a: str, b: str):
+    assert _same(a, b)
 
 
 def test_opposites_and_strangers_stay_apart():
