@@ -46,6 +46,13 @@ _COMPOUND = re.compile(
     + r") hundred\b",
     re.I,
 )
+# "half a thousand", "one and a half million": a half of a scale word (read as the scale word
+# alone it was 1,000 or 1 million).
+_HALF_SCALE = re.compile(
+    r"\b(?:(a|one|" + "|".join(w for w in NUMBER_WORDS if w not in _SCALES) + r") and a half"
+    r"|half an?) (hundred|thousand|million|billion)\b",
+    re.I,
+)
 # "forty-four", "ninety-nine": tens and units in one word (read word by word it was the units).
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
 _TENS |= {"eighty": 80, "ninety": 90}
@@ -74,8 +81,9 @@ _SPELLED = "|".join(NUMBER_WORDS) + "|one"
 # The lookahead only skips, fast, the words that start with no digit and no first letter of a
 # number word: tried at every word, the alternation of words was the slowest regex of a verdict.
 _FIRST = "".join(sorted({w[0] for w in (*NUMBER_WORDS, "one")}))
+# (Not a decimal's last digits: "7.5 out of 10" is a score on a scale, not a share of counts.)
 _RATIO = re.compile(
-    rf"\b(?=[\d{_FIRST}])(\d[\d,]*|{_SPELLED}) (?:(?:[a-z-]+ ){{0,2}}out of|in) "
+    rf"\b(?<!\d\.)(?=[\d{_FIRST}])(\d[\d,]*|{_SPELLED}) (?:(?:[a-z-]+ ){{0,2}}out of|in) "
     rf"(\d[\d,]*|{_SPELLED})\b",
     re.I,
 )
@@ -135,6 +143,19 @@ def _compound_value(words: str) -> float:
     return float(total + current)
 
 
+def _half_scale(m: re.Match[str]) -> float:
+    """ "half a thousand" -> 500, "one and a half million" -> 1,500,000."""
+    whole = m.group(1)
+    count = (
+        0.0
+        if whole is None
+        else 1.0
+        if whole.lower() in ("a", "one")
+        else NUMBER_WORDS[whole.lower()]
+    )
+    return (count + 0.5) * _SCALES[m.group(2).lower()]
+
+
 def extra_numbers(text: str) -> tuple[Number, ...]:
     """Counts the number parser leaves out: spelled-out numbers ("eight pages", "forty-four
     questions"), fractions in words as percentages ("three quarters" = 75%), and multiples in one
@@ -161,6 +182,9 @@ def extra_numbers(text: str) -> tuple[Number, ...]:
         for m in _TENS_UNITS.finditer(text)
     ]
     fractions += tens
+    halves = [(m, Number(value=_half_scale(m), raw=m.group(0))) for m in _HALF_SCALE.finditer(text)]
+    fractions += halves
+    tens += halves  # the scale word inside is no number of its own
     # A compound the digits already state ("82 thousand") is read with them by numchecks.
     fractions += [
         (m, Number(value=_compound_value(m.group(0)), raw=m.group(0)))

@@ -145,3 +145,32 @@ def test_a_gap_the_claim_implies_is_no_conflict():
     assert _num(changed, "Accuracy went from 40.0 to 20.5 on the hard split.")[1] > 0.0
     # two small counts of different things have no gap
     assert _num("We train on 5 languages and 12 tasks.", "We train on 7 languages.")[1] > 0.0
+
+
+def test_half_of_a_scale_word_is_one_number():
+    """ "half a thousand" is 500, not a thousand; "one and a half million" is 1.5 million."""
+    assert _words("half a thousand of the questions") == [("half a thousand", 500.0, None)]
+    assert _words("two and a half million tokens") == [("two and a half million", 2.5e6, None)]
+    assert _words("one and a half thousand answers") == [("one and a half thousand", 1500.0, None)]
+    assert _words("a thousand answers") == [("a thousand", 1000.0, None)]
+    assert _num(
+        "The shared task received one and a half thousand submissions.",
+        "In total, the shared task received 1,500 submissions.",
+    ) == (1.0, 0.0)
+    assert _num(
+        "The shared task received half a thousand submissions.",
+        "In total, the shared task received 1,500 submissions.",
+    ) == (0.0, 1.0)
+
+
+def test_a_decimal_out_of_a_scale_is_a_score_not_a_share():
+    """ "7.5 out of 10" rates on a scale (its 5 is no count of 10)."""
+    assert _words("rated 7.5 out of 10 on average") == []
+    assert _words("seven out of ten raters") == [("seven out of ten", 70.0, "%")]
+    assert (
+        _num(
+            "Raters gave the summaries about 7.5 out of 10 for fluency.",
+            "The summaries obtain an average fluency score of 7.48.",
+        )[1]
+        == 0.0
+    )
