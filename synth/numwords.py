@@ -145,14 +145,8 @@ def _compound_value(words: str) -> float:
 
 def _half_scale(m: re.Match[str]) -> float:
     """ "half a thousand" -> 500, "one and a half million" -> 1,500,000."""
-    whole = m.group(1)
-    count = (
-        0.0
-        if whole is None
-        else 1.0
-        if whole.lower() in ("a", "one")
-        else NUMBER_WORDS[whole.lower()]
-    )
+    whole = (m.group(1) or "").lower()
+    count = {"": 0, "a": 1, "one": 1, **NUMBER_WORDS}[whole]
     return (count + 0.5) * _SCALES[m.group(2).lower()]
 
 
