@@ -137,6 +137,7 @@ RETIRED_HELDOUT: tuple[str, ...] = (
     "heldout10",
     "heldout11",
     "heldout12",
+    "heldout13",
 )
 
 
