@@ -7,8 +7,9 @@ Usage (from the repo root):
     .venv/bin/python bench/extract_recall.py --heldout      # bench/heldout/{papers,claims_gold}
     .venv/bin/python bench/extract_recall.py --no-budget    # every claim over --min-score
     .venv/bin/python bench/extract_recall.py --top 20       # the 20 best-scored per paper
-    .venv/bin/python bench/extract_recall.py --lopo         # shared + dev, leave-one-paper-out
+    .venv/bin/python bench/extract_recall.py --lopo         # every listed set, leave-one-paper-out
     .venv/bin/python bench/extract_recall.py --hand         # the hand weights, no learned model
+    .venv/bin/python bench/extract_recall.py --all-sets --hand   # --lopo's papers, hand weights
 
 Each paper (a folder of ``--papers``, keyed by the folder name; or, with ``--heldout``, a .md/.txt/
 .pdf file keyed by its stem) is ingested into a fresh temporary library the way ``claimlab ingest``
@@ -37,9 +38,10 @@ Measures, per paper and over all papers:
   the whole sentences of the abstract/results/analysis/conclusion sections, the sentences that
   state a number; each with its recall and extracted/prose ratio.
 - **--lopo** (leave-one-paper-out, the learned ranker's honest figure on the papers it is fitted
-  on): the shared and the dev sets (or ``--papers``/``--gold``) are measured, each paper's claims
-  scored by a ranker made by ``scripts/fit_claim_ranker.py``'s whole procedure without it (its
-  L2 strength chosen by leave-one-paper-out among the other papers: nested); papers outside
+  on): every set with readers' lists (``scripts/fit_claim_ranker.py``'s ``gold_sets``: shared,
+  dev, dev_more and the retired held-out sets; or ``--papers``/``--gold``) is measured, each
+  paper's claims scored by a ranker fitted without it (L2 strength and listing line as the fit
+  chooses them by leave-one-paper-out over all papers, chosen once); papers outside
   those sets get the active scoring (the hand weights when no ranker JSON is there). Also prints the budget trade-off table: recall and share of
   prose sentences listed per budget share and floor, and per ``min_score`` the cheapest budget
   with recall >= 0.8 (``--tradeoff`` prints them without ``--lopo`` too).
@@ -358,21 +360,23 @@ def cheapest(results: dict[str, dict], floor_score: float, target: float = 0.8) 
 
 
 def lopo_rankers() -> dict[str, ClaimRanker]:
-    """Per paper key with a gold list (shared + dev): a ranker fitted on every other paper.
+    """Per paper key with a gold list (``gold_sets``): a ranker fitted on every other paper.
 
-    The whole procedure is repeated without the paper: its L2 strength is chosen by
-    leave-one-paper-out on the other papers only (nested), then fitted on them.
+    Its L2 strength and listing line are those ``scripts/fit_claim_ranker.py`` chooses by
+    leave-one-paper-out over all the papers (chosen once: nesting the choice inside each left-out
+    paper costs 80 x 7 x 80 fits; the choice is flat over the grid, see the fit's table).
     """
-    from scripts.fit_claim_ranker import build_dataset, choose_c
+    from scripts.fit_claim_ranker import build_dataset, choose_c, choose_line, lopo_probabilities
     from synth.claim_ranker import fit_ranker
 
     with tempfile.TemporaryDirectory() as tmp, Library(Path(tmp) / "library") as lib:
         data = build_dataset(lib)
+    c, _ = choose_c(data)
+    line, _ = choose_line(data, lopo_probabilities(data, c))
     rankers = {}
     for key in sorted(data.gold):
         rest = data.without(key)
-        c, _ = choose_c(rest)
-        rankers[key] = fit_ranker(rest.rows, rest.labels, c, {"c": c, "left_out": key})
+        rankers[key] = fit_ranker(rest.rows, rest.labels, c, {"c": c, "left_out": key}, line)
     return rankers
 
 
@@ -418,11 +422,16 @@ def main() -> None:
     ap.add_argument("--hand", action="store_true", help="score with the hand weights only")
     ap.add_argument("--tradeoff", action="store_true", help="print the budget trade-off table")
     ap.add_argument("--shared-dev", action="store_true", help="shared + dev sets in one table")
+    ap.add_argument("--all-sets", action="store_true", help="every set with readers' lists")
     args = ap.parse_args()
-    if args.shared_dev or (args.lopo and not (args.papers or args.gold or args.heldout)):
+    if args.all_sets or (args.lopo and not (args.papers or args.gold or args.heldout)):
         from scripts.fit_claim_ranker import gold_sets
 
-        sets = gold_sets()  # shared + dev
+        sets = gold_sets()  # shared, dev, dev_more and the retired held-out sets
+    elif args.shared_dev:
+        from scripts.fit_claim_ranker import gold_sets
+
+        sets = gold_sets(retired=False)
     elif args.heldout:
         sets = [(args.papers or HELDOUT / "papers", args.gold or HELDOUT / "claims_gold", True)]
     else:

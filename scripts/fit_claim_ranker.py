@@ -5,19 +5,21 @@ Usage (from the repo root):
     .venv/bin/python scripts/fit_claim_ranker.py --out PATH [--cover 0.8]
 
 ``--out synth/claim_ranker.json`` makes extraction score with the model; do that only when
-``bench/extract_recall.py --lopo`` shows it beating the hand weights (``--shared-dev --hand
---tradeoff``): on 2026-11-26 it did not, so none ships.
+``bench/extract_recall.py --lopo`` shows it beating the hand weights (``--all-sets --hand
+--tradeoff``): on 2026-11-26, fitted on 15 papers, it did not, so none ships.
 
-Steps: ingest the shared papers (../shared/data/papers, lists in bench/claims_gold) and the dev
-papers (bench/dev/papers, lists in bench/dev/claims_gold) into a throwaway library the way
+Steps: ingest the shared papers (../shared/data/papers, lists in bench/claims_gold), the dev
+papers (bench/dev/papers, lists in bench/dev/claims_gold), bench/dev_more and the retired held-out
+sets (``synth.calibration_data.RETIRED_HELDOUT``, named one by one) into a throwaway library the way
 `claimlab ingest` does; take every candidate unit of each paper (``synth.claims.paper_candidates``:
 whole sentences and list items of claim length in sections claims come from), its features
 (``synth.claim_ranker.ranker_features``) and its label: 1 when it matches a gold claim by the
 bench's rule (``bench/extract_recall.py``: it covers at least ``--cover`` of the quote's tokens);
 choose the L2 strength by leave-one-paper-out (recall of each left-out paper's N top-ranked units,
-N its gold count; then log loss); fit on every paper; save with what it was fitted on.
-How the procedure does on papers it did not see is measured by
-``bench/extract_recall.py --lopo``. bench/heldout/ is never read here.
+N its gold count; then log loss); choose the listing line (the probability scored 0.5, where
+``min_score`` cuts) by leave-one-paper-out recall at the shipped budget (``choose_line``); fit on
+every paper; save with what it was fitted on. How the procedure does on papers it did not see is
+measured by ``bench/extract_recall.py --lopo``. The held-out sets still in use are never read.
 """
 
 from __future__ import annotations
@@ -41,7 +43,13 @@ from synth.claim_ranker import (  # noqa: E402
     leave_one_group_out,
     ranker_features,
 )
-from synth.claims import ClaimSettings, paper_candidates, score_parts  # noqa: E402
+from synth.claims import (  # noqa: E402
+    PROSE_KINDS,
+    ClaimSettings,
+    paper_budget,
+    paper_candidates,
+    score_parts,
+)
 from synth.ingest import ingest  # noqa: E402
 from synth.library import Library  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
@@ -49,12 +57,25 @@ from synth.settings import resolve_data_dir  # noqa: E402
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
 
-def gold_sets() -> list[tuple[Path, Path, bool]]:
-    """(papers, gold lists, files-not-folders) of the shared and the dev papers."""
-    return [
+def gold_sets(retired: bool = True) -> list[tuple[Path, Path, bool]]:
+    """(papers, gold lists, files-not-folders) of every paper set with careful readers' lists.
+
+    The shared and the dev papers; with ``retired``, also bench/dev_more and the retired held-out
+    sets (``synth.calibration_data.RETIRED_HELDOUT``, each named: the sets still held out are
+    never read).
+    """
+    sets = [
         (resolve_data_dir() / "papers", REPO / "bench" / "claims_gold", False),
         (REPO / "bench" / "dev" / "papers", REPO / "bench" / "dev" / "claims_gold", True),
     ]
+    if retired:
+        from synth.calibration_data import RETIRED_HELDOUT
+
+        for name in ("dev_more", *RETIRED_HELDOUT):
+            sets.append(
+                (REPO / "bench" / name / "papers", REPO / "bench" / name / "claims_gold", True)
+            )
+    return sets
 
 
 @dataclass
@@ -66,6 +87,7 @@ class Dataset:
     groups: list[str] = field(default_factory=list)
     covers: list[frozenset[int]] = field(default_factory=list)
     gold: dict[str, int] = field(default_factory=dict)  # paper key -> its gold claims
+    prose: dict[str, int] = field(default_factory=dict)  # paper key -> its prose sentences
 
     def add_paper(self, lib: Library, key: str, paper_id: str, gold: list[dict], cover: float):
         """Add one paper's candidate units, labelled against its gold list."""
@@ -73,6 +95,7 @@ class Dataset:
         gold_toks = [tokens(g["quote"]) for g in gold]
         outline, candidates = paper_candidates(lib, paper_id, settings)
         self.gold[key] = len(gold)
+        self.prose[key] = sum(s.kind in PROSE_KINDS for s in lib.sentences(paper_id=paper_id))
         for unit, place in candidates:
             parts = score_parts(unit.text, unit.section, unit.sentence.kind, outline)
             ut = tokens(unit.text)
@@ -91,6 +114,7 @@ class Dataset:
             [self.groups[i] for i in keep],
             [self.covers[i] for i in keep],
             {k: n for k, n in self.gold.items() if k != key},
+            {k: n for k, n in self.prose.items() if k != key},
         )
 
 
@@ -118,6 +142,19 @@ def recall_at_gold(data: Dataset, probs: list[float], key: str) -> tuple[int, in
     return len(frozenset().union(*(data.covers[i] for i in top))) if top else 0, n
 
 
+def recall_at_budget(
+    data: Dataset, probs: list[float], key: str, line: float = 0.0
+) -> tuple[int, int, int]:
+    """Gold claims of paper ``key`` matched by the units the shipped budget lists, the units
+    listed, and the gold count: its best-ranked units at probability ``line`` or above, at most
+    its budget (``paper_budget`` of its prose sentences, default settings)."""
+    idx = [i for i, g in enumerate(data.groups) if g == key and probs[i] >= line]
+    budget = paper_budget(data.prose.get(key, 0), ClaimSettings())
+    top = sorted(idx, key=lambda i: (-probs[i], i))[:budget]
+    found = len(frozenset().union(*(data.covers[i] for i in top))) if top else 0
+    return found, len(top), data.gold[key]
+
+
 def lopo_probabilities(data: Dataset, c: float) -> list[float]:
     """Each unit's probability from a model fitted without its paper."""
     rankers = leave_one_group_out(data.rows, data.labels, data.groups, c)
@@ -134,32 +171,76 @@ def evaluate(data: Dataset, probs: list[float]) -> dict[str, float]:
     loss = -sum(
         math.log(max(eps, p if y else 1 - p)) for p, y in zip(probs, data.labels, strict=True)
     ) / len(probs)
-    return {"recall_at_gold": round(found / total, 4), "log_loss": round(loss, 4)}
+    at_budget = [recall_at_budget(data, probs, key) for key in data.gold]
+    return {
+        "recall_at_gold": round(found / total, 4),
+        "recall_at_budget": round(sum(f for f, _, _ in at_budget) / total, 4),
+        "log_loss": round(loss, 4),
+    }
 
 
 def choose_c(data: Dataset, grid: tuple[float, ...] = C_GRID) -> tuple[float, list[dict]]:
     """The L2 strength with the best LOPO top-N recall (ties: lower log loss), and the table."""
     table = [{"c": c, **evaluate(data, lopo_probabilities(data, c))} for c in grid]
     best = max(table, key=lambda t: (t["recall_at_gold"], -t["log_loss"]))
-    hand = [r["prior"] for r in data.rows]  # the hand logit ranks the same as its probability
+    hand = [r["prior"] for r in data.rows]  # the hand logit (rank-2: place step included)
     table.append({"c": "hand weights", **evaluate(data, [1 / (1 + math.exp(-z)) for z in hand])})
     return float(best["c"]), table
 
 
-def fit_all(data: Dataset, c: float, table: list[dict], cover: float) -> ClaimRanker:
+LINE_GRID = (0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5)
+# Recall a listing line may cost against listing by budget alone (leave-one-paper-out).
+LINE_SLACK = 0.005
+
+
+def choose_line(data: Dataset, probs: list[float]) -> tuple[float, list[dict]]:
+    """The listing line (the probability scored 0.5: ``min_score``'s default) and the table.
+
+    The highest line whose leave-one-paper-out recall at the shipped budget is within
+    ``LINE_SLACK`` of the budget's alone: fewer claims listed for (nearly) the same recall.
+    """
+    total = sum(data.gold.values())
+    prose = sum(data.prose.values()) or 1
+
+    def at(line: float) -> dict:
+        rows = [recall_at_budget(data, probs, key, line) for key in data.gold]
+        return {
+            "line": line,
+            "recall_at_budget": round(sum(f for f, _, _ in rows) / total, 4),
+            "listed_over_prose": round(sum(n for _, n, _ in rows) / prose, 4),
+        }
+
+    free = at(0.0)["recall_at_budget"]
+    table = [at(line) for line in LINE_GRID]
+    ok = [t for t in table if t["recall_at_budget"] >= free - LINE_SLACK]
+    return (max(t["line"] for t in ok) if ok else LINE_GRID[0]), table
+
+
+def fit_all(
+    data: Dataset,
+    c: float,
+    table: list[dict],
+    cover: float,
+    line: float = 0.5,
+    lines: list[dict] | None = None,
+) -> ClaimRanker:
     """The shipped model: fitted on every paper, with what it was fitted on."""
     meta = {
         "fitted_on": sorted(data.gold),
-        "gold_lists": ["bench/claims_gold", "bench/dev/claims_gold"],
+        "gold_lists": [
+            str(g.relative_to(REPO)) if g.is_relative_to(REPO) else "shared/claims"
+            for _, g, _ in gold_sets()
+        ],
         "date": datetime.date.today().isoformat(),
         "n": len(data.rows),
         "positives": sum(data.labels),
         "c": c,
         "cover": cover,
         "lopo": table,
+        "listing_lines": lines or [],
         "made_by": "scripts/fit_claim_ranker.py",
     }
-    return fit_ranker(data.rows, data.labels, c, meta)
+    return fit_ranker(data.rows, data.labels, c, meta, line)
 
 
 def main() -> None:
@@ -180,16 +261,26 @@ def main() -> None:
     # === Step 2: choose the L2 strength by leave-one-paper-out
     with console.status(f"leave-one-paper-out over {len(data.gold)} papers"):
         c, table = choose_c(data)
-    # === Step 3: fit on every paper, save
-    ranker = fit_all(data, c, table, args.cover)
+    # === Step 3: the listing line, by leave-one-paper-out recall at the shipped budget
+    line, lines = choose_line(data, lopo_probabilities(data, c))
+    # === Step 4: fit on every paper, save
+    ranker = fit_all(data, c, table, args.cover, line, lines)
     ranker.save(args.out)
     out = Table(title=f"claim ranker: {len(data.rows)} units, {sum(data.labels)} positive")
-    for col in ("C (inverse L2)", "LOPO R@N (units)", "LOPO log loss"):
+    for col in ("C (inverse L2)", "LOPO R@N (units)", "LOPO recall at budget", "LOPO log loss"):
         out.add_column(col, justify="right")
     for t in table:
-        out.add_row(str(t["c"]), f"{t['recall_at_gold']:.3f}", f"{t['log_loss']:.3f}")
+        out.add_row(
+            str(t["c"]),
+            f"{t['recall_at_gold']:.3f}",
+            f"{t['recall_at_budget']:.3f}",
+            f"{t['log_loss']:.3f}",
+        )
     console.print(out)
-    console.print(f"chosen C={c}; wrote {args.out}")
+    for t in lines:
+        console.print(f"line {t['line']}: recall at budget {t['recall_at_budget']:.3f}, "
+                      f"listing {t['listed_over_prose']:.3f} of prose")  # fmt: skip
+    console.print(f"chosen C={c}, listing line {line}; wrote {args.out}")
 
 
 if __name__ == "__main__":

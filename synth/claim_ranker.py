@@ -2,15 +2,18 @@
 
 The hand-weighted score (``synth.claims.score_parts``: a section prior, named phrase cues, stated
 numbers and entities) ranks a paper's sentences; careful readers' lists (``bench/claims_gold``,
-``bench/dev/claims_gold``) say which sentences they would list. ``scripts/fit_claim_ranker.py``
-fits a logistic regression on those sentences, with one feature per cue name and per section
-kind, the numbers / entities / measurement / length / position measures, and the hand-weighted
-logit itself (the prior: a cue the readers' papers never fired keeps its hand weight through
-it). When the fitted weights lie in ``synth/claim_ranker.json``, a claim's ``score`` is the
-model's probability that a careful reader lists it; without the JSON (or inside
-``use_ranker(None)``) the hand weights score alone. None ships: fitted on the 11 papers with
-readers' lists (2026-11-26), it did not beat the hand weights by leave-one-paper-out
-(``bench/extract_recall.py --lopo`` against ``--shared-dev --hand --tradeoff``).
+``bench/dev``, ``bench/dev_more`` and the retired held-out sets' ``claims_gold``) say which
+sentences they would list. ``scripts/fit_claim_ranker.py`` fits a logistic regression on those
+sentences, with one feature per cue name and per section kind, the numbers / entities /
+measurement / length / position measures (where a sentence sits in its section read per section
+kind), and the hand-weighted logit itself with its place step (the prior: a cue the readers'
+papers never fired keeps its hand weight through it). When the fitted weights lie in
+``synth/claim_ranker.json``, a claim's ``score`` is the model's odds that a careful reader lists it
+against those of its listing line (:meth:`ClaimRanker.score`: 0.5 at the line); without the JSON
+(or inside ``use_ranker(None)``) the hand weights score alone. None ships here: fitted on the
+15 papers of the shared and dev sets (2026-11-26), it did not beat the hand weights by
+leave-one-paper-out. The generated labelled set of the verifier's calibrator keeps the hand
+weights either way (``synth.labelled``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from synth.entities import parse_numbers, tag_entities
 
 RANKER_PATH = Path(__file__).with_name("claim_ranker.json")
 # Bump when ranker_features changes: a JSON fitted on other features is not used.
-FEATURE_VERSION = "rank-1"
+FEATURE_VERSION = "rank-2"
 # Parts of the hand score that are measures, not indicators (ranker_features reads them itself).
 _MEASURE_PARTS = frozenset({"bias", "numbers", "entities"})
 
@@ -44,9 +47,19 @@ def ranker_features(
             0 (first unit) to 1 (last), ``section_position`` in its section, ``section_first``
             and ``paragraph_first`` (1 or 0); None when unknown (a lone sentence): the middle.
     """
+    from synth.claim_scoring import place_step  # (claim_scoring scores with this module)
+
     place = place or {}
-    feats = {"prior": sum(parts.values())}
+    # The hand-weighted logit, place step included: the hand score is one setting of the model.
+    feats = {"prior": sum(parts.values()) + place_step(parts, place)}
     feats.update({k: 1.0 for k in parts if k not in _MEASURE_PARTS})  # cues, section kind
+    # Where in its section, by section kind: background opens an introduction, findings close
+    # an abstract, a method section's first sentence says what it describes.
+    kind = next((k.split(":", 1)[1] for k in parts if k.startswith("section:")), "")
+    if kind and place:
+        feats[f"section_position:{kind}"] = 2.0 * place.get("section_position", 0.5) - 1.0
+        if place.get("section_first"):
+            feats[f"section_first:{kind}"] = 1.0
     if "numbers" in parts:
         feats["numbers"] = 1.0
         if any(n.unit or n.metric for n in parse_numbers(text)):
@@ -71,6 +84,10 @@ class ClaimRanker:
     weights: dict[str, float]
     intercept: float
     meta: dict[str, object] = field(default_factory=dict)
+    # The probability at which a claim's score is 0.5 (``ClaimSettings.min_score``'s default):
+    # careful readers list about one candidate in six, so a line at probability 0.5 would drop
+    # most of what they list; the fit chooses the line by leave-one-paper-out recall.
+    listing_line: float = 0.5
 
     def logit(self, feats: Mapping[str, float]) -> float:
         """The model's log-odds for one sentence's features (unknown features weigh 0)."""
@@ -80,16 +97,28 @@ class ClaimRanker:
         """The probability that a careful reader lists the sentence."""
         return 1.0 / (1.0 + math.exp(-self.logit(feats)))
 
+    def score(self, feats: Mapping[str, float]) -> float:
+        """A claim's score: the odds against those of ``listing_line``, as a logistic.
+
+        0.5 at the listing line, ranked as :meth:`probability` ranks.
+        """
+        line = min(1 - 1e-6, max(1e-6, self.listing_line))
+        z = self.logit(feats) - math.log(line / (1.0 - line))
+        return 1.0 / (1.0 + math.exp(-z))
+
     def identity(self) -> str:
-        """A short digest of the weights (stored claims are keyed by it)."""
-        blob = json.dumps([self.intercept, sorted(self.weights.items())]).encode()
-        return hashlib.sha256(blob).hexdigest()[:12]
+        """A short digest of the weights and line (stored claims are keyed by it)."""
+        blob = [self.intercept, sorted(self.weights.items())]
+        if self.listing_line != 0.5:
+            blob.append(self.listing_line)
+        return hashlib.sha256(json.dumps(blob).encode()).hexdigest()[:12]
 
     def to_json(self) -> dict[str, object]:
-        """The JSON form (meta, intercept, weights sorted by name)."""
+        """The JSON form (meta, intercept, listing line, weights sorted by name)."""
         return {
             "meta": {"feature_version": FEATURE_VERSION, **self.meta},
             "intercept": self.intercept,
+            "listing_line": self.listing_line,
             "weights": dict(sorted(self.weights.items())),
         }
 
@@ -109,7 +138,7 @@ class ClaimRanker:
         if meta.get("feature_version") != FEATURE_VERSION:
             raise ValueError(f"{path}: fitted on features {meta.get('feature_version')!r}")
         weights = {str(k): float(v) for k, v in data["weights"].items()}
-        return cls(weights, float(data["intercept"]), meta)
+        return cls(weights, float(data["intercept"]), meta, float(data.get("listing_line", 0.5)))
 
 
 _LOADED: dict[Path, tuple[float, ClaimRanker | None]] = {}
@@ -173,6 +202,7 @@ def fit_ranker(
     labels: Sequence[int],
     c: float,
     meta: Mapping[str, object] | None = None,
+    listing_line: float = 0.5,
 ) -> ClaimRanker:
     """Fit an L2 logistic regression (inverse strength ``c``) on feature rows and 0/1 labels."""
     from sklearn.linear_model import LogisticRegression
@@ -181,7 +211,8 @@ def fit_ranker(
     model = LogisticRegression(C=c, max_iter=5000)
     model.fit(_matrix(rows, names), list(labels))
     weights = {n: round(float(w), 6) for n, w in zip(names, model.coef_[0], strict=True)}
-    return ClaimRanker(weights, round(float(model.intercept_[0]), 6), dict(meta or {}))
+    intercept = round(float(model.intercept_[0]), 6)
+    return ClaimRanker(weights, intercept, dict(meta or {}), listing_line)
 
 
 def leave_one_group_out(

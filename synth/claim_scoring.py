@@ -153,7 +153,7 @@ def check_worthiness(
     parts = score_parts(text, section, kind, outline)
     if ranker is None:
         return _logistic(sum(parts.values()) + place_step(parts, place))
-    return round(ranker.probability(ranker_features(text, parts, place)), 4)
+    return round(ranker.score(ranker_features(text, parts, place)), 4)
 
 
 # Where a sentence sits in its section, for the sections that follow a fixed order: a logit step

@@ -95,7 +95,8 @@ class ClaimSettings(Settings):
         le=1,
         description="Keep sentences scoring at least this (the check-worthiness line: the hand "
         "score is a logistic over section prior and cues, 0.5 where they balance; with a "
-        "learned ranker (synth.claim_ranker) the probability that a careful reader lists it).",
+        "learned ranker (synth.claim_ranker) its odds that a careful reader lists it against "
+        "those of its listing line, 0.5 at the line).",
     )
     budget_share: float = Field(
         default=0.35,

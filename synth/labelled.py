@@ -16,6 +16,7 @@ import random
 import re
 from dataclasses import asdict, dataclass
 
+from synth.claim_ranker import use_ranker
 from synth.claims import ClaimSettings, extract_claims
 from synth.entities import LANGUAGES, MODELS, TASK_KINDS, TASKS, entity_spans, parse_numbers
 from synth.library import Library
@@ -304,9 +305,13 @@ def build_labelled_set(
             seed report's claims about arXiv 2005.13013): NOT ENOUGH INFO with nothing excluded,
             split half and half by hash.
     """
+    # The hand weights choose the claims (not a shipped synth/claim_ranker.json): the labelled
+    # set the calibrator is fitted and judged on does not move when the extraction model does.
+    with use_ranker(None):
+        extracted = extract_claims(library, settings=settings)
     claims = [
         c
-        for c in extract_claims(library, settings=settings)
+        for c in extracted
         if c.paper_id and not (library.get_paper(c.paper_id) or _NoPaper).machine_generated
     ]
     split = paper_split(sorted({c.paper_id for c in claims if c.paper_id}))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from synth.claims import ClaimSettings, library_claims, score_claim
@@ -104,3 +106,94 @@ def test_extraction_ranks_by_the_active_ranker_and_restores_on_change(tmp_path):
         "Our model improves XNLI accuracy by 3.1 points over XLM-R."
     ]
     assert 0.0 <= shipped[0].score <= 1.0
+
+
+def test_ranker_features_hold_the_hand_logit_and_place_by_section_kind():
+    import math
+
+    from synth.claim_ranker import ranker_features, use_ranker
+    from synth.claim_scoring import check_worthiness, score_parts
+
+    text = "Our results show that the adapters close most of the gap to full fine-tuning."
+    for place in ({"section_position": 0.0, "section_first": 1.0}, {"section_position": 1.0}):
+        parts = score_parts(text, "1 Introduction")
+        feats = ranker_features(text, parts, place)
+        # The prior is the hand logit with its place step: the hand score is one setting.
+        with use_ranker(None):
+            hand = check_worthiness(text, "1 Introduction", place=place)
+        assert abs(1 / (1 + math.exp(-feats["prior"])) - hand) < 1e-4
+    # Where it sits, read per section kind: first (-1) to last (+1) of its introduction.
+    first = ranker_features(text, parts, {"section_position": 0.0, "section_first": 1.0})
+    assert first["section_position:introduction"] == -1.0
+    assert first["section_first:introduction"] == 1.0
+    last = ranker_features(text, parts, {"section_position": 1.0})
+    assert last["section_position:introduction"] == 1.0 and "section_first:introduction" not in last
+    assert not any(k.startswith("section_position:") for k in ranker_features(text, parts))
+
+
+def test_ranker_score_is_one_half_at_its_listing_line(tmp_path):
+    from synth.claim_ranker import ClaimRanker
+
+    ranker = ClaimRanker({"cue": 2.0}, -3.0, {"fitted_on": ["x"]}, listing_line=0.05)
+    plain = ClaimRanker({"cue": 2.0}, -3.0, {"fitted_on": ["x"]})
+    # Scored 0.5 where the probability is the line; ranked as the probability ranks.
+    line_feats = {"cue": (math.log(0.05 / 0.95) + 3.0) / 2.0}
+    assert abs(ranker.probability(line_feats) - 0.05) < 1e-9
+    assert abs(ranker.score(line_feats) - 0.5) < 1e-9
+    assert ranker.score({"cue": 0.0}) < ranker.score({"cue": 1.0}) < ranker.score({"cue": 2.0})
+    assert plain.score({"cue": 1.0}) == plain.probability({"cue": 1.0})
+    assert ranker.identity() != plain.identity()  # stored claims re-extract when the line moves
+    ranker.save(tmp_path / "r.json")
+    back = ClaimRanker.load(tmp_path / "r.json")
+    assert back.listing_line == 0.05 and back.identity() == ranker.identity()
+
+
+def test_fit_reads_every_listed_set_by_name_and_never_the_held_out_ones():
+    from scripts.fit_claim_ranker import gold_sets
+    from synth.calibration_data import RETIRED_HELDOUT
+
+    names = [gold.parent.name for _, gold, _ in gold_sets()]
+    assert {"dev", "dev_more", *RETIRED_HELDOUT} <= set(names)
+    assert "heldout14" not in names and "heldout15" not in names
+    assert [g.parent.name for _, g, _ in gold_sets(retired=False)] == names[:2]
+
+
+def test_listing_line_is_the_highest_that_keeps_recall_at_the_budget():
+    from scripts.fit_claim_ranker import Dataset, choose_line, recall_at_budget
+
+    # One paper, 50 units: 10 listed by readers, 8 of them at probability >= 0.3, two at 0.04.
+    data = Dataset(gold={"p": 10}, prose={"p": 50})
+    probs = []
+    for i in range(50):
+        listed = i < 10
+        data.rows.append({})
+        data.labels.append(int(listed))
+        data.groups.append("p")
+        data.covers.append(frozenset({i}) if listed else frozenset())
+        probs.append((0.6 if i < 8 else 0.04) if listed else 0.01 + 0.001 * i)
+    assert recall_at_budget(data, probs, "p") == (10, 40, 10)  # the floor lists 40 of 50
+    assert recall_at_budget(data, probs, "p", 0.3) == (8, 8, 10)
+    line, table = choose_line(data, probs)
+    assert line == 0.03  # 0.05 would drop the two listed at 0.04
+    assert {t["line"] for t in table} >= {0.03, 0.05, 0.5}
+
+
+def test_the_calibrators_labelled_set_keeps_the_hand_weights(tmp_path):
+    from synth.claim_ranker import ClaimRanker, use_ranker
+    from synth.labelled import build_labelled_set
+
+    lib = _library_with(
+        tmp_path,
+        [
+            ("Our model improves XNLI accuracy by 3.1 points over XLM-R.", "5 Results", 3),
+            (PROCEDURE, "4 Experimental Setup", 3),
+        ],
+    )
+    settings = ClaimSettings(min_score=0.5, top=1)
+    with use_ranker(None):
+        hand = [(e.example_id, e.claim) for e in build_labelled_set(lib, settings)]
+    # A ranker that would pick the set-up sentence does not move the verifier's fitting data.
+    odd = ClaimRanker({"setup": 6.0, "numbers": -3.0}, -2.0, {"fitted_on": ["test"]})
+    with use_ranker(odd):
+        assert [(e.example_id, e.claim) for e in build_labelled_set(lib, settings)] == hand
+    assert hand and all("Adam" not in claim for _, claim in hand)
