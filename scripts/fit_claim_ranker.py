@@ -6,7 +6,8 @@ Usage (from the repo root):
 
 ``--out synth/claim_ranker.json`` makes extraction score with the model; do that only when
 ``bench/extract_recall.py --lopo`` shows it beating the hand weights (``--all-sets --hand
---tradeoff``): on 2026-11-26, fitted on 15 papers, it did not, so none ships.
+--tradeoff``): on 2026-11-26 (15 papers) it did not; on 2026-11-27 (82 papers) it ranked better
+but recovered no more at the shipped budget, so none ships (``synth.claim_ranker``).
 
 Steps: ingest the shared papers (../shared/data/papers, lists in bench/claims_gold), the dev
 papers (bench/dev/papers, lists in bench/dev/claims_gold), bench/dev_more and the retired held-out
