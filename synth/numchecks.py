@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 _STOP = STOPWORDS - frozenset({"no", "not", "more", "most", "here", "whom"})
 # Hedges before a number: the claim states it loosely.
 _HEDGE = re.compile(
-    r"(?:about|around|roughly|approximately|approx\.?|nearly|almost|some|~|≈)\s*$", re.I
+    r"(?:about|around|roughly|approximately|approx\.?|nearly|almost|close to|some|~|≈)\s*$",
+    re.I,
 )
 _AT_LEAST = re.compile(
     r"(?:more than|over|above|at least|exceeding|greater than|no less than|no fewer than|"
@@ -48,6 +49,12 @@ _DELTA = re.compile(
     r"(?: of| by)?)\s*(?:about|around|roughly|approximately|nearly|almost|only|~|≈)?\s*$",
     re.I,
 )
+# "spoken by 17,100 speakers", "annotated by two linguists": "by" names who did it (a participle
+# that is no verb of change), not a difference.
+_AGENT_BY = re.compile(r"\b(?!(?:increas|decreas|reduc|improv|rais|lower|boost|gain|lift|cut|"
+    r"drop|declin|degrad|enhanc|exceed|surpass|outperform|beat|widen|narrow|shift|jump|grow|shrink|"
+    r"fall|rise|chang|offset|lead|trail|differ|vari|scal|multipli|divid)\w*\b)"
+    r"[a-z]+(?:ed|en)\s+by\s*$", re.I)  # fmt: skip
 # A difference stated after its figure: "30 points higher than", "half a BLEU point above".
 _DIFF_AFTER = re.compile(
     r"^\s*(?:%|pp\b|(?:[\w-]+\s+)?points?\b)?\s*"
@@ -76,6 +83,18 @@ _UNIT_CLASS = {"%": "pct", "pp": "pct", "points": "pct", "x": "x"}
 _SHARE_OF = re.compile(r"\s*of\s+(?:(?:the|its|their|these|those|all|our)\s+)?", re.I)
 
 
+# The word just after a figure (glued by a hyphen or not): "40 names", "8-shot", "7-class".
+_COUNTED = re.compile(r"(?:-|\s+)([A-Za-z][\w'-]*)")
+# Words after a figure that are no counted thing: function words, units, and the metrics a
+# figure measures ("89 accuracy", "27 BLEU").
+_NOT_COUNTED = STOPWORDS | frozenset(
+    "percent percentage points point pp pts times fold x ms sec s per respectively vs versus "
+    "than higher lower better worse above below accuracy acc f1 f bleu chrf comet rouge em "
+    "auc mrr map ndcg precision recall score scores wer cer ter spbleu sacrebleu bertscore "
+    "meteor perplexity ppl kappa correlation pearson spearman qwk mcc uas las".split()
+)
+
+
 def stems(text: str, numbers: bool = True) -> list[str]:
     # Same light stemmer as retrieval's coverage, so "resilient" meets "resilience".
     return [
@@ -98,6 +117,7 @@ class Quantity:
     prev: str = ""  # the nearest content stem before it ("temperature" of "temperature to 1")
     delta: bool = False  # a difference ("by 6 points", "a gap of 2.6", "+4.1"), not a level
     multiple: bool = False  # a ratio of two figures ("600 times cheaper", "twice as long")
+    counted: bool = False  # a noun follows it: what it counts ("40 names", "8-shot", "4 out of 5")
 
 
 def _spans(text: str, numbers: tuple[Number, ...]) -> list[tuple[int, int]]:
@@ -138,17 +158,23 @@ def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
         after = _words(" ".join(tail[share_of.end() if share_of else 0 :].split()[:3]))
         near = _words(" ".join(head.split()[-6:] + tail.split()[:6]))
         prev = [_unsuffix(w) for w in stems(" ".join(head.split()[-3:]), numbers=False)]
-        delta = bool(_DELTA.search(head[-40:]) or _DIFF_AFTER.match(tail)) or n.raw.startswith("+")
+        delta = (
+            bool(_DELTA.search(head[-40:]) and not _AGENT_BY.search(head[-40:]))
+            or bool(_DIFF_AFTER.match(tail))
+            or n.raw.startswith("+")
+        )
         multiple = (
             n.unit == "x"
             and not _PRODUCT.match(tail)
             or bool(_TIMES_AFTER.match(tail) or _TIMES_BEFORE.search(head[-4:]))
         )
+        counted = _COUNTED.match(tail)
         out.append(
             Quantity(
-                n, value, before, after, bound, near, prev[-1] if prev else "", delta, multiple
+                n, value, before, after, bound, near, prev[-1] if prev else "", delta, multiple,
+                bool(counted and counted.group(1).lower() not in _NOT_COUNTED),
             )
-        )
+        )  # fmt: skip
     return tuple(out)
 
 
@@ -338,6 +364,33 @@ def _aligned(c: Quantity, e: Quantity, single: bool) -> bool:
     return single and bool(c.near & e.near) and not _is_count(c) and not _is_count(e)
 
 
+def _kind(q: Quantity) -> str:
+    """What kind of quantity a figure is: a share ("70%", "half", "6 points"), a count of things
+    ("40 names", "three models", "5k", "82 thousand"), a level measured to decimals (0.83,
+    66.26), or "" when its words do not say (an integer with no noun after it: "scores 81 on")."""
+    unit = q.number.unit or ""
+    if q.multiple:
+        return "x"
+    if _UNIT_CLASS.get(unit) == "pct":
+        return "share"
+    if unit in _SCALE or q.value != q.number.value:
+        return "count"  # "5k", "82 thousand", "two million": what is counted in thousands
+    if "." in q.number.raw or not float(q.number.value).is_integer():
+        return "level"
+    if unit:
+        return ""
+    return "count" if q.counted or not any(ch.isdigit() for ch in q.number.raw) else ""
+
+
+# Kinds of quantity that never measure the same thing: a share is no count ("half of the 40
+# names" / "40 names"), nor is a count a level to decimals ("three tasks" / "66.26").
+_UNLIKE = frozenset({frozenset({"share", "count"}), frozenset({"count", "level"})})
+
+
+def _same_kind(a: Quantity, b: Quantity) -> bool:
+    return frozenset({_kind(a), _kind(b)}) not in _UNLIKE
+
+
 def _level_and_gap(a: Quantity, b: Quantity) -> bool:
     """A difference against a level far above it ("higher by 6 points" / "66.21%"): two
     different things, however a sentence words its differences ("gains 1.06%")."""
@@ -400,7 +453,7 @@ def numeric_agreement(
         elif (c.multiple or c.delta) and _CHANGE.search(evidence.text) and len(eq) == 2:
             conflicting += 1  # the sentence states one change ("from 12.4% to 8.1%"), not this
         elif any(
-            _kin(c, e) and _aligned(c, e, single) and not _level_and_gap(c, e)
+            _kin(c, e) and _same_kind(c, e) and _aligned(c, e, single) and not _level_and_gap(c, e)
             for i, e in enumerate(eq)
             if i not in implied
         ):

@@ -83,7 +83,7 @@ _SPELLED = "|".join(NUMBER_WORDS) + "|one"
 _FIRST = "".join(sorted({w[0] for w in (*NUMBER_WORDS, "one")}))
 # (Not a decimal's last digits: "7.5 out of 10" is a score on a scale, not a share of counts.)
 _RATIO = re.compile(
-    rf"\b(?<!\d\.)(?=[\d{_FIRST}])(\d[\d,]*|{_SPELLED}) (?:(?:[a-z-]+ ){{0,2}}out of|in) "
+    rf"\b(?<!\d\.)(?=[\d{_FIRST}])(\d[\d,]*|{_SPELLED}) (?:(?:[a-z-]+ ){{0,2}}out of(?: the)?|in) "
     rf"(\d[\d,]*|{_SPELLED})\b",
     re.I,
 )
