@@ -45,8 +45,9 @@ _AT_MOST = re.compile(
 )
 # A difference stated: "higher by roughly 6 points", "a gap of 2.62%", "an improvement of 5".
 _DELTA = re.compile(
-    r"(?:\bby|\b(?:gap|margin|difference|improvement|gain|drop|loss|increase|decrease|boost)s?"
-    r"(?: of| by)?)\s*(?:about|around|roughly|approximately|nearly|almost|only|~|≈)?\s*$",
+    r"(?:\bby|\b(?:gap|margin|difference|improvement|gain|drop|loss|increase|decrease|boost|"
+    r"reduction|degradation)s?(?: of| by| are| were| is| was)?)"
+    r"\s*(?:about|around|roughly|approximately|nearly|almost|only|~|≈)?\s*$",
     re.I,
 )
 # "spoken by 17,100 speakers", "annotated by two linguists": "by" names who did it (a participle
@@ -58,9 +59,12 @@ _AGENT_BY = re.compile(r"\b(?!(?:increas|decreas|reduc|improv|rais|lower|boost|g
 # A difference stated after its figure: "30 points higher than", "half a BLEU point above".
 _DIFF_AFTER = re.compile(
     r"^\s*(?:%|pp\b|(?:[\w-]+\s+)?points?\b)?\s*"
-    r"(?:higher|lower|above|below|ahead|behind|better|worse)\b",
+    r"(?:higher|lower|above|below|ahead|behind|better|worse|(?:[\w-]+\s+)?(?:improvement|gain|"
+    r"drop|increase|decrease|reduction|boost)s?)\b",
     re.I,
 )
+# The next figure of a list ("gains of 1.15% and 3.03%", "by 24%/20.4%"): of its first's kind.
+_LISTED = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|/\s*)$", re.I)
 # A multiple: "600 times cheaper", "seven times that of", "a three-fold rise" (not "three times
 # in four", a frequency, nor "run five times", a count).
 _TIMES_AFTER = re.compile(
@@ -141,7 +145,8 @@ def _words(text: str) -> frozenset[str]:
 
 
 def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
-    out = []
+    out: list[Quantity] = []
+    last_end = -1
     for n, (at, end) in zip(numbers, _spans(text, numbers), strict=True):
         head, tail = text[:at], text[end:]
         bound = (
@@ -162,7 +167,14 @@ def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
             bool(_DELTA.search(head[-40:]) and not _AGENT_BY.search(head[-40:]))
             or bool(_DIFF_AFTER.match(tail))
             or n.raw.startswith("+")
+            or bool(
+                out
+                and out[-1].delta
+                and (out[-1].number.unit or "") == (n.unit or "")
+                and _LISTED.match(text[last_end:at])
+            )
         )
+        last_end = end
         multiple = (
             n.unit == "x"
             and not _PRODUCT.match(tail)

@@ -16,7 +16,8 @@ NUMBER_WORDS: dict[str, int] = {
         "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
         " sixteen seventeen eighteen nineteen twenty".split()
     )
-} | {"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "thousand": 1000}
+} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80}
+NUMBER_WORDS |= {"ninety": 90, "hundred": 100, "thousand": 1000}
 # The lookahead (a word's first letter) skips, fast, the words no number word starts like.
 _NUMBER_WORD = re.compile(
     r"\b(?=[" + "".join(sorted({w[0] for w in NUMBER_WORDS})) + r"])(" + "|".join(NUMBER_WORDS)

@@ -92,3 +92,35 @@ def test_out_of_the_whole_is_a_share():
         "The filter helps on three of the eight languages.",
         "The filter helps on three out of the eight languages.",
     ) == (1.0, 0.0)
+
+
+def test_a_listed_difference_is_a_difference():
+    # every figure of a list of gains is a gain, not a level
+    qs = facts("The adapters bring accuracy gains of 1.4% and 2.7% on the two sets.").quantities
+    assert [q.delta for q in qs[:2]] == [True, True]
+    qs = facts(
+        "The largest improvements are 12.5%, 14.1% and 20.3% for the three sizes."
+    ).quantities
+    assert [q.delta for q in qs[:3]] == [True, True, True]
+    assert facts("We observe a 4.2 points F1 improvement on the small split.").quantities[0].delta
+    assert facts("The tagger achieves an error reduction of 18% overall.").quantities[0].delta
+    # levels listed after a level stay levels
+    qs = facts("The tagger scores 64.4 and 71.3 on the two sets.").quantities
+    assert [q.delta for q in qs[:2]] == [False, False]
+    assert (
+        _num(
+            "The tagger scores 72.31 F1 on the news split.",
+            "Our tagger improves F1 by 2.05% and 3.12% on the news and forum splits.",
+        )[1]
+        == 0.0
+    )
+
+
+def test_tens_before_a_scale_word():
+    assert _num(
+        "The annotation cost close to seventy thousand dollars.",
+        "In total, the annotation cost $70,000.",
+    ) == (1.0, 0.0)
+    assert [(q.number.raw, q.value) for q in facts("about ninety languages").quantities] == [
+        ("ninety", 90.0)
+    ]
