@@ -1,7 +1,7 @@
 """A figure conflicts only with a figure of the same kind of quantity: a share is no count of
 things, a count is no level measured to decimals; "close to" hedges; "spoken by 900 speakers"
-names who, not a difference; "three out of the eight" is a share. Sentences written for these
-tests."""
+names who, not a difference; "three out of the eight" is a share; every figure of a listed
+difference is one; "seventy thousand" is one number. Sentences written for these tests."""
 
 from __future__ import annotations
 
