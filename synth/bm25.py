@@ -69,17 +69,34 @@ class Bm25Index:
         idf = np.array([math.log((n - h + 0.5) / (h + 0.5)) for h in hits.tolist()])
         idf[idf <= 0.0] = 1e-6
         contrib = idf[pair_term] * ((f * (K1 + 1.0)) / (f + norm[pair_doc]))
+        self._set((names, bounds, pair_doc, contrib, self.rowids, n), tokenize)
+
+    def _set(self, arrays: tuple, tokenize: str) -> None:
+        """Postings per term from the flat arrays of :meth:`state`, and FTS5's tokenizer."""
+        names, bounds, pair_doc, contrib, self.rowids, self.size = self._arrays = arrays
         self._terms: dict[str, tuple[np.ndarray, np.ndarray]] = {
             t: (pair_doc[bounds[k] : bounds[k + 1]], contrib[bounds[k] : bounds[k + 1]])
             for k, t in enumerate(names)
         }
-        self.size = n
         # FTS5's tokenizer, for mapping query terms to tokens; one word -> its tokens, cached.
         self._tok = sqlite3.connect(":memory:", check_same_thread=False)
         self._tok.execute(f"CREATE VIRTUAL TABLE t USING fts5(text, tokenize='{tokenize}')")
         self._tok.execute("CREATE VIRTUAL TABLE tv USING fts5vocab(t, instance)")
         self._tokens: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
+
+    def state(self) -> tuple:
+        """The index as plain arrays (terms, their bounds, documents, contributions, rowids,
+        size): what :meth:`from_state` rebuilds it from without reading FTS5 (stored with the
+        library: ``synth.libstate``)."""
+        return self._arrays
+
+    @classmethod
+    def from_state(cls, arrays: tuple, tokenize: str = "porter unicode61") -> Bm25Index:
+        """The index :meth:`state` describes (the same postings, scores and order)."""
+        index = cls.__new__(cls)
+        index._set(arrays, tokenize)
+        return index
 
     def tokens(self, words: Sequence[str]) -> list[tuple[str, ...]]:
         """FTS5's tokens of each word (as a quoted phrase of a query would be tokenized)."""

@@ -9,6 +9,7 @@ never stops the batch and never leaves anything half-written.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import sqlite3
 import tempfile
@@ -27,11 +28,14 @@ from synth.arxiv_source import (
     parse_arxiv_id,
 )
 from synth.library import Library
+from synth.libstate import fill as fill_state
 from synth.parser_version import INGEST_KV, PARSER_VERSION
 from synth.pdf import ParsedDocument, ParseSettings, PdfError, file_sha256, parse_pdf
 from synth.provenance import is_machine_generated, parse_text
 from synth.records import FLAG_MACHINE_GENERATED
 from synth.settings import Settings
+
+log = logging.getLogger(__name__)
 
 PDF_SUFFIXES = {".pdf"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -289,6 +293,12 @@ def ingest(
         outcomes.append(_run_task(library, task, source, settings))
         if progress is not None:
             progress(task.label, done, len(tasks))
+    # === Step 5: what a verifier reads of the library, worked out once and stored beside it
+    if tasks:
+        try:
+            fill_state(library)
+        except (sqlite3.Error, OSError) as exc:  # a cache: verification computes it instead
+            log.warning("library state not stored: %s", exc)
     return outcomes
 
 

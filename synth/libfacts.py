@@ -4,8 +4,10 @@ and entities, word rarity, and an index of the distinctive numbers sentences sta
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from synth.library import Library
+from synth.libstate import LibraryState, paper_key, text_key
 from synth.namechecks import paper_aliases
 from synth.numchecks import Quantity, paper_slot_mates
 from synth.records import Evidence, Sentence
@@ -19,9 +21,15 @@ from synth.untested import tested_words
 class LibraryFacts:
     """Caches over one library, filled on first use (a verifier's per-claim work stays cheap)."""
 
-    def __init__(self, library: Library, min_words: int = 4) -> None:
+    def __init__(
+        self, library: Library, min_words: int = 4, state: LibraryState | None = None
+    ) -> None:
         self.library = library
         self.min_words = min_words  # shorter sentences are never evidence (as in retrieval)
+        # What ingest stored (``synth.libstate``): read instead of computed when there.
+        self.state = state if state is not None and state.conn is not None else None
+        self._loaded: set[str] = set()  # papers whose stored tables were looked up
+        self._word_index: dict[str, Any] = {}  # predicates.paper_index's, per paper
         self._facts: dict[int, SentenceFacts] = {}
         self._papers: dict[str, dict[str, frozenset[str]]] = {}
         self._vocab: dict[str, frozenset[str]] = {}
@@ -58,11 +66,82 @@ class LibraryFacts:
         """The checks' facts of a retrieved sentence (parsed once per sentence)."""
         key = ev.sentence_id if ev.sentence_id is not None else hash(ev.text)
         if key not in self._facts:
-            self._facts[key] = facts(ev.text)
+            self._facts[key] = self.text_facts(ev.text)
         return self._facts[key]
+
+    def text_facts(self, text: str) -> SentenceFacts:
+        """``textchecks.facts`` of a library sentence: stored at ingest, else parsed."""
+        if self.state is not None:
+            found = self.state.get("facts|" + text_key(text))
+            if found is not None:
+                return found  # type: ignore[return-value]
+        return facts(text)
+
+    # === Stored state (synth.libstate) ========================================================
+    def _load_library(self) -> None:
+        """The word rarity and number index stored for this library's sentences, once."""
+        if self.state is None or hasattr(self, "_library_looked_up"):
+            return
+        self._library_looked_up = True
+        found = self.state.get(f"library|{self.min_words}|{self.state.fingerprint()}")
+        if isinstance(found, dict):
+            self._idf_table, self._idf_unseen = found["idf"]
+            self._numbers = found["numbers"]
+
+    def library_state(self) -> dict[str, object]:
+        """The library-level tables, as :meth:`_load_library` reads them."""
+        return {"idf": (self._idf(), self._idf_unseen), "numbers": self._number_index()}
+
+    def paper_key(self, paper_id: str) -> str:
+        """The key of a paper's stored tables: its id, title and sentences."""
+        paper = self.library.get_paper(paper_id)
+        return paper_key(paper_id, paper.title if paper else "", self._sentences(paper_id))
+
+    def paper_state(self, paper_id: str) -> dict[str, object]:
+        """Every per-paper table of a paper, worked out now, as :meth:`load_paper` installs it."""
+        from synth.predicates import paper_index
+
+        self.paper_tables(paper_id)
+        self.paper_quantities(paper_id)
+        self.carriers(paper_id, set(), 1, set(), 0)
+        self.expanded(paper_id, frozenset())
+        return {
+            "entities": self.paper_entities(paper_id),
+            "words": self.paper_words(paper_id),
+            "tested": self.paper_tested_words(paper_id),
+            "slots": self.paper_slots(paper_id),
+            "aliases": self.paper_aliases(paper_id),
+            "abbr": self._abbr[paper_id],
+            "tables": (self._tables[paper_id], self._table_rows[paper_id]),
+            "quantities": (self._quantities[paper_id], self._quantity_sources[paper_id]),
+            "postings": self._postings[paper_id],
+            "word_index": paper_index(self, paper_id),
+        }
+
+    def load_paper(self, paper_id: str) -> None:
+        """Install a paper's stored tables (when stored for its present sentences), once."""
+        if self.state is None or paper_id in self._loaded:
+            return
+        self._loaded.add(paper_id)
+        found = self.state.get(f"paper|{self.min_words}|{self.paper_key(paper_id)}")
+        if not isinstance(found, dict):
+            return
+        self._papers.setdefault(paper_id, found["entities"])
+        self._vocab.setdefault(paper_id, found["words"])
+        self._tested.setdefault(paper_id, found["tested"])
+        self._slots.setdefault(paper_id, found["slots"])
+        self._aliases.setdefault(paper_id, found["aliases"])
+        self._abbr.setdefault(paper_id, found["abbr"])
+        if paper_id not in self._tables:
+            self._tables[paper_id], self._table_rows[paper_id] = found["tables"]
+        if paper_id not in self._quantities:
+            self._quantities[paper_id], self._quantity_sources[paper_id] = found["quantities"]
+        self._postings.setdefault(paper_id, found["postings"])
+        self._word_index.setdefault(paper_id, found["word_index"])
 
     def _idf(self) -> dict[str, float]:
         """Inverse document frequency of content words over the library's sentences (built once)."""
+        self._load_library()
         if not hasattr(self, "_idf_table"):
             df: dict[str, int] = {}
             sentences = self._sentences()
@@ -91,6 +170,7 @@ class LibraryFacts:
 
     def _number_index(self) -> dict[str, list[tuple[Sentence, bool]]]:
         """Distinctive number -> the evidence-eligible sentences stating it (built once)."""
+        self._load_library()
         if self._numbers is None:
             mg = {p.paper_id for p in self.library.papers() if p.machine_generated}
             self._numbers = {}
@@ -130,7 +210,7 @@ class LibraryFacts:
         """The checks' facts of a paper's sentence (shared with :meth:`evidence_facts`)."""
         key = s.sentence_id if s.sentence_id is not None else hash(s.text)
         if key not in self._facts:
-            self._facts[key] = facts(s.text)
+            self._facts[key] = self.text_facts(s.text)
         return self._facts[key]
 
     def carriers(
@@ -139,6 +219,7 @@ class LibraryFacts:
         """A paper's evidence sentences holding at least ``at_least`` of ``words`` (content
         stems), none of ``skip``: (how many, sentence), most first, then in reading order, at
         most ``limit`` (a word index of the paper, built once)."""
+        self.load_paper(paper_id)
         if paper_id not in self._postings:
             sents = [s for s in self._sentences(paper_id) if self._is_evidence(s)]
             index: dict[str, list[int]] = {}
@@ -158,6 +239,7 @@ class LibraryFacts:
 
     def paper_words(self, paper_id: str) -> frozenset[str]:
         """Every content word a paper uses (stemmed), built once per paper."""
+        self.load_paper(paper_id)
         if paper_id not in self._vocab:
             words: set[str] = set()
             for s in self._sentences(paper_id):
@@ -167,12 +249,14 @@ class LibraryFacts:
 
     def paper_tested_words(self, paper_id: str) -> frozenset[str]:
         """The content words of a paper's own sections (``untested.tested_words``), once."""
+        self.load_paper(paper_id)
         if paper_id not in self._tested:
             self._tested[paper_id] = tested_words(self._sentences(paper_id))
         return self._tested[paper_id]
 
     def paper_quantities(self, paper_id: str) -> tuple[Quantity, ...]:
         """Every figure a paper's evidence-eligible sentences state, with its context, once."""
+        self.load_paper(paper_id)
         if paper_id not in self._quantities:
             out: list[Quantity] = []
             sources: list[Sentence] = []
@@ -200,6 +284,7 @@ class LibraryFacts:
 
     def paper_entities(self, paper_id: str) -> dict[str, frozenset[str]]:
         """Per kind, the entities a paper names anywhere (its title included)."""
+        self.load_paper(paper_id)
         if paper_id not in self._papers:
             texts = [s.text for s in self._sentences(paper_id)]
             paper = self.library.get_paper(paper_id)
@@ -209,12 +294,14 @@ class LibraryFacts:
     def paper_aliases(self, paper_id: str) -> frozenset[str]:
         """Names a paper writes in a way its claims may not (``namechecks.paper_aliases``:
         "spanish" where it writes "NLI-es", "kl" for "Kullback-Leibler"), once."""
+        self.load_paper(paper_id)
         if paper_id not in self._aliases:
             self._aliases[paper_id] = paper_aliases(s.text for s in self._sentences(paper_id))
         return self._aliases[paper_id]
 
     def paper_slots(self, paper_id: str) -> dict[str, frozenset[str]]:
         """Context word -> the names beside it in a paper (``textchecks.slot_index``), once."""
+        self.load_paper(paper_id)
         if paper_id not in self._slots:
             texts = [s.text for s in self._sentences(paper_id)]
             self._slots[paper_id] = slot_index(texts)
@@ -223,12 +310,14 @@ class LibraryFacts:
     def expanded(self, paper_id: str, words: frozenset[str]) -> frozenset[str]:
         """``words`` with the long forms of the short forms among them that the paper defines
         ("DP" -> dependency parsing), so a sentence's "DP task" names "dependency parsing"."""
+        self.load_paper(paper_id)
         if paper_id not in self._abbr:
             self._abbr[paper_id] = abbreviations([s.text for s in self._sentences(paper_id)])
         return expand(words, self._abbr[paper_id])
 
     def paper_tables(self, paper_id: str) -> list[Cell]:
         """The cells of a paper's tables (``tablechecks.table_cells``), parsed once."""
+        self.load_paper(paper_id)
         if paper_id not in self._tables:
             sents = list(self._sentences(paper_id))
             rows = [s for s in sents if s.kind == "table"]

@@ -18,7 +18,6 @@ time") is a plain word.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterable, Mapping
 
 from synth.libfacts import LibraryFacts
@@ -100,15 +99,11 @@ def link_features(
     }
 
 
-# Per LibraryFacts object (one verifier's library), the word index of each paper, built on first
-# use; dropped with the facts object.
-_INDEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def paper_index(known: LibraryFacts, paper_id: str) -> PaperWordIndex:
     """The passages of a paper (its evidence-eligible sentences, in reading order), built once
-    per paper."""
-    per = _INDEX.setdefault(known, {})
+    per paper (kept by the facts object, stored with its other tables: ``synth.libstate``)."""
+    known.load_paper(paper_id)
+    per = known._word_index
     if paper_id not in per:
         sents = known.paper_sentences(paper_id)
         per[paper_id] = PaperWordIndex(

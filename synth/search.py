@@ -19,6 +19,7 @@ from synth.bm25 import Bm25Index
 from synth.embed import Embedder, EmbedSettings
 from synth.entities import tag_entities
 from synth.library import Library, fts_terms
+from synth.libstate import LibraryState
 from synth.records import Evidence
 from synth.settings import Settings
 
@@ -147,6 +148,8 @@ class HybridSearcher:
         # BM25 in memory, read from the library's FTS5 index when first needed (a snapshot, as the
         # sentence matrix is: sentences added to the library later are not found by this searcher).
         self._bm25: Bm25Index | None = None
+        # What ingest stored beside the library (``synth.libstate``): the BM25 index among it.
+        self.state = LibraryState(library)
         self._load()
 
     # === Step 1: the sentence matrix (embedded once, cached in the library) ===================
@@ -181,9 +184,12 @@ class HybridSearcher:
 
     def bm25_index(self) -> Bm25Index:
         """The in-memory BM25 index (:class:`~synth.bm25.Bm25Index`), read from the library's
-        FTS5 index on first call."""
+        FTS5 index on first call (or as stored at ingest for the same sentences)."""
         if self._bm25 is None:
-            self._bm25 = Bm25Index(self.library.conn)
+            found = self.state.get(f"bm25|{self.state.fingerprint()}") if self.state.conn else None
+            self._bm25 = (
+                Bm25Index.from_state(found) if found is not None else Bm25Index(self.library.conn)
+            )
         return self._bm25
 
     def _bm25_ids(

@@ -123,7 +123,10 @@ class Verifier:
         self.nli_id = model_identity(self.nli_name) if self.nli_name else ""
         if self.nli_name:
             self.calibrator = nli_calibrator(self.calibrator, self.settings.calibrator, self.nli_id)
-        self.known = LibraryFacts(library, self.searcher.settings.min_words)
+        # The library's tables as ingest stored them (the searcher's state: one fingerprint).
+        self.known = LibraryFacts(
+            library, self.searcher.settings.min_words, getattr(self.searcher, "state", None)
+        )
         self.models = {
             "embedding": self.searcher.embedder.stamp,
             "calibrator": self.calibrator.stamp,
