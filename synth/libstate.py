@@ -33,12 +33,18 @@ if TYPE_CHECKING:
 STATE_NAME = "derived.sqlite"
 
 
-@lru_cache(maxsize=1)
 def code_version() -> str:
     """A hash of the code that makes the stored state: every module of ``synth`` (any change to
     the parsing invalidates it) and the versions whose objects are stored."""
+    return source_hash(Path(__file__).parent)
+
+
+@lru_cache(maxsize=4)
+def source_hash(folder: Path) -> str:
+    """A hash of the ``*.py`` files of ``folder`` (names and bytes) and of the Python, SQLite and
+    NumPy versions."""
     h = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in sorted(folder.glob("*.py")):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     h.update(f"{sys.version_info[:2]}|{sqlite3.sqlite_version}|{np.__version__}".encode())
     return h.hexdigest()[:16]
@@ -87,7 +93,12 @@ class LibraryState:
             ).fetchone()
         except sqlite3.Error:
             return None
-        return pickle.loads(row[0]) if row else None
+        if row is None:
+            return None
+        try:
+            return pickle.loads(row[0])
+        except (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError):
+            return None  # unreadable (not this code's objects): computed instead
 
     def keys(self, prefix: str) -> set[str]:
         """The stored keys (of this code version) that begin with ``prefix``, without it."""
