@@ -7,6 +7,7 @@ import re
 import pytest
 
 from synth.claim_outline import outline_kinds, read_with_content
+from synth.claim_ranker import use_ranker
 from synth.claim_units import Unit
 from synth.claims import ClaimSettings, claim_from_unit, extract_claims, score_parts
 from synth.library import Library
@@ -393,11 +394,15 @@ def test_an_introduction_closes_with_its_claims():
     assert check_worthiness(text, conclusion, place=first) > check_worthiness(
         text, conclusion, place=last
     )
-    # Elsewhere (and with no place known) where a sentence sits changes nothing.
-    assert check_worthiness(text, "4 Results", place=last) == check_worthiness(
-        text, "4 Results", place=first
-    )
+    # With no place known the place is not read.
     assert check_worthiness(text, intro) == check_worthiness(text, intro, place=None)
+    # The hand weights step for place only there (PLACE_STEPS). A learned ranker may read place
+    # elsewhere too: over the 82 papers with readers' lists, readers listed 0.27 of the first
+    # fifth of a results section's candidates and 0.37-0.40 of the later ones.
+    with use_ranker(None):
+        assert check_worthiness(text, "4 Results", place=last) == check_worthiness(
+            text, "4 Results", place=first
+        )
 
 
 def test_a_bound_on_a_measured_difference_is_not_a_formula():
@@ -427,8 +432,14 @@ def test_the_opening_of_a_method_or_data_section_says_what_it_describes():
     opening = {"section_first": 1.0, "section_position": 0.0}
     inside = {"section_first": 0.0, "section_position": 0.0}
     data = "3.2.5 Textual entailment dataset"
-    assert check_worthiness(text, data, place=opening) > check_worthiness(text, data, place=inside)
-    # Not in a results section: there the first sentence is no definition.
-    assert check_worthiness(text, "4 Results", place=opening) == check_worthiness(
-        text, "4 Results", place=inside
-    )
+    # A hand weight (METHOD_OPENING, from 8 of 28 openings listed on 15 papers): over the 82 papers
+    # with readers' lists, readers listed 22 of 428 method openings (0.051) against 227 of 4,189
+    # other method-section candidates (0.054), and a learned ranker need not follow it.
+    with use_ranker(None):
+        assert check_worthiness(text, data, place=opening) > check_worthiness(
+            text, data, place=inside
+        )
+        # Not in a results section: there the first sentence is no definition.
+        assert check_worthiness(text, "4 Results", place=opening) == check_worthiness(
+            text, "4 Results", place=inside
+        )

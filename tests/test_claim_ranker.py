@@ -45,12 +45,18 @@ def test_ranker_falls_back_to_hand_weights(tmp_path):
     from synth.claims import check_worthiness
 
     assert load_ranker(tmp_path / "absent.json") is None
-    # None ships (it did not beat the hand weights by leave-one-paper-out): hand weights score.
-    assert not RANKER_PATH.is_file() and active_ranker() is None
-    assert ranker_identity() == "hand"
-    assert check_worthiness(FINDING, "Results") == score_claim(FINDING, "Results")
+    # One ships (synth/claim_ranker.json): it scores; use_ranker(None) gives the hand weights.
+    shipped = load_ranker()
+    assert RANKER_PATH.is_file() and shipped is not None and active_ranker() is shipped
+    assert ranker_identity() == shipped.identity() != "hand"
+    assert len(shipped.meta["fitted_on"]) >= 79 and 0 < shipped.listing_line < 0.5
     with use_ranker(None):
+        assert ranker_identity() == "hand"
+        assert check_worthiness(FINDING, "Results") == score_claim(FINDING, "Results")
         assert check_worthiness(PROCEDURE, "Results") == score_claim(PROCEDURE, "Results")
+    # The shipped model ranks a measured finding above a set-up sentence, both over its line.
+    assert check_worthiness(FINDING, "5 Results") > check_worthiness(PROCEDURE, "5 Results")
+    assert check_worthiness(FINDING, "5 Results") > 0.5
 
 
 def test_fit_save_load_and_leave_one_group_out(tmp_path):
@@ -197,3 +203,24 @@ def test_the_calibrators_labelled_set_keeps_the_hand_weights(tmp_path):
     with use_ranker(odd):
         assert [(e.example_id, e.claim) for e in build_labelled_set(lib, settings)] == hand
     assert hand and all("Adam" not in claim for _, claim in hand)
+
+
+def test_a_ranker_lists_nothing_the_hand_weights_would_not():
+    """The hand weights gate what may be listed (HAND_GATE); the model orders what they let by."""
+    from synth.claim_ranker import ClaimRanker, use_ranker
+    from synth.claim_scoring import HAND_GATE, check_worthiness, score_parts
+
+    instruction = "You should recompile the paper and check that every figure fits the margins."
+    # A model that would list instructions to the reader and drop findings.
+    odd = ClaimRanker({"instruction": 8.0, "outperforms": -8.0}, 0.0, {"fitted_on": ["test"]})
+    with use_ranker(None):
+        hand_instruction = check_worthiness(instruction, "2 General Instructions")
+        hand_finding = check_worthiness(FINDING, "5 Results")
+    assert "instruction" in score_parts(instruction, "2 General Instructions")
+    assert hand_instruction < HAND_GATE <= hand_finding
+    with use_ranker(odd):
+        # Under the hand line it scores no higher than the hand weights do: not listed.
+        assert check_worthiness(instruction, "2 General Instructions") == hand_instruction
+        # Over it the model's score stands, even where it drops the unit under its own line.
+        learned = check_worthiness(FINDING, "5 Results")
+        assert learned < 0.5 and learned != hand_finding
