@@ -57,6 +57,7 @@ def pack(out: Path) -> None:
 
     from synth.calibration_data import RETIRED_HELDOUT
     from synth.embed import resolve_model
+    from synth.libstate import STATE_NAME
     from synth.settings import resolve_data_dir
 
     out.mkdir(parents=True, exist_ok=True)
@@ -69,6 +70,9 @@ def pack(out: Path) -> None:
     if not lib.exists():
         subprocess.run([cli, "ingest", *sources, "--library", str(lib)], check=True)
     shutil.rmtree(lib / "cache", ignore_errors=True)
+    # The stored library state (synth.libstate) is keyed by the Python/SQLite/NumPy versions, which
+    # differ there: it would be recomputed anyway, and it is 4-5 times the size of the library.
+    (lib / STATE_NAME).unlink(missing_ok=True)
     with tarfile.open(out / "lib.tar.xz", "w:xz") as tar:  # 14 MB of SQLite travel as 4 MB
         tar.add(lib, arcname="lib")
     rows = []
