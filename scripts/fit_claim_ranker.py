@@ -45,6 +45,7 @@ from synth.claim_ranker import (  # noqa: E402
     leave_one_group_out,
     ranker_features,
 )
+from synth.claim_scoring import HAND_GATE  # noqa: E402
 from synth.claims import (  # noqa: E402
     PROSE_KINDS,
     ClaimSettings,
@@ -141,7 +142,12 @@ def recall_at_gold(data: Dataset, probs: list[float], key: str) -> tuple[int, in
     idx = [i for i, g in enumerate(data.groups) if g == key]
     n = data.gold[key]
     top = sorted(idx, key=lambda i: (-probs[i], i))[:n]
-    return len(frozenset().union(*(data.covers[i] for i in top))) if top else 0, n
+    return _matched(data, top), n
+
+
+def _matched(data: Dataset, units: list[int]) -> int:
+    """How many gold claims of their paper the units match."""
+    return len(frozenset().union(*(data.covers[i] for i in units))) if units else 0
 
 
 def recall_at_budget(
@@ -149,17 +155,17 @@ def recall_at_budget(
 ) -> tuple[int, int, int]:
     """Gold claims of paper ``key`` matched by the units the shipped budget lists, the units
     listed, and the gold count: its best-ranked units at probability ``line`` or above that the
-    hand weights would list (``synth.claim_scoring.HAND_GATE``: a row's hand logit ``prior`` at
-    least 0), at most its budget (``paper_budget`` of its prose sentences, default settings)."""
+    hand weights would list (``synth.claim_scoring.HAND_GATE`` on a row's hand logit ``prior``),
+    at most its budget (``paper_budget`` of its prose sentences, default settings)."""
+    gate = math.log(HAND_GATE / (1.0 - HAND_GATE))
     idx = [
         i
         for i, g in enumerate(data.groups)
-        if g == key and probs[i] >= line and data.rows[i].get("prior", 0.0) >= 0.0
+        if g == key and probs[i] >= line and data.rows[i].get("prior", 0.0) >= gate
     ]
     budget = paper_budget(data.prose.get(key, 0), ClaimSettings())
     top = sorted(idx, key=lambda i: (-probs[i], i))[:budget]
-    found = len(frozenset().union(*(data.covers[i] for i in top))) if top else 0
-    return found, len(top), data.gold[key]
+    return _matched(data, top), len(top), data.gold[key]
 
 
 def lopo_probabilities(data: Dataset, c: float) -> list[float]:

@@ -29,6 +29,7 @@ class LibraryFacts:
         # What ingest stored (``synth.libstate``): read instead of computed when there.
         self.state = state if state is not None and state.conn is not None else None
         self._loaded: set[str] = set()  # papers whose stored tables were looked up
+        self._library_looked_up = False  # the stored library-level tables
         self._word_index: dict[str, Any] = {}  # predicates.paper_index's, per paper
         self._facts: dict[int, SentenceFacts] = {}
         self._papers: dict[str, dict[str, frozenset[str]]] = {}
@@ -80,7 +81,7 @@ class LibraryFacts:
     # === Stored state (synth.libstate) ========================================================
     def _load_library(self) -> None:
         """The word rarity and number index stored for this library's sentences, once."""
-        if self.state is None or hasattr(self, "_library_looked_up"):
+        if self.state is None or self._library_looked_up:
             return
         self._library_looked_up = True
         found = self.state.get(f"library|{self.min_words}|{self.state.fingerprint()}")

@@ -9,15 +9,21 @@ import re
 
 from synth.records import Number
 
+# The tens in words ("forty", "eighty"): numbers of their own, and the first half of "forty-four".
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
+_TENS |= {"eighty": 80, "ninety": 90}
 # Spelled-out numbers ("eight pages", "three epochs"); "one" is left out (mostly a pronoun).
-NUMBER_WORDS: dict[str, int] = {
-    w: i + 2
-    for i, w in enumerate(
-        "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
-        " sixteen seventeen eighteen nineteen twenty".split()
-    )
-} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80}
-NUMBER_WORDS |= {"ninety": 90, "hundred": 100, "thousand": 1000}
+NUMBER_WORDS: dict[str, int] = (
+    {
+        w: i + 2
+        for i, w in enumerate(
+            "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+            " sixteen seventeen eighteen nineteen".split()
+        )
+    }
+    | _TENS
+    | {"hundred": 100, "thousand": 1000}
+)
 # The lookahead (a word's first letter) skips, fast, the words no number word starts like.
 _NUMBER_WORD = re.compile(
     r"\b(?=[" + "".join(sorted({w[0] for w in NUMBER_WORDS})) + r"])(" + "|".join(NUMBER_WORDS)
@@ -55,8 +61,6 @@ _HALF_SCALE = re.compile(
     re.I,
 )
 # "forty-four", "ninety-nine": tens and units in one word (read word by word it was the units).
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70}
-_TENS |= {"eighty": 80, "ninety": 90}
 _UNITS = {"one": 1} | {w: v for w, v in NUMBER_WORDS.items() if v < 10}
 _TENS_UNITS = re.compile(
     rf"\b({'|'.join(_TENS)})-({'|'.join(_UNITS)})\b(?: (?:hundred )?(?:thousand|million|billion)\b)?",
