@@ -138,6 +138,7 @@ RETIRED_HELDOUT: tuple[str, ...] = (
     "heldout11",
     "heldout12",
     "heldout13",
+    "heldout14",
 )
 
 
