@@ -37,7 +37,7 @@ from synth.nli import model_identity, nli_features, resolve_nli_model
 from synth.numchecks import paper_slot_conflict
 from synth.predicates import paper_links
 from synth.records import LABELS, Evidence, Verdict
-from synth.search import HybridSearcher, SearchSettings, content_words
+from synth.search import HybridSearcher, SearchSettings, content_words, one_blas_thread
 from synth.settings import Settings
 from synth.tablechecks import table_comparison, table_numbers, table_threshold
 from synth.textchecks import (
@@ -534,19 +534,21 @@ class Verifier:
         # encoder is at work on the next batches).
         wants_bm25_index = len(claims) >= self.searcher.BM25_INDEX_MIN
         pending: list[tuple[int, np.ndarray]] = []
-        try:
-            for idx, vecs in stream:
-                pending += zip(idx, vecs, strict=True)
-                if len(pending) >= self.MIN_GROUP:
-                    if wants_bm25_index:
-                        self.searcher.bm25_index()
-                    for start in range(0, len(pending), self.SEARCH_CHUNK):
-                        group = pending[start : start + self.SEARCH_CHUNK]
-                        self._verify_group(claims, exclude, group, out, progress)
-                    pending = []
-            self._verify_group(claims, exclude, pending, out, progress)
-        finally:
-            stream.close()  # stops the encoder thread, writes the new vectors to the cache
+        # numpy's BLAS on one thread throughout: the encoder's thread needs the other core.
+        with one_blas_thread():
+            try:
+                for idx, vecs in stream:
+                    pending += zip(idx, vecs, strict=True)
+                    if len(pending) >= self.MIN_GROUP:
+                        if wants_bm25_index:
+                            self.searcher.bm25_index()
+                        for start in range(0, len(pending), self.SEARCH_CHUNK):
+                            group = pending[start : start + self.SEARCH_CHUNK]
+                            self._verify_group(claims, exclude, group, out, progress)
+                        pending = []
+                self._verify_group(claims, exclude, pending, out, progress)
+            finally:
+                stream.close()  # stops the encoder thread, writes the new vectors to the cache
         return out  # type: ignore[return-value]
 
     def _verify_group(

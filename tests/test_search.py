@@ -13,7 +13,14 @@ import pytest
 from synth.embed import Embedder, EmbedSettings
 from synth.library import Library
 from synth.records import Paper, Passage, Sentence
-from synth.search import HybridSearcher, SearchSettings, _top_order, content_words, stem
+from synth.search import (
+    HybridSearcher,
+    SearchSettings,
+    _top_order,
+    content_words,
+    one_blas_thread,
+    stem,
+)
 
 
 def _add_text_paper(library: Library, sentences: list[str], title: str) -> str:
@@ -170,3 +177,29 @@ def test_rerank_reads_the_cosines_the_dense_ranking_worked_out(searcher: HybridS
         assert known and set(known) <= set(range(len(searcher.rows)))
         assert all(v == float(searcher.matrix[i] @ qvec) for i, v in known.items())
         assert searcher._rerank(query, qvec, fused, known) == searcher._rerank(query, qvec, fused)
+
+
+def test_one_blas_thread_limits_openblas_and_restores_it(
+    searcher: HybridSearcher, monkeypatch: pytest.MonkeyPatch
+):
+    import contextlib
+
+    from threadpoolctl import ThreadpoolController, threadpool_limits
+
+    import synth.search
+
+    def openblas_threads() -> list[int]:
+        found = ThreadpoolController().select(internal_api="openblas").lib_controllers
+        return [lib.num_threads for lib in found]
+
+    vectors = searcher.embedder.encode(QUERIES)
+    with threadpool_limits(limits=2, user_api="blas"):  # as on a 2-core machine
+        before = openblas_threads()
+        with one_blas_thread():
+            assert all(n == 1 for n in openblas_threads())
+        assert openblas_threads() == before
+        one = searcher.search_many(QUERIES, vectors)
+        assert openblas_threads() == before
+        # The same evidence when the products run on two threads.
+        monkeypatch.setattr(synth.search, "one_blas_thread", contextlib.nullcontext)
+        assert searcher.search_many(QUERIES, vectors) == one
