@@ -82,6 +82,12 @@ class VerifySettings(Settings):
         description="Weight of the NLI stage's log-probs, mixed in (uncalibrated) only when no"
         " calibrator was fitted for the NLI model.",
     )
+    paper_carriers: int = Field(
+        default=2,
+        ge=0,
+        description="Sentences of retrieval's first paper holding the most of the claim's words,"
+        " read beside the retrieved ones (a finding stated in other words ranks low).",
+    )
     max_rationale: int = Field(default=3, ge=1, description="Rationale sentences kept per verdict.")
     verified_min_confidence: float = Field(
         default=0.8,
@@ -152,11 +158,32 @@ class Verifier:
         evidence: Sequence[Evidence] | None = None,
     ) -> list[Evidence]:
         """The sentences the checks may read: retrieval's candidates (``evidence`` when already
-        searched), then any sentence stating one of the claim's distinctive numbers."""
+        searched), then any sentence stating one of the claim's distinctive numbers, then the
+        sentences of retrieval's first paper that hold the most of the claim's words."""
         if evidence is None:
             evidence = self.searcher.search(claim, qvec, exclude_papers)
         have = {e.sentence_id for e in evidence}
-        return [*evidence, *self.known.number_evidence(claim, have, exclude_papers)]
+        numbers = self.known.number_evidence(claim, have, exclude_papers)
+        return [*evidence, *numbers, *self._paper_carriers(claim, evidence, have)]
+
+    def _paper_carriers(
+        self, claim: str, evidence: Sequence[Evidence], have: set[int | None]
+    ) -> list[Evidence]:
+        """The sentences of retrieval's first human-written paper holding the most of the claim's
+        content words (at least two), none already read: a paper restates its finding in words
+        that embed and rank apart from the claim's ("performs poorly" for "handles unseen words
+        poorly"), while the sentence retrieval put first often only shares the topic."""
+        first = next((e for e in evidence if not e.machine_generated), None)
+        if first is None or self.settings.paper_carriers <= 0:
+            return []
+        found = self.known.carriers(
+            first.paper_id, content_words(claim), 2, have, self.settings.paper_carriers
+        )
+        return [
+            Evidence(paper_id=first.paper_id, page=s.page, section=s.section, text=s.text,
+                     sentence_id=s.sentence_id, score=0.0, machine_generated=False)
+            for _, s in found
+        ]  # fmt: skip
 
     # === Step 1: features of a claim against its human-written evidence =======================
     def features(
