@@ -172,13 +172,14 @@ class Verifier:
         """The sentences of retrieval's first human-written paper holding the most of the claim's
         content words (at least two), none already read: a paper restates its finding in words
         that embed and rank apart from the claim's ("performs poorly" for "handles unseen words
-        poorly"), while the sentence retrieval put first often only shares the topic."""
+        poorly"), while the sentence retrieval put first often only shares the topic. The claim's
+        numbers are not among the words (a table row sharing a figure and one word is another
+        matter; the sentences stating its numbers are ``number_evidence``'s)."""
         first = next((e for e in evidence if not e.machine_generated), None)
         if first is None or self.settings.paper_carriers <= 0:
             return []
-        found = self.known.carriers(
-            first.paper_id, content_words(claim), 2, have, self.settings.paper_carriers
-        )
+        words = {w for w in content_words(claim) if not w.replace(".", "").isdigit()}
+        found = self.known.carriers(first.paper_id, words, 2, have, self.settings.paper_carriers)
         return [
             Evidence(paper_id=first.paper_id, page=s.page, section=s.section, text=s.text,
                      sentence_id=s.sentence_id, score=0.0, machine_generated=False)
