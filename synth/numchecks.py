@@ -99,6 +99,50 @@ _NOT_COUNTED = STOPWORDS | frozenset(
 )
 
 
+# Measures the parser's metric names leave out, and spellings of those it has: a figure right
+# beside one is a score of it ("a Cohen's kappa of 0.61", "85.2 COMET", "chrF++ 55.1").
+_METRIC_WORDS = {
+    "kappa": r"(?:Cohen's |Fleiss' |Cohen |Fleiss )?(?:kappa|Kappa|κ)",
+    "alpha": r"Krippendorff(?:'s)? (?:alpha|α)",
+    "QWK": r"QWK",
+    "COMET": r"COMET(?:-2[0-9])?|Comet",
+    "CometKiwi": r"COMET-?Kiwi|CometKiwi",
+    "chrF": r"chrF\+*|ChrF\+*|CHRF\+*",
+    "TER": r"TER",
+    "BERTScore": r"BERTScore|BertScore",
+    "spBLEU": r"spBLEU",
+    "BLEU": r"(?:sacre|Sacre)BLEU|BLEU-[1-4]|BLEU",
+    "MCC": r"MCC",
+    "nDCG": r"n?DCG(?:@\d+)?|NDCG(?:@\d+)?",
+    "UAS": r"UAS",
+    "LAS": r"LAS",
+}
+_METRIC_WORD = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(f"(?P<{k}>{v})" for k, v in _METRIC_WORDS.items())
+    + r")(?![\w-]*\w)"
+)
+_METRIC_GAP = re.compile(
+    r"^[\s:=(]*(?:(?:of|is|was|were|are|which|that|values?|score[sd]?|by|at|between|from|"
+    r"reaches|reached|around|about|roughly|approximately|above|below|over|under|nearly|"
+    r"almost)\s+){0,3}$",
+    re.I,
+)
+
+
+def _metric_beside(head: str, tail: str) -> str:
+    """The measure named right before a figure ("kappa of 0.61", "COMET: 85.2") or right after
+    it ("85.2 COMET", "55.1 chrF++"); "" when none."""
+    after = _METRIC_WORD.match(tail.lstrip(" (%"))
+    if after and len(tail) - len(tail.lstrip(" (%")) <= 3:
+        return after.lastgroup or ""
+    for m in reversed(list(_METRIC_WORD.finditer(head[-40:]))):
+        if _METRIC_GAP.match(head[-40:][m.end() :]):
+            return m.lastgroup or ""
+        break
+    return ""
+
+
 def stems(text: str, numbers: bool = True) -> list[str]:
     # Same light stemmer as retrieval's coverage, so "resilient" meets "resilience".
     return [
@@ -122,6 +166,8 @@ class Quantity:
     delta: bool = False  # a difference ("by 6 points", "a gap of 2.6", "+4.1"), not a level
     multiple: bool = False  # a ratio of two figures ("600 times cheaper", "twice as long")
     counted: bool = False  # a noun follows it: what it counts ("40 names", "8-shot", "4 out of 5")
+    metric: str = ""  # the measure named beside it ("a kappa of 0.61", "85.2 COMET"), else the
+    # parser's nearest metric
 
 
 def _spans(text: str, numbers: tuple[Number, ...]) -> list[tuple[int, int]]:
@@ -181,10 +227,12 @@ def quantities(text: str, numbers: tuple[Number, ...]) -> tuple[Quantity, ...]:
             or bool(_TIMES_AFTER.match(tail) or _TIMES_BEFORE.search(head[-4:]))
         )
         counted = _COUNTED.match(tail)
+        counts = bool(counted and counted.group(1).lower() not in _NOT_COUNTED)
+        metric = _metric_beside(head, tail) or n.metric or ""
         out.append(
             Quantity(
                 n, value, before, after, bound, near, prev[-1] if prev else "", delta, multiple,
-                bool(counted and counted.group(1).lower() not in _NOT_COUNTED),
+                counts, metric,
             )
         )  # fmt: skip
     return tuple(out)
@@ -347,8 +395,15 @@ def _stated(claim: Quantity, ev: Quantity) -> bool:
     return same_value(claim.number, ev.number) or abs(claim.value - ev.value) < 1e-9
 
 
+def _unit_class(n: Number) -> str | None:
+    """What a unit measures: a share (%, points), a multiple, a count in thousands or more ("5k",
+    "1.3B", "600M": one kind of figure, in different scales), else the unit itself."""
+    unit = n.unit or ""
+    return "count" if unit in _SCALE else _UNIT_CLASS.get(unit, n.unit)
+
+
 def _comparable(a: Number, b: Number) -> bool:
-    ua, ub = _UNIT_CLASS.get(a.unit or "", a.unit), _UNIT_CLASS.get(b.unit or "", b.unit)
+    ua, ub = _unit_class(a), _unit_class(b)
     if ua and ub and ua != ub:
         return False
     return not (a.metric and b.metric and a.metric != b.metric)
@@ -359,6 +414,8 @@ def _aligned(c: Quantity, e: Quantity, single: bool) -> bool:
     shared neighbouring words, or the only measurement (not a count) on both sides."""
     if not _comparable(c.number, e.number):
         return False
+    if c.metric and e.metric:
+        return c.metric == e.metric  # scores of one measure; of two, not comparable
     if c.number.metric and c.number.metric == e.number.metric:
         return True
     if c.after & e.after or (c.prev and c.prev == e.prev and len(c.prev) > 3):
