@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from synth.frame_swaps import _one_of_a_kind
+from synth.namechecks import same_name
+
 # (scale, end) of each superlative: two superlatives are opposite only on one scale ("the
 # best" and "the lowest" may say the same of an error rate).
 _ENDS = {
@@ -92,4 +95,108 @@ def superlative_flip(claim: str, evidence: str) -> float:
         (scale, end) = next(iter(ends))
         if (scale, -end) in other and (scale, end) not in other:
             return 1.0
+    return 0.0
+
+
+# The top or the bottom of a scale, whichever the scale: one thing holds it ("X led all models",
+# "the best ...", "scores highest", "the most critical role").
+_TOP = re.compile(
+    r"\b(?:best|highest|strongest|largest|greatest|biggest|most|top|lead|leads|led|leading)\b",
+    re.I,
+)
+_BOTTOM = re.compile(r"\b(?:worst|lowest|weakest|smallest|least|fewest|poorest)\b", re.I)
+# Not the one holder: "one of the best", "among the highest", "the most X languages" of a list.
+_SHARED_END = re.compile(
+    r"\b(?:one of|among|some of|several of|two of|three of)\s+(?:the\s+)?(?:[\w-]+\s+){0,1}$", re.I
+)
+# A clause that compares names its loser too ("X has the best score, ahead of Y").
+_COMPARING = re.compile(
+    r"\b(?:than|over|outperform\w*|beat\w*|surpass\w*|ahead of|compared|versus|vs|followed|"
+    r"closely|behind|second|next|after|except|unlike|other|like|such as|including|e\.g)\b",
+    re.I,
+)
+_COPULA = re.compile(r"\b(?:is|was|are|were)\b")
+_CLAUSE_CUT = re.compile(r"[;:()]|,\s|\b(?:while|whereas|but|although|though|and also)\b", re.I)
+_STRONG_NAME = re.compile(r"(?<![\w-])(?:[A-Z][\w.-]*[A-Z0-9][\w.-]*|[a-z]+[A-Z][\w.-]*)(?![\w-])")
+# Class words and measures, no holders ("Among all LLMs", "an F1-score of 0.92").
+_NOT_HOLDERS = re.compile(
+    r"(?:LLMs?|PLMs?|NLP|NMT|MT|SOTA|AI|F1|BLEU|COMET|ROUGE|chrF|MRR|AUC|ECE|WER|CER)(?:[-.]\w*)?"
+)
+
+
+def _ends_in(clause: str) -> set[int]:
+    """The ends (1 top, -1 bottom) a clause holds, unless it shares its end with others."""
+    out = set()
+    for pattern, end in ((_TOP, 1), (_BOTTOM, -1)):
+        for m in pattern.finditer(clause):
+            if not _SHARED_END.search(clause[: m.start()]):
+                out.add(end)
+    return out
+
+
+def _holder_clauses(text: str) -> list[tuple[str, set[int], list[str]]]:
+    """Per clause of ``text``: the clause, the ends it holds and the strong names it writes
+    ("GPT-4o", "mBERT", "XLM-R"; plain capitalised words are too often a sentence's or a
+    title's)."""
+    out, pos = [], 0
+    cuts = [m.start() for m in _CLAUSE_CUT.finditer(text)] + [len(text)]
+    for cut in cuts:
+        clause = text[pos:cut]
+        pos = cut + 1
+        names = [
+            n for n in _STRONG_NAME.findall(clause) if not _NOT_HOLDERS.fullmatch(n.rstrip("."))
+        ]
+        out.append((clause, _ends_in(clause), names))
+    return out
+
+
+def _writes(text: str, names: list[str], name: str) -> bool:
+    """Whether ``text`` (with its strong ``names``) writes ``name`` in some spelling."""
+    return name.lower() in text.lower() or any(same_name(name, n) for n in names)
+
+
+def holder_swap(claim: str, evidence: str) -> float:
+    """1.0 when the evidence puts another name at the end of the scale where the claim puts its
+    own, on the same side of that end, and never names the claim's: "Claude-3.7-Sonnet led all
+    models on every Cloze metric" against "Gemini-2.5-Pro leads across all Cloze metrics"; "XLM-R
+    and BLOOM have the largest intersection" against "mT5 and XLM-R have the largest non-Latin
+    intersection". One thing holds the top: naming another there refutes. A claim whose other
+    names the evidence lacks may be about another condition, and a clause that compares ("ahead
+    of", "than") or shares its end ("one of the best") names no one holder."""
+    mine = _holder_clauses(claim)
+    theirs = _holder_clauses(evidence)
+    enames = [n for _, _, names in theirs for n in names]
+    cnames = [n for _, _, names in mine for n in names]
+    if not cnames or not enames:
+        return 0.0
+    absent = [n for n in cnames if not _writes(evidence, enames, n)]
+    if len(set(absent)) != 1:
+        return 0.0  # one name swapped; the rest the evidence names too
+    x = absent[0]
+    for clause, ends, names in mine:
+        if x not in names or not ends or _COMPARING.search(clause):
+            continue
+        for eclause, eends, enm in theirs:
+            if not ends & eends or _COMPARING.search(eclause):
+                continue
+            pattern = _TOP if 1 in ends & eends else _BOTTOM
+            cm, em = pattern.search(clause), pattern.search(eclause)
+            if not cm or not em:
+                continue
+            side = clause.find(x) < cm.start()
+            # The claim's name across the end from its own holds that end in the evidence: the
+            # claim's holder is borne out, its swapped name is a condition ("X scored highest on
+            # FILBENCH" against "X is the best SEA-specific model").
+            across = [n for n in names if n != x and (clause.find(n) < cm.start()) != side]
+            if any(_writes(c, e, n) for n in across for c, ce, e in theirs if ce & ends):
+                continue
+            for y in enm:
+                if _writes(claim, cnames, y) or not _one_of_a_kind(x, y):
+                    continue
+                # On the same side of the end ("X led" / "Y leads"), or either way round a
+                # copula ("X is the strongest" / "the best method is Y").
+                if side == (eclause.find(y) < em.start()) or (
+                    _COPULA.search(clause) and _COPULA.search(eclause)
+                ):
+                    return 1.0
     return 0.0

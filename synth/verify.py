@@ -37,8 +37,10 @@ from synth.nli import model_identity, nli_features, resolve_nli_model
 from synth.numchecks import paper_slot_conflict
 from synth.predicates import paper_links
 from synth.records import LABELS, Evidence, Verdict
+from synth.rival_use import paper_rival_use
 from synth.search import HybridSearcher, SearchSettings, content_words, one_blas_thread
 from synth.settings import Settings
+from synth.superlatives import holder_swap
 from synth.tablechecks import table_comparison, table_numbers, table_threshold
 from synth.textchecks import (
     SentenceFacts,
@@ -225,6 +227,7 @@ class Verifier:
             aligned_opposite(claim, best.text),
             *(_reworded(claim, c[5].text) for c in carriers),
             paper_frame_swap(claim, self.known.paper_sentences(best.paper_id)),
+            paper_rival_use(claim, self.known.paper_sentences(best.paper_id)),
         )
         core = comparison_core(claim)
         ewords = self.known.expanded(best.paper_id, ef.stems) if core else ef.stems
@@ -602,11 +605,13 @@ class Verifier:
 
 def _reworded(claim: str, sentence: str) -> float:
     """The sentence the claim copies, with two of its names trading roles or another name in
-    one's place (registries aside: names the paper itself writes), or one of its names grouped
-    with another partner than the claim gives it."""
+    one's place (registries aside: names the paper itself writes), another name at the end of a
+    scale where the claim puts its own, or one of its names grouped with another partner than
+    the claim gives it."""
     return max(
         role_swap(claim, sentence),
         slot_substitution(claim, sentence),
+        holder_swap(claim, sentence),
         partner_swap(claim, sentence),
     )
 
