@@ -341,6 +341,10 @@ def _ahead(
                 done.put(item)
         except BaseException as exc:  # noqa: BLE001 - handed to the reader, raised there
             done.put(exc)
+        finally:
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()  # stopped early: the batches in flight finish, no others start
         done.put(None)
 
     worker = threading.Thread(target=run, name="encode-ahead", daemon=True)

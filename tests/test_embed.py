@@ -258,6 +258,28 @@ def test_encode_stream_stopped_early_keeps_what_it_encoded(tmp_path: Path):
         cached = emb._read_cache([content_hash(t) for t in texts])
         assert {content_hash(texts[i]) for i in first} <= set(cached)
         assert all(t.name != "encode-ahead" for t in threading.enumerate())
+        assert not [t for t in threading.enumerate() if t.name.startswith("onnx-encode")]
+
+
+def test_batches_side_by_side_give_the_vectors_of_one_at_a_time(library: Library):
+    """Batches run on several threads at once, each on one: the same batches, in the same
+    order, and every vector to the bit."""
+    emb = Embedder(EmbedSettings(), library)
+    emb.encode(["export the graph if not yet there"], use_cache=False)
+    texts = [*TEXTS, *(f"Claim {k}: model {k} reaches {k}.5 F1 on task {k}." for k in range(40))]
+    one = OnnxEncoder(emb.onnx_path(), emb.where, threads=1, max_tokens=64)
+    three = OnnxEncoder(emb.onnx_path(), emb.where, threads=3, max_tokens=64)
+    assert one.workers == 1 and three.workers == 3
+    runs = [list(one.batches(texts)), list(three.batches(texts))]
+    assert len(runs[0]) > 6  # many batches, several in flight at once
+    assert [idx for idx, _ in runs[0]] == [idx for idx, _ in runs[1]]
+    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(*runs, strict=True))
+    assert np.array_equal(one.encode(texts), three.encode(texts))
+    # A caller that stops early: the batches in flight finish, the pool's threads are gone.
+    batches = three.batches(texts)
+    next(batches)
+    batches.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("onnx-encode")]
 
 
 @pytest.mark.parametrize(
