@@ -136,10 +136,10 @@ def _metric_beside(head: str, tail: str) -> str:
     after = _METRIC_WORD.match(tail.lstrip(" (%"))
     if after and len(tail) - len(tail.lstrip(" (%")) <= 3:
         return after.lastgroup or ""
-    for m in reversed(list(_METRIC_WORD.finditer(head[-40:]))):
-        if _METRIC_GAP.match(head[-40:][m.end() :]):
-            return m.lastgroup or ""
-        break
+    window = head[-40:]
+    named = list(_METRIC_WORD.finditer(window))  # the last is the nearest before the figure
+    if named and _METRIC_GAP.match(window[named[-1].end() :]):
+        return named[-1].lastgroup or ""
     return ""
 
 

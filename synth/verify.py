@@ -113,6 +113,7 @@ class Verifier:
 
     SEARCH_CHUNK = 64  # claims searched together by verify_many, at most ...
     MIN_GROUP = 16  # ... and at least, while the encoder is still at work on the others
+    CARRIER_MIN_WORDS = 2  # claim words a sentence of the first paper must hold to be read
 
     def __init__(
         self,
@@ -177,11 +178,15 @@ class Verifier:
         poorly"), while the sentence retrieval put first often only shares the topic. The claim's
         numbers are not among the words (a table row sharing a figure and one word is another
         matter; the sentences stating its numbers are ``number_evidence``'s)."""
+        if self.settings.paper_carriers <= 0:
+            return []
         first = next((e for e in evidence if not e.machine_generated), None)
-        if first is None or self.settings.paper_carriers <= 0:
+        if first is None:
             return []
         words = {w for w in content_words(claim) if not w.replace(".", "").isdigit()}
-        found = self.known.carriers(first.paper_id, words, 2, have, self.settings.paper_carriers)
+        found = self.known.carriers(
+            first.paper_id, words, self.CARRIER_MIN_WORDS, have, self.settings.paper_carriers
+        )
         return [
             Evidence(paper_id=first.paper_id, page=s.page, section=s.section, text=s.text,
                      sentence_id=s.sentence_id, score=0.0, machine_generated=False)
