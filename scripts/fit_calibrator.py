@@ -18,9 +18,9 @@ the L2 strength and the weight of handwritten claims by leave-one-paper-out log 
 handwritten claims (the one-standard-error rule of synth/calibration_select.py, then a
 temperature from the out-of-fold probabilities), fit a multinomial logistic regression on all of
 it, save it. How well this procedure does on papers it did not see is measured by
-bench/verify_quality.py (the same procedure, one paper left out at a time). bench/heldout16/ and
-bench/heldout15/, the held-out sets in use, are never read here (bench/heldout14 was measured twice,
-then retired in session 18).
+bench/verify_quality.py (the same procedure, one paper left out at a time). bench/heldout17/ and
+bench/heldout16/, the held-out sets in use, are never read here (bench/heldout15 was measured twice,
+then retired in session 19).
 """
 
 from __future__ import annotations

@@ -139,6 +139,7 @@ RETIRED_HELDOUT: tuple[str, ...] = (
     "heldout12",
     "heldout13",
     "heldout14",
+    "heldout15",
 )
 
 
