@@ -189,7 +189,7 @@ _COUNT_NOUN = re.compile(
     r"\s*(?:[\w-]+\s)?(?:languages?|tasks?|epochs?|layers?|heads?|examples?|samples?|sentences?|"
     r"papers?|runs?|seeds?|steps?|models?|datasets?|classes|labels?|words?|tokens?|GPUs?|hours?|"
     r"days?|pages?|parameters?|params|items?|pairs?|annotators?|documents?|images?|instances?|"
-    r"texts?|paragraphs?|questions?|annotations?|captions?|utterances?)\b"
+    r"texts?|paragraphs?|questions?|annotations?|captions?|utterances?|data points?)\b"
 )
 _UNIT_CANON = {
     "%": "%",

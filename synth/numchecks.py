@@ -47,7 +47,7 @@ _AT_MOST = re.compile(
 _DELTA = re.compile(
     r"(?:\bby|\b(?:gap|margin|difference|improvement|gain|drop|loss|increase|decrease|boost|"
     r"reduction|degradation)s?(?: of| by| are| were| is| was)?)"
-    r"\s*(?:about|around|roughly|approximately|nearly|almost|only|~|≈)?\s*$",
+    r"(?:\s*(?:about|around|roughly|approximately|nearly|almost|only|~|≈)){0,2}\s*$",
     re.I,
 )
 # "spoken by 17,100 speakers", "annotated by two linguists": "by" names who did it (a participle
@@ -183,6 +183,9 @@ def _spans(text: str, numbers: tuple[Number, ...]) -> list[tuple[int, int]]:
 def _unsuffix(w: str) -> str:
     # The light stemmer keeps a final "e" of a singular ("candidate") that it strips from the
     # plural ("candidat"): "15 candidate substitutes" and "the 20 candidates" count one thing.
+    # Nor does it strip the plural of a short word: "16 bits" and "an 8-bit code", "27 LLMs".
+    if 3 <= len(w) <= 4 and w.endswith("s") and not w.endswith(("ss", "us", "is")) and w != "news":
+        return w[:-1]
     return w[:-1] if w.endswith("e") and len(w) > 4 else w
 
 
@@ -280,6 +283,8 @@ def _agrees(claim: Quantity, ev: Quantity) -> bool:
     words = not any(ch.isdigit() for ch in claim.number.raw)
     if claim.bound != "=" and words and abs(a - b) <= 0.15 * max(abs(a), abs(b)):
         return True
+    if _rounds_to(claim, ev):
+        return True  # "3.2 thousand" of 3,231
     if _THOUSANDS_DOT.fullmatch(ev.number.raw) and abs(b * 1000 - a) < 1e-6:
         return True  # "10.636 paragraphs": a European thousands separator
     if claim.number.unit in _SCALE or ev.number.unit in _SCALE:
@@ -291,6 +296,26 @@ def _agrees(claim: Quantity, ev: Quantity) -> bool:
         # round the paper's figure, but a paper's round figure is not the claim's rounded)
         return abs(a * 100 - b) < 1e-6 or abs(b * 100 - a) < 1e-6
     return same_value(claim.number, ev.number)
+
+
+def _rounds_to(c: Quantity, e: Quantity) -> bool:
+    """Whether a figure a scale word states is the evidence's rounded: in digits ("3.2
+    thousand", "0.94 million", "90 thousand") within half its last digit's step (3,231; 943,946;
+    90,437), in words ("one hundred seventy thousand", "two thousand") as any count in thousands
+    is; and within 5% (a round "1 million" is no 0.6 million, "a thousand" no 626)."""
+    if c.number.unit or not c.number.value:
+        return False
+    if not any(ch.isdigit() for ch in c.number.raw):  # in words
+        scaled = _SCALE_IN_WORDS.search(c.number.raw)
+        return bool(scaled) and abs(c.value - e.value) <= 0.05 * abs(c.value) + 1e-9
+    scale = round(c.value / c.number.value)  # 1 without a scale word
+    if scale < 1000:
+        return False
+    step = 0.5 * 10.0 ** -decimal_places(c.number.raw) * scale
+    return abs(c.value - e.value) <= min(step, 0.05 * abs(c.value)) + 1e-9
+
+
+_SCALE_IN_WORDS = re.compile(r"\b(?:thousand|million|billion)\b", re.I)
 
 
 def _loose_share(q: Quantity) -> bool:
@@ -382,7 +407,12 @@ def _bears_out(c: Quantity, e: Quantity, single: bool) -> bool:
     about the same thing: "up to 300 words" is not borne out by "12 pt"."""
     if not _agrees(c, e):
         return False
-    return same_value(c.number, e.number) or abs(c.value - e.value) < 1e-9 or _aligned(c, e, single)
+    return (
+        same_value(c.number, e.number)
+        or abs(c.value - e.value) < 1e-9
+        or _rounds_to(c, e)
+        or _aligned(c, e, single)
+    )
 
 
 def _stated(claim: Quantity, ev: Quantity) -> bool:
@@ -457,7 +487,10 @@ _UNLIKE = frozenset({frozenset({"share", "count"}), frozenset({"count", "level"}
 
 
 def _same_kind(a: Quantity, b: Quantity) -> bool:
-    return frozenset({_kind(a), _kind(b)}) not in _UNLIKE
+    kinds = frozenset({_kind(a), _kind(b)})
+    if kinds == {"count", "level"} and a.counted and b.counted and a.after & b.after:
+        return True  # an average count of one thing: "about three categories" / "7.61 categories"
+    return kinds not in _UNLIKE
 
 
 def _level_and_gap(a: Quantity, b: Quantity) -> bool:

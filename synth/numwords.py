@@ -46,11 +46,18 @@ _POINT_SHARE = re.compile(
 # "three hundred thousand", "ten thousand", "one million": number words that scale one another
 # are one number (read word by word they were 3, 100 and 1000, none of them the figure).
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+# Units and tens after "hundred" ("four hundred and fifty", "one hundred seventy thousand",
+# "a hundred and twenty-one"): one number, not 400 and 50.
+_BELOW_100 = (
+    rf"(?:(?:{'|'.join(_TENS)})-(?:one|two|three|four|five|six|seven|eight|nine)|one|"
+    + "|".join(w for w in NUMBER_WORDS if w not in _SCALES)
+    + ")"
+)
 _COMPOUND = re.compile(
     r"\b(?:(?:a|one|" + "|".join(w for w in NUMBER_WORDS if w not in _SCALES) + r")[ -])?"
-    r"(?:hundred )?(?:thousand|million|billion)\b|\b(?:a|one|"
+    rf"(?:hundred (?:(?:and )?{_BELOW_100} )?)?(?:thousand|million|billion)\b|\b(?:a|one|"
     + "|".join(w for w in NUMBER_WORDS if w not in _SCALES)
-    + r") hundred\b",
+    + rf") hundred(?: (?:and )?{_BELOW_100}\b(?!-))?\b",
     re.I,
 )
 # "half a thousand", "one and a half million": a half of a scale word (read as the scale word
@@ -137,6 +144,8 @@ def _compound_value(words: str) -> float:
     """The value of number words that scale one another ("three hundred thousand" -> 300000)."""
     total = current = 0
     for word in re.split(r"[ -]", words.lower()):
+        if word == "and":
+            continue
         if word in ("a", "one"):
             current += 1
         elif word == "hundred":
@@ -176,20 +185,22 @@ def extra_numbers(text: str) -> tuple[Number, ...]:
                    unit="points"))
         for m in _POINT_SHARE.finditer(text)
     ]  # fmt: skip
+    # A compound the digits already state ("82 thousand") is read with them by numchecks.
+    compounds = [m for m in _COMPOUND.finditer(text) if not re.search(r"\d\s*$", text[: m.start()])]
     tens = [
         (m, Number(value=_compound_value(m.group(0)), raw=m.group(0)))
         for m in _TENS_UNITS.finditer(text)
+        # the last words of a compound ("four hundred and forty-four") are no number of their own
+        if not any(c.start() < m.start() < c.end() for c in compounds)
     ]
     fractions += tens
     halves = [(m, Number(value=_half_scale(m), raw=m.group(0))) for m in _HALF_SCALE.finditer(text)]
     fractions += halves
     tens += halves  # the scale word inside is no number of its own
-    # A compound the digits already state ("82 thousand") is read with them by numchecks.
     fractions += [
         (m, Number(value=_compound_value(m.group(0)), raw=m.group(0)))
-        for m in _COMPOUND.finditer(text)
-        if not re.search(r"\d\s*$", text[: m.start()])
-        and not any(t.start() <= m.start() < t.end() for t, _ in tens)
+        for m in compounds
+        if not any(t.start() <= m.start() < t.end() for t, _ in tens)
     ]
     fractions += [
         (m, Number(value=_MULTIPLES[m.group(0)[:2].lower()], raw=m.group(0), unit="x"))
