@@ -174,3 +174,85 @@ def test_a_decimal_out_of_a_scale_is_a_score_not_a_share():
         )[1]
         == 0.0
     )
+
+
+def test_units_and_tens_after_hundred_are_one_number():
+    """ "four hundred and fifty" is 450 (not 400 and 50), "one hundred seventy thousand" 170,000."""
+    assert _words("four hundred and fifty essays") == [("four hundred and fifty", 450.0, None)]
+    assert _words("a hundred and twenty-one raters") == [("a hundred and twenty-one", 121.0, None)]
+    assert _words("one hundred seventy thousand pairs") == [
+        ("one hundred seventy thousand", 170000.0, None)
+    ]
+    assert _words("six hundred and thirty-two million tokens") == [
+        ("six hundred and thirty-two million", 632e6, None)
+    ]
+    assert _words("two hundred and the rest") == [("two hundred", 200.0, None)]
+    assert _num(
+        "The board hired three hundred and fifty students.",
+        "Overall, 350 students were hired by the board.",
+    ) == (1.0, 0.0)
+
+
+def test_a_year_that_counts_data_points_is_a_count():
+    assert [n.value for n in parse_numbers("The probe rests on 2080 data points in all.")] == [
+        2080.0
+    ]
+    assert parse_numbers("The probe was released in 2020 by the authors.") == ()
+
+
+def test_a_figure_a_scale_word_states_bears_out_the_one_it_rounds():
+    """ "3.2 thousand" rounds 3,231 (within half its last digit), not 3,300; spelled ("two
+    thousand") within 5%: "a thousand" is no 626."""
+    assert _num(
+        "The survey covers roughly 3.2 thousand villages and about 2.8 thousand towns.",
+        "The numbers of villages and towns surveyed are 3,231 and 2,805, respectively.",
+    ) == (1.0, 0.0)
+    assert (
+        _num(
+            "The tagger has about 0.94 million weights.",
+            "Our compact tagger, at 943,946 weights in total, runs on a phone.",
+        )[0]
+        == 1.0
+    )
+    assert _num("The tagger has 3.2 thousand rules.", "The tagger has 3,300 rules in total.") == (
+        0.0,
+        1.0,
+    )
+    assert (
+        _num(
+            "The archive holds just under three million letters.",
+            "In total the archive contains 2.91M scanned letters.",
+        )[0]
+        == 1.0
+    )
+    assert _num(
+        "The archive holds about a thousand letters.", "The archive holds 626 letters."
+    ) == (0.0, 1.0)
+
+
+def test_two_hedges_before_a_difference():
+    """ "by only about 2 percent" is a difference, as "by about 2 percent" is."""
+    assert _num(
+        "The new parser beat the old one by only about 2 percent.",
+        "The new parser achieves a 6.26% improvement over the old one.",
+    ) == (0.0, 1.0)
+
+
+def test_an_average_count_meets_a_count_of_the_same_thing():
+    """ "about three dialects" against "4.2 different dialects" on average: one thing counted
+    ("three tasks" and "66.26 on the tasks" still are not)."""
+    assert _num(
+        "Each speaker uses about three dialects on average.",
+        "On average each speaker uses 4.2 different dialects.",
+    ) == (0.0, 1.0)
+    assert (
+        _num("The model was tested on three tasks.", "The model scored 66.26 on the tasks.")[1]
+        == 0.0
+    )
+
+
+def test_a_short_plural_meets_its_singular_beside_a_figure():
+    assert _num(
+        "A 4-bit code suffices for the decoder.",
+        "With fewer than 12 bits, the decoder recovers nothing.",
+    ) == (0.0, 1.0)
