@@ -38,6 +38,7 @@ from synth.numchecks import paper_slot_conflict
 from synth.predicates import paper_links
 from synth.records import LABELS, Evidence, Verdict
 from synth.rival_use import paper_rival_use
+from synth.role_fillers import paper_role_filler
 from synth.search import HybridSearcher, SearchSettings, content_words, one_blas_thread
 from synth.settings import Settings
 from synth.superlatives import holder_swap
@@ -226,13 +227,15 @@ class Verifier:
         # The sentence the claim copies, reworded (names trading roles, another name in one's
         # place, the opposite of a claim word between the same words), or any sentence of the
         # paper, retrieval's or not, stating the claim with another name in one slot (the frame
-        # sentence of an entity swap often shares only the topic): a feature of its own.
+        # sentence of an entity swap often shares only the topic), or one putting another name
+        # in the role the claim gives its own ("as the initial model"): a feature of its own.
         copy_conflict = max(
             _reworded(claim, best.text),
             aligned_opposite(claim, best.text),
             *(_reworded(claim, c[5].text) for c in carriers),
             paper_frame_swap(claim, self.known.paper_sentences(best.paper_id)),
             paper_rival_use(claim, self.known.paper_sentences(best.paper_id)),
+            paper_role_filler(claim, self.known.paper_sentences(best.paper_id)),
         )
         core = comparison_core(claim)
         ewords = self.known.expanded(best.paper_id, ef.stems) if core else ef.stems
