@@ -64,6 +64,17 @@ _SET_APART = re.compile(r"\b(?:whereas|unlike|in contrast to)\b([^,;:]{0,120})",
 _EXISTENCE = re.compile(
     r"^\s*(?:\w+\s+)?(?:exist|exists|existed|available|present|included)\b", re.I
 )
+# What a negation cue denies finding, seeing or showing, up to the clause it would have found:
+# "(do not) find evidence to suggest that", "(no) indication that", "(did not) observe any cases
+# where".
+_DENIED_FINDING = re.compile(
+    r"^\s*(?:\w+\s+){0,2}?(?:find|found|observe|observed|see|saw|notice|noticed|detect|detected"
+    r"|show|shows|showed|shown|reveal|reveals|revealed|indicate|indicates|suggest|suggests"
+    r"|confirm|confirms|confirmed|support|supports|supported|evidence|indication|signs?)\b"
+    r"[^,;:.()]{0,40}?\b(?:that|where|whether)\b",
+    re.I,
+)
+_FINDING_END = re.compile(r"[;:.()]|\b(?:but|while|whereas)\b")
 _REL_TAIL = re.compile(r"(?:[,;]?\s*\b(?:which|that|it|does|do|did|is|are|was|were)\b\s*)+$", re.I)
 # An expectation the sentence rejects ("While it might seem that mBERT would suffer more ..., our
 # findings reveal otherwise"): the expectation's words are negated.
@@ -156,8 +167,8 @@ def _negation_scopes(
     """Per negation cue, the content stems in its scope: the next few words, up to a break; and
     how many of them (the last ones) are contrasts'.
 
-    "neither ... nor" covers both alternatives (up to twelve words, through parentheses); a
-    negated existence ("..., which does not exist") covers the words before the cue instead; a
+    "neither ... nor" covers both alternatives (up to twelve words, through parentheses); a denied
+    finding ("we do not find evidence that X") covers X too (ten words); a negated existence ("..., which does not exist") covers the words before the cue instead; a
     contrast ("rather than X", "instead of X", "contrary to X", "with the exception of X")
     negates X; so does an expectation the sentence
     rejects ("it might seem that X, ... reveal otherwise"). ``clean``: the sentence without
@@ -180,6 +191,12 @@ def _negation_scopes(
             # alternative ("or", "nor") is negated too
             alt = next((k for k, w in enumerate(words[:8]) if w.lower() in ("or", "nor")), None)
             scope = " ".join(words[: 8 if contrast else 4 if alt is None else alt + 5])
+            # A finding denied ("we do not find any cases where translation errors cause
+            # disagreement", "no evidence that X") denies what it would have found.
+            found = None if contrast else _DENIED_FINDING.match(tail)
+            if found:
+                rest = _FINDING_END.split(tail[found.end() :])[0]
+                scope += " " + " ".join(rest.split()[:10])
         out.append(frozenset(stems(scope, numbers=False)))
     return tuple(out), len(contrasts)
 
