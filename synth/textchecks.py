@@ -75,6 +75,35 @@ _DENIED_FINDING = re.compile(
     re.I,
 )
 _FINDING_END = re.compile(r"[;:.()]|\b(?:but|while|whereas)\b")
+# Words that deny a change or a disclosure without a negation word: what is kept "intact",
+# "preserved" or "retained" is not lost, compromised or rewritten (not "hurt": "keeping only the
+# table hurt both" beside "preserves the structure" speaks of two things); what is kept "private"
+# is not shared, released or made public. Each negates the words it implies, not the words beside
+# it ("preserves the meaning" and "the meaning stays the same" state the same thing).
+_IMPLIED_NEGATIONS = (
+    (
+        re.compile(
+            r"\b(?:intact|unchanged|unaltered|unaffected|preserv(?:e|es|ed|ing)"
+            r"|retain(?:s|ed|ing)?)\b",
+            re.I,
+        ),
+        "lose loses losing lost compromise compromised compromising sacrifice sacrificing "
+        "rewrite rewrites rewritten rewriting alter altered alters modify modified modifies",
+    ),
+    (
+        # said of the thing kept ("kept their data private", "the answers are private"), not a
+        # kind of thing ("the private sector" against "public administrations")
+        re.compile(
+            r"\b(?:(?:keep|keeps|kept|keeping)\s+(?:[\w'-]+\s+){0,4}?private|(?:is|are|was|were"
+            r"|be|been|remains?|remained|stays?|stayed)\s+private|privately|withh[eo]ld\w*)\b",
+            re.I,
+        ),
+        "public publicly share shares shared sharing release released releases open",
+    ),
+)
+_IMPLIED_SCOPES = tuple(
+    (cue, frozenset(stems(words, numbers=False))) for cue, words in _IMPLIED_NEGATIONS
+)
 _REL_TAIL = re.compile(r"(?:[,;]?\s*\b(?:which|that|it|does|do|did|is|are|was|were)\b\s*)+$", re.I)
 # An expectation the sentence rejects ("While it might seem that mBERT would suffer more ..., our
 # findings reveal otherwise"): the expectation's words are negated.
@@ -168,13 +197,19 @@ def _negation_scopes(
     how many of them (the last ones) are contrasts'.
 
     "neither ... nor" covers both alternatives (up to twelve words, through parentheses); a denied
-    finding ("we do not find evidence that X") covers X too (ten words); a negated existence ("..., which does not exist") covers the words before the cue instead; a
-    contrast ("rather than X", "instead of X", "contrary to X", "with the exception of X")
-    negates X; so does an expectation the sentence
-    rejects ("it might seem that X, ... reveal otherwise"). ``clean``: the sentence without
-    the phrases that negate nothing (``_NOT_NEGATING``); ``negations``: its NEGATIONS matches.
+    finding ("we do not find evidence that X") covers X too (ten words); a negated existence
+    ("..., which does not exist") covers the words before the cue instead; a word implying a
+    negation ("intact", "preserves", "private") covers the words it denies; a contrast ("rather
+    than X", "instead of X", "contrary to X", "with the exception of X") negates X; so does an
+    expectation the sentence rejects ("it might seem that X, ... reveal otherwise"). ``clean``:
+    the sentence without the phrases that negate nothing (``_NOT_NEGATING``); ``negations``: its
+    NEGATIONS matches.
     """
     out = [frozenset(stems(m.group(1), numbers=False)) for m in _REJECTED.finditer(clean)]
+    # a word that implies a negation ("kept private": not shared) negates what it implies, less
+    # the words the sentence says itself ("the rewriting step preserves the meaning")
+    own = frozenset(stems(clean, numbers=False))
+    out += [implied - own for cue, implied in _IMPLIED_SCOPES for _ in cue.finditer(clean)]
     contrasts = list(_CONTRAST.finditer(clean))
     cues = [(m, False) for m in negations] + [(m, True) for m in contrasts]
     for m, contrast in cues:
