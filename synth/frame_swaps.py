@@ -55,7 +55,7 @@ _HEAD_WINDOW = 2
 # The sentence filling the slot shares at least this many of the claim's other words.
 _TYPED_SHARED = 1
 # A name turned adjective ("XLM-R-based", "mBERT-sized") qualifies a thing, it names none.
-_ADJECTIVE = re.compile(r"-[a-z]{3,}$")
+NAME_AS_ADJECTIVE = re.compile(r"-[a-z]{3,}$")
 
 # A thing's source: "assembled from Wikipedia articles", "six languages from MLQA". Unlike "on
 # XQuAD" (a result the paper may never report: not enough info), a source is the paper's own.
@@ -96,7 +96,7 @@ def slot_words(text: str) -> tuple[Word, ...]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _stems(text: str) -> frozenset[str]:
+def stem_set(text: str) -> frozenset[str]:
     return frozenset(content_words(text))
 
 
@@ -156,7 +156,7 @@ def frame_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | N
     if not any(w[2] for w in cw):
         return None
     words = {w[0] for w in cw}
-    stems = [_stems(t) for t in sentences]
+    stems = [stem_set(t) for t in sentences]
     # The claim's other names are the paper's own: a claim naming two things the paper never
     # names is about something else (another paper's "run on a single A100 GPU").
     unused = {cw[k][0] for k in _unused_names(cw, sentences)}
@@ -197,7 +197,7 @@ def _typed_filler(
             continue
         for i in _near(len(words), j):
             stem, raw, named = words[i]
-            if not named or i == j or stem in mine or _ADJECTIVE.search(raw):
+            if not named or i == j or stem in mine or NAME_AS_ADJECTIVE.search(raw):
                 continue
             if any(same_name(raw, w[1]) for w in cw if w[2]):
                 continue  # the claim's name written another way
@@ -230,12 +230,12 @@ def typed_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | N
         return None  # two unknown names: another paper's claim, not a swap
     k = unused[0]
     name = cw[k][1]
-    if _ADJECTIVE.search(name) or re.search(re.escape(name) + r"\s+[A-Z]{2}", claim):
+    if NAME_AS_ADJECTIVE.search(name) or re.search(re.escape(name) + r"\s+[A-Z]{2}", claim):
         return None  # "XLM-R-based" or part of a longer name ("CC BY"): no thing's whole name
     heads = frozenset(cw[j][0] for j in _near(len(cw), k) if cw[j][0] in _HEADS)
     others = {w[0] for j, w in enumerate(cw) if j != k and w[0] not in heads}
     for text in sentences:
-        stems = _stems(text)
+        stems = stem_set(text)
         if not heads & stems or len(others & stems) < _TYPED_SHARED:
             continue
         filler = _typed_filler(heads, cw, slot_words(text), _is_language(name))
@@ -246,7 +246,7 @@ def typed_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | N
 
 def _unused_names(cw: tuple[Word, ...], sentences: Sequence[str]) -> list[int]:
     """Indices of the claim's names that none of the paper's ``sentences`` uses."""
-    used = frozenset().union(*(_stems(t) for t in sentences))
+    used = frozenset().union(*(stem_set(t) for t in sentences))
     return [k for k, w in enumerate(cw) if w[2] and not paper_uses(w[0], used)]
 
 
@@ -268,9 +268,9 @@ def source_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | 
     others = {w[0] for j, w in enumerate(cw) if j != k}
     need = max(_SOURCE_MIN, _SOURCE_SHARE * len(others))
     for text in sentences:
-        if len(others & _stems(text)) < need or "from" not in text:
+        if len(others & stem_set(text)) < need or "from" not in text:
             continue
-        named = {raw: stem for stem, raw, is_name in slot_words(text) if is_name}
+        named = {raw: stem for stem, raw, named_here in slot_words(text) if named_here}
         for m in _FROM.finditer(text):
             filler = m.group(1)
             # No name (a title's or an author's capital), or the claim's own in any spelling.
@@ -294,22 +294,22 @@ _KIND_REGISTRIES = ("languages", "models", "datasets", "tasks")
 _BEFORE = 60
 
 
-def _name_kind(raw: str) -> str | None:
+def name_kind(raw: str) -> str | None:
     """The registry kind that names ``raw`` alone (a language, model, dataset or task)."""
     return next((kind for kind in _KIND_REGISTRIES if entity_spans(kind, raw)), None)
 
 
-def _is_name(word: Word) -> bool:
+def is_name(word: Word) -> bool:
     """A name as :func:`slot_words` reads it, or a capitalised versioned one opening the text
     ("Qwen-1.5 showed ...")."""
     return word[2] or (word[1][0].isupper() and any(c.isdigit() for c in word[1]))
 
 
-def _one_of_a_kind(x: str, y: str) -> bool:
+def one_of_a_kind(x: str, y: str) -> bool:
     """Whether two names may be two things of one kind: of one registry kind when a registry
     names either, else both written as names are ("GIZA++"-like marks aside: not a plain
     capitalised word, nor a plural acronym naming a class, "LLMs")."""
-    kx, ky = _name_kind(x), _name_kind(y)
+    kx, ky = name_kind(x), name_kind(y)
     if kx or ky:
         return kx == ky
 
@@ -319,7 +319,7 @@ def _one_of_a_kind(x: str, y: str) -> bool:
     return strong(x) and strong(y)
 
 
-def _placed(text: str) -> list[tuple[Word, int]]:
+def placed_words(text: str) -> list[tuple[Word, int]]:
     """Each of :func:`slot_words`' words with its offset in ``text`` (-1 when not found)."""
     out, pos = [], 0
     for word in slot_words(text):
@@ -330,7 +330,9 @@ def _placed(text: str) -> list[tuple[Word, int]]:
     return out
 
 
-def _put_to_use(text: str, at: int) -> bool:
+def put_to_use(text: str, at: int) -> bool:
+    """Whether the words just before offset ``at`` put what follows to use ("uses", "adopted",
+    "based on", "with")."""
     return bool(_PUT_TO_USE.search(text[max(0, at - _BEFORE) : at]))
 
 
@@ -343,8 +345,8 @@ def use_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | Non
     naming another refutes. A claim naming two things the paper never names is another paper's.
     """
     cw = slot_words(claim)
-    placed = _placed(claim)
-    if not any(w[2] and at >= 0 and _put_to_use(claim, at) for w, at in placed):
+    placed = placed_words(claim)
+    if not any(w[2] and at >= 0 and put_to_use(claim, at) for w, at in placed):
         return None  # nothing named is put to use: the common case, before reading the paper
     unused = _unused_names(cw, sentences)
     if len(unused) != 1:
@@ -352,20 +354,20 @@ def use_swap(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | Non
     k = unused[0]
     name = cw[k][1]
     at = placed[k][1]
-    if _ADJECTIVE.search(name) or at < 0 or not _put_to_use(claim, at):
+    if NAME_AS_ADJECTIVE.search(name) or at < 0 or not put_to_use(claim, at):
         return None
     mine = {w[0] for w in cw}
     others = mine - {cw[k][0]}
-    shared = [(len(others & _stems(text)), text) for text in sentences]
+    shared = [(len(others & stem_set(text)), text) for text in sentences]
     for n, text in sorted(shared, key=lambda p: -p[0]):  # the sentence most like the claim first
         if not n:
             break
-        for word, pos in _placed(text):
-            if pos < 0 or not _is_name(word) or word[0] in mine or _ADJECTIVE.search(word[1]):
+        for word, pos in placed_words(text):
+            if pos < 0 or not is_name(word) or word[0] in mine or NAME_AS_ADJECTIVE.search(word[1]):
                 continue
-            if any(same_name(word[1], w[1]) for w in cw if _is_name(w)):
+            if any(same_name(word[1], w[1]) for w in cw if is_name(w)):
                 continue  # the claim's name written another way
-            if _one_of_a_kind(name, word[1]) and _put_to_use(text, pos):
+            if one_of_a_kind(name, word[1]) and put_to_use(text, pos):
                 return name, word[1], text
     return None
 
@@ -382,8 +384,8 @@ def _clause_names(text: str) -> dict[str, tuple[str, frozenset[int]]]:
     """Each name's stem -> (the name as written, the clauses it stands in)."""
     cuts = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
     out: dict[str, tuple[str, frozenset[int]]] = {}
-    for word, at in _placed(text):
-        if at >= 0 and _is_name(word):
+    for word, at in placed_words(text):
+        if at >= 0 and is_name(word):
             raw, clauses = out.get(word[0], (word[1], frozenset()))
             out[word[0]] = (raw, clauses | {sum(c <= at for c in cuts)})
     return out

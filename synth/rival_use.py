@@ -16,14 +16,14 @@ import re
 from collections.abc import Sequence
 
 from synth.frame_swaps import (
-    _ADJECTIVE,
+    NAME_AS_ADJECTIVE,
     Word,
-    _is_name,
-    _name_kind,
-    _one_of_a_kind,
-    _placed,
-    _put_to_use,
-    _stems,
+    is_name,
+    name_kind,
+    one_of_a_kind,
+    placed_words,
+    put_to_use,
+    stem_set,
 )
 from synth.namechecks import same_name
 from synth.records import Sentence
@@ -43,7 +43,7 @@ _DONE_BY = re.compile(
 _CITED = re.compile(r"\s*(?:et al\b|,?\s*\(?\d{4})")
 _BEFORE = 60
 # The words saying that a thing is put to use carry no content of the claim.
-_USE_STEMS = _stems(
+_USE_STEMS = stem_set(
     "use uses used using employ employs employed adopt adopts adopted utilize utilized "
     "utilise utilised leverage leveraged choose chose chosen select selected base based built "
     "via performed done"
@@ -55,17 +55,17 @@ _RIVAL_SHARE = 0.3
 
 
 def _used(text: str, at: int) -> bool:
-    """Whether the word at ``at`` of ``text`` is put to use (:func:`_put_to_use`, or the agent of
+    """Whether the word at ``at`` of ``text`` is put to use (:func:`put_to_use`, or the agent of
     a past participle: "performed by X")."""
-    return _put_to_use(text, at) or bool(_DONE_BY.search(text[max(0, at - _BEFORE) : at]))
+    return put_to_use(text, at) or bool(_DONE_BY.search(text[max(0, at - _BEFORE) : at]))
 
 
 def _names(text: str) -> list[tuple[Word, int]]:
-    """:func:`_placed`'s names, less authors cited."""
+    """:func:`placed_words`'s names, less authors cited."""
     return [
         (w, at)
-        for w, at in _placed(text)
-        if at >= 0 and _is_name(w) and not _CITED.match(text, at + len(w[1]))
+        for w, at in placed_words(text)
+        if at >= 0 and is_name(w) and not _CITED.match(text, at + len(w[1]))
     ]
 
 
@@ -81,16 +81,20 @@ def paper_rival_use(claim: str, sentences: Sequence[Sentence]) -> float:
 def _puts_one(claim: str) -> tuple[Word, int] | None:
     """The one named thing the claim puts to use (a language beside another name says which
     one: "from a Chinese RoBERTa-large checkpoint"), or None."""
-    put = [(w, at) for w, at in _names(claim) if _used(claim, at) and not _ADJECTIVE.search(w[1])]
+    put = [
+        (w, at)
+        for w, at in _names(claim)
+        if _used(claim, at) and not NAME_AS_ADJECTIVE.search(w[1])
+    ]
     if len(put) > 1:
-        put = [(w, at) for w, at in put if _name_kind(w[1]) != "languages"]
+        put = [(w, at) for w, at in put if name_kind(w[1]) != "languages"]
     return put[0] if len(put) == 1 else None
 
 
 def rival_use(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | None:
     """(claim's name, the paper's, its sentence) when the claim puts one named thing to use and
     the paper's sentence carrying most of the claim's other words (at least two, a third of them)
-    puts another thing of its kind to use (:func:`synth.frame_swaps._one_of_a_kind`), while
+    puts another thing of its kind to use (:func:`synth.frame_swaps.one_of_a_kind`), while
     every sentence naming the claim's thing carries fewer: "BIPro uses GLM-130B as its underlying
     block generative model" against "..., using GLM-10B as the underlying model, ..." in a paper
     naming GLM-130B only as another model on offer; "The simplification stage of SSR is
@@ -101,13 +105,13 @@ def rival_use(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | No
     if put is None:
         return None  # nothing named put to use (the common case), or several things
     (stem, name, _), _ = put
-    mine = {w[0] for w, _ in _placed(claim)}
+    mine = {w[0] for w, _ in placed_words(claim)}
     claim_names = [w[1] for w, _ in _names(claim)]
     others = families(mine - {stem} - _USE_STEMS)
     need = max(_RIVAL_MIN, _RIVAL_SHARE * len(others))
     best_own, best = 0, (0, None)
     for text in sentences:
-        words = _stems(text)
+        words = stem_set(text)
         n = len(others & families(words))
         if n < need or n <= max(best_own, best[0] - 1):
             continue
@@ -118,11 +122,11 @@ def rival_use(claim: str, sentences: Sequence[str]) -> tuple[str, str, str] | No
         if n <= best[0]:
             continue
         for (wstem, raw, _), pos in tnames:
-            if wstem in mine or _ADJECTIVE.search(raw):
+            if wstem in mine or NAME_AS_ADJECTIVE.search(raw):
                 continue
             if any(same_name(raw, c) for c in claim_names):
                 continue  # one of the claim's names written another way
-            if _one_of_a_kind(name, raw) and _used(text, pos):
+            if one_of_a_kind(name, raw) and _used(text, pos):
                 best = (n, (name, raw, text))
                 break
     return best[1] if best[0] > best_own else None

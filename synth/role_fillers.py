@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from synth.frame_swaps import _is_name, _name_kind, _placed, _stems
+from synth.frame_swaps import is_name, name_kind, placed_words, stem_set
 from synth.namechecks import same_name
 from synth.records import Sentence
 from synth.search import EVIDENCE_KINDS_SKIPPED
@@ -43,18 +43,18 @@ def _roles(text: str) -> list[tuple[str, str, tuple[str, ...]]]:
     """(name's stem, name as written, the stems of the role's first words) for each name of
     ``text`` put in a role ("X as the initial model": initial, model)."""
     out = []
-    for (stem, raw, _), at in _placed(text):
-        if at < 0 or not _is_name((stem, raw, True)) or _ADJECTIVE.search(raw):
+    for (stem, raw, _), at in placed_words(text):
+        if at < 0 or not is_name((stem, raw, True)) or _ADJECTIVE.search(raw):
             continue
         # A language in a role ("through Hindi as the pivot language") is one of several an
         # experiment runs through, not the one thing of its kind the set-up uses.
-        if not any(c.isupper() for c in raw) or _name_kind(raw) == "languages":
+        if not any(c.isupper() for c in raw) or name_kind(raw) == "languages":
             continue
         m = _TO_ROLE.match(text, at + len(raw))
         r = _ROLE.match(text, m.end()) if m else None
         if r is None:
             continue
-        role = tuple(s for w in r.group(0).split()[:_ROLE_WORDS] for s in _stems(w))
+        role = tuple(s for w in r.group(0).split()[:_ROLE_WORDS] for s in stem_set(w))
         if role:
             out.append((stem, raw, role))
     return out

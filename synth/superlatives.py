@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from synth.frame_swaps import _one_of_a_kind
+from synth.frame_swaps import one_of_a_kind
 from synth.namechecks import same_name
 
 # (scale, end) of each superlative: two superlatives are opposite only on one scale ("the
@@ -191,7 +191,7 @@ def holder_swap(claim: str, evidence: str) -> float:
             if any(_writes(c, e, n) for n in across for c, ce, e in theirs if ce & ends):
                 continue
             for y in enm:
-                if _writes(claim, cnames, y) or not _one_of_a_kind(x, y):
+                if _writes(claim, cnames, y) or not one_of_a_kind(x, y):
                     continue
                 # On the same side of the end ("X led" / "Y leads"), or either way round a
                 # copula ("X is the strongest" / "the best method is Y").
