@@ -229,13 +229,14 @@ class Verifier:
         # paper, retrieval's or not, stating the claim with another name in one slot (the frame
         # sentence of an entity swap often shares only the topic), or one putting another name
         # in the role the claim gives its own ("as the initial model"): a feature of its own.
+        paper = self.known.paper_sentences(best.paper_id)
         copy_conflict = max(
             _reworded(claim, best.text),
             aligned_opposite(claim, best.text),
             *(_reworded(claim, c[5].text) for c in carriers),
-            paper_frame_swap(claim, self.known.paper_sentences(best.paper_id)),
-            paper_rival_use(claim, self.known.paper_sentences(best.paper_id)),
-            paper_role_filler(claim, self.known.paper_sentences(best.paper_id)),
+            paper_frame_swap(claim, paper),
+            paper_rival_use(claim, paper),
+            paper_role_filler(claim, paper),
         )
         core = comparison_core(claim)
         ewords = self.known.expanded(best.paper_id, ef.stems) if core else ef.stems
