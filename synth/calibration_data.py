@@ -140,6 +140,7 @@ RETIRED_HELDOUT: tuple[str, ...] = (
     "heldout13",
     "heldout14",
     "heldout15",
+    "heldout16",
 )
 
 
