@@ -305,16 +305,18 @@ def is_name(word: Word) -> bool:
     return word[2] or (word[1][0].isupper() and any(c.isdigit() for c in word[1]))
 
 
-def one_of_a_kind(x: str, y: str) -> bool:
+def one_of_a_kind(x: str, y: str, plain: bool = False) -> bool:
     """Whether two names may be two things of one kind: of one registry kind when a registry
     names either, else both written as names are ("GIZA++"-like marks aside: not a plain
-    capitalised word, nor a plural acronym naming a class, "LLMs")."""
+    capitalised word, nor a plural acronym naming a class, "LLMs"). ``plain``: a plain
+    capitalised word counts too ("Gentle", "Bertalign": the caller has read it as a name
+    where it stands)."""
     kx, ky = name_kind(x), name_kind(y)
     if kx or ky:
         return kx == ky
 
     def strong(raw: str) -> bool:
-        return not raw[1:].islower() and not re.fullmatch(r"[A-Z]+s", raw)
+        return (plain or not raw[1:].islower()) and not re.fullmatch(r"[A-Z]+s", raw)
 
     return strong(x) and strong(y)
 

@@ -89,3 +89,61 @@ def test_paper_rival_use_reads_the_papers_sentences():
     claim = "The simplification model of the pipeline is implemented with RankSel-1."
     assert paper_rival_use(claim, body) == 1.0
     assert paper_rival_use("The pipeline has two stages.", body) == 0.0
+
+
+# A paper whose tools are named with plain capitalised words ("Bertalign").
+TOOLS = [
+    "Unlike other corpora, which use an aligner supporting European languages only, we align "
+    "the subtitle lines with the transcript sentences using Bertalign (Liu and Zhu, 2023).",
+    "Results are reported with SubER on the held-out talks.",
+]
+
+
+def test_rival_use_plain_capitalised_tool_names():
+    # "Gentle" and "Bertalign" are plain capitalised words: names where they stand.
+    claim = "Transcript sentences were matched to subtitle lines with the Gentle forced aligner."
+    found = rival_use(claim, TOOLS)
+    assert found is not None and found[:2] == ("Gentle", "Bertalign")
+
+
+def test_rival_use_no_plain_word_qualifying_the_next():
+    # "European languages": a plain capitalised word before a lower-case one qualifies it.
+    paper = ["To match subtitle lines with transcript sentences, we use European aligners."]
+    claim = "Transcript sentences were matched to subtitle lines with the Gentle forced aligner."
+    assert rival_use(claim, paper) is None
+
+
+def test_rival_use_no_eponym_put_to_use():
+    # "Krippendorff's alpha" names a measure after a person, not a tool.
+    paper = ["Agreement on the subtitle lines was measured using Fleiss, a standard package."]
+    claim = "Agreement on the subtitle lines was measured with Krippendorff's alpha."
+    assert rival_use(claim, paper) is None
+    claim = "Agreement on the subtitle lines was measured with Krippendorff."
+    found = rival_use(claim, paper)
+    assert found is not None and found[:2] == ("Krippendorff", "Fleiss")
+
+
+def test_rival_use_tools_written_in_lower_case():
+    paper = [
+        "We use the MaChAmp toolkit (van der Goot et al., 2021) with default hyperparameter "
+        "settings to fine-tune the word-level language taggers.",
+        "Each line is assigned a language using CLD3 (Salcianu et al., 2018).",
+    ]
+    claim = "The word-level language taggers were fine-tuned with the fairseq toolkit."
+    found = rival_use(claim, paper)
+    assert found is not None and found[:2] == ("fairseq", "MaChAmp")
+    claim = "The language of each line was identified with langid.py."
+    found = rival_use(claim, paper)
+    assert found is not None and found[:2] == ("langid.py", "CLD3")
+    # The claim's own tool, said in the paper: no swap.
+    assert rival_use(claim, [*paper, "Each line is assigned a language with langid.py."]) is None
+
+
+def test_rival_use_no_describing_word_read_as_a_tool():
+    paper = ["We fine-tune the word-level language taggers using the MaChAmp toolkit."]
+    for claim in (
+        "The word-level language taggers were fine-tuned with the same toolkit.",
+        "The word-level language taggers were fine-tuned with a statistical package.",
+        "The word-level language taggers were fine-tuned with an evaluation toolkit.",
+    ):
+        assert rival_use(claim, paper) is None
