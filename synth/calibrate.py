@@ -61,6 +61,7 @@ FEATURES: tuple[str, ...] = (
     "negation_rival",  # a negation conflict, beside a sentence of its paper as on topic with none
     "cover_pair",  # cover by the evidence and one more sentence of its paper, counting a word's
     # other forms and plain synonyms ("drops"/"decreases"): a claim that merges two sentences
+    "num_absent",  # a figure in digits the evidence's paper states nowhere, not even rounded
 )
 DEFAULT_PATH = Path(__file__).with_name("verify_calibrator.json")
 

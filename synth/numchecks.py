@@ -803,3 +803,35 @@ def _relative_agrees(c: Quantity, v: float) -> bool:
     if c.bound == "~" or words:
         return abs(v - a) <= (0.1 if words else 0.075) * max(abs(a), abs(v))
     return abs(v - a) <= 10.0 ** -decimal_places(c.number.raw) * 0.5 + 0.02 * max(1.0, abs(a))
+
+
+# How far a hedged claim figure ("about 11,000", "roughly 0.55 million") may sit from a paper's
+# figure and still be that figure rounded; an exact one gets the smaller tolerance (a rounded
+# restatement of "10,963" as "10,960"), not more.
+_HEDGED_TOLERANCE, _EXACT_TOLERANCE = 0.05, 0.02
+
+
+def _close(a: float, b: float, tolerance: float) -> bool:
+    return abs(a - b) <= tolerance * max(abs(a), abs(b), 1e-9)
+
+
+def paper_absent(claim: SentenceFacts, paper: tuple[Quantity, ...]) -> float:
+    """Fraction of the claim's figures written in digits that no figure of its paper states,
+    not even rounded: "80% accuracy on XNLI in Swahili", "a batch size of 16", "above 30%" where
+    the paper never writes 80, 16 or 30 at all. A claim about the paper's models and data that
+    brings a figure of its own says something the paper does not (NOT ENOUGH INFO), or changed
+    one (REFUTES; :func:`paper_slot_conflict` tells which when the paper states another in its
+    slot). Figures in words ("a third", "four out of five") are left out: they restate a paper's
+    figure loosely ("nearly four out of five" for 78.6%) and are read elsewhere.
+    """
+    cq = claim.quantities or quantities(claim.text, claim.numbers)
+    digits = [c for c in cq if any(ch.isdigit() for ch in c.number.raw)]
+    if not digits:
+        return 0.0
+    absent = 0
+    for c in digits:
+        tolerance = _EXACT_TOLERANCE if c.bound == "=" else _HEDGED_TOLERANCE
+        absent += not any(
+            same_value(c.number, e.number) or _close(c.value, e.value, tolerance) for e in paper
+        )
+    return absent / len(digits)

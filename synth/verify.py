@@ -34,7 +34,7 @@ from synth.namechecks import (
     slot_substitution,
 )
 from synth.nli import model_identity, nli_features, resolve_nli_model
-from synth.numchecks import paper_slot_conflict
+from synth.numchecks import paper_absent, paper_slot_conflict
 from synth.predicates import paper_links
 from synth.records import LABELS, Evidence, Verdict
 from synth.rival_use import paper_rival_use
@@ -253,6 +253,13 @@ class Verifier:
             if cf.numbers and num_match < 1.0 and num_conflict == 0.0
             else 0.0
         )
+        # A figure in digits its paper states nowhere, not even rounded: a claim bringing a
+        # number of its own about the paper's things (NEI), or a changed one (REFUTES).
+        num_absent = (
+            paper_absent(cf, self.known.paper_quantities(best.paper_id))
+            if cf.numbers and num_match < 1.0
+            else 0.0
+        )
         paper_words = self.known.paper_words(best.paper_id)
         # A name the evidence's paper never uses, in any of its spellings ("Spanish" where it
         # writes "NLI-es"): swapped in (REFUTES) or off topic (NEI).
@@ -356,6 +363,7 @@ class Verifier:
             "conflict_deep": conflict_deep,
             "quantifier_top": quantifier_top,
             "num_paper_conflict": num_paper,
+            "num_absent": num_absent,
             "copy_conflict": copy_conflict,
             "negation_rival": negation_rival,
         }
