@@ -62,6 +62,8 @@ FEATURES: tuple[str, ...] = (
     "cover_pair",  # cover by the evidence and one more sentence of its paper, counting a word's
     # other forms and plain synonyms ("drops"/"decreases"): a claim that merges two sentences
     "num_absent",  # a figure in digits the evidence's paper states nowhere, not even rounded
+    "link_gap",  # (1 - paper_link) * (1 - cover): claim words its paper never says together,
+    # where the evidence does not carry the claim either (a predicate the paper never states)
 )
 DEFAULT_PATH = Path(__file__).with_name("verify_calibrator.json")
 

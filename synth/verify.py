@@ -329,6 +329,7 @@ class Verifier:
         # neighbouring sentence's, the claim said in other words there ("needs no labels" / "with
         # no labelled data" beside "trained on labeled data in the second stage").
         negation_rival = self._clean_rival(cf, cands, core) if checks["negation"] >= 1.0 else 0.0
+        links = paper_links(self.known, best.paper_id, cwords, claim)  # claim words said together
         feats = {
             "sim": sim,
             "sim_max": max(c[1] for c in cands),
@@ -338,7 +339,11 @@ class Verifier:
             "cover_idf": self.known.weighted_cover(cwords, ef.stems),
             "cover_pair": self._pair_cover(cwords, cands, cover),
             "paper_cover": self.known.weighted_cover(cwords, paper_words),
-            **paper_links(self.known, best.paper_id, cwords, claim),  # claim words said together
+            **links,
+            # ... unsaid together in its paper, read where the evidence does not carry the claim
+            # either: a stated claim's sentence covers it (the link features alone turned those
+            # into REFUTES, session 8), a related one's predicate is said nowhere near its names.
+            "link_gap": (1.0 - links["paper_link"]) * (1.0 - cover),
             "num_match": num_match,
             "num_conflict": num_conflict,
             "num_unmatched": max(0.0, 1.0 - num_match - num_conflict) if cf.numbers else 0.0,

@@ -593,3 +593,42 @@ def test_candidates_add_the_first_papers_sentences_holding_the_claims_words(tmp_
     off = Verifier(lib, VerifySettings(paper_carriers=0))
     assert off.candidates(claim, qvec, evidence=retrieved) == retrieved
     lib.close()
+
+
+def test_link_gap_reads_words_the_paper_never_says_together(tmp_path: Path):
+    """link_gap: (1 - paper_link) * (1 - cover). A claim the evidence states has none (its
+    sentence covers it); a related claim whose predicate the paper says nowhere near its names
+    ("twice as long to train") has a gap; the other features are what they were."""
+    texts = [
+        "CROSS2STRA reaches a CIDEr score of 95.1 on the Multi30K test set.",
+        "UNISON reaches a CIDEr score of 90.3 on the Multi30K test set.",
+        "Training runs on eight GPUs for three days.",
+        "We thank the reviewers for their comments.",
+    ]
+    lib = Library(tmp_path / "lib")
+    sents = [
+        Sentence(paper_id="text:a", page=1, section="Results", text=t, passage_id=0) for t in texts
+    ]
+    passage = Passage(paper_id="text:a", seq=0, page=1, section="Results", text=" ".join(texts))
+    lib.add_paper(Paper(paper_id="text:a", title="a", sha256="a"), [passage], sents)
+    v = Verifier(lib)
+    ids = {s.text: s.sentence_id for s in lib.sentences(paper_id="text:a")}
+
+    def feats(claim: str, evidence: str) -> dict[str, float]:
+        ev = [
+            Evidence(
+                paper_id="text:a", page=1, section="", text=evidence, sentence_id=ids[evidence]
+            )
+        ]
+        out, best, _ = v.features(claim, ev, v.searcher.embedder.encode([claim])[0])
+        assert best is not None
+        return out
+
+    stated = feats(texts[0], texts[0])
+    assert stated["cover"] == 1.0 and stated["link_gap"] == 0.0
+    related = feats("Training CROSS2STRA takes about twice as long as training UNISON.", texts[0])
+    assert related["link_gap"] > 0.0
+    assert related["link_gap"] == pytest.approx(
+        (1.0 - related["paper_link"]) * (1.0 - related["cover"])
+    )
+    lib.close()
