@@ -245,21 +245,16 @@ class Verifier:
         names = name_terms(claim)
         # The sentence stating the claim's numbers names another thing where the claim names X.
         num_swap = local_swap(cf, ef) if cf.numbers and num_match == 1.0 else 0.0
+        # Both paper-wide number checks read the paper's figures, looked up once.
+        unmatched = bool(cf.numbers) and num_match < 1.0
+        figures = self.known.paper_quantities(best.paper_id) if unmatched else ()
         # A figure the paper never states, where it states another for the same thing: read
         # only when the evidence shows no conflict itself (its changed figure's sentence was not
         # retrieved), so the feature says what num_conflict cannot.
-        num_paper = (
-            paper_slot_conflict(cf, self.known.paper_quantities(best.paper_id))
-            if cf.numbers and num_match < 1.0 and num_conflict == 0.0
-            else 0.0
-        )
+        num_paper = paper_slot_conflict(cf, figures) if unmatched and num_conflict == 0.0 else 0.0
         # A figure in digits its paper states nowhere, not even rounded: a claim bringing a
         # number of its own about the paper's things (NEI), or a changed one (REFUTES).
-        num_absent = (
-            paper_absent(cf, self.known.paper_quantities(best.paper_id))
-            if cf.numbers and num_match < 1.0
-            else 0.0
-        )
+        num_absent = paper_absent(cf, figures) if unmatched else 0.0
         paper_words = self.known.paper_words(best.paper_id)
         # A name the evidence's paper never uses, in any of its spellings ("Spanish" where it
         # writes "NLI-es"): swapped in (REFUTES) or off topic (NEI).
