@@ -141,6 +141,7 @@ RETIRED_HELDOUT: tuple[str, ...] = (
     "heldout14",
     "heldout15",
     "heldout16",
+    "heldout17",
 )
 
 
