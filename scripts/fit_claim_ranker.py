@@ -10,7 +10,9 @@ Usage (from the repo root):
 ranked better at the same recall and share listed, and ships behind the hand weights' gate
 (``synth.claim_scoring.HAND_GATE``, since session 17: recall 0.877 vs 0.872 at 0.349 of prose);
 refitted on 2026-11-28 on 97 papers (heldout14 to heldout16 retired): leave-one-paper-out recall at
-budget 0.875 vs 0.865 for the hand weights, R@N 0.660 vs 0.629.
+budget 0.875 vs 0.865 for the hand weights, R@N 0.660 vs 0.629; and again on 2026-11-28 (session 21)
+on 102 papers (heldout17 retired; 17,912 units, 3,224 listed; C 0.1, line 0.02): 0.875 vs 0.862,
+R@N 0.658 vs 0.626.
 
 Steps: ingest the shared papers (../shared/data/papers, lists in bench/claims_gold), the dev
 papers (bench/dev/papers, lists in bench/dev/claims_gold), bench/dev_more and the retired held-out
