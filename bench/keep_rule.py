@@ -249,6 +249,16 @@ def judge(before: str, after: str, guard: bool = True) -> dict[str, object]:
         }
         for k in sorted(set(kind[written]))
     }
+    # written claims by gold label (right answers and log loss), for reading (not part of the rule)
+    res["written_labels"] = {
+        str(lab): {
+            "n": int(np.sum(written & (y == lab))),
+            "right": [int(right[t][written & (y == lab)].sum()) for t in ("before", "after")],
+            "ll": [float(nll[t][written & (y == lab)].mean()) for t in ("before", "after")],
+        }
+        for lab in LABELS
+        if np.any(written & (y == lab))
+    }
     # written claims by length (thirds of content-word counts), for reading (not part of the rule)
     if "claim" in a:
         from synth.search import content_words
