@@ -18,9 +18,9 @@ the L2 strength and the weight of handwritten claims by leave-one-paper-out log 
 handwritten claims (the one-standard-error rule of synth/calibration_select.py, then a
 temperature from the out-of-fold probabilities), fit a multinomial logistic regression on all of
 it, save it. How well this procedure does on papers it did not see is measured by
-bench/verify_quality.py (the same procedure, one paper left out at a time). bench/heldout19/ and
-bench/heldout18/, the held-out sets in use, are never read here (bench/heldout17 was measured twice,
-then retired in session 21).
+bench/verify_quality.py (the same procedure, one paper left out at a time). bench/heldout20/ and
+bench/heldout19/, the held-out sets in use, are never read here (bench/heldout18 was measured twice,
+then retired in session 22).
 """
 
 from __future__ import annotations

@@ -142,6 +142,7 @@ RETIRED_HELDOUT: tuple[str, ...] = (
     "heldout15",
     "heldout16",
     "heldout17",
+    "heldout18",
 )
 
 
