@@ -77,7 +77,12 @@ from synth.calibration_data import (  # noqa: E402
     load_handwritten,
     measure_examples,
 )
-from synth.calibration_select import fit_selected, leave_one_paper_out, select  # noqa: E402
+from synth.calibration_select import (  # noqa: E402
+    RECENT_SETS,
+    fit_selected,
+    leave_one_paper_out,
+    select,
+)
 from synth.calibration_stats import uncertainty  # noqa: E402
 from synth.labelled import LabelledExample  # noqa: E402
 from synth.records import LABELS  # noqa: E402
@@ -131,8 +136,10 @@ def grouped(examples: list[LabelledExample], pred: list[str], conf: list[float])
     return out
 
 
-def lopo_section(data: TrainingSet, examples: list[LabelledExample]) -> dict:
-    probs = leave_one_paper_out(data)
+def lopo_section(
+    data: TrainingSet, examples: list[LabelledExample], recent: list[str] | None = None
+) -> dict:
+    probs = leave_one_paper_out(data, recent or [])
     pred = [LABELS[int(i)] for i in probs.argmax(1)]
     conf = [float(c) for c in probs.max(1)]
     seed = np.array([e.example_id.endswith("-related") for e in examples])
@@ -263,23 +270,25 @@ def main() -> int:
         # Only the features the calibrator is fitted on (synth.calibrate.CALIBRATED_FEATURES).
         have = feature_names(m.verifier)
         checks_only = data.columns(have, CALIBRATED_FEATURES)
+        # The newest retired sets set the temperature, as scripts/fit_calibrator.py does.
+        recent = [Path(f).name for f in retired][-RECENT_SETS:]
         if not args.no_lopo:
-            report["leave_one_paper_out"] = lopo_section(checks_only, examples)
+            report["leave_one_paper_out"] = lopo_section(checks_only, examples, recent)
         if args.nli_model and not args.no_lopo:
             with_nli = data.columns(have, CALIBRATED_FEATURES + NLI_FEATURES)
-            report["leave_one_paper_out_nli"] = lopo_section(with_nli, examples)
+            report["leave_one_paper_out_nli"] = lopo_section(with_nli, examples, recent)
         # === Step 4: baseline: similarity alone, same procedure
-        sim_only = TrainingSet(data.x[:, :1], data.y, data.groups, data.hand)
+        sim_only = TrainingSet(data.x[:, :1], data.y, data.groups, data.hand, data.sets)
         if not args.no_lopo:
             report["baseline_similarity_only"] = {
                 k: v
-                for k, v in lopo_section(sim_only, examples).items()
+                for k, v in lopo_section(sim_only, examples, recent).items()
                 if k != "handwritten_errors"
             }
         # === Step 5: held-out real papers, measured once with the packaged calibrator
         heldouts = [h for h in heldouts if (h / "verify_claims.jsonl").is_file()]
         if heldouts:
-            base = fit_selected(sim_only, select(sim_only))
+            base = fit_selected(sim_only, select(sim_only, recent))
             sets = {}
             for i, heldout in enumerate(heldouts):
                 sets[heldout.name] = heldout_section(

@@ -15,9 +15,9 @@ Steps: parse the papers into a throwaway library, build the generated labelled s
 claims written by hand (the shared papers', bench/dev's and those of the retired held-out sets
 bench/heldout, heldout2 and heldout3), verify every example once to measure its features, choose
 the L2 strength and the weight of handwritten claims by leave-one-paper-out log loss on the
-handwritten claims (the one-standard-error rule of synth/calibration_select.py, then a
-temperature from the out-of-fold probabilities), fit a multinomial logistic regression on all of
-it, save it. How well this procedure does on papers it did not see is measured by
+handwritten claims (the one-standard-error rule of synth/calibration_select.py, then the
+fresh-set temperature from the newest retired sets, forward-chained), fit a multinomial logistic
+regression on all of it, save it. How well this procedure does on papers it did not see is measured by
 bench/verify_quality.py (the same procedure, one paper left out at a time). bench/heldout20/ and
 bench/heldout19/, the held-out sets in use, are never read here (bench/heldout18 was measured twice,
 then retired in session 22).
@@ -47,7 +47,7 @@ from synth.calibration_data import (  # noqa: E402
     feature_names,
     measure_examples,
 )
-from synth.calibration_select import fit_selected, select  # noqa: E402
+from synth.calibration_select import RECENT_SETS, fit_selected, select  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
 
 HANDWRITTEN = REPO / "bench" / "verify_handwritten.jsonl"
@@ -87,7 +87,9 @@ def main() -> int:
             names = load_calibrator().features + NLI_FEATURES
         data = data.columns(feature_names(m.verifier), names)
         # === Step 4: hyperparameters by leave-one-paper-out, then fit on everything and save
-        sel = select(data)
+        # The newest retired sets, oldest first, set the fresh-set temperature (rule 3).
+        recent = [Path(f).name for f in args.retired][-RECENT_SETS:]
+        sel = select(data, recent)
         c, w, loss = sel.c, sel.hand_weight, sel.loss
         meta = {
             "made_by": "scripts/fit_calibrator.py",
@@ -112,11 +114,16 @@ def main() -> int:
             "c": c,
             "hand_weight": w,
             "lopo_handwritten_log_loss": round(loss, 4),
-            "selection_rule": "one standard error toward smaller C, then an out-of-fold "
-            "temperature (synth/calibration_select.py)",
+            "selection_rule": "one standard error toward smaller C, then the fresh-set "
+            "temperature: max(1, T of the newest retired sets' forward-chained predictions); "
+            "the pooled out-of-fold temperature when no set is named "
+            "(synth/calibration_select.py)",
             "lopo_best_log_loss": round(sel.best_loss, 4),
             "lopo_se": round(sel.se, 4),
             "temperature": round(sel.temperature, 4),
+            "temperature_pool": round(sel.temperature_pool, 4),
+            "temperature_recent_sets": list(sel.recent_sets),
+            "temperature_recent": round(sel.temperature_recent, 4),
             "lopo_log_loss_tempered": round(sel.loss_tempered, 4),
         }
         calibrator = fit_selected(data, sel, meta=meta, features=names)
@@ -127,7 +134,9 @@ def main() -> int:
         f"({int(data.hand.sum())} realistic, seed report's included) "
         f"(C={c:g}, handwritten weight {w:g}, leave-one-paper-out log loss {loss:.4f}, "
         f"best on the grid {sel.best_loss:.4f} + SE {sel.se:.4f}; temperature "
-        f"{sel.temperature:.3f} -> {sel.loss_tempered:.4f}) -> {args.out}"
+        f"{sel.temperature:.3f} (pooled out-of-fold {sel.temperature_pool:.3f}, newest sets "
+        f"{', '.join(sel.recent_sets) or 'none'} {sel.temperature_recent:.3f}) -> "
+        f"{sel.loss_tempered:.4f}) -> {args.out}"
     )
     return 0
 

@@ -235,20 +235,23 @@ def fit_calibrator(
 
 @dataclass(frozen=True)
 class TrainingSet:
-    """Feature rows with their labels, paper groups and whether a person wrote the claim."""
+    """Feature rows with their labels, paper groups and whether a person wrote the claim; with
+    ``sets``, the retired held-out set each row's claim came from ("" for the others)."""
 
     x: np.ndarray
     y: np.ndarray  # labels (str)
     groups: np.ndarray  # paper id ("" for claims about no paper)
     hand: np.ndarray  # bool: a claim people wrote (weighted, and what hyperparameters serve)
+    sets: np.ndarray | None = None  # retired held-out set folder name per row, or ""
 
     def subset(self, mask: np.ndarray) -> TrainingSet:
-        return TrainingSet(self.x[mask], self.y[mask], self.groups[mask], self.hand[mask])
+        sets = None if self.sets is None else self.sets[mask]
+        return TrainingSet(self.x[mask], self.y[mask], self.groups[mask], self.hand[mask], sets)
 
     def columns(self, have: tuple[str, ...], want: tuple[str, ...]) -> TrainingSet:
         """The same rows with only the ``want`` columns (``have`` names the current ones)."""
         cols = [have.index(name) for name in want]
-        return TrainingSet(self.x[:, cols], self.y, self.groups, self.hand)
+        return TrainingSet(self.x[:, cols], self.y, self.groups, self.hand, self.sets)
 
     def weights(self, hand_weight: float) -> np.ndarray:
         return np.where(self.hand, hand_weight, 1.0)

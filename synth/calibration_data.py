@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -218,10 +218,15 @@ def measure_examples(
     hand = load_handwritten(handwritten, paper_ids_by_folder(papers_dir))
     if dev and (Path(dev) / "verify_claims.jsonl").is_file():
         hand += add_dev_set(library, dev)
+    origin = [""] * (len(generated) + len(hand))
     for folder in retired:
-        hand += add_dev_set(library, folder, source="retired")
+        claims = add_dev_set(library, folder, source="retired")
+        hand += claims
+        origin += [Path(folder).name] * len(claims)
     prior = work / "prior.json"
     prior_calibrator().save(prior)
     verifier = Verifier(library, VerifySettings(calibrator=str(prior), nli_model=nli_model))
     data, _ = training_set(verifier, generated + hand)
+    # Which retired set each row came from: the temperature rule reads the newest ones.
+    data = replace(data, sets=np.array(origin))
     return Measured(library, verifier, generated, hand, data)

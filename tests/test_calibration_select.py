@@ -10,6 +10,7 @@ from synth.calibration_select import (
     _trial,
     fit_selected,
     fit_temperature,
+    recent_temperature,
     select,
     tempered,
 )
@@ -64,3 +65,55 @@ def test_fit_selected_divides_the_logits_by_the_temperature():
     assert np.allclose(
         final.predict_proba(data.x), tempered(plain.predict_proba(data.x), s.temperature)
     )
+
+
+def with_sets(data: TrainingSet, noise_on_newest: float, seed: int = 3) -> TrainingSet:
+    """Each paper a retired set (p0 oldest ... p5 newest); the newest two sets' labels partly
+    shuffled (a fresh set harder than the model's older ones) when ``noise_on_newest`` > 0."""
+    rng = np.random.default_rng(seed)
+    sets = np.array([f"set{g[1:]}" for g in data.groups])
+    y = data.y.copy()
+    newest = np.isin(sets, ["set4", "set5"])
+    flip = newest & (rng.random(len(y)) < noise_on_newest)
+    y[flip] = rng.choice(np.array(LABELS), size=int(flip.sum()))
+    return TrainingSet(data.x, y, data.groups, np.ones(len(y), bool), sets)
+
+
+def test_fresh_set_temperature_softens_when_the_newest_sets_are_harder():
+    data = with_sets(noisy_set(seed=4), noise_on_newest=0.6)
+    recent = ["set4", "set5"]
+    fresh = recent_temperature(data, recent, c=1.0, w=1.0)
+    assert fresh is not None and fresh > 1.2
+    s = select(data, recent)
+    assert s.recent_sets == ("set4", "set5")
+    assert s.temperature == max(1.0, s.temperature_recent) and s.temperature > 1.2
+    # The pooled out-of-fold temperature is what rule 2 alone would ship.
+    assert s.temperature_pool == select(data).temperature
+    # Forward chaining: set4 is predicted without set4 and set5, set5 without set5 only.
+    train4 = data.subset(~np.isin(data.sets, recent))
+    cal4 = fit_calibrator(train4.x, list(train4.y), c=1.0, sample_weight=train4.weights(1.0))
+    train5 = data.subset(data.sets != "set5")
+    cal5 = fit_calibrator(train5.x, list(train5.y), c=1.0, sample_weight=train5.weights(1.0))
+    probs = np.concatenate(
+        [
+            cal4.predict_proba(data.x[data.sets == "set4"]),
+            cal5.predict_proba(data.x[data.sets == "set5"]),
+        ]
+    )
+    labels = np.concatenate([data.y[data.sets == "set4"], data.y[data.sets == "set5"]])
+    assert np.isclose(fresh, fit_temperature(probs, labels))
+
+
+def test_fresh_set_temperature_never_sharpens_and_needs_named_sets():
+    clean = with_sets(noisy_set(seed=5), noise_on_newest=0.0)
+    s = select(clean, ["set4", "set5"])
+    assert s.temperature >= 1.0 and s.temperature == max(1.0, s.temperature_recent)
+    # Rows that do not name their sets (or sets with no rows): rule 2's pooled temperature.
+    plain = noisy_set(seed=5)
+    assert recent_temperature(plain, ["set4"], c=1.0, w=1.0) is None
+    assert select(plain, ["set4"]).recent_sets == ()
+    assert recent_temperature(clean, ["nope"], c=1.0, w=1.0) is None
+    # subset and columns keep each row's set.
+    sub = clean.subset(clean.sets == "set5")
+    assert set(sub.sets) == {"set5"} and len(sub.sets) == len(sub.y)
+    assert clean.columns(("a", "b", "c", "d"), ("b", "a")).sets is clean.sets

@@ -73,6 +73,9 @@ def test_packaged_calibrator_is_fitted():
         <= cal.meta["lopo_best_log_loss"] + cal.meta["lopo_se"]
     )
     assert 0.25 <= cal.meta["temperature"] <= 8.0
+    # The fresh-set temperature (rule 3, session 22): the newest two retired sets, never below 1.
+    assert cal.meta["temperature_recent_sets"] == ["heldout17", "heldout18"]
+    assert cal.meta["temperature"] == max(1.0, cal.meta["temperature_recent"])
 
 
 def test_training_set_columns():
