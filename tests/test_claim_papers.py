@@ -83,7 +83,11 @@ def test_real_claims_numbers_entities_types(real_claims):
     assert not any("Budhraja" in c.text and "2%" in c.text for c in mesh)
     # Contributions and design decisions are typed as such.
     assert any(c.type == "contribution" and c.text.startswith("This work presents") for c in mesh)
-    assert any(c.type == "method" and c.text.startswith("We implement a two-step") for c in mesh)
+    # (which design sentences are listed moves with the ranker's refits: "We implement a two-step
+    # ..." until session 21, "We adopted the mBERT model ... and implemented pruning" since 22)
+    design = ("We implement a two-step", "We adopted the mBERT model")
+    assert any(c.type == "method" and c.text.startswith(design) for c in mesh)
+    assert sum(c.type == "method" for c in mesh) >= 3
 
 
 def test_draft_bullets_are_whole_items(real_claims):
