@@ -61,7 +61,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO))
 
-from keep_rule import _load, _macro_f1, _nll  # noqa: E402
+from keep_rule import _load, _macro_f1, _nll, paper_bootstrap  # noqa: E402
 
 from synth.calibrate import expected_calibration_error, log_loss  # noqa: E402
 from synth.calibration_data import RETIRED_HELDOUT  # noqa: E402
@@ -194,20 +194,9 @@ def _summary(data: Data, p: np.ndarray) -> dict[str, object]:
     return out
 
 
-def _bootstrap(data: Data, base: np.ndarray, p: np.ndarray, n: int = 2000) -> float:
+def _bootstrap(data: Data, base: np.ndarray, p: np.ndarray) -> float:
     """P(``p``'s pooled written log loss < ``base``'s), papers resampled (the judge's method)."""
-    wr, groups = data.written, data.groups
-    papers = sorted(set(groups[wr]))
-    nb, na = _nll(base, data.y), _nll(p, data.y)
-    sums = np.array([[nb[wr & (groups == g)].sum(), na[wr & (groups == g)].sum()] for g in papers])
-    counts = np.array([np.sum(wr & (groups == g)) for g in papers])
-    rng = np.random.default_rng(0)
-    falls = 0
-    for _ in range(n):
-        pick = rng.integers(0, len(papers), len(papers))
-        s, c = sums[pick].sum(0), counts[pick].sum()
-        falls += s[1] / c < s[0] / c
-    return falls / n
+    return paper_bootstrap(_nll(base, data.y), _nll(p, data.y), data.written, data.groups)
 
 
 def _nested(data: Data, probs: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, int]]:

@@ -123,6 +123,24 @@ def _nll(p: np.ndarray, y: np.ndarray) -> np.ndarray:
     return -np.log(p[np.arange(len(idx)), idx] + 1e-12)
 
 
+def paper_bootstrap(
+    before: np.ndarray, after: np.ndarray, rows: np.ndarray, groups: np.ndarray, n: int = BOOTSTRAP
+) -> float:
+    """P(the pooled mean of ``after`` over ``rows`` is below ``before``'s), the papers (``groups``)
+    resampled with replacement ``n`` times: the paired bootstrap of check (a)."""
+    papers = sorted(set(groups[rows]))
+    sums = np.array([[before[rows & (groups == g)].sum(), after[rows & (groups == g)].sum()]
+                     for g in papers])  # fmt: skip
+    counts = np.array([np.sum(rows & (groups == g)) for g in papers])
+    rng = np.random.default_rng(0)
+    falls = 0
+    for _ in range(n):
+        pick = rng.integers(0, len(papers), len(papers))
+        s, c = sums[pick].sum(0), counts[pick].sum()
+        falls += s[1] / c < s[0] / c
+    return falls / n
+
+
 def _macro_f1(pred: np.ndarray, y: np.ndarray) -> float:
     from synth.records import LABELS
 
@@ -197,17 +215,7 @@ def judge(before: str, after: str, guard: bool = True) -> dict[str, object]:
     # (a) pooled written log loss, paired bootstrap over paper groups
     lw = {t: float(nll[t][written].mean()) for t in nll}
     res["written_ll"] = lw
-    papers = sorted(set(groups[written]))
-    sums = np.array([[nll[t][written & (groups == g)].sum() for t in ("before", "after")]
-                     for g in papers])  # fmt: skip
-    counts = np.array([np.sum(written & (groups == g)) for g in papers])
-    rng = np.random.default_rng(0)
-    falls = 0
-    for _ in range(BOOTSTRAP):
-        pick = rng.integers(0, len(papers), len(papers))
-        s, n = sums[pick].sum(0), counts[pick].sum()
-        falls += s[1] / n < s[0] / n
-    p_fall = falls / BOOTSTRAP
+    p_fall = paper_bootstrap(nll["before"], nll["after"], written, groups)
     res["p_fall"] = float(p_fall)
     res["written_right"] = {t: int(right[t][written].sum()) for t in right}
     res["written_n"] = int(written.sum())
