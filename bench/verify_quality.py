@@ -49,6 +49,7 @@ import json
 import sys
 import tempfile
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -78,9 +79,9 @@ from synth.calibration_data import (  # noqa: E402
     measure_examples,
 )
 from synth.calibration_select import (  # noqa: E402
-    RECENT_SETS,
     fit_selected,
     leave_one_paper_out,
+    newest_sets,
     select,
 )
 from synth.calibration_stats import uncertainty  # noqa: E402
@@ -137,9 +138,9 @@ def grouped(examples: list[LabelledExample], pred: list[str], conf: list[float])
 
 
 def lopo_section(
-    data: TrainingSet, examples: list[LabelledExample], recent: list[str] | None = None
+    data: TrainingSet, examples: list[LabelledExample], recent: Sequence[str] = ()
 ) -> dict:
-    probs = leave_one_paper_out(data, recent or [])
+    probs = leave_one_paper_out(data, recent)
     pred = [LABELS[int(i)] for i in probs.argmax(1)]
     conf = [float(c) for c in probs.max(1)]
     seed = np.array([e.example_id.endswith("-related") for e in examples])
@@ -271,7 +272,7 @@ def main() -> int:
         have = feature_names(m.verifier)
         checks_only = data.columns(have, CALIBRATED_FEATURES)
         # The newest retired sets set the temperature, as scripts/fit_calibrator.py does.
-        recent = [Path(f).name for f in retired][-RECENT_SETS:]
+        recent = newest_sets(retired)
         if not args.no_lopo:
             report["leave_one_paper_out"] = lopo_section(checks_only, examples, recent)
         if args.nli_model and not args.no_lopo:

@@ -17,8 +17,8 @@ bench/heldout, heldout2 and heldout3), verify every example once to measure its 
 the L2 strength and the weight of handwritten claims by leave-one-paper-out log loss on the
 handwritten claims (the one-standard-error rule of synth/calibration_select.py, then the
 fresh-set temperature from the newest retired sets, forward-chained), fit a multinomial logistic
-regression on all of it, save it. How well this procedure does on papers it did not see is measured by
-bench/verify_quality.py (the same procedure, one paper left out at a time). bench/heldout20/ and
+regression on all of it, save it. How well this procedure does on papers it did not see is
+measured by bench/verify_quality.py (the same procedure, one paper left out at a time). bench/heldout20/ and
 bench/heldout19/, the held-out sets in use, are never read here (bench/heldout18 was measured twice,
 then retired in session 22).
 """
@@ -47,7 +47,7 @@ from synth.calibration_data import (  # noqa: E402
     feature_names,
     measure_examples,
 )
-from synth.calibration_select import RECENT_SETS, fit_selected, select  # noqa: E402
+from synth.calibration_select import fit_selected, newest_sets, select  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
 
 HANDWRITTEN = REPO / "bench" / "verify_handwritten.jsonl"
@@ -88,8 +88,7 @@ def main() -> int:
         data = data.columns(feature_names(m.verifier), names)
         # === Step 4: hyperparameters by leave-one-paper-out, then fit on everything and save
         # The newest retired sets, oldest first, set the fresh-set temperature (rule 3).
-        recent = [Path(f).name for f in args.retired][-RECENT_SETS:]
-        sel = select(data, recent)
+        sel = select(data, newest_sets(args.retired))
         c, w, loss = sel.c, sel.hand_weight, sel.loss
         meta = {
             "made_by": "scripts/fit_calibrator.py",

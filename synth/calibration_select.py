@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -114,6 +115,12 @@ def fit_temperature(p: np.ndarray, y: np.ndarray) -> float:
         lambda lt: log_loss(tempered(p, float(np.exp(lt))), y), bounds=(lo, hi), method="bounded"
     )
     return float(np.exp(res.x))
+
+
+def newest_sets(folders: Sequence[str | Path]) -> list[str]:
+    """The names of the newest :data:`RECENT_SETS` retired set folders (``folders`` oldest first):
+    the ``recent`` of rule 3, as scripts/fit_calibrator.py and bench/verify_quality.py pass it."""
+    return [Path(f).name for f in folders][-RECENT_SETS:]
 
 
 def recent_temperature(

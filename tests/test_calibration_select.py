@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from synth.calibrate import TrainingSet, fit_calibrator, log_loss
@@ -10,6 +12,7 @@ from synth.calibration_select import (
     _trial,
     fit_selected,
     fit_temperature,
+    newest_sets,
     recent_temperature,
     select,
     tempered,
@@ -117,3 +120,9 @@ def test_fresh_set_temperature_never_sharpens_and_needs_named_sets():
     sub = clean.subset(clean.sets == "set5")
     assert set(sub.sets) == {"set5"} and len(sub.sets) == len(sub.y)
     assert clean.columns(("a", "b", "c", "d"), ("b", "a")).sets is clean.sets
+
+
+def test_newest_sets_are_the_last_folders_by_name():
+    folders = ["bench/heldout", "bench/heldout2", Path("bench/heldout3")]
+    assert newest_sets(folders) == ["heldout2", "heldout3"] and len(newest_sets(folders)) == 2
+    assert newest_sets([]) == []
