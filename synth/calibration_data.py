@@ -143,6 +143,7 @@ RETIRED_HELDOUT: tuple[str, ...] = (
     "heldout16",
     "heldout17",
     "heldout18",
+    "heldout19",
 )
 
 
