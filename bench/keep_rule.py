@@ -34,7 +34,9 @@ that passed (a)-(d), then reverted it: after the refit it verified a seed-report
 (e) the seed report's claims (none of which the library supports) stay below SUPPORTS 0.8 under
     the calibrator ``scripts/fit_calibrator.py`` would ship from the AFTER features: the pair the
     selection rule picks, its temperature, fitted on every row (``--no-guard`` skips it while
-    iterating). The judge also prints the written claims' right answers by claim length (thirds
+    iterating). Since session 23 (fixed before any change of that session was judged) dumps carry
+    each row's retired set and the guard's temperature is the one that ships (rule 3's fresh-set
+    temperature, never below 1); dumps without sets keep rule 2's pooled temperature. The judge also prints the written claims' right answers by claim length (thirds
     of content-word counts) so that a change which reads length rather than content shows.
 """
 
@@ -86,6 +88,7 @@ def dump(out: str) -> None:
             source=np.array([e.source for e in ex]),
             kind=np.array([e.kind for e in ex]),
             claim=np.array([e.claim for e in ex]),
+            sets=np.array([str(s) for s in data.sets]) if data.sets is not None else np.array([]),
         )
         m.library.close()
     print(f"{out}: {len(ex)} claims, {len(CALIBRATED_FEATURES)} calibrated features")
@@ -173,11 +176,15 @@ def seed_guard(d: dict[str, np.ndarray], path: str | None = None) -> dict[str, o
 
 def _seed_guard(d: dict[str, np.ndarray]) -> dict[str, object]:
     from synth.calibrate import TrainingSet
-    from synth.calibration_select import fit_selected, select
+    from synth.calibration_data import RETIRED_HELDOUT
+    from synth.calibration_select import fit_selected, newest_sets, select
     from synth.records import LABELS
 
-    data = TrainingSet(d["x"], d["y"], d["groups"], d["hand"])
-    sel = select(data)
+    # Since session 23 the dump carries each row's retired set, so the guard selects by the rule
+    # that ships (rule 3's fresh-set temperature); older dumps fall back to rule 2.
+    sets = d["sets"] if len(d.get("sets", ())) == len(d["y"]) else None
+    data = TrainingSet(d["x"], d["y"], d["groups"], d["hand"], sets)
+    sel = select(data, newest_sets(RETIRED_HELDOUT) if sets is not None else ())
     cal = fit_selected(data, sel, features=tuple(str(n) for n in d["names"]))
     seed = np.char.endswith(d["ids"].astype(str), "-related") & ~np.isin(
         d["source"], WRITTEN_GROUPS
