@@ -3,7 +3,7 @@
 Usage (from the repo root):
 
     .venv/bin/python bench/verify_quality.py [--papers ../shared/data/papers]
-        [--handwritten bench/verify_handwritten.jsonl] [--heldout bench/heldout20 [MORE ...]]
+        [--handwritten bench/verify_handwritten.jsonl] [--heldout bench/heldout21 [MORE ...]]
         [--json OUT.json] [--no-lopo]
         [--nli-model PATH] [--dev bench/dev] [--retired bench/heldout bench/heldout2 ...]
 
@@ -19,9 +19,9 @@ Sections of the report:
    separately, per label and per kind.
 2. ``baseline_similarity_only``: the same procedure with one feature, the claim's cosine
    similarity to its evidence (what a user of plain semantic search would have): no checks.
-3. ``heldout_papers``: real papers that are not in ../shared/data (bench/heldout20/papers, Markdown)
+3. ``heldout_papers``: real papers that are not in ../shared/data (bench/heldout21/papers, Markdown)
    are ingested together with the shared papers (distractors for retrieval), and
-   bench/heldout20/verify_claims.jsonl is verified with the packaged calibrator. Nothing of the
+   bench/heldout21/verify_claims.jsonl is verified with the packaged calibrator. Nothing of the
    held-out set in use is ever used for fitting or tuning; the figures are reported as they come
    out. ``--heldout`` takes several folders (a set measured a second time beside the fresh
    one): the first is ``heldout_papers``, each is under ``heldout_sets`` by folder name.
@@ -56,7 +56,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 HANDWRITTEN = Path(__file__).with_name("verify_handwritten.jsonl")
-HELDOUT = Path(__file__).with_name("heldout20")  # the held-out set in use (heldout21 once built)
+HELDOUT = Path(__file__).with_name("heldout21")  # the held-out set in use (heldout20: second look)
 DEV = Path(__file__).with_name("dev")
 # bench/dev's second batch (merged 2026-11-26, after one measurement): reported apart, as the
 # papers no rule was written for.
