@@ -5,9 +5,11 @@ one that starts in lower case is whole when the text before it ended a sentence 
 "this way, we have ..."), not when it continues a sentence broken by a column, an equation or a
 caption. A bullet item is a unit of its own, whole from its marker to its end even without a final
 period ("– best results for RSA decoding"); a short item with no verb-like ending ("• results")
-is a lead-in that names what the items under it are. Inside a paragraph, a stored sentence with
-no terminal punctuation was broken by the sentence splitter (at "1) ... and 2) ..." or an
-abbreviation): it is read on into the next one.
+is a lead-in that names what the items under it are. A numbered item ("1. We release ...;",
+"(ii) ...", "3) ...") is a list item as a bullet is: papers number their contributions and
+findings as often as they bullet them, and often end the items with a semicolon. Inside a
+paragraph, a stored sentence with no terminal punctuation was broken by the sentence splitter (at
+"1) ... and 2) ..." or an abbreviation): it is read on into the next one.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from dataclasses import dataclass
 
 from synth.records import Passage, Sentence
 
-BULLET = re.compile(r"^\s*[•●▪◦∙‣○■□–—*-]\s+")
+# The markers that open a list item, by style. A number ends with ")" or "." ("1)", "(2)",
+# "3."), a roman numeral or a letter only with a bracket ("(iv)", "b)"): "i.e." and "a." are words.
+ITEM_MARKERS = {
+    "bullet": r"[•●▪◦∙‣○■□–—*-]",
+    "number": r"\(?\d{1,2}\)|\d{1,2}\.",
+    "roman or letter": r"\(?(?:[ivx]{1,4}|[a-h])\)",
+}
+ITEM = re.compile(r"^\s*(?:" + "|".join(ITEM_MARKERS.values()) + r")\s+(?=\S)")
 _END = re.compile(r"[.!?][\"'”’)\]]*$")
 _ABBREV_END = re.compile(
     r"\b(?:e\.g|i\.e|cf|vs|et al|Fig|Figs|Eq|Sec|Tab|approx|resp|viz)\.$", re.I
@@ -92,11 +101,11 @@ def paper_units(
             section, lead, previous = first.section, None, None
         passage = passages.get(first.passage_id) if first.passage_id is not None else None
         ptext = passage.text if passage else " ".join(s.text for s in sents)
-        item = _clean(BULLET.sub("", ptext, count=1))
+        item = _clean(ITEM.sub("", ptext, count=1))
         # An item of whole sentences is read sentence by sentence; an item in bullet style (no
         # final period, or one line) is one unit.
         bullet_style = len(sents) == 1 or not ends_sentence(sents[-1].text)
-        is_item = BULLET.match(ptext) and first.kind in ("body", "abstract")
+        is_item = ITEM.match(ptext) and first.kind in ("body", "abstract")
         if is_item and bullet_style and _fits(item, max_words):
             if len(item.split()) <= LEAD_IN_MAX_WORDS and not ends_sentence(item):
                 lead = item.rstrip(":").strip()
@@ -107,15 +116,17 @@ def paper_units(
         if not (is_item and list_lead):
             list_lead = None
         lead = None
-        if BULLET.match(ptext):
+        if ITEM.match(ptext):
             previous = None  # a list item starts where its marker is
         nxt = groups[i + 1][0] if i + 1 < len(groups) else None
         list_follows = nxt is not None and _starts_list(nxt, passages)
         acc: list[str] = []
         for j, s in enumerate(sents):
-            acc.append(BULLET.sub("", s.text, count=1) if j == 0 else s.text)
+            acc.append(s.text)
             last = j == len(sents) - 1
             text = _clean(" ".join(acc))
+            if len(acc) == j + 1:  # the item's marker, split off as a sentence or not
+                text = ITEM.sub("", text, count=1)
             same_section = not last and sents[j + 1].section == s.section
             if same_section and (
                 not ends_sentence(text) or _split_at_abbreviation(text, sents[j + 1])
@@ -145,7 +156,7 @@ def _fits(item: str, max_words: int) -> bool:
 
 def _starts_list(sentence: Sentence, passages: dict[int, Passage]) -> bool:
     passage = passages.get(sentence.passage_id) if sentence.passage_id is not None else None
-    return bool(BULLET.match(passage.text if passage else sentence.text))
+    return bool(ITEM.match(passage.text if passage else sentence.text))
 
 
 # The sentence before a list that says what its items are ("In summary, our key contributions

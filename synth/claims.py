@@ -80,7 +80,7 @@ __all__ = [
 ]
 
 # Bump when the cues, units or typing rules change: claims stored by older rules are redone.
-RULES_VERSION = "cues-35"
+RULES_VERSION = "cues-36"
 # Sentence kinds that count as a paper's prose (the budget's base).
 PROSE_KINDS = frozenset({"body", "abstract"})
 _NOT_A_CLAIM = re.compile(

@@ -129,6 +129,53 @@ def test_a_list_announced_as_contributions_scores_as_contributions(tmp_path):
     assert "Introducing an approach for transferring finetuning updates between versions." in claims
 
 
+def test_numbered_items_are_list_items(tmp_path):
+    # Papers number their contributions as often as they bullet them, and end the items with
+    # semicolons: each item is a whole unit, its marker dropped, scored as what the lead-in names.
+    lib = _library(
+        tmp_path,
+        [
+            "Our contributions are as follows:",
+            "1. We compare several augmentation variants for low-resource translation;",
+            "2) We release a lexicon for two hundred languages;",
+            "(iii) We show that the gains hold as models scale.",
+            "Large models are expensive to train.",
+        ],
+    )
+    with lib:
+        passages = {p.passage_id: p for p in lib.passages("pdf:lists")}
+        units = list(paper_units(lib.sentences(paper_id="pdf:lists"), passages))
+    by_text = {u.text: u for u in units}
+    for text in (
+        "We compare several augmentation variants for low-resource translation;",
+        "We release a lexicon for two hundred languages;",
+        "We show that the gains hold as models scale.",
+    ):
+        assert by_text[text].whole, text
+        assert by_text[text].section == "Contributions", text
+    assert by_text["Large models are expensive to train."].section == "1 Introduction"
+
+
+@pytest.mark.parametrize(
+    ("text", "marker"),
+    [
+        ("1. We release the data.", True),
+        ("(2) Results hold.", True),
+        ("(iv) We release it.", True),
+        ("b) We release it.", True),
+        ("- We release it.", True),
+        ("i.e. the data is new.", False),  # a word, not a marker
+        ("1.5 points higher than the baseline.", False),  # a number
+        ("2.1 Data and models", False),
+        ("(1)", False),  # an equation number: no item after it
+    ],
+)
+def test_item_markers(text, marker):
+    from synth.claim_units import ITEM
+
+    assert bool(ITEM.match(text)) is marker
+
+
 def test_as_follows_with_its_content_is_no_pointer():
     from synth.claim_cues import claim_logit
 
