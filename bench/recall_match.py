@@ -50,7 +50,9 @@ def same_claim(gold: Counter[str], claim: Counter[str], cover: float) -> bool:
 
 
 # --- whole sentences, checked on the stored text ----------------------------------------------
-_MARKER = re.compile(r"^\s*[•●▪◦∙‣○■□–—*-]\s+")
+# A list item's marker: a bullet, a number ("1.", "2)", "(3)"), a bracketed roman numeral or
+# letter ("(iv)", "b)"). Written here apart from synth.claim_units: the check is independent.
+_MARKER = re.compile(r"^\s*(?:[•●▪◦∙‣○■□–—*-]|\(?\d{1,2}\)|\d{1,2}\.|\(?(?:[ivx]{1,4}|[a-h])\))\s+")
 
 
 def _norm(text: str) -> str:
@@ -89,7 +91,7 @@ def cut_mid_sentence(claim: Claim, passages: list[Passage], by_id: dict[int, Sen
     nxt = passages[i + 1] if i + 1 < len(passages) else None
     start, end = _span(text, passage.text, s.char_start - passage.char_start)
     before, after = passage.text[:start].rstrip(), passage.text[end:].lstrip()
-    at_marker = len(before) == 1 and bool(_MARKER.match(before + " "))
+    at_marker = bool(before) and bool(_MARKER.fullmatch(before + " "))
     if at_marker:
         before = "."  # the sentence starts right after its list marker
     if not before and i > 0 and passages[i - 1].section == passage.section:
