@@ -119,7 +119,10 @@ def paper_units(
         if ITEM.match(ptext):
             previous = None  # a list item starts where its marker is
         nxt = groups[i + 1][0] if i + 1 < len(groups) else None
-        list_follows = nxt is not None and _starts_list(nxt, passages)
+        # (a list under the next section title is not introduced by this paragraph)
+        list_follows = (
+            nxt is not None and nxt.section == first.section and _starts_list(nxt, passages)
+        )
         acc: list[str] = []
         for j, s in enumerate(sents):
             acc.append(s.text)

@@ -156,6 +156,26 @@ def test_numbered_items_are_list_items(tmp_path):
     assert by_text["Large models are expensive to train."].section == "1 Introduction"
 
 
+def test_a_colon_before_the_next_section_does_not_end_a_sentence(tmp_path):
+    lib = Library(tmp_path / "lib")
+    pid = "pdf:colon"
+    texts = [
+        ("2 Method", "We compare three sets of approaches on the datasets:"),
+        ("3 Results", "1. Fine-tuning a pre-trained model gives the best scores."),
+    ]
+    lib.add_paper(
+        Paper(paper_id=pid, title="T", sha256="colon", pages=1),
+        [Passage(paper_id=pid, seq=i, page=1, section=s, text=t) for i, (s, t) in enumerate(texts)],
+        [Sentence(paper_id=pid, page=1, section=s, text=t, passage_id=i)
+         for i, (s, t) in enumerate(texts)],
+    )  # fmt: skip
+    with lib:
+        passages = {p.passage_id: p for p in lib.passages(pid)}
+        units = {u.text: u.whole for u in paper_units(lib.sentences(paper_id=pid), passages)}
+    assert not units["We compare three sets of approaches on the datasets:"]
+    assert units["Fine-tuning a pre-trained model gives the best scores."]
+
+
 def test_numbered_items_read_whole_by_the_bench(tmp_path):
     """The bench's own check (independent of the extractor) reads a numbered item as whole."""
     from bench.recall_match import cut_mid_sentence
