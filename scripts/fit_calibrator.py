@@ -4,6 +4,7 @@ Usage (from the repo root; writes synth/verify_calibrator.json, the file the pac
 
     .venv/bin/python scripts/fit_calibrator.py [--papers ../shared/data/papers]
         [--handwritten bench/verify_handwritten.jsonl] [--out PATH] [--nli-model PATH]
+        [--model linear|spline[:OPTIONS]]
 
 With --nli-model (a folder `claimlab nli train` made, or 'claimlab-nli'), the NLI model's
 probabilities are features too (synth.calibrate.NLI_FEATURES) and the calibrator, stamped with
@@ -39,6 +40,7 @@ from synth.calibrate import (  # noqa: E402
     CALIBRATED_FEATURES,
     DEFAULT_NLI_PATH,
     DEFAULT_PATH,
+    MODELS,
     NLI_FEATURES,
     load_calibrator,
 )
@@ -65,6 +67,12 @@ def main() -> int:
     parser.add_argument("--nli-model", default=None, help="NLI cross-encoder folder (or keyword)")
     parser.add_argument("--dev", default=str(DEV), help="dev set folder ('' to leave it out)")
     parser.add_argument(
+        "--model",
+        default="linear",
+        help=f"the calibrator's model class, one of {MODELS} (spline: a smooth shape per "
+        "continuous feature; options in synth/spline_basis.py's parse_spec)",
+    )
+    parser.add_argument(
         "--retired",
         nargs="*",
         default=RETIRED,
@@ -88,7 +96,7 @@ def main() -> int:
         data = data.columns(feature_names(m.verifier), names)
         # === Step 4: hyperparameters by leave-one-paper-out, then fit on everything and save
         # The newest retired sets, oldest first, set the fresh-set temperature (rule 3).
-        sel = select(data, newest_sets(args.retired))
+        sel = select(data, newest_sets(args.retired), model=args.model)
         c, w, loss = sel.c, sel.hand_weight, sel.loss
         meta = {
             "made_by": "scripts/fit_calibrator.py",
@@ -110,6 +118,7 @@ def main() -> int:
             "labelled_set_hash": hashlib.sha256(
                 "\n".join(f"{e.example_id}\t{e.label}" for e in examples).encode()
             ).hexdigest()[:12],
+            "model": args.model,
             "c": c,
             "hand_weight": w,
             "lopo_handwritten_log_loss": round(loss, 4),

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from synth.records import LABELS
+from synth.spline_basis import SplineBasis, fit_basis
 
 FEATURES: tuple[str, ...] = (
     "sim",  # cosine similarity of the claim to the evidence the checks read
@@ -100,19 +101,30 @@ def feature_vector(feats: dict[str, float], names: tuple[str, ...] = FEATURES) -
     return np.array([float(feats.get(name, 0.0)) for name in names], dtype=np.float64)
 
 
+# The calibrator's model classes: one slope per feature, or a smooth shape per continuous feature
+# (synth/spline_basis.py; bench/calibrator_models.py compares them).
+MODELS: tuple[str, ...] = ("linear", "spline")
+
+
 @dataclass
 class Calibrator:
     """Softmax(W x + b) over :data:`LABELS`; ``fitted`` says whether it came from data.
 
     ``features`` are the names it was fitted with (saved in its JSON), so a calibrator keeps
-    working when this code measures more features than it read.
+    working when this code measures more features than it read. With a ``basis`` (the spline
+    model) ``x`` is first expanded by it and ``weights`` read the expanded columns.
     """
 
-    weights: np.ndarray  # (3, len(features))
+    weights: np.ndarray  # (3, len(features)), or (3, basis.expanded_width(features))
     bias: np.ndarray  # (3,)
     fitted: bool = False
     meta: dict[str, object] = field(default_factory=dict)
     features: tuple[str, ...] = FEATURES
+    basis: SplineBasis | None = None
+
+    @property
+    def model(self) -> str:
+        return "spline" if self.basis is not None else "linear"
 
     @property
     def uses_nli(self) -> bool:
@@ -126,6 +138,8 @@ class Calibrator:
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """Label probabilities for feature rows ``x`` (shape (n, F) or (F,))."""
         x2 = np.atleast_2d(x)
+        if self.basis is not None:
+            x2 = self.basis.expand(x2, self.features)
         z = x2 @ self.weights.T + self.bias
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
@@ -140,7 +154,7 @@ class Calibrator:
         return f"calibrator-{kind}@{hashlib.sha256(payload).hexdigest()[:10]}"
 
     def to_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "features": list(self.features),
             "labels": list(LABELS),
             "weights": np.round(self.weights, 6).tolist(),
@@ -148,6 +162,9 @@ class Calibrator:
             "fitted": self.fitted,
             "meta": self.meta,
         }
+        if self.basis is not None:  # absent for the linear model (its files and stamps unchanged)
+            out["spline_basis"] = self.basis.to_json()
+        return out
 
     def save(self, path: str | Path) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -164,7 +181,11 @@ class Calibrator:
                 f"{path}: calibrator labels or features ({unknown}) unknown to this code"
             )
         weights = np.array(data["weights"], dtype=np.float64)
-        if weights.shape != (len(LABELS), len(features)):
+        basis = SplineBasis.from_json(data["spline_basis"]) if "spline_basis" in data else None
+        if basis is not None and not set(basis.knots) <= set(features):
+            raise ValueError(f"{path}: spline basis names features the calibrator does not read")
+        width = basis.expanded_width(features) if basis is not None else len(features)
+        if weights.shape != (len(LABELS), width):
             raise ValueError(f"{path}: weights do not match its {len(features)} features")
         return cls(
             weights=weights,
@@ -172,6 +193,7 @@ class Calibrator:
             fitted=bool(data.get("fitted", False)),
             meta=dict(data.get("meta", {})),
             features=features,
+            basis=basis,
         )
 
 
@@ -213,23 +235,30 @@ def fit_calibrator(
     meta: dict[str, object] | None = None,
     sample_weight: np.ndarray | None = None,
     features: tuple[str, ...] = FEATURES,
+    model: str = "linear",
 ) -> Calibrator:
     """Fit a multinomial logistic regression (L2, strength ``1/c``) on feature rows and labels.
 
-    ``features``: the names of ``x``'s columns (saved with the calibrator).
+    ``features``: the names of ``x``'s columns (saved with the calibrator). ``model``: one of
+    :data:`MODELS` ("spline": the regression reads a spline basis of the continuous features).
     """
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=c, max_iter=3000)
-    model.fit(x, y, sample_weight=sample_weight)
-    order = [list(model.classes_).index(label) for label in LABELS]
+    if model not in MODELS:
+        raise ValueError(f"unknown calibrator model {model!r} (one of {MODELS})")
+    # Fits on a prefix of the columns (similarity alone: bench/verify_quality.py) name them so.
+    names = tuple(features) if x.shape[1] == len(features) else FEATURES[: x.shape[1]]
+    basis = fit_basis(x, names) if model == "spline" else None
+    lr = LogisticRegression(C=c, max_iter=3000)
+    lr.fit(basis.expand(x, names) if basis is not None else x, y, sample_weight=sample_weight)
+    order = [list(lr.classes_).index(label) for label in LABELS]
     return Calibrator(
-        weights=model.coef_[order].astype(np.float64),
-        bias=model.intercept_[order].astype(np.float64),
+        weights=lr.coef_[order].astype(np.float64),
+        bias=lr.intercept_[order].astype(np.float64),
         fitted=True,
         meta=dict(meta or {}),
-        # Fits on a prefix of the columns (similarity alone: bench/verify_quality.py) name them so.
-        features=tuple(features) if x.shape[1] == len(features) else FEATURES[: x.shape[1]],
+        features=names,
+        basis=basis,
     )
 
 

@@ -59,6 +59,7 @@ class Selection:
     temperature_pool: float = 1.0  # rule 2's temperature (pooled out-of-fold probabilities)
     recent_sets: tuple[str, ...] = ()  # rule 3's sets (none: rule 2 shipped)
     temperature_recent: float = 1.0  # rule 3's fitted temperature before the floor of 1
+    model: str = "linear"  # the model class (synth.calibrate.MODELS, with its options)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class _Trial:
     labels: np.ndarray
 
 
-def _trial(data: TrainingSet, c: float, w: float) -> _Trial:
+def _trial(data: TrainingSet, c: float, w: float, model: str = "linear") -> _Trial:
     """Leave one paper out at (c, w); scored on each paper's written claims (or all its rows)."""
     scored_all = data.hand if data.hand.any() else np.ones(len(data.y), bool)
     probs, labels, per_paper, total = [], [], [], 0.0
@@ -81,7 +82,9 @@ def _trial(data: TrainingSet, c: float, w: float) -> _Trial:
         train = data.subset(~test)
         if not scored.any() or len(set(train.y)) < len(LABELS):
             continue
-        cal = fit_calibrator(train.x, list(train.y), c=c, sample_weight=train.weights(w))
+        cal = fit_calibrator(
+            train.x, list(train.y), c=c, sample_weight=train.weights(w), model=model
+        )
         p = cal.predict_proba(data.x[scored])
         paper_loss = log_loss(p, data.y[scored])
         per_paper.append(paper_loss)
@@ -124,7 +127,7 @@ def newest_sets(folders: Sequence[str | Path]) -> list[str]:
 
 
 def recent_temperature(
-    data: TrainingSet, recent: Sequence[str], c: float, w: float
+    data: TrainingSet, recent: Sequence[str], c: float, w: float, model: str = "linear"
 ) -> float | None:
     """Rule 3's fitted temperature (before its floor of 1): each set of ``recent`` (oldest first)
     predicted by the (c, w) model fitted without it and without the sets after it; None when the
@@ -137,7 +140,9 @@ def recent_temperature(
         train = data.subset(~np.isin(data.sets, list(recent[k:])))
         if not test.any() or len(set(train.y)) < len(LABELS):
             continue
-        cal = fit_calibrator(train.x, list(train.y), c=c, sample_weight=train.weights(w))
+        cal = fit_calibrator(
+            train.x, list(train.y), c=c, sample_weight=train.weights(w), model=model
+        )
         probs.append(cal.predict_proba(data.x[test]))
         labels.append(data.y[test])
     if not probs:
@@ -145,17 +150,18 @@ def recent_temperature(
     return fit_temperature(np.concatenate(probs), np.concatenate(labels))
 
 
-def select(data: TrainingSet, recent: Sequence[str] = ()) -> Selection:
+def select(data: TrainingSet, recent: Sequence[str] = (), model: str = "linear") -> Selection:
     """The pair the one-standard-error rule picks, and its temperature: rule 3's (the newest
-    retired sets ``recent``, forward-chained) when the rows name their sets, else rule 2's."""
-    trials = [_trial(data, c, w) for c in C_GRID for w in HAND_WEIGHT_GRID]
+    retired sets ``recent``, forward-chained) when the rows name their sets, else rule 2's.
+    ``model``: the class every fit uses (synth.calibrate.MODELS; the same rules for each)."""
+    trials = [_trial(data, c, w, model) for c in C_GRID for w in HAND_WEIGHT_GRID]
     best = min(trials, key=lambda t: t.loss)
     k = len(best.per_paper)
     se = float(np.std(best.per_paper, ddof=1) / np.sqrt(k)) if k > 1 else 0.0
     close = [t for t in trials if t.loss <= best.loss + se]
     chosen = min(close, key=lambda t: (t.c, t.loss))
     pool = fit_temperature(chosen.probs, chosen.labels)
-    fresh = recent_temperature(data, recent, chosen.c, chosen.w) if recent else None
+    fresh = recent_temperature(data, recent, chosen.c, chosen.w, model) if recent else None
     temperature = pool if fresh is None else max(1.0, fresh)
     after = (
         log_loss(tempered(chosen.probs, temperature), chosen.labels)
@@ -167,6 +173,7 @@ def select(data: TrainingSet, recent: Sequence[str] = ()) -> Selection:
         temperature_pool=pool,
         recent_sets=tuple(recent) if fresh is not None else (),
         temperature_recent=fresh if fresh is not None else 1.0,
+        model=model,
     )  # fmt: skip
 
 
@@ -180,18 +187,22 @@ def fit_selected(
     cal = fit_calibrator(
         data.x, list(data.y), c=selection.c, meta=meta,
         sample_weight=data.weights(selection.hand_weight), features=features or FEATURES,
+        model=selection.model,
     )  # fmt: skip
     cal.weights = cal.weights / selection.temperature
     cal.bias = cal.bias / selection.temperature
     return cal
 
 
-def leave_one_paper_out(data: TrainingSet, recent: Sequence[str] = ()) -> np.ndarray:
+def leave_one_paper_out(
+    data: TrainingSet, recent: Sequence[str] = (), model: str = "linear"
+) -> np.ndarray:
     """Held-out label probabilities for every row: fitted by the whole procedure (:func:`select`
     in an inner leave-one-paper-out, temperature included) on the other papers' examples only."""
     probs = np.zeros((len(data.y), len(LABELS)))
     for held in sorted(set(data.groups)):
         test = data.groups == held
         train = data.subset(~test)
-        probs[test] = fit_selected(train, select(train, recent)).predict_proba(data.x[test])
+        sel = select(train, recent, model)
+        probs[test] = fit_selected(train, sel).predict_proba(data.x[test])
     return probs

@@ -1,0 +1,87 @@
+"""The spline calibrator: its basis, its fit, its JSON, and its selection."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from synth.calibrate import Calibrator, TrainingSet, fit_calibrator, log_loss
+from synth.calibration_select import fit_selected, select
+from synth.records import LABELS
+from synth.spline_basis import fit_basis
+
+
+def bump_set(seed: int = 0, n: int = 600) -> tuple[np.ndarray, np.ndarray]:
+    """SUPPORTS in the middle of feature 0's range, REFUTES at its ends; feature 1 a flag."""
+    rng = np.random.default_rng(seed)
+    x = np.column_stack([rng.uniform(size=n), rng.integers(0, 2, size=n).astype(float)])
+    mid = np.abs(x[:, 0] - 0.5) < 0.2
+    y = np.where(mid, LABELS[0], LABELS[1]).astype(object)
+    y[(x[:, 1] == 1) & (rng.uniform(size=n) < 0.3)] = LABELS[2]
+    return x, np.array(y, dtype=str)
+
+
+def test_basis_matches_sklearn_in_range_and_is_constant_outside():
+    from sklearn.preprocessing import SplineTransformer
+
+    x, _ = bump_set()
+    basis = fit_basis(x, ("a", "flag"))
+    assert list(basis.knots) == ["a"]  # the two-valued flag stays linear
+    assert basis.expanded_width(("a", "flag")) == 7 + 1
+    ref = SplineTransformer(n_knots=5, degree=3, knots="quantile").fit(x[:, [0]])
+    grid = np.linspace(x[:, 0].min(), x[:, 0].max(), 50)
+    rows = np.column_stack([grid, np.ones(50)])
+    out = basis.expand(rows, ("a", "flag"))
+    assert np.allclose(out[:, :7], ref.transform(grid[:, None]))
+    assert np.allclose(out[:, 7], 1.0)
+    assert np.allclose(out[:, :7].sum(1), 1.0)  # a partition of unity
+    edge = basis.expand(np.array([[x[:, 0].max(), 0.0], [5.0, 0.0]]), ("a", "flag"))
+    assert np.allclose(edge[0], edge[1])  # beyond the fitted range: the value at its edge
+
+
+def test_spline_calibrator_fits_a_shape_the_linear_one_cannot():
+    x, y = bump_set()
+    xt, yt = bump_set(seed=1)
+    lin = fit_calibrator(x, list(y), c=10.0, features=("sim", "negation"))
+    spl = fit_calibrator(x, list(y), c=10.0, features=("sim", "negation"), model="spline")
+    assert lin.basis is None and spl.model == "spline" and set(spl.basis.knots) == {"sim"}
+    assert spl.weights.shape == (3, 8)
+    assert log_loss(spl.predict_proba(xt), yt) < log_loss(lin.predict_proba(xt), yt) - 0.2
+    one = spl.predict_proba(xt[0])
+    assert one.shape == (3,) and np.allclose(one, spl.predict_proba(xt[:1])[0])
+    with pytest.raises(ValueError):
+        fit_calibrator(x, list(y), features=("sim", "negation"), model="forest")
+
+
+def test_spline_calibrator_round_trips_through_json(tmp_path):
+    x, y = bump_set()
+    spl = fit_calibrator(x, list(y), c=1.0, features=("sim", "negation"), model="spline")
+    spl.save(tmp_path / "s.json")
+    back = Calibrator.load(tmp_path / "s.json")
+    assert back.model == "spline" and back.stamp == spl.stamp
+    assert np.allclose(back.predict_proba(x), spl.predict_proba(x), atol=1e-5)
+    # the linear model's JSON carries no basis (its files and stamps stay as they were)
+    lin = fit_calibrator(x, list(y), c=1.0, features=("sim", "negation"))
+    assert "spline_basis" not in lin.to_json() and lin.stamp != spl.stamp
+    data = json.loads((tmp_path / "s.json").read_text())
+    data["weights"] = [row[:2] for row in data["weights"]]
+    (tmp_path / "bad.json").write_text(json.dumps(data))
+    with pytest.raises(ValueError):
+        Calibrator.load(tmp_path / "bad.json")
+
+
+def test_selection_carries_the_model_class():
+    x, y = bump_set(n=240)
+    groups = np.repeat(["p0", "p1", "p2", "p3"], 60)
+    data = TrainingSet(x, y, groups, np.arange(240) % 2 == 0)
+    sel = select(data, model="spline")
+    assert sel.model == "spline"
+    cal = fit_selected(data, sel, features=("sim", "negation"))
+    plain = fit_calibrator(
+        x, list(y), c=sel.c, sample_weight=data.weights(sel.hand_weight),
+        features=("sim", "negation"), model="spline",
+    )  # fmt: skip
+    assert cal.basis == plain.basis
+    assert np.allclose(cal.weights, plain.weights / sel.temperature)
