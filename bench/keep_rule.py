@@ -5,6 +5,7 @@ Usage (from the repo root of the tree to measure; the judge can run from any tre
     .venv/bin/python bench/keep_rule.py dump OUT.npz      # this tree's features of every
                                                           # calibration claim (~5 min, 2 cores)
     .venv/bin/python bench/keep_rule.py judge BEFORE.npz AFTER.npz [--json OUT.json]
+        [--after-model spline[:OPTIONS]] [--lazy-guard]
     .venv/bin/python bench/keep_rule.py same A.npz B.npz  # are the features identical?
     .venv/bin/python bench/keep_rule.py oof DUMP.npz OUT.jsonl  # each claim's out-of-fold
                                                           # prediction (to read the misses)
@@ -38,6 +39,20 @@ that passed (a)-(d), then reverted it: after the refit it verified a seed-report
     each row's retired set and the guard's temperature is the one that ships (rule 3's fresh-set
     temperature, never below 1); dumps without sets keep rule 2's pooled temperature. The judge also prints the written claims' right answers by claim length (thirds
     of content-word counts) so that a change which reads length rather than content shows.
+
+A change of the calibrator's model class (fixed by the lead in session 23, before any class was
+judged by it): ``--after-model SPEC`` (synth/spline_basis.py's specs) fits AFTER's rows with that
+class (the class's own fixed options, the same fixed pair, no temperature) against BEFORE's LR;
+(e) is the guard under the class, the pair the selection rule picks for it and rule 3's
+temperature; and a sixth check must hold:
+
+(f) the forward-chained written log loss falls: each retired set from :data:`CHAIN_FROM` on
+    (oldest first) predicted by a fit, at the fixed pair, on every row except that set and the
+    sets retired after it (how a fresh set is met), pooled over those sets' claims.
+
+``--lazy-guard`` skips (e), which costs a selection over the whole grid (a spline class: over an
+hour on this machine), when another check has already failed (the verdict is then DO NOT KEEP
+whatever (e) says; the JSON says it was not run).
 """
 
 from __future__ import annotations
@@ -53,6 +68,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 
 C, HAND_WEIGHT = 0.01, 30.0
+CHAIN_FROM = "heldout6"  # check (f): the first retired set predicted by forward chaining
 WRITTEN_GROUPS = ("handwritten", "dev", "retired")
 BOOTSTRAP = 2000
 
@@ -101,8 +117,9 @@ def _load(path: str) -> dict[str, np.ndarray]:
     return {k: (v[order] if v.ndim and len(v) == len(order) else v) for k, v in d.items()}
 
 
-def out_of_fold(d: dict[str, np.ndarray]) -> np.ndarray:
-    """Every row's label probabilities from a calibrator fitted on the other papers' rows."""
+def out_of_fold(d: dict[str, np.ndarray], model: str = "linear") -> np.ndarray:
+    """Every row's label probabilities from a calibrator (of class ``model``) fitted on the other
+    papers' rows."""
     sys.path.insert(0, str(REPO))
     from synth.calibrate import fit_calibrator
     from synth.records import LABELS
@@ -113,10 +130,52 @@ def out_of_fold(d: dict[str, np.ndarray]) -> np.ndarray:
         test = d["groups"] == held
         cal = fit_calibrator(
             d["x"][~test], list(d["y"][~test]), c=C, sample_weight=w[~test],
-            features=tuple(str(n) for n in d["names"]),
+            features=tuple(str(n) for n in d["names"]), model=model,
         )  # fmt: skip
         probs[test] = cal.predict_proba(d["x"][test])
     return probs
+
+
+def retired_sets(d: dict[str, np.ndarray]) -> np.ndarray:
+    """Each row's retired set ("" for none): the dump's ``sets``, or (dumps before session 23)
+    read from the retired sets' claim files."""
+    if len(d.get("sets", ())) == len(d["y"]):
+        return d["sets"].astype(str)
+    sys.path.insert(0, str(REPO))
+    from synth.calibration_data import RETIRED_HELDOUT
+
+    ids = {}
+    for name in RETIRED_HELDOUT:
+        for line in (REPO / "bench" / name / "verify_claims.jsonl").read_text().splitlines():
+            if line.strip():
+                ids[json.loads(line)["id"]] = name
+    return np.array([ids.get(str(i), "") if src == "retired" else ""
+                     for i, src in zip(d["ids"], d["source"], strict=True)])  # fmt: skip
+
+
+def forward_chained(d: dict[str, np.ndarray], model: str = "linear") -> dict[str, object]:
+    """Check (f)'s measure: each retired set from :data:`CHAIN_FROM` on predicted by a fit (the
+    fixed pair, class ``model``) without it and the sets retired after it; written log loss
+    pooled over those sets' rows and per set."""
+    sys.path.insert(0, str(REPO))
+    from synth.calibrate import fit_calibrator
+    from synth.calibration_data import RETIRED_HELDOUT
+
+    sets = retired_sets(d)
+    order = [s for s in RETIRED_HELDOUT[RETIRED_HELDOUT.index(CHAIN_FROM) :] if np.any(sets == s)]
+    w = np.where(d["hand"], HAND_WEIGHT, 1.0)
+    losses, per_set = [], {}
+    for k, name in enumerate(order):
+        test, train = sets == name, ~np.isin(sets, order[k:])
+        cal = fit_calibrator(
+            d["x"][train], list(d["y"][train]), c=C, sample_weight=w[train],
+            features=tuple(str(n) for n in d["names"]), model=model,
+        )  # fmt: skip
+        nll = _nll(cal.predict_proba(d["x"][test]), d["y"][test])
+        losses.append(nll)
+        per_set[name] = round(float(nll.mean()), 4)
+    pooled = float(np.concatenate(losses).mean()) if losses else float("nan")
+    return {"ll": pooled, "sets": per_set}
 
 
 def _nll(p: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -156,25 +215,29 @@ def _macro_f1(pred: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(f1s))
 
 
-def seed_guard(d: dict[str, np.ndarray], path: str | None = None) -> dict[str, object]:
+def seed_guard(
+    d: dict[str, np.ndarray], path: str | None = None, model: str = "linear"
+) -> dict[str, object]:
     """The seed report's claims under the calibrator the selection rule would ship from ``d``
-    (kept beside the dump at ``path`` + ".guard.json", keyed by the dump's hash: the selection
-    refits the grid one paper out at a time, minutes of CPU)."""
+    with class ``model`` (kept beside the dump at ``path`` + ".guard.json", or
+    ".guard.MODEL.json" for another class, keyed by the dump's hash: the selection refits the
+    grid one paper out at a time, minutes of CPU)."""
     import hashlib
 
-    cache = Path(f"{path}.guard.json") if path else None
+    tag = "" if model == "linear" else "." + "".join(ch if ch.isalnum() else "_" for ch in model)
+    cache = Path(f"{path}.guard{tag}.json") if path else None
     key = hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else ""
     if cache and cache.is_file():
         saved = json.loads(cache.read_text())
         if saved.get("dump_sha256") == key:
             return saved["guard"]
-    res = _seed_guard(d)
+    res = _seed_guard(d, model)
     if cache:
         cache.write_text(json.dumps({"dump_sha256": key, "guard": res}))
     return res
 
 
-def _seed_guard(d: dict[str, np.ndarray]) -> dict[str, object]:
+def _seed_guard(d: dict[str, np.ndarray], model: str = "linear") -> dict[str, object]:
     from synth.calibrate import TrainingSet
     from synth.calibration_data import RETIRED_HELDOUT
     from synth.calibration_select import fit_selected, newest_sets, select
@@ -184,7 +247,7 @@ def _seed_guard(d: dict[str, np.ndarray]) -> dict[str, object]:
     # that ships (rule 3's fresh-set temperature); older dumps fall back to rule 2.
     sets = d["sets"] if len(d.get("sets", ())) == len(d["y"]) else None
     data = TrainingSet(d["x"], d["y"], d["groups"], d["hand"], sets)
-    sel = select(data, newest_sets(RETIRED_HELDOUT) if sets is not None else ())
+    sel = select(data, newest_sets(RETIRED_HELDOUT) if sets is not None else (), model=model)
     cal = fit_selected(data, sel, features=tuple(str(n) for n in d["names"]))
     seed = np.char.endswith(d["ids"].astype(str), "-related") & ~np.isin(
         d["source"], WRITTEN_GROUPS
@@ -192,6 +255,7 @@ def _seed_guard(d: dict[str, np.ndarray]) -> dict[str, object]:
     p = cal.predict_proba(d["x"][seed])[:, LABELS.index("SUPPORTS")]
     top = int(p.argmax()) if len(p) else -1
     return {
+        "model": model,
         "c": sel.c,
         "hand_weight": sel.hand_weight,
         "temperature": round(sel.temperature, 4),
@@ -201,7 +265,15 @@ def _seed_guard(d: dict[str, np.ndarray]) -> dict[str, object]:
     }
 
 
-def judge(before: str, after: str, guard: bool = True) -> dict[str, object]:
+def judge(
+    before: str,
+    after: str,
+    guard: bool = True,
+    after_model: str | None = None,
+    lazy_guard: bool = False,
+) -> dict[str, object]:
+    """Checks (a)-(e) of BEFORE's features against AFTER's; with ``after_model`` (a model-class
+    change) AFTER is fitted with that class and (f) is checked too."""
     from synth.records import LABELS
 
     a, b = _load(before), _load(after)
@@ -212,8 +284,11 @@ def judge(before: str, after: str, guard: bool = True) -> dict[str, object]:
     labels = np.array(LABELS)
     res: dict[str, object] = {}
     nll, right = {}, {}
+    model = after_model or "linear"
+    if after_model:
+        res["after_model"] = after_model
     for tag, d in (("before", a), ("after", b)):
-        p = out_of_fold(d)
+        p = out_of_fold(d, model if tag == "after" else "linear")
         nll[tag] = _nll(p, y)
         pred = labels[p.argmax(1)]
         right[tag] = pred == y
@@ -288,9 +363,19 @@ def judge(before: str, after: str, guard: bool = True) -> dict[str, object]:
             }
             for t in range(3)
         }
+    # (f) a model-class change: the forward-chained written log loss falls
+    if after_model:
+        fc = {"before": forward_chained(a), "after": forward_chained(b, model)}
+        res["forward_chained"] = fc
+        checks["f_chained_ll_falls"] = fc["after"]["ll"] < fc["before"]["ll"]
     # (e) the seed report's claims under the calibrator the refit would ship
-    if guard:
-        res["seed_guard"] = {"before": seed_guard(a, before), "after": seed_guard(b, after)}
+    if guard and lazy_guard and not all(checks.values()):
+        res["seed_guard"] = "not run: another check failed (--lazy-guard)"
+    elif guard:
+        res["seed_guard"] = {
+            "before": seed_guard(a, before),
+            "after": seed_guard(b, after, model),
+        }
         checks["e_seed_below_0.8"] = res["seed_guard"]["after"]["max_supports"] < 0.8
     res["checks"] = {k: bool(v) for k, v in checks.items()}
     res["verdict"] = "KEEP" if all(res["checks"].values()) else "DO NOT KEEP"
@@ -340,6 +425,14 @@ def main() -> int:
     p.add_argument("after")
     p.add_argument("--json", default=None)
     p.add_argument("--no-guard", action="store_true", help="skip check (e) (not a verdict)")
+    p.add_argument(
+        "--after-model",
+        default=None,
+        help="judge a model class (synth/spline_basis.py's spec) on AFTER: adds check (f)",
+    )
+    p.add_argument(
+        "--lazy-guard", action="store_true", help="skip (e) when another check already failed"
+    )
     p = sub.add_parser("oof")
     p.add_argument("dump")
     p.add_argument("out")
@@ -364,7 +457,13 @@ def main() -> int:
         ok = same(args.a, args.b)
         print("identical" if ok else "DIFFERENT")
         return 0 if ok else 1
-    res = judge(args.before, args.after, guard=not args.no_guard)
+    res = judge(
+        args.before,
+        args.after,
+        guard=not args.no_guard,
+        after_model=args.after_model,
+        lazy_guard=args.lazy_guard,
+    )
     if args.no_guard:
         res["verdict"] += " (check (e) skipped: not a verdict)"
     text = json.dumps(res, indent=1)

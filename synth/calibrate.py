@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from synth.records import LABELS
-from synth.spline_basis import SplineBasis, fit_basis
+from synth.spline_basis import SplineBasis, fit_basis, parse_spec
 
 FEATURES: tuple[str, ...] = (
     "sim",  # cosine similarity of the claim to the evidence the checks read
@@ -244,11 +244,10 @@ def fit_calibrator(
     """
     from sklearn.linear_model import LogisticRegression
 
-    if model not in MODELS:
-        raise ValueError(f"unknown calibrator model {model!r} (one of {MODELS})")
+    spec = parse_spec(model)  # None: linear; ValueError: not one of MODELS
     # Fits on a prefix of the columns (similarity alone: bench/verify_quality.py) name them so.
     names = tuple(features) if x.shape[1] == len(features) else FEATURES[: x.shape[1]]
-    basis = fit_basis(x, names) if model == "spline" else None
+    basis = fit_basis(x, names, spec) if spec is not None else None
     lr = LogisticRegression(C=c, max_iter=3000)
     lr.fit(basis.expand(x, names) if basis is not None else x, y, sample_weight=sample_weight)
     order = [list(lr.classes_).index(label) for label in LABELS]

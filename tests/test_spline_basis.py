@@ -10,7 +10,7 @@ import pytest
 from synth.calibrate import Calibrator, TrainingSet, fit_calibrator, log_loss
 from synth.calibration_select import fit_selected, select
 from synth.records import LABELS
-from synth.spline_basis import fit_basis
+from synth.spline_basis import SplineSpec, fit_basis, parse_spec
 
 
 def bump_set(seed: int = 0, n: int = 600) -> tuple[np.ndarray, np.ndarray]:
@@ -85,3 +85,45 @@ def test_selection_carries_the_model_class():
     )  # fmt: skip
     assert cal.basis == plain.basis
     assert np.allclose(cal.weights, plain.weights / sel.temperature)
+
+
+def test_parse_spec_reads_the_options_and_refuses_others():
+    assert parse_spec("linear") is None
+    assert parse_spec("spline") == SplineSpec()
+    spec = parse_spec("spline:knots=3,linear,penalty=4,skip=a+b,distinct")
+    assert spec == SplineSpec(knots=3, linear=True, penalty=4.0, skip=("a", "b"), distinct=True)
+    assert parse_spec("spline:only=sim").only == ("sim",)
+    for bad in ("forest", "linear:knots=3", "spline:knots=1", "spline:penalty=0", "spline:x=1"):
+        with pytest.raises(ValueError):
+            parse_spec(bad)
+
+
+def test_distinct_keeps_a_mostly_zero_signal_linear():
+    rng = np.random.default_rng(0)
+    dense = rng.uniform(size=500)
+    sparse = np.where(rng.uniform(size=500) < 0.8, 0.0, rng.uniform(size=500))  # 0 on most rows
+    x = np.column_stack([dense, sparse])
+    assert set(fit_basis(x, ("a", "b")).knots) == {"a", "b"}  # the plain spline splines both
+    basis = fit_basis(x, ("a", "b"), parse_spec("spline:distinct"))
+    assert list(basis.knots) == ["a"]
+    assert basis.expanded_width(("a", "b")) == 7 + 1
+
+
+def test_linear_term_and_penalty_scale_the_basis_and_survive_json(tmp_path):
+    x, y = bump_set()
+    spec = parse_spec("spline:linear,penalty=4,knots=4")
+    basis = fit_basis(x, ("a", "flag"), spec)
+    assert basis.linear == ("a",) and basis.scale == pytest.approx(0.5)
+    out = basis.expand(x[:5], ("a", "flag"))
+    plain = fit_basis(x, ("a", "flag"), parse_spec("spline:knots=4")).expand(x[:5], ("a", "flag"))
+    assert out.shape == (5, 6 + 1 + 1)  # 6 basis columns, the raw column, the flag
+    assert np.allclose(out[:, :6], 0.5 * plain[:, :6])
+    assert np.allclose(out[:, 6], x[:5, 0]) and np.allclose(out[:, 7], x[:5, 1])
+    cal = fit_calibrator(
+        x, list(y), c=1.0, features=("sim", "negation"), model="spline:linear,penalty=4,knots=4"
+    )
+    cal.save(tmp_path / "cal.json")
+    back = Calibrator.load(tmp_path / "cal.json")
+    assert back.basis.linear == ("sim",) and back.basis.scale == cal.basis.scale
+    assert back.stamp == cal.stamp  # knots stored to 10 decimals
+    assert np.allclose(back.predict_proba(x[:20]), cal.predict_proba(x[:20]))
