@@ -1,0 +1,73 @@
+"""bench/keep_rule.py judge --after-model: a model class judged on the same features, with (f)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+
+from synth.records import LABELS
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _keep_rule():
+    spec = importlib.util.spec_from_file_location("keep_rule", REPO / "bench" / "keep_rule.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _dump(path: Path, n: int = 480) -> None:
+    """A dump whose label is a bump in "sim" (a shape a spline fits, a slope does not)."""
+    rng = np.random.default_rng(0)
+    sim = rng.uniform(size=n)
+    flag = rng.integers(0, 2, size=n).astype(float)
+    y = np.where(np.abs(sim - 0.5) < 0.2, LABELS[0], LABELS[1]).astype(object)
+    y[(flag == 1) & (rng.uniform(size=n) < 0.3)] = LABELS[2]
+    groups = np.array([f"p{i % 8}" for i in range(n)])
+    source = np.array(["retired", "handwritten", "dev", "generated"] * (n // 4))
+    sets = np.where(source == "retired", np.array([f"heldout{6 + i % 3}" for i in range(n)]), "")
+    np.savez(
+        path, x=np.column_stack([sim, flag]), names=np.array(["sim", "negation"]),
+        y=np.array(y, dtype=str), groups=groups, hand=source != "generated",
+        ids=np.array([f"c{i:04d}" for i in range(n)]), source=source,
+        kind=np.where(source == "generated", "paraphrase", "written"),
+        claim=np.array(["a claim"] * n), sets=sets,
+    )  # fmt: skip
+
+
+def test_forward_chained_fits_without_the_set_and_later_ones(tmp_path):
+    kr = _keep_rule()
+    _dump(tmp_path / "d.npz")
+    d = kr._load(str(tmp_path / "d.npz"))
+    fc = kr.forward_chained(d)
+    assert list(fc["sets"]) == ["heldout6", "heldout7", "heldout8"]
+    rows = np.isin(d["sets"], list(fc["sets"]))
+    per_set = [fc["sets"][s] * np.sum(d["sets"] == s) for s in fc["sets"]]
+    assert abs(fc["ll"] - sum(per_set) / rows.sum()) < 1e-3  # pooled over the sets' rows
+
+
+def test_judge_after_model_adds_check_f_and_fits_the_class(tmp_path):
+    kr = _keep_rule()
+    _dump(tmp_path / "d.npz")
+    path = str(tmp_path / "d.npz")
+    plain = kr.judge(path, path, guard=False)
+    assert "f_chained_ll_falls" not in plain["checks"] and "after_model" not in plain
+    assert plain["written_ll"]["before"] == plain["written_ll"]["after"]
+    res = kr.judge(path, path, guard=False, after_model="spline")
+    assert res["after_model"] == "spline"
+    assert res["written_ll"]["after"] < res["written_ll"]["before"]  # the bump needs a shape
+    fc = res["forward_chained"]
+    assert res["checks"]["f_chained_ll_falls"] == (fc["after"]["ll"] < fc["before"]["ll"])
+
+
+def test_lazy_guard_skips_e_once_another_check_failed(tmp_path):
+    kr = _keep_rule()
+    _dump(tmp_path / "d.npz")
+    path = str(tmp_path / "d.npz")
+    # the same features and class: (a) fails (no fall), so (e) is not run
+    res = kr.judge(path, path, lazy_guard=True)
+    assert not res["checks"]["a_ll_falls_p80"] and "e_seed_below_0.8" not in res["checks"]
+    assert isinstance(res["seed_guard"], str) and res["verdict"] == "DO NOT KEEP"
