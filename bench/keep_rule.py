@@ -372,10 +372,8 @@ def judge(
     if guard and lazy_guard and not all(checks.values()):
         res["seed_guard"] = "not run: another check failed (--lazy-guard)"
     elif guard:
-        res["seed_guard"] = {
-            "before": seed_guard(a, before),
-            "after": seed_guard(b, after, model),
-        }
+        guard_after = seed_guard(b, after, model)  # the deciding one first (each is cached)
+        res["seed_guard"] = {"before": seed_guard(a, before), "after": guard_after}
         checks["e_seed_below_0.8"] = res["seed_guard"]["after"]["max_supports"] < 0.8
     res["checks"] = {k: bool(v) for k, v in checks.items()}
     res["verdict"] = "KEEP" if all(res["checks"].values()) else "DO NOT KEEP"
