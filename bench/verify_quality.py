@@ -66,6 +66,7 @@ sys.path.insert(0, str(REPO))
 
 from synth.calibrate import (  # noqa: E402
     CALIBRATED_FEATURES,
+    DEFAULT_MODEL,
     NLI_FEATURES,
     Calibrator,
     TrainingSet,
@@ -138,9 +139,12 @@ def grouped(examples: list[LabelledExample], pred: list[str], conf: list[float])
 
 
 def lopo_section(
-    data: TrainingSet, examples: list[LabelledExample], recent: Sequence[str] = ()
+    data: TrainingSet,
+    examples: list[LabelledExample],
+    recent: Sequence[str] = (),
+    model: str = DEFAULT_MODEL,
 ) -> dict:
-    probs = leave_one_paper_out(data, recent)
+    probs = leave_one_paper_out(data, recent, model)
     pred = [LABELS[int(i)] for i in probs.argmax(1)]
     conf = [float(c) for c in probs.max(1)]
     seed = np.array([e.example_id.endswith("-related") for e in examples])
@@ -251,6 +255,9 @@ def main() -> int:
         default=RETIRED,
         help="retired held-out set folders (none: no value)",
     )
+    parser.add_argument(
+        "--model", default=DEFAULT_MODEL, help="the calibrator's model class (as fit_calibrator)"
+    )
     args = parser.parse_args()
     retired = args.retired
     heldouts = [Path(h) for h in args.heldout if h]
@@ -274,22 +281,22 @@ def main() -> int:
         # The newest retired sets set the temperature, as scripts/fit_calibrator.py does.
         recent = newest_sets(retired)
         if not args.no_lopo:
-            report["leave_one_paper_out"] = lopo_section(checks_only, examples, recent)
+            report["leave_one_paper_out"] = lopo_section(checks_only, examples, recent, args.model)
         if args.nli_model and not args.no_lopo:
             with_nli = data.columns(have, CALIBRATED_FEATURES + NLI_FEATURES)
-            report["leave_one_paper_out_nli"] = lopo_section(with_nli, examples, recent)
+            report["leave_one_paper_out_nli"] = lopo_section(with_nli, examples, recent, args.model)
         # === Step 4: baseline: similarity alone, same procedure
         sim_only = TrainingSet(data.x[:, :1], data.y, data.groups, data.hand, data.sets)
         if not args.no_lopo:
             report["baseline_similarity_only"] = {
                 k: v
-                for k, v in lopo_section(sim_only, examples, recent).items()
+                for k, v in lopo_section(sim_only, examples, recent, args.model).items()
                 if k != "handwritten_errors"
             }
         # === Step 5: held-out real papers, measured once with the packaged calibrator
         heldouts = [h for h in heldouts if (h / "verify_claims.jsonl").is_file()]
         if heldouts:
-            base = fit_selected(sim_only, select(sim_only, recent))
+            base = fit_selected(sim_only, select(sim_only, recent, args.model))
             sets = {}
             for i, heldout in enumerate(heldouts):
                 sets[heldout.name] = heldout_section(

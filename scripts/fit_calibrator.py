@@ -4,7 +4,7 @@ Usage (from the repo root; writes synth/verify_calibrator.json, the file the pac
 
     .venv/bin/python scripts/fit_calibrator.py [--papers ../shared/data/papers]
         [--handwritten bench/verify_handwritten.jsonl] [--out PATH] [--nli-model PATH]
-        [--model linear|spline[:OPTIONS]]
+        [--model linear|spline[:OPTIONS]]   (default: synth.calibrate.DEFAULT_MODEL)
 
 With --nli-model (a folder `claimlab nli train` made, or 'claimlab-nli'), the NLI model's
 probabilities are features too (synth.calibrate.NLI_FEATURES) and the calibrator, stamped with
@@ -38,6 +38,7 @@ sys.path.insert(0, str(REPO))
 
 from synth.calibrate import (  # noqa: E402
     CALIBRATED_FEATURES,
+    DEFAULT_MODEL,
     DEFAULT_NLI_PATH,
     DEFAULT_PATH,
     MODELS,
@@ -68,7 +69,7 @@ def main() -> int:
     parser.add_argument("--dev", default=str(DEV), help="dev set folder ('' to leave it out)")
     parser.add_argument(
         "--model",
-        default="linear",
+        default=DEFAULT_MODEL,
         help=f"the calibrator's model class, one of {MODELS} (spline: a smooth shape per "
         "continuous feature; options in synth/spline_basis.py's parse_spec)",
     )
@@ -140,7 +141,7 @@ def main() -> int:
     print(
         f"fitted on {len(examples)} generated + {len(hand)} handwritten and dev claims "
         f"({int(data.hand.sum())} realistic, seed report's included) "
-        f"(C={c:g}, handwritten weight {w:g}, leave-one-paper-out log loss {loss:.4f}, "
+        f"({args.model}, C={c:g}, handwritten weight {w:g}, leave-one-paper-out log loss {loss:.4f}, "
         f"best on the grid {sel.best_loss:.4f} + SE {sel.se:.4f}; temperature "
         f"{sel.temperature:.3f} (pooled out-of-fold {sel.temperature_pool:.3f}, newest sets "
         f"{', '.join(sel.recent_sets) or 'none'} {sel.temperature_recent:.3f}) -> "

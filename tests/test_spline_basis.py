@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from synth.calibrate import Calibrator, TrainingSet, fit_calibrator, log_loss
+from synth.calibrate import DEFAULT_MODEL, Calibrator, TrainingSet, fit_calibrator, log_loss
 from synth.calibration_select import fit_selected, select
 from synth.records import LABELS
 from synth.spline_basis import SplineSpec, fit_basis, parse_spec
@@ -127,3 +127,24 @@ def test_linear_term_and_penalty_scale_the_basis_and_survive_json(tmp_path):
     assert back.basis.linear == ("sim",) and back.basis.scale == cal.basis.scale
     assert back.stamp == cal.stamp  # knots stored to 10 decimals
     assert np.allclose(back.predict_proba(x[:20]), cal.predict_proba(x[:20]))
+
+
+def test_the_default_model_ships_through_select_and_json(tmp_path):
+    spec = parse_spec(DEFAULT_MODEL)
+    assert spec is not None and spec.distinct and spec.linear and spec.penalty == 4.0
+    x, y = bump_set(n=240)
+    sparse = np.where(np.arange(240) % 5 == 0, np.linspace(0.1, 1.0, 240), 0.0)  # 0 on most rows
+    x = np.column_stack([x, sparse])
+    names = ("sim", "negation", "conflict_x_cover")
+    groups = np.repeat(["p0", "p1", "p2", "p3"], 60)
+    data = TrainingSet(x, y, groups, np.arange(240) % 2 == 0)
+    sel = select(data, model=DEFAULT_MODEL)
+    cal = fit_selected(data, sel, meta={"model": DEFAULT_MODEL}, features=names)
+    assert list(cal.basis.knots) == ["sim"] and cal.basis.linear == ("sim",)
+    assert cal.weights.shape == (3, 7 + 1 + 1 + 1)
+    cal.save(tmp_path / "cal.json")
+    saved = json.loads((tmp_path / "cal.json").read_text())
+    assert saved["spline_basis"]["scale"] == pytest.approx(0.5)
+    back = Calibrator.load(tmp_path / "cal.json")
+    assert back.stamp == cal.stamp and back.meta["model"] == DEFAULT_MODEL
+    assert np.allclose(back.predict_proba(x), cal.predict_proba(x), atol=1e-5)
