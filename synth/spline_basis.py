@@ -7,7 +7,11 @@ conflict signals) gets a smooth piecewise-cubic shape instead, from :data:`N_KNO
 quantiles, while flags and few-valued features stay linear. Measured on session 22's features
 (bench/calibrator_models.py, leave one paper out, the judge's C 0.01 and weight 30): written
 log loss 0.7715 -> 0.7536 (P 1.00), no written group worse, but generated negations 86 -> 79 of
-92 right and a seed-report claim at SUPPORTS 0.80: not shipped (``linear`` is the default).
+92 right and a seed-report claim at SUPPORTS 0.80: not shipped. The negations were lost to the
+conflict signals' "splines": 0 on most rows, their quantile knots repeat at 0 (a jump, not a
+shape). Session 23 judged four variants fixed in advance (bench/keep_rule.py judge
+--after-model, checks (a)-(f)); ``spline:distinct,linear,penalty=4`` (synth.calibrate's
+DEFAULT_MODEL) was the one kept: written log loss 0.7770 -> 0.7630, negations 86 -> 86.
 
 A model spec (``--model`` of scripts/fit_calibrator.py, ``--after-model`` of bench/keep_rule.py
 judge) names the class's options: ``spline`` is the default above; ``spline:knots=4,linear,
