@@ -20,6 +20,9 @@ _CELL = re.compile(rf"^(.*?)\s+({_VALUE})\s*%?\s*(?:±\s*[\d.]+)?$")
 # A decimal figure: a cell part holding one is a value ill-formed ("17.3(11.4)"), not a name;
 # a version inside a name ("ERNIE-4.0-8K", "Qwen2.5-32B", "GPT-3.5") is part of the name.
 _DECIMAL = re.compile(r"(?<![\w.-])\d+[.,]\d")
+# A cell of two or more figures of one column ("acc / MCC 0.490 / -0.029", "MLQA 57.80/42.40",
+# "P / R / F1 72.2 / 59.9 / 65.5"): the metrics a column groups, one figure each.
+_SLASHED = re.compile(rf"^(.*?[A-Za-z].*?)\s+({_VALUE}%?(?:\s*/\s*{_VALUE}%?)+)$")
 _RAW_ROW = re.compile(
     rf"^(.*?[A-Za-z)].*?)\s+((?:{_VALUE}%?(?:±[\d.]+)?\s+)+{_VALUE}%?(?:±[\d.]+)?)"
 )
@@ -127,16 +130,45 @@ def _linearised_cells(
     its group label ("Zero-shot LLMs"), so it joins the row's label: without it every row of
     the group would read the same and no two of them could be compared."""
     row, rest = text.rsplit(":", 1) if text.count(":") > 1 else text.split(":", 1)
-    parts = [(p.strip(), _CELL.match(p.strip())) for p in rest.split(",")]
-    texts = [_unheaded(p, names) for p, m in parts if p and not m and not _DECIMAL.search(p)]
+    parts = [p.strip() for p in rest.split(",")]
+    found = [slashed_cells(p) or _plain_cell(p) for p in parts]
+    texts = [_unheaded(p, names) for p, f in zip(parts, found, strict=True)
+             if p and not f and not _DECIMAL.search(p)]  # fmt: skip
     group = row.strip() if texts else ""
     row = " ".join([row.strip(), *texts])
     out = []
-    for _, m in parts:
-        if m and m.group(1):
-            words = expand(label_words(row) | label_words(m.group(1)), abbr)
-            out.append(Cell(row, m.group(1).strip(), words, float(m.group(2)), index, table, group))
+    for col, value in (c for f in found for c in f):
+        words = expand(label_words(row) | label_words(col), abbr)
+        out.append(Cell(row, col, words, value, index, table, group))
     return out
+
+
+def _plain_cell(part: str) -> list[tuple[str, float]]:
+    """A cell part "col value" as [(col, value)] (none when it holds no value)."""
+    m = _CELL.match(part)
+    return [(m.group(1).strip(), float(m.group(2)))] if m and m.group(1) else []
+
+
+def slashed_cells(part: str) -> list[tuple[str, float]]:
+    """A cell part that holds one figure per metric its column names, "BelaCoLA acc / MCC
+    0.490 / -0.029" -> [("BelaCoLA acc", 0.49), ("BelaCoLA MCC", -0.029)]: the words before
+    the first metric head each. A column naming no metric per figure ("MLQA 57.80/42.40", the
+    metrics in a header above) gives its first figure only: which metric the others are is
+    unknown, and the first is the one every row of the column states first. Empty when the part
+    is no such cell."""
+    m = _SLASHED.match(part)
+    if not m:
+        return []
+    name = m.group(1).strip()
+    values = [float(v) for v in re.findall(_VALUE, m.group(2))]
+    alts = [a.strip() for a in name.split("/")]
+    head = alts[0].rsplit(None, 1)
+    if len(alts) != len(values) or not all(alts):
+        return [(name, values[0])]
+    prefix = head[0] + " " if len(head) == 2 else ""
+    return [(prefix + head[-1], values[0])] + [
+        (prefix + a, v) for a, v in zip(alts[1:], values[1:], strict=True)
+    ]
 
 
 def _unheaded(part: str, names: list[str]) -> str:

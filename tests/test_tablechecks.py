@@ -207,3 +207,43 @@ def test_a_quantified_bound_against_the_cells_it_ranges_over():
     # A denied quantifier is no claim about every cell.
     assert check("Not every tagger reached an F1 above 80.", TAGGERS) == (0.0, 0.0)
     assert check("All but one tagger reached an F1 above 80.", TAGGERS) == (0.0, 0.0)
+
+
+def test_slashed_cells_one_figure_per_metric():
+    from synth.tablecells import slashed_cells
+
+    # A column naming one metric per figure: the words before the first metric head each.
+    assert slashed_cells("CoLA dev acc / MCC 0.61 / -0.02") == [
+        ("CoLA dev acc", 0.61),
+        ("CoLA dev MCC", -0.02),
+    ]
+    assert slashed_cells("Baseline P / R / F1 72.2 / 59.9 / 65.5") == [
+        ("Baseline P", 72.2),
+        ("Baseline R", 59.9),
+        ("Baseline F1", 65.5),
+    ]
+    # No metric per figure (named in a header above): the first figure only.
+    assert slashed_cells("SQuAD 81.3/72.0") == [("SQuAD", 81.3)]
+    assert slashed_cells("TE 88.7 / 78.7") == [("TE", 88.7)]
+    # A plain cell is not slashed.
+    assert slashed_cells("WiC acc 0.61") == []
+
+
+# Rows whose cells hold two metrics each ("acc / MCC 0.51 / 0.03"): before, the first figure was
+# read into the column's name and the row compared on the second.
+SLASHED = [
+    "AlphaNet: Parse acc 0.812, Agree acc / MCC 0.530 / 0.041, Sense acc 0.590.",
+    "BetaNet: Parse acc 0.790, Agree acc / MCC 0.610 / 0.020, Sense acc 0.540.",
+]
+
+
+def test_comparison_on_slashed_cells():
+    cells = table_cells(SLASHED)
+    labels = {(c.row, c.col): c.value for c in cells}
+    assert labels[("AlphaNet", "Agree acc")] == 0.53
+    assert labels[("AlphaNet", "Agree MCC")] == 0.041
+    assert not any(any(ch.isdigit() for ch in c.col) for c in cells)
+    # Accuracy: BetaNet is ahead; MCC: AlphaNet is ahead.
+    assert table_comparison("AlphaNet beat BetaNet on Agree accuracy.", cells)[:2] == (0.0, 1.0)
+    assert table_comparison("BetaNet beat AlphaNet on Agree accuracy.", cells)[:2] == (1.0, 0.0)
+    assert table_comparison("AlphaNet beat BetaNet on Agree MCC.", cells)[:2] == (1.0, 0.0)
