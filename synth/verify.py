@@ -61,6 +61,12 @@ _QUANT_COVER = 0.3
 _DEEP_COVER = 0.9
 # The paper's sentences beyond retrieval's that carry most of the claim, read for that conflict.
 _DEEP_READ = 3
+# The candidates whose papers' tables are read for a comparison: a claim that names a table's
+# row and column labels often ranks their paper's sentences below the top three (sentences
+# naming its sides in prose rank first). The fourth and fifth's papers are read only when no
+# table of the top three's decided (a further paper's table with more of the claim's words is
+# another paper's XLM-R and mBERT rows, not the BeWiC column the claim speaks of).
+_TABLE_READ = 5
 
 
 class VerifySettings(Settings):
@@ -271,8 +277,12 @@ class Verifier:
         slot = slot_swap(cf, paper_words, self.known.paper_slots(best.paper_id), aliases)
         # A comparison two table cells decide ("A beat B" against A's and B's cells).
         table, table_rows = (0.0, 0.0, 0.0), []
-        for pid in dict.fromkeys(c[5].paper_id for c in cands[:3]):
-            if cf.numbers and num_match < 1.0:  # numbers the paper's table cells state
+        papers = list(dict.fromkeys(c[5].paper_id for c in cands[:_TABLE_READ]))
+        top3 = {c[5].paper_id for c in cands[:3]}
+        for pid in papers:
+            if pid not in top3 and table[2]:
+                break  # the top three's papers decided; a further paper's table is not read
+            if cf.numbers and num_match < 1.0 and pid in top3:  # numbers the cells state
                 t_match, t_conflict = table_numbers(
                     claim, cf.quantities, self.known.paper_tables(pid)
                 )
