@@ -638,3 +638,50 @@ def test_link_gap_reads_words_the_paper_never_says_together(tmp_path: Path):
         (1.0 - related["paper_link"]) * (1.0 - related["cover"])
     )
     lib.close()
+
+
+def test_a_table_of_a_paper_ranked_below_the_top_three(tmp_path: Path, monkeypatch):
+    """When no table of the top three candidates' papers decides a comparison, the fourth and
+    fifth candidates' papers' tables are read (their rows' labels carry the claim; sentences
+    naming its sides in prose rank first)."""
+    import synth.verify as verify_module
+
+    claim = "AlphaNet beat BetaNet on the Agree accuracy."
+    prose = {
+        "text:prose": [
+            "AlphaNet and BetaNet are compared on Agree accuracy in our study.",
+            "We report the Agree accuracy of AlphaNet and of BetaNet.",
+            "Agree accuracy is the share of agreement items AlphaNet or BetaNet gets right.",
+        ],
+    }
+    rows = [
+        "Model Parse acc Agree acc / MCC",
+        "AlphaNet: Parse acc 0.812, Agree acc / MCC 0.530 / 0.041.",
+        "BetaNet: Parse acc 0.790, Agree acc / MCC 0.610 / 0.020.",
+    ]
+    lib = Library(tmp_path / "lib")
+    for pid, texts in prose.items():
+        sents = [Sentence(paper_id=pid, page=1, section="R", text=t, passage_id=0) for t in texts]
+        passage = Passage(paper_id=pid, seq=0, page=1, section="R", text=" ".join(texts))
+        lib.add_paper(Paper(paper_id=pid, title=pid, sha256=pid), [passage], sents)
+    pid = "text:table"
+    sents = [
+        Sentence(paper_id=pid, page=2, section="R", text=t, kind="table", passage_id=0)
+        for t in rows
+    ]
+    passage = Passage(paper_id=pid, seq=0, page=2, section="R", text=" ".join(rows))
+    lib.add_paper(Paper(paper_id=pid, title=pid, sha256=pid), [passage], sents)
+    v = Verifier(lib)
+    qvec = v.searcher.embedder.encode([claim])[0]
+    ev = [
+        Evidence(paper_id=s.paper_id, page=1, section="", text=s.text, sentence_id=s.sentence_id)
+        for p in ("text:prose", "text:table")
+        for s in lib.sentences(paper_id=p)
+    ]
+    feats = v.features(claim, ev, qvec)[0]
+    # BetaNet's Agree accuracy (0.610) is above AlphaNet's (0.530): the claim is flipped.
+    assert feats["table_conflict"] == 1.0
+    # Read as before (the top three's papers only), the table went unread.
+    monkeypatch.setattr(verify_module, "_TABLE_READ", 3)
+    assert v.features(claim, ev, qvec)[0]["table_conflict"] == 0.0
+    lib.close()
