@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from claimlab.cli import app
 from synth.calibrate import (
     CALIBRATED_FEATURES,
+    DEFAULT_MODEL,
     Calibrator,
     TrainingSet,
     expected_calibration_error,
@@ -77,6 +78,9 @@ def test_packaged_calibrator_is_fitted():
     # The fresh-set temperature (rule 3, session 22): the newest two retired sets, never below 1.
     assert cal.meta["temperature_recent_sets"] == ["heldout18", "heldout19"]
     assert cal.meta["temperature"] == max(1.0, cal.meta["temperature_recent"])
+    # The model class judged in session 23 (synth.calibrate.DEFAULT_MODEL): splines of the
+    # continuous features beside the raw columns; the check signals stay linear.
+    assert cal.meta["model"] == DEFAULT_MODEL and cal.model == "spline"
 
 
 def test_training_set_columns():
