@@ -100,6 +100,12 @@ def _library(tmp_path, texts: list[str]) -> Library:
     return lib
 
 
+def _units(lib: Library) -> list:
+    """The candidate units of the one paper of a :func:`_library`."""
+    passages = {p.passage_id: p for p in lib.passages("pdf:lists")}
+    return list(paper_units(lib.sentences(paper_id="pdf:lists"), passages))
+
+
 def test_a_list_announced_as_contributions_scores_as_contributions(tmp_path):
     lib = _library(
         tmp_path,
@@ -112,8 +118,7 @@ def test_a_list_announced_as_contributions_scores_as_contributions(tmp_path):
         ],
     )
     with lib:
-        passages = {p.passage_id: p for p in lib.passages("pdf:lists")}
-        units = list(paper_units(lib.sentences(paper_id="pdf:lists"), passages))
+        units = _units(lib)
         claims = {c.text for c in extract_claims(lib)}
     sections = {u.text: u.section for u in units}
     assert (
@@ -143,8 +148,7 @@ def test_numbered_items_are_list_items(tmp_path):
         ],
     )
     with lib:
-        passages = {p.passage_id: p for p in lib.passages("pdf:lists")}
-        units = list(paper_units(lib.sentences(paper_id="pdf:lists"), passages))
+        units = _units(lib)
     by_text = {u.text: u for u in units}
     for text in (
         "We compare several augmentation variants for low-resource translation;",
