@@ -10,7 +10,7 @@ import pytest
 from synth.calibrate import DEFAULT_MODEL, Calibrator, TrainingSet, fit_calibrator, log_loss
 from synth.calibration_select import fit_selected, select
 from synth.records import LABELS
-from synth.spline_basis import SplineSpec, fit_basis, parse_spec
+from synth.spline_basis import SplineSpec, bspline_basis, fit_basis, parse_spec
 
 
 def bump_set(seed: int = 0, n: int = 600) -> tuple[np.ndarray, np.ndarray]:
@@ -39,6 +39,25 @@ def test_basis_matches_sklearn_in_range_and_is_constant_outside():
     assert np.allclose(out[:, :7].sum(1), 1.0)  # a partition of unity
     edge = basis.expand(np.array([[x[:, 0].max(), 0.0], [5.0, 0.0]]), ("a", "flag"))
     assert np.allclose(edge[0], edge[1])  # beyond the fitted range: the value at its edge
+
+
+def test_numpy_basis_equals_scipy_and_one_row_equals_the_batch():
+    # The basis is evaluated with numpy alone (no scipy import at verification time): equal to
+    # scipy's BSpline, at the knots, between them, at both ends and beyond them.
+    from scipy.interpolate import BSpline
+
+    t = np.array([0.1, 0.1, 0.1, 0.1, 0.3, 0.45, 0.8, 0.8, 0.8, 0.8])
+    n = len(t) - 3 - 1
+    v = np.concatenate([np.linspace(-0.5, 1.5, 301), t])
+    ref = BSpline(t, np.eye(n), 3, extrapolate=True)(np.clip(v, t[3], t[n]))
+    assert np.allclose(bspline_basis(t, 3, v), ref, atol=1e-12)
+    # Several splined features of one row go through one call: a row alone gives the batch's row.
+    rng = np.random.default_rng(1)
+    x = np.column_stack([rng.uniform(size=200), rng.integers(0, 2, 200), rng.normal(size=200)])
+    basis = fit_basis(x, ("a", "flag", "b"), SplineSpec(knots=4, linear=True))
+    batch = basis.expand(x, ("a", "flag", "b"))
+    assert batch.shape == (200, basis.expanded_width(("a", "flag", "b")))
+    assert np.allclose(np.vstack([basis.expand(row, ("a", "flag", "b")) for row in x]), batch)
 
 
 def test_spline_calibrator_fits_a_shape_the_linear_one_cannot():
