@@ -61,7 +61,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO))
 
-from keep_rule import _load, _macro_f1, _nll, paper_bootstrap  # noqa: E402
+from keep_rule import _load, _macro_f1, _nll, paper_bootstrap, retired_sets  # noqa: E402
 
 from synth.calibrate import expected_calibration_error, log_loss  # noqa: E402
 from synth.calibration_data import RETIRED_HELDOUT  # noqa: E402
@@ -133,13 +133,7 @@ class Data:
         self.cont = np.array([len(np.unique(c)) > 20 for c in self.x.T])
         self.w = np.where(d["hand"], HAND_WEIGHT, 1.0)
         self.written = np.isin(d["source"], WRITTEN)
-        ids = {}
-        for s in RETIRED_HELDOUT:
-            text = (REPO / "bench" / s / "verify_claims.jsonl").read_text()
-            for line in text.splitlines():
-                ids[json.loads(line)["id"]] = s
-        self.sets = np.array([ids.get(str(i), "") if src == "retired" else ""
-                              for i, src in zip(d["ids"], d["source"], strict=True)])  # fmt: skip
+        self.sets = retired_sets(d)  # the dump's, or read from the sets' claim files
         self.order = [s for s in RETIRED_HELDOUT if np.any(self.sets == s)]
 
     def fit_predict(self, config: str, train: np.ndarray, test: np.ndarray) -> np.ndarray:

@@ -136,11 +136,17 @@ def out_of_fold(d: dict[str, np.ndarray], model: str = "linear") -> np.ndarray:
     return probs
 
 
+def _saved_sets(d: dict[str, np.ndarray]) -> np.ndarray | None:
+    """Each row's retired set as the dump saved it (since session 23), else None."""
+    return d["sets"].astype(str) if len(d.get("sets", ())) == len(d["y"]) else None
+
+
 def retired_sets(d: dict[str, np.ndarray]) -> np.ndarray:
     """Each row's retired set ("" for none): the dump's ``sets``, or (dumps before session 23)
     read from the retired sets' claim files."""
-    if len(d.get("sets", ())) == len(d["y"]):
-        return d["sets"].astype(str)
+    saved = _saved_sets(d)
+    if saved is not None:
+        return saved
     sys.path.insert(0, str(REPO))
     from synth.calibration_data import RETIRED_HELDOUT
 
@@ -245,7 +251,7 @@ def _seed_guard(d: dict[str, np.ndarray], model: str = "linear") -> dict[str, ob
 
     # Since session 23 the dump carries each row's retired set, so the guard selects by the rule
     # that ships (rule 3's fresh-set temperature); older dumps fall back to rule 2.
-    sets = d["sets"] if len(d.get("sets", ())) == len(d["y"]) else None
+    sets = _saved_sets(d)
     data = TrainingSet(d["x"], d["y"], d["groups"], d["hand"], sets)
     sel = select(data, newest_sets(RETIRED_HELDOUT) if sets is not None else (), model=model)
     cal = fit_selected(data, sel, features=tuple(str(n) for n in d["names"]))
