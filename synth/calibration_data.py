@@ -144,6 +144,7 @@ RETIRED_HELDOUT: tuple[str, ...] = (
     "heldout17",
     "heldout18",
     "heldout19",
+    "heldout20",
 )
 
 
