@@ -5,10 +5,11 @@ Usage (from the repo root of the tree to measure; the judge can run from any tre
     .venv/bin/python bench/keep_rule.py dump OUT.npz      # this tree's features of every
                                                           # calibration claim (~5 min, 2 cores)
     .venv/bin/python bench/keep_rule.py judge BEFORE.npz AFTER.npz [--json OUT.json]
+        [--model shipped|linear|spline[:OPTIONS]] [--guard-pair fixed|select]
         [--after-model spline[:OPTIONS]] [--lazy-guard]
     .venv/bin/python bench/keep_rule.py same A.npz B.npz  # are the features identical?
-    .venv/bin/python bench/keep_rule.py oof DUMP.npz OUT.jsonl  # each claim's out-of-fold
-                                                          # prediction (to read the misses)
+    .venv/bin/python bench/keep_rule.py oof DUMP.npz OUT.jsonl [--model M]  # each claim's
+                                                          # out-of-fold prediction (the misses)
 
 ``dump`` measures what ``scripts/fit_calibrator.py`` fits on (the generated labelled set about the
 shared papers, the claims written about them, bench/dev's and the retired held-out sets'), with
@@ -49,6 +50,16 @@ temperature; and a sixth check must hold:
 (f) the forward-chained written log loss falls: each retired set from :data:`CHAIN_FROM` on
     (oldest first) predicted by a fit, at the fixed pair, on every row except that set and the
     sets retired after it (how a fresh set is met), pooled over those sets' claims.
+
+Since session 24 (fixed by the lead before any change of that session was judged): the calibrator
+that ships is a spline class (``synth.calibrate.DEFAULT_MODEL``), so a feature change is judged
+under that class: ``--model`` (default ``shipped``, i.e. DEFAULT_MODEL of the judging tree; ``linear``
+gives the rule of sessions 10-23) fits BOTH dumps with it for (a)-(d), at the same fixed pair. And
+(e) no longer reruns the selection over the whole grid (over an hour for a spline class): the guard
+fits every row at the fixed pair (``--guard-pair fixed``, the default; C = 0.01, written weight 30,
+the pair the selection has shipped since session 9) with rule 3's temperature computed on the AFTER
+rows, under the judging class. ``--guard-pair select`` gives the full selection. The refit after
+landing runs the full selection, and the lead checks the seed claims under the shipped calibrator.
 
 ``--lazy-guard`` skips (e), which costs a selection over the whole grid (a spline class: over an
 hour on this machine), when another check has already failed (the verdict is then DO NOT KEEP
@@ -222,7 +233,10 @@ def _macro_f1(pred: np.ndarray, y: np.ndarray) -> float:
 
 
 def seed_guard(
-    d: dict[str, np.ndarray], path: str | None = None, model: str = "linear"
+    d: dict[str, np.ndarray],
+    path: str | None = None,
+    model: str = "linear",
+    pair: str = "select",
 ) -> dict[str, object]:
     """The seed report's claims under the calibrator the selection rule would ship from ``d``
     with class ``model`` (kept beside the dump at ``path`` + ".guard.json", or
@@ -231,19 +245,33 @@ def seed_guard(
     import hashlib
 
     tag = "" if model == "linear" else "." + "".join(ch if ch.isalnum() else "_" for ch in model)
+    tag += "" if pair == "select" else "." + pair
     cache = Path(f"{path}.guard{tag}.json") if path else None
     key = hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else ""
     if cache and cache.is_file():
         saved = json.loads(cache.read_text())
         if saved.get("dump_sha256") == key:
             return saved["guard"]
-    res = _seed_guard(d, model)
+    res = _seed_guard(d, model, pair)
     if cache:
         cache.write_text(json.dumps({"dump_sha256": key, "guard": res}))
     return res
 
 
-def _seed_guard(d: dict[str, np.ndarray], model: str = "linear") -> dict[str, object]:
+def _fixed_pair(data: object, recent: list[str], model: str) -> object:
+    """The guard's selection since session 24: the fixed pair, rule 3's temperature on ``data``."""
+    from synth.calibration_select import Selection, recent_temperature
+
+    fresh = recent_temperature(data, recent, C, HAND_WEIGHT, model) if recent else None
+    t = 1.0 if fresh is None else max(1.0, fresh)
+    nan = float("nan")
+    return Selection(C, HAND_WEIGHT, nan, nan, nan, t, nan, recent_sets=tuple(recent),
+                     temperature_recent=fresh if fresh is not None else 1.0, model=model)  # fmt: skip
+
+
+def _seed_guard(
+    d: dict[str, np.ndarray], model: str = "linear", pair: str = "select"
+) -> dict[str, object]:
     from synth.calibrate import TrainingSet
     from synth.calibration_data import RETIRED_HELDOUT
     from synth.calibration_select import fit_selected, newest_sets, select
@@ -253,7 +281,11 @@ def _seed_guard(d: dict[str, np.ndarray], model: str = "linear") -> dict[str, ob
     # that ships (rule 3's fresh-set temperature); older dumps fall back to rule 2.
     sets = _saved_sets(d)
     data = TrainingSet(d["x"], d["y"], d["groups"], d["hand"], sets)
-    sel = select(data, newest_sets(RETIRED_HELDOUT) if sets is not None else (), model=model)
+    recent = newest_sets(RETIRED_HELDOUT) if sets is not None else []
+    if pair == "fixed":
+        sel = _fixed_pair(data, recent, model)
+    else:
+        sel = select(data, recent, model=model)
     cal = fit_selected(data, sel, features=tuple(str(n) for n in d["names"]))
     seed = np.char.endswith(d["ids"].astype(str), "-related") & ~np.isin(
         d["source"], WRITTEN_GROUPS
@@ -262,6 +294,7 @@ def _seed_guard(d: dict[str, np.ndarray], model: str = "linear") -> dict[str, ob
     top = int(p.argmax()) if len(p) else -1
     return {
         "model": model,
+        "pair": pair,
         "c": sel.c,
         "hand_weight": sel.hand_weight,
         "temperature": round(sel.temperature, 4),
@@ -277,9 +310,12 @@ def judge(
     guard: bool = True,
     after_model: str | None = None,
     lazy_guard: bool = False,
+    model: str = "linear",
+    guard_pair: str = "select",
 ) -> dict[str, object]:
-    """Checks (a)-(e) of BEFORE's features against AFTER's; with ``after_model`` (a model-class
-    change) AFTER is fitted with that class and (f) is checked too."""
+    """Checks (a)-(e) of BEFORE's features against AFTER's, both fitted with class ``model``;
+    with ``after_model`` (a model-class change) AFTER is fitted with that class and (f) is
+    checked too. ``guard_pair``: (e)'s pair, "select" (the whole grid) or "fixed"."""
     from synth.records import LABELS
 
     a, b = _load(before), _load(after)
@@ -290,11 +326,13 @@ def judge(
     labels = np.array(LABELS)
     res: dict[str, object] = {}
     nll, right = {}, {}
-    model = after_model or "linear"
+    before_model, model = model, after_model or model
+    res["model"] = before_model
+    res["guard_pair"] = guard_pair
     if after_model:
         res["after_model"] = after_model
     for tag, d in (("before", a), ("after", b)):
-        p = out_of_fold(d, model if tag == "after" else "linear")
+        p = out_of_fold(d, model if tag == "after" else before_model)
         nll[tag] = _nll(p, y)
         pred = labels[p.argmax(1)]
         right[tag] = pred == y
@@ -371,15 +409,18 @@ def judge(
         }
     # (f) a model-class change: the forward-chained written log loss falls
     if after_model:
-        fc = {"before": forward_chained(a), "after": forward_chained(b, model)}
+        fc = {"before": forward_chained(a, before_model), "after": forward_chained(b, model)}
         res["forward_chained"] = fc
         checks["f_chained_ll_falls"] = fc["after"]["ll"] < fc["before"]["ll"]
     # (e) the seed report's claims under the calibrator the refit would ship
     if guard and lazy_guard and not all(checks.values()):
         res["seed_guard"] = "not run: another check failed (--lazy-guard)"
     elif guard:
-        guard_after = seed_guard(b, after, model)  # the deciding one first (each is cached)
-        res["seed_guard"] = {"before": seed_guard(a, before), "after": guard_after}
+        guard_after = seed_guard(b, after, model, guard_pair)  # the deciding one first (cached)
+        res["seed_guard"] = {
+            "before": seed_guard(a, before, before_model, guard_pair),
+            "after": guard_after,
+        }
         checks["e_seed_below_0.8"] = res["seed_guard"]["after"]["max_supports"] < 0.8
     res["checks"] = {k: bool(v) for k, v in checks.items()}
     res["verdict"] = "KEEP" if all(res["checks"].values()) else "DO NOT KEEP"
@@ -395,12 +436,12 @@ def same(a_path: str, b_path: str) -> bool:
     )
 
 
-def oof(path: str, out: str) -> None:
+def oof(path: str, out: str, model: str = "linear") -> None:
     """Each claim's out-of-fold label probabilities (the judge's fit), one JSON line a claim."""
     from synth.records import LABELS
 
     d = _load(path)
-    p = out_of_fold(d)
+    p = out_of_fold(d, model)
     with open(out, "w") as f:
         for i in range(len(d["ids"])):
             rec = {
@@ -437,9 +478,16 @@ def main() -> int:
     p.add_argument(
         "--lazy-guard", action="store_true", help="skip (e) when another check already failed"
     )
+    p.add_argument(
+        "--model",
+        default="shipped",
+        help="the class both dumps are fitted with (default: synth.calibrate.DEFAULT_MODEL)",
+    )
+    p.add_argument("--guard-pair", choices=("fixed", "select"), default="fixed")
     p = sub.add_parser("oof")
     p.add_argument("dump")
     p.add_argument("out")
+    p.add_argument("--model", default="shipped")
     p = sub.add_parser("same")
     p.add_argument("a")
     p.add_argument("b")
@@ -451,11 +499,15 @@ def main() -> int:
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(1)
+    if getattr(args, "model", None) == "shipped":
+        from synth.calibrate import DEFAULT_MODEL
+
+        args.model = DEFAULT_MODEL
     if args.cmd == "dump":
         dump(args.out)
         return 0
     if args.cmd == "oof":
-        oof(args.dump, args.out)
+        oof(args.dump, args.out, args.model)
         return 0
     if args.cmd == "same":
         ok = same(args.a, args.b)
@@ -467,6 +519,8 @@ def main() -> int:
         guard=not args.no_guard,
         after_model=args.after_model,
         lazy_guard=args.lazy_guard,
+        model=args.model,
+        guard_pair=args.guard_pair,
     )
     if args.no_guard:
         res["verdict"] += " (check (e) skipped: not a verdict)"

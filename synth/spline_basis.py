@@ -146,7 +146,7 @@ class SplineBasis:
             t = np.array([self.knots[features[j]] for j in group], dtype=np.float64)
             r = len(x2)
             b = _basis_rows(np.tile(t, (r, 1)), self.degree, x2[:, group].reshape(-1))
-            b = b.reshape(r, len(group), -1) * self.scale
+            b = b.reshape(r, len(group), size - self.degree - 1) * self.scale  # r may be 0
             bases.update({j: b[:, g] for g, j in enumerate(group)})
         cols = []
         for j, name in enumerate(features):

@@ -71,3 +71,18 @@ def test_lazy_guard_skips_e_once_another_check_failed(tmp_path):
     res = kr.judge(path, path, lazy_guard=True)
     assert not res["checks"]["a_ll_falls_p80"] and "e_seed_below_0.8" not in res["checks"]
     assert isinstance(res["seed_guard"], str) and res["verdict"] == "DO NOT KEEP"
+
+
+def test_judge_model_fits_both_dumps_with_the_class_and_the_guard_at_the_fixed_pair(tmp_path):
+    kr = _keep_rule()
+    _dump(tmp_path / "d.npz")
+    path = str(tmp_path / "d.npz")
+    lin = kr.judge(path, path, guard=False)
+    res = kr.judge(path, path, model="spline", guard_pair="fixed")
+    assert res["model"] == "spline" and res["guard_pair"] == "fixed"
+    # both sides under the spline: equal to each other, and below the linear fit of the bump
+    assert res["written_ll"]["before"] == res["written_ll"]["after"]
+    assert res["written_ll"]["before"] < lin["written_ll"]["before"]
+    g = res["seed_guard"]["after"]
+    assert (g["pair"], g["c"], g["hand_weight"]) == ("fixed", kr.C, kr.HAND_WEIGHT)
+    assert g["model"] == "spline" and g["temperature"] >= 1.0  # rule 3's floor
