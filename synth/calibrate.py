@@ -65,6 +65,8 @@ FEATURES: tuple[str, ...] = (
     "num_absent",  # a figure in digits the evidence's paper states nowhere, not even rounded
     "link_gap",  # (1 - paper_link) * (1 - cover): claim words its paper never says together,
     # where the evidence does not carry the claim either (a predicate the paper never states)
+    "names_apart",  # the claim's names its paper uses, never together in one passage of it: a
+    # relation between things the paper names apart (NEI)
 )
 DEFAULT_PATH = Path(__file__).with_name("verify_calibrator.json")
 

@@ -26,6 +26,7 @@ from synth.frame_swaps import paper_frame_swap, partner_swap
 from synth.language import looks_english
 from synth.libfacts import LibraryFacts
 from synth.library import Library
+from synth.name_pairs import names_apart
 from synth.namechecks import (
     aligned_opposite,
     local_swap,
@@ -35,7 +36,7 @@ from synth.namechecks import (
 )
 from synth.nli import model_identity, nli_features, resolve_nli_model
 from synth.numchecks import paper_absent, paper_slot_conflict
-from synth.predicates import paper_links
+from synth.predicates import paper_index, paper_links
 from synth.records import LABELS, Evidence, Verdict
 from synth.rival_use import paper_rival_use
 from synth.role_fillers import paper_role_filler
@@ -357,6 +358,9 @@ class Verifier:
             # either: a stated claim's sentence covers it (the link features alone turned those
             # into REFUTES, session 8), a related one's predicate is said nowhere near its names.
             "link_gap": (1.0 - links["paper_link"]) * (1.0 - cover),
+            # The claim's names its paper uses but no passage of it holds together: a relation
+            # between things the paper names apart (names survive a paraphrase; words do not).
+            "names_apart": names_apart(claim, paper_index(self.known, best.paper_id)),
             "num_match": num_match,
             "num_conflict": num_conflict,
             "num_unmatched": max(0.0, 1.0 - num_match - num_conflict) if cf.numbers else 0.0,

@@ -642,6 +642,9 @@ def test_link_gap_reads_words_the_paper_never_says_together(tmp_path: Path):
     assert related["link_gap"] == pytest.approx(
         (1.0 - related["paper_link"]) * (1.0 - related["cover"])
     )
+    # names_apart (synth.name_pairs) is read from the same passages: CROSS2STRA and UNISON
+    # stand in neighbouring sentences, one passage; the claim states nothing the paper names apart.
+    assert stated["names_apart"] == 0.0 and related["names_apart"] == 0.0
     lib.close()
 
 
