@@ -33,7 +33,8 @@ def claim_names(claim: str) -> frozenset[str]:
     first = _INITIAL_NAME.match(claim)
     if first:
         names |= content_words(first.group(0))
-    return frozenset(names)
+    # A letter alone is no name: the "s" of a possessive ("TowerInstruct's") or an initial.
+    return frozenset(n for n in names if len(n) > 1)
 
 
 def names_apart(claim: str, index: PaperWordIndex) -> float:

@@ -51,3 +51,10 @@ def test_names_apart_is_calibrated():
     from synth.calibrate import CALIBRATED_FEATURES, FEATURES
 
     assert "names_apart" in FEATURES and "names_apart" in CALIBRATED_FEATURES
+
+
+def test_a_possessive_s_is_no_name():
+    assert claim_names("TowerInstruct's tokenizer splits Korean text.") == {
+        "towerinstruct",
+        "korean",
+    }
