@@ -15,7 +15,8 @@ on 102 papers (heldout17 retired; 17,912 units, 3,224 listed; C 0.1, line 0.02):
 R@N 0.658 vs 0.626; and in session 22 on 107 papers (heldout18 retired; 18,955 units, 3,377
 listed; C 0.1, line 0.02): 0.875 vs 0.861, R@N 0.661 vs 0.627; and in session 23 on 112 papers
 (heldout19 retired, numbered list items read as list items; 20,026 units, 3,549 listed; C 0.03,
-line 0.02): 0.874 vs 0.862, R@N 0.655 vs 0.625.
+line 0.02): 0.874 vs 0.862, R@N 0.655 vs 0.625; and in session 24 on 117 papers (heldout20 retired; 21,047
+units, 3,725 listed; C 0.1, line 0.02): 0.877 vs 0.862, R@N 0.656 vs 0.624.
 
 Steps: ingest the shared papers (../shared/data/papers, lists in bench/claims_gold), the dev
 papers (bench/dev/papers, lists in bench/dev/claims_gold), bench/dev_more and the retired held-out
