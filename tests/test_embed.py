@@ -247,20 +247,6 @@ def test_encode_stream_gives_the_vectors_of_encode(tmp_path: Path):
         assert len(list(torch_emb.encode_stream(texts[:4], use_cache=False))) == 1
 
 
-def test_encode_stream_runs_meanwhile_once_while_the_encoder_starts(tmp_path: Path):
-    """``meanwhile`` runs once, in the caller's thread, when there is something to encode (the
-    encoder loads in the stream's thread); the vectors are encode's."""
-    texts = [f"Claim {k}: model {k} reaches {k}.5 F1 on task {k}." for k in range(12)]
-    with Library(tmp_path / "lib") as lib:
-        emb = Embedder(EmbedSettings(), lib)
-        want = emb.encode(texts, use_cache=False)
-        calls: list[int] = []
-        got, _ = _streamed(emb, texts, meanwhile=lambda: calls.append(threading.get_ident()))
-        assert calls == [threading.get_ident()] and np.array_equal(got, want)
-        again, _ = _streamed(emb, texts, meanwhile=lambda: calls.append(0))  # all cached now
-        assert calls == [threading.get_ident()] and np.array_equal(again, want)
-
-
 def test_encode_stream_stopped_early_keeps_what_it_encoded(tmp_path: Path):
     texts = [f"Sentence {k} about the {k}th language pair and its BLEU score." for k in range(30)]
     with Library(tmp_path / "lib") as lib:

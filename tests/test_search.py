@@ -10,9 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from synth.bm25 import Bm25Index
 from synth.embed import Embedder, EmbedSettings
-from synth.library import Library, fts_terms
+from synth.library import Library
 from synth.records import Paper, Passage, Sentence
 from synth.search import (
     HybridSearcher,
@@ -113,20 +112,6 @@ def test_bm25_ids_are_fts5s(searcher: HybridSearcher):
         for q, ex in zip(queries, excludes, strict=True)
     ]
     assert got == want and all(got[:5]) and got[-2] == []
-
-
-def test_prepare_tokenizes_a_batch_as_word_by_word(searcher: HybridSearcher):
-    """FTS5's tokens of a batch's words in one call are each word's own; prepare (which looks
-    them up for a batch) leaves the hits as they were."""
-    queries = [*QUERIES, "Dogs running; a dog runs.", "A man_with a guitar", "XLM-R's F1 (2.5%)"]
-    words = [t for q in queries for t in fts_terms(q)]
-    state = searcher.bm25_index().state()
-    one = Bm25Index.from_state(state)  # a fresh token cache each
-    assert Bm25Index.from_state(state).tokens(words) == [one.tokens([w])[0] for w in words]
-    none = [frozenset()] * len(queries)
-    before = list(searcher._bm25_ids(queries, none))
-    searcher.prepare(queries)
-    assert list(searcher._bm25_ids(queries, none)) == before
 
 
 def test_sentence_tuples_follow_sentences(searcher: HybridSearcher):
