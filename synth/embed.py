@@ -12,7 +12,7 @@ import hashlib
 import importlib.metadata
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -258,10 +258,7 @@ class Embedder:
         return np.stack([cached[h] for h in hashes]).astype(np.float32, copy=False)
 
     def encode_stream(
-        self,
-        texts: list[str],
-        use_cache: bool = True,
-        meanwhile: Callable[[], None] | None = None,
+        self, texts: list[str], use_cache: bool = True
     ) -> Iterator[tuple[list[int], np.ndarray]]:
         """:meth:`encode`'s vectors as they become ready: (indices into ``texts``, their rows).
 
@@ -270,11 +267,6 @@ class Embedder:
         the very batches :meth:`encode` runs, so every vector is the one it gives. New vectors
         are written to the cache at the end (or when the caller stops early). Each index comes
         once; the torch runtime encodes everything in one call.
-
-        The encoder is loaded in that thread too, and ``meanwhile`` (when given) runs in the
-        caller's thread as soon as the thread is started, before the first new vector is waited
-        for: the caller's work that needs no vector overlaps the encoder's start-up (an ONNX
-        session takes about 0.4 s of one core to load, while the other core would wait).
         """
         hashes, cached, todo = self._split_cached(texts, use_cache)
         ready = [i for i, h in enumerate(hashes) if h in cached]
@@ -287,8 +279,18 @@ class Embedder:
             if h not in cached:
                 where.setdefault(h, []).append(i)
         new: dict[str, np.ndarray] = {}
+        encoder = self._onnx_encoder() if self.backend != "torch" else None
         try:
-            for idx, vecs in _ahead(self._fresh_batches([texts[i] for _, i in todo]), meanwhile):
+            if encoder is None:
+                fresh = self._encode_fresh([texts[i] for _, i in todo])
+                batches: Iterator[tuple[list[int], np.ndarray]] = iter(
+                    [(list(range(len(todo))), fresh)]
+                )
+            else:
+                batches = _ahead(
+                    encoder.batches([texts[i] for _, i in todo], self.settings.batch_size)
+                )
+            for idx, vecs in batches:
                 rows, out = [], []
                 for k, vec in zip(idx, vecs, strict=True):
                     h = todo[k][0]
@@ -299,15 +301,6 @@ class Embedder:
         finally:
             if new and use_cache and self.library:
                 self._write_cache(new)
-
-    def _fresh_batches(self, texts: list[str]) -> Iterator[tuple[list[int], np.ndarray]]:
-        """:meth:`encode`'s new vectors of ``texts``: batch by batch from ONNX Runtime (loaded
-        here, on first use), or all at once from torch (also when ONNX failed to load)."""
-        encoder = self._onnx_encoder() if self.backend != "torch" else None
-        if encoder is None:
-            yield list(range(len(texts))), self._encode_fresh(texts)
-            return
-        yield from encoder.batches(texts, self.settings.batch_size)
 
     def _read_cache(self, hashes: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -335,10 +328,8 @@ class Embedder:
 
 def _ahead(
     batches: Iterator[tuple[list[int], np.ndarray]],
-    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[tuple[list[int], np.ndarray]]:
-    """``batches``, run in a thread of their own as fast as it goes; each handed on when done
-    (``meanwhile`` runs here once the thread is started)."""
+    """``batches``, run in a thread of their own as fast as it goes; each handed on when done."""
     done: queue.Queue = queue.Queue()
     stop = threading.Event()
 
@@ -359,8 +350,6 @@ def _ahead(
     worker = threading.Thread(target=run, name="encode-ahead", daemon=True)
     worker.start()
     try:
-        if meanwhile is not None:
-            meanwhile()
         while (item := done.get()) is not None:
             if isinstance(item, BaseException):
                 raise item

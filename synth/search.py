@@ -217,15 +217,6 @@ class HybridSearcher:
             )
         return self._bm25
 
-    def prepare(self, queries: Sequence[str]) -> None:
-        """Work a batch of ``queries`` needs before their vectors, done now (a caller runs it
-        while the encoder works): the in-memory BM25 index, for a batch that would build it, and
-        FTS5's tokens of the queries' words, in one tokenizer call for the batch instead of one
-        per query (the tokens are the same: each word is tokenized on its own either way)."""
-        if self._bm25 is None and len(queries) < self.BM25_INDEX_MIN:
-            return
-        self.bm25_index().tokens([t for q in queries for t in fts_terms(q)])
-
     def _bm25_ids(
         self, queries: Sequence[str], excludes: Sequence[frozenset[str]]
     ) -> Iterator[list[int]]:

@@ -138,9 +138,12 @@ class SplineBasis:
         """Rows ``x`` (columns named ``features``) with each splined column replaced by its basis
         (in place, so the expanded columns keep the features' order)."""
         x2 = np.atleast_2d(np.asarray(x, dtype=np.float64))
+        spl = [j for j, name in enumerate(features) if name in self.knots]
         bases: dict[int, np.ndarray] = {}
-        for size, group, t in self._groups(features):
+        for size in sorted({len(self.knots[features[j]]) for j in spl}):
             # every splined feature with knot vectors of one length, all rows, in one call
+            group = [j for j in spl if len(self.knots[features[j]]) == size]
+            t = np.array([self.knots[features[j]] for j in group], dtype=np.float64)
             r = len(x2)
             b = _basis_rows(np.tile(t, (r, 1)), self.degree, x2[:, group].reshape(-1))
             b = b.reshape(r, len(group), size - self.degree - 1) * self.scale  # r may be 0
@@ -154,20 +157,6 @@ class SplineBasis:
             if name in self.linear:
                 cols.append(x2[:, [j]])
         return np.hstack(cols)
-
-    def _groups(self, features: tuple[str, ...]) -> list[tuple[int, list[int], np.ndarray]]:
-        """Per knot-vector length: (length, the splined columns with it, their knot vectors as
-        rows), worked out once per feature order (a verifier expands one row per claim)."""
-        cache = self.__dict__.setdefault("_group_cache", {})  # frozen: the fields stay as they are
-        if features not in cache:
-            spl = [j for j, name in enumerate(features) if name in self.knots]
-            out = []
-            for size in sorted({len(self.knots[features[j]]) for j in spl}):
-                group = [j for j in spl if len(self.knots[features[j]]) == size]
-                t = np.array([self.knots[features[j]] for j in group], dtype=np.float64)
-                out.append((size, group, t))
-            cache[features] = out
-        return cache[features]
 
     def to_json(self) -> dict[str, object]:
         out: dict[str, object] = {

@@ -121,9 +121,6 @@ class Verifier:
 
     SEARCH_CHUNK = 64  # claims searched together by verify_many, at most ...
     MIN_GROUP = 16  # ... and at least, while the encoder is still at work on the others
-    # Claims verify_many parses while the encoder loads (about its start-up on 2 cores; bounded,
-    # as the parsed claims wait in memory for their vectors).
-    PARSE_AHEAD = 256
     CARRIER_MIN_WORDS = 2  # claim words a sentence of the first paper must hold to be read
 
     def __init__(
@@ -206,15 +203,10 @@ class Verifier:
 
     # === Step 1: features of a claim against its human-written evidence =======================
     def features(
-        self,
-        claim: str,
-        evidence: Sequence[Evidence],
-        qvec: np.ndarray,
-        cf: SentenceFacts | None = None,
+        self, claim: str, evidence: Sequence[Evidence], qvec: np.ndarray
     ) -> tuple[dict[str, float], Evidence | None, list[Evidence]]:
         """Check features against the best-aligned human-written evidence (None when none), and
         the table rows whose cells decided a comparison (the rationale then; else empty).
-        ``cf``: the claim's ``facts``, when already parsed.
 
         Among the retrieved candidates, the one that carries the claim (its content words and,
         for a claim with numbers, a number about the same thing) is the evidence the checks read;
@@ -223,7 +215,7 @@ class Verifier:
         human = [e for e in evidence if not e.machine_generated]
         if not human:
             return {"missing": 1.0, "num_unmatched": 1.0}, None, []
-        cf = cf if cf is not None else facts(claim)
+        cf = facts(claim)
         cwords = content_words(claim)
         cands = self.ranked(cf, cwords, human, qvec)
         _, sim, cover, num_match, num_conflict, best, ef = cands[0]
@@ -506,20 +498,17 @@ class Verifier:
         qvec: np.ndarray | None = None,
         exclude_papers: tuple[str, ...] = (),
         evidence: Sequence[Evidence] | None = None,
-        cf: SentenceFacts | None = None,
     ) -> Verdict:
         """Verify one claim; see :meth:`verify_many` for batches.
 
-        ``evidence``: the claim's retrieved candidates when already searched (a batch search);
-        ``cf``: the claim's ``textchecks.facts`` when already parsed.
+        ``evidence``: the claim's retrieved candidates when already searched (a batch search).
         """
         if not looks_english(claim):
             return self._nei(claim_id, claim, {"skipped": "claim is not in English"})
         if qvec is None:
             qvec = self.searcher.embedder.encode([claim])[0]
         evidence = self.candidates(claim, qvec, exclude_papers, evidence)
-        cf = cf if cf is not None else facts(claim)
-        feats, best, table_rows = self.features(claim, evidence, qvec, cf)
+        feats, best, table_rows = self.features(claim, evidence, qvec)
         nli = self._nli_probs(claim, evidence, best, feats.get("cover", 0.0))
         if nli is not None:
             feats.update(nli[0])
@@ -555,7 +544,7 @@ class Verifier:
             # value in its slot show the refutation.
             changed: list[Evidence] = []
             if label == "REFUTES" and feats.get("num_paper_conflict", 0.0) > 0.0:
-                changed = self.known.slot_evidence(best.paper_id, cf)
+                changed = self.known.slot_evidence(best.paper_id, facts(claim))
             # When two table cells decided a comparison, their rows are the rationale first.
             by_sentence: dict[int | None, Evidence] = {}
             for e in (*table_rows, *changed, best, *others):
@@ -600,21 +589,12 @@ class Verifier:
             progress: called with 1 after each claim.
         """
         out: list[Verdict | None] = [None] * len(claims)
-        # Searched in groups smaller than the BM25 index's threshold: built here, once (while the
-        # encoder is at work).
-        wants_bm25_index = len(claims) >= self.searcher.BM25_INDEX_MIN
-        parsed: dict[int, SentenceFacts] = {}  # claim index -> its facts, parsed ahead
-
-        def while_the_encoder_loads() -> None:
-            self.searcher.prepare([c for _, c in claims])
-            for k, (_, text) in enumerate(claims[: self.PARSE_AHEAD]):
-                parsed[k] = facts(text)
-
         # The claims' vectors as the encoder finishes them (it runs ahead in a thread of its own),
         # searched and checked a group at a time: one matrix product per group.
-        stream = self.searcher.embedder.encode_stream(
-            [c for _, c in claims], meanwhile=while_the_encoder_loads
-        )
+        stream = self.searcher.embedder.encode_stream([c for _, c in claims])
+        # Searched in groups smaller than the BM25 index's threshold: built here, once (while the
+        # encoder is at work on the next batches).
+        wants_bm25_index = len(claims) >= self.searcher.BM25_INDEX_MIN
         pending: list[tuple[int, np.ndarray]] = []
         # numpy's BLAS on one thread throughout: the encoder's thread needs the other core.
         with one_blas_thread():
@@ -626,9 +606,9 @@ class Verifier:
                             self.searcher.bm25_index()
                         for start in range(0, len(pending), self.SEARCH_CHUNK):
                             group = pending[start : start + self.SEARCH_CHUNK]
-                            self._verify_group(claims, exclude, group, out, progress, parsed)
+                            self._verify_group(claims, exclude, group, out, progress)
                         pending = []
-                self._verify_group(claims, exclude, pending, out, progress, parsed)
+                self._verify_group(claims, exclude, pending, out, progress)
             finally:
                 stream.close()  # stops the encoder thread, writes the new vectors to the cache
         return out  # type: ignore[return-value]
@@ -640,10 +620,8 @@ class Verifier:
         group: list[tuple[int, np.ndarray]],
         out: list[Verdict | None],
         progress: Callable[[int], None] | None,
-        parsed: dict[int, SentenceFacts],
     ) -> None:
-        """Verify the claims at the group's indices (with their vectors) into ``out`` (``parsed``:
-        claim index -> its facts, for the claims parsed ahead; taken out as used)."""
+        """Verify the claims at the group's indices (with their vectors) into ``out``."""
         if not group:
             return
         ex = [tuple(exclude[k]) if exclude else () for k, _ in group]
@@ -651,7 +629,7 @@ class Verifier:
         found = self.searcher.search_many([claims[k][1] for k, _ in group], vectors, ex)
         for j, (k, _) in enumerate(group):
             cid, text = claims[k]
-            out[k] = self.verify_one(text, cid, vectors[j], ex[j], found[j], parsed.pop(k, None))
+            out[k] = self.verify_one(text, cid, vectors[j], ex[j], found[j])
             if progress:
                 progress(1)
 
