@@ -258,23 +258,12 @@ def seed_guard(
     return res
 
 
-def _fixed_pair(data: object, recent: list[str], model: str) -> object:
-    """The guard's selection since session 24: the fixed pair, rule 3's temperature on ``data``."""
-    from synth.calibration_select import Selection, recent_temperature
-
-    fresh = recent_temperature(data, recent, C, HAND_WEIGHT, model) if recent else None
-    t = 1.0 if fresh is None else max(1.0, fresh)
-    nan = float("nan")
-    return Selection(C, HAND_WEIGHT, nan, nan, nan, t, nan, recent_sets=tuple(recent),
-                     temperature_recent=fresh if fresh is not None else 1.0, model=model)  # fmt: skip
-
-
 def _seed_guard(
     d: dict[str, np.ndarray], model: str = "linear", pair: str = "select"
 ) -> dict[str, object]:
     from synth.calibrate import TrainingSet
     from synth.calibration_data import RETIRED_HELDOUT
-    from synth.calibration_select import fit_selected, newest_sets, select
+    from synth.calibration_select import fit_selected, fixed_selection, newest_sets, select
     from synth.records import LABELS
 
     # Since session 23 the dump carries each row's retired set, so the guard selects by the rule
@@ -282,8 +271,8 @@ def _seed_guard(
     sets = _saved_sets(d)
     data = TrainingSet(d["x"], d["y"], d["groups"], d["hand"], sets)
     recent = newest_sets(RETIRED_HELDOUT) if sets is not None else []
-    if pair == "fixed":
-        sel = _fixed_pair(data, recent, model)
+    if pair == "fixed":  # since session 24: the fixed pair, rule 3's temperature
+        sel = fixed_selection(data, C, HAND_WEIGHT, recent, model)
     else:
         sel = select(data, recent, model=model)
     cal = fit_selected(data, sel, features=tuple(str(n) for n in d["names"]))

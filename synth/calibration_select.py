@@ -162,7 +162,7 @@ def select(data: TrainingSet, recent: Sequence[str] = (), model: str = "linear")
     chosen = min(close, key=lambda t: (t.c, t.loss))
     pool = fit_temperature(chosen.probs, chosen.labels)
     fresh = recent_temperature(data, recent, chosen.c, chosen.w, model) if recent else None
-    temperature = pool if fresh is None else max(1.0, fresh)
+    temperature = shipped_temperature(pool, fresh)
     after = (
         log_loss(tempered(chosen.probs, temperature), chosen.labels)
         if len(chosen.labels)
@@ -171,6 +171,28 @@ def select(data: TrainingSet, recent: Sequence[str] = (), model: str = "linear")
     return Selection(
         chosen.c, chosen.w, chosen.loss, best.loss, se, temperature, after,
         temperature_pool=pool,
+        recent_sets=tuple(recent) if fresh is not None else (),
+        temperature_recent=fresh if fresh is not None else 1.0,
+        model=model,
+    )  # fmt: skip
+
+
+def shipped_temperature(pool: float, fresh: float | None) -> float:
+    """The temperature that ships: rule 3's fresh-set one, never below 1, when it could be
+    measured (``fresh``), else rule 2's pooled out-of-fold one (``pool``)."""
+    return pool if fresh is None else max(1.0, fresh)
+
+
+def fixed_selection(
+    data: TrainingSet, c: float, w: float, recent: Sequence[str] = (), model: str = "linear"
+) -> Selection:
+    """A selection at a given pair without the grid (bench/keep_rule.py's guard since session
+    24): rule 3's temperature on ``data`` when measurable, else none (no pooled probabilities
+    without the leave-one-paper-out trial); the losses are not measured (NaN)."""
+    fresh = recent_temperature(data, recent, c, w, model) if recent else None
+    nan = float("nan")
+    return Selection(
+        c, w, nan, nan, nan, shipped_temperature(1.0, fresh), nan,
         recent_sets=tuple(recent) if fresh is not None else (),
         temperature_recent=fresh if fresh is not None else 1.0,
         model=model,
