@@ -25,7 +25,7 @@ Sections of the report:
    held-out set in use is ever used for fitting or tuning; the figures are reported as they come
    out. ``--heldout`` takes several folders (a set measured a second time beside the fresh
    one): the first is ``heldout_papers``, each is under ``heldout_sets`` by folder name.
-   The earlier held-out sets (bench/heldout to heldout20) were measured one to three
+   The earlier held-out sets (bench/heldout to heldout21) were measured one to three
    times each and then retired into the fitting data (``--retired``; their leave-one-paper-out
    figures are reported as ``retired_heldout``); measuring one of them as held-out is refused.
 Accuracy, macro-F1 over the three labels and expected calibration error (10 equal-width bins).
@@ -56,7 +56,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 HANDWRITTEN = Path(__file__).with_name("verify_handwritten.jsonl")
-HELDOUT = Path(__file__).with_name("heldout22")  # the held-out set in use (heldout21: second look)
+HELDOUT = Path(__file__).with_name("heldout22")  # the held-out set in use (heldout23 once built)
 DEV = Path(__file__).with_name("dev")
 # bench/dev's second batch (merged 2026-11-26, after one measurement): reported apart, as the
 # papers no rule was written for.

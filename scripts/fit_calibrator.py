@@ -19,9 +19,9 @@ the L2 strength and the weight of handwritten claims by leave-one-paper-out log 
 handwritten claims (the one-standard-error rule of synth/calibration_select.py, then the
 fresh-set temperature from the newest retired sets, forward-chained), fit a multinomial logistic
 regression on all of it, save it. How well this procedure does on papers it did not see is
-measured by bench/verify_quality.py (the same procedure, one paper left out at a time). bench/heldout22/ and
-bench/heldout21/, the held-out sets in use, are never read here (bench/heldout20 was measured twice,
-then retired in session 24).
+measured by bench/verify_quality.py (the same procedure, one paper left out at a time). bench/heldout23/ and
+bench/heldout22/, the held-out sets in use, are never read here (bench/heldout21 was measured twice,
+then retired in session 25).
 """
 
 from __future__ import annotations

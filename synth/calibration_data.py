@@ -145,6 +145,7 @@ RETIRED_HELDOUT: tuple[str, ...] = (
     "heldout18",
     "heldout19",
     "heldout20",
+    "heldout21",
 )
 
 

@@ -160,7 +160,7 @@ def test_fit_reads_every_listed_set_by_name_and_never_the_held_out_ones():
 
     names = [gold.parent.name for _, gold, _ in gold_sets()]
     assert {"dev", "dev_more", *RETIRED_HELDOUT} <= set(names)
-    assert "heldout21" not in names and "heldout22" not in names
+    assert "heldout22" not in names and "heldout23" not in names
     assert [g.parent.name for _, g, _ in gold_sets(retired=False)] == names[:2]
 
 
