@@ -6,6 +6,7 @@ Usage (from the repo root of the tree to measure; the judge can run from any tre
                                                           # calibration claim (~5 min, 2 cores)
     .venv/bin/python bench/keep_rule.py judge BEFORE.npz AFTER.npz [--json OUT.json]
         [--model shipped|linear|spline[:OPTIONS]] [--guard-pair fixed|select]
+        [--track feature|correction|speed]
         [--after-model spline[:OPTIONS]] [--lazy-guard]
     .venv/bin/python bench/keep_rule.py same A.npz B.npz  # are the features identical?
     .venv/bin/python bench/keep_rule.py oof DUMP.npz OUT.jsonl [--model M]  # each claim's
@@ -61,6 +62,22 @@ the pair the selection has shipped since session 9) with rule 3's temperature co
 rows, under the judging class. ``--guard-pair select`` gives the full selection. The refit after
 landing runs the full selection, and the lead checks the seed claims under the shipped calibrator.
 
+Since session 25 (fixed by the lead before any change of that session was judged; proposed at the
+end of session 24 after that session's HEAD and PREC verdicts were seen, which this says plainly):
+``--track`` names what the change is, declared before its dump is judged, and only (a) differs:
+
+- ``feature`` (the default): a new or changed signal; (a) as above.
+- ``correction``: a fix of a misreading of the input (a heading, a sentence, a number or a table
+  read wrong), shown by a unit test on text written the way papers are written, that adds no
+  signal. A correct reading need not make the fit better to be worth having, only not worse:
+  (a) becomes "the pooled written log loss does not rise" (no bootstrap P is required).
+- ``speed``: a change that makes verification faster and moves features only as a by-product
+  (float noise of a faster encoder, a cut-off): (a) becomes "the pooled written log loss rises by
+  no more than 0.002" (the per-group bound of (b)). The speed gain itself is measured side by side
+  by bench/verify_speed.py, not by the judge.
+
+(b)-(e) hold for every track.
+
 ``--lazy-guard`` skips (e), which costs a selection over the whole grid (a spline class: over an
 hour on this machine), when another check has already failed (the verdict is then DO NOT KEEP
 whatever (e) says; the JSON says it was not run).
@@ -81,6 +98,7 @@ REPO = Path(__file__).resolve().parents[1]
 C, HAND_WEIGHT = 0.01, 30.0
 CHAIN_FROM = "heldout6"  # check (f): the first retired set predicted by forward chaining
 WRITTEN_GROUPS = ("handwritten", "dev", "retired")
+TRACKS = ("feature", "correction", "speed")  # what check (a) asks (session 25)
 BOOTSTRAP = 2000
 
 
@@ -301,10 +319,14 @@ def judge(
     lazy_guard: bool = False,
     model: str = "linear",
     guard_pair: str = "select",
+    track: str = "feature",
 ) -> dict[str, object]:
     """Checks (a)-(e) of BEFORE's features against AFTER's, both fitted with class ``model``;
     with ``after_model`` (a model-class change) AFTER is fitted with that class and (f) is
-    checked too. ``guard_pair``: (e)'s pair, "select" (the whole grid) or "fixed"."""
+    checked too. ``guard_pair``: (e)'s pair, "select" (the whole grid) or "fixed". ``track``:
+    "feature", "correction" or "speed" (what (a) asks, see the module docstring)."""
+    if track not in TRACKS:
+        raise ValueError(f"unknown track {track!r}: one of {', '.join(TRACKS)}")
     from synth.records import LABELS
 
     a, b = _load(before), _load(after)
@@ -334,7 +356,13 @@ def judge(
     res["p_fall"] = float(p_fall)
     res["written_right"] = {t: int(right[t][written].sum()) for t in right}
     res["written_n"] = int(written.sum())
-    checks["a_ll_falls_p80"] = lw["after"] < lw["before"] and p_fall >= 0.80
+    res["track"] = track
+    if track == "correction":
+        checks["a_ll_not_up"] = lw["after"] <= lw["before"]
+    elif track == "speed":
+        checks["a_ll_up_at_most_0.002"] = lw["after"] - lw["before"] <= 0.002
+    else:
+        checks["a_ll_falls_p80"] = lw["after"] < lw["before"] and p_fall >= 0.80
     # (b), (c) per written group
     group_rows = {}
     ok_b, ok_c = True, True
@@ -473,6 +501,12 @@ def main() -> int:
         help="the class both dumps are fitted with (default: synth.calibrate.DEFAULT_MODEL)",
     )
     p.add_argument("--guard-pair", choices=("fixed", "select"), default="fixed")
+    p.add_argument(
+        "--track",
+        choices=TRACKS,
+        default="feature",
+        help="what the change is, declared before judging: check (a) differs (see the docstring)",
+    )
     p = sub.add_parser("oof")
     p.add_argument("dump")
     p.add_argument("out")
@@ -510,6 +544,7 @@ def main() -> int:
         lazy_guard=args.lazy_guard,
         model=args.model,
         guard_pair=args.guard_pair,
+        track=args.track,
     )
     if args.no_guard:
         res["verdict"] += " (check (e) skipped: not a verdict)"

@@ -86,3 +86,32 @@ def test_judge_model_fits_both_dumps_with_the_class_and_the_guard_at_the_fixed_p
     g = res["seed_guard"]["after"]
     assert (g["pair"], g["c"], g["hand_weight"]) == ("fixed", kr.C, kr.HAND_WEIGHT)
     assert g["model"] == "spline" and g["temperature"] >= 1.0  # rule 3's floor
+
+
+def test_tracks_change_only_check_a(tmp_path):
+    kr = _keep_rule()
+    _dump(tmp_path / "d.npz")
+    path = str(tmp_path / "d.npz")
+    # the same features: no fall (feature track fails (a)), no rise (correction and speed pass it)
+    runs = {t: kr.judge(path, path, guard=False, track=t) for t in kr.TRACKS}
+    assert not runs["feature"]["checks"]["a_ll_falls_p80"]
+    assert runs["correction"]["checks"]["a_ll_not_up"]
+    assert runs["speed"]["checks"]["a_ll_up_at_most_0.002"]
+    for t, res in runs.items():
+        assert res["track"] == t
+        others = {k: v for k, v in res["checks"].items() if not k.startswith("a_")}
+        assert others == {k: v for k, v in runs["feature"]["checks"].items() if k[:2] != "a_"}
+    # a worse AFTER (the label-bearing column scrambled) fails (a) on every track
+    z = dict(np.load(path))
+    z["x"] = z["x"][np.random.default_rng(1).permutation(len(z["x"]))]
+    np.savez(tmp_path / "worse.npz", **z)
+    worse = str(tmp_path / "worse.npz")
+    for t in kr.TRACKS:
+        res = kr.judge(path, worse, guard=False, track=t)
+        assert not [v for k, v in res["checks"].items() if k.startswith("a_")][0]
+    try:
+        kr.judge(path, path, guard=False, track="other")
+    except ValueError as e:
+        assert "other" in str(e)
+    else:
+        raise AssertionError("an unknown track must be refused")
