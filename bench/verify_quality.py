@@ -56,7 +56,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 HANDWRITTEN = Path(__file__).with_name("verify_handwritten.jsonl")
-HELDOUT = Path(__file__).with_name("heldout22")  # the held-out set in use (heldout23 once built)
+HELDOUT = Path(__file__).with_name("heldout23")  # the held-out set in use (heldout22: second look)
 DEV = Path(__file__).with_name("dev")
 # bench/dev's second batch (merged 2026-11-26, after one measurement): reported apart, as the
 # papers no rule was written for.
