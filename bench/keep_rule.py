@@ -105,7 +105,7 @@ BOOTSTRAP = 2000
 def dump(out: str) -> None:
     sys.path.insert(0, str(REPO))
     from synth.calibrate import CALIBRATED_FEATURES
-    from synth.calibration_data import RETIRED_HELDOUT, feature_names, measure_examples
+    from synth.calibration_data import RETIRED_HELDOUT, measure_examples, save_dump
     from synth.settings import resolve_data_dir
 
     bench = REPO / "bench"
@@ -117,26 +117,9 @@ def dump(out: str) -> None:
             dev=bench / "dev",
             retired=[bench / name for name in RETIRED_HELDOUT],
         )
-        names = feature_names(m.verifier)
-        data = m.data.columns(names, CALIBRATED_FEATURES)
-        ex = m.examples
-        np.savez(
-            out,
-            x=data.x,
-            x_all=m.data.x,
-            names=np.array(CALIBRATED_FEATURES),
-            names_all=np.array(names),
-            y=data.y,
-            groups=data.groups,
-            hand=data.hand,
-            ids=np.array([e.example_id for e in ex]),
-            source=np.array([e.source for e in ex]),
-            kind=np.array([e.kind for e in ex]),
-            claim=np.array([e.claim for e in ex]),
-            sets=np.array([str(s) for s in data.sets]) if data.sets is not None else np.array([]),
-        )
+        save_dump(m, out, CALIBRATED_FEATURES)
         m.library.close()
-    print(f"{out}: {len(ex)} claims, {len(CALIBRATED_FEATURES)} calibrated features")
+    print(f"{out}: {len(m.examples)} claims, {len(CALIBRATED_FEATURES)} calibrated features")
 
 
 def _load(path: str) -> dict[str, np.ndarray]:

@@ -5,6 +5,7 @@ Usage (from the repo root; writes synth/verify_calibrator.json, the file the pac
     .venv/bin/python scripts/fit_calibrator.py [--papers ../shared/data/papers]
         [--handwritten bench/verify_handwritten.jsonl] [--out PATH] [--nli-model PATH]
         [--model linear|spline[:OPTIONS]]   (default: synth.calibrate.DEFAULT_MODEL)
+        [--dump FEATURES.npz]   (also bench/keep_rule.py's dump of the same rows)
 
 With --nli-model (a folder `claimlab nli train` made, or 'claimlab-nli'), the NLI model's
 probabilities are features too (synth.calibrate.NLI_FEATURES) and the calibrator, stamped with
@@ -49,6 +50,7 @@ from synth.calibration_data import (  # noqa: E402
     RETIRED_HELDOUT,
     feature_names,
     measure_examples,
+    save_dump,
 )
 from synth.calibration_select import fit_selected, newest_sets, select  # noqa: E402
 from synth.settings import resolve_data_dir  # noqa: E402
@@ -79,6 +81,11 @@ def main() -> int:
         default=RETIRED,
         help="retired held-out set folders (none: no value)",
     )
+    parser.add_argument(
+        "--dump",
+        default=None,
+        help="also save every claim's features as bench/keep_rule.py's dump (a judge's AFTER)",
+    )
     args = parser.parse_args()
     args.out = args.out or str(DEFAULT_NLI_PATH if args.nli_model else DEFAULT_PATH)
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,6 +101,8 @@ def main() -> int:
             # The NLI calibrator extends exactly what the shipped one reads: FEATURES may already
             # hold checks that calibrator (and so this code's users) have not been fitted with.
             names = load_calibrator().features + NLI_FEATURES
+        if args.dump and not args.nli_model:
+            save_dump(m, args.dump, names)
         data = data.columns(feature_names(m.verifier), names)
         # === Step 4: hyperparameters by leave-one-paper-out, then fit on everything and save
         # The newest retired sets, oldest first, set the fresh-set temperature (rule 3).

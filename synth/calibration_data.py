@@ -233,3 +233,27 @@ def measure_examples(
     # Which retired set each row came from: the temperature rule reads the newest ones.
     data = replace(data, sets=np.array(origin))
     return Measured(library, verifier, generated, hand, data)
+
+
+def save_dump(m: Measured, out: str | Path, calibrated: Sequence[str]) -> None:
+    """Every claim's features as ``bench/keep_rule.py`` reads them (its ``dump``): the calibrated
+    columns and all of them, with each claim's id, label, paper, source, kind, text and retired
+    set. ``scripts/fit_calibrator.py --dump`` saves the same file from the rows it fits on."""
+    names = feature_names(m.verifier)
+    data = m.data.columns(names, tuple(calibrated))
+    ex = m.examples
+    np.savez(
+        out,
+        x=data.x,
+        x_all=m.data.x,
+        names=np.array(list(calibrated)),
+        names_all=np.array(names),
+        y=data.y,
+        groups=data.groups,
+        hand=data.hand,
+        ids=np.array([e.example_id for e in ex]),
+        source=np.array([e.source for e in ex]),
+        kind=np.array([e.kind for e in ex]),
+        claim=np.array([e.claim for e in ex]),
+        sets=np.array([str(s) for s in data.sets]) if data.sets is not None else np.array([]),
+    )

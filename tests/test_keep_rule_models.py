@@ -115,3 +115,35 @@ def test_tracks_change_only_check_a(tmp_path):
         assert "other" in str(e)
     else:
         raise AssertionError("an unknown track must be refused")
+
+
+def test_save_dump_writes_what_the_judge_loads(tmp_path):
+    """scripts/fit_calibrator.py --dump and keep_rule's dump share synth.calibration_data.save_dump."""
+    from types import SimpleNamespace
+
+    from synth.calibrate import FEATURES, TrainingSet
+    from synth.calibration_data import Measured, save_dump
+    from synth.labelled import LabelledExample
+
+    kr = _keep_rule()
+    ex = [
+        LabelledExample(f"c{i}", f"claim {i}", LABELS[i % 3], "written", f"p{i % 2}", 1, src)
+        for i, src in enumerate(["generated", "dev", "retired", "retired"])
+    ]
+    x = np.arange(4 * len(FEATURES), dtype=float).reshape(4, len(FEATURES))
+    data = TrainingSet(
+        x,
+        np.array([e.label for e in ex]),
+        np.array([e.paper_id for e in ex]),
+        np.array([e.source != "generated" for e in ex]),
+        np.array(["", "", "heldout7", "heldout8"]),
+    )
+    m = Measured(None, SimpleNamespace(nli_name=""), ex[:1], ex[1:], data)
+    want = (FEATURES[3], FEATURES[0])
+    save_dump(m, tmp_path / "d.npz", want)
+    d = kr._load(str(tmp_path / "d.npz"))
+    assert list(d["names"]) == list(want) and d["x_all"].shape == (4, len(FEATURES))
+    assert np.array_equal(d["x"], x[:, [3, 0]])  # the calibrated columns, in their order
+    assert list(d["sets"]) == ["", "", "heldout7", "heldout8"]
+    assert list(d["source"]) == ["generated", "dev", "retired", "retired"]
+    assert list(d["claim"]) == [e.claim for e in ex] and d["hand"].tolist() == [0, 1, 1, 1]
