@@ -15,6 +15,7 @@ from pathlib import Path
 from synth.records import FLAG_MACHINE_GENERATED, Paper
 from synth.sentences import Paragraph, build_records
 from synth.structure import CAPTION_RE, linearize_row, row_cells
+from synth.text_headings import HeadingReader
 
 
 @dataclass(frozen=True)
@@ -93,22 +94,11 @@ def is_machine_generated(text: str) -> tuple[bool, list[str]]:
 
 
 # --- text files ----------------------------------------------------------------------------
-_MD_HEADING_RE = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
-_NUM_HEADING_RE = re.compile(r"^(\d{1,2}(\.\d{1,2}){0,3}\.?)\s+([A-Z][^.!?]{0,80})$")
-_KNOWN = {"abstract", "references", "bibliography", "introduction", "conclusion", "limitations"}
 _YEAR_RE = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 _TABLE_RULE_RE = re.compile(r"\|?[\s:|-]*-{3,}[\s:|-]*\|?")
-_LIST_ITEM_RE = re.compile(r"^[-*•]\s+\S")
+# A bullet or a numbered item ("1.", "2)", "(3)") the heading reader did not take for a heading.
+_LIST_ITEM_RE = re.compile(r"^([-*•]|\(?\d{1,2}[.)])\s+\S")
 _TERMINAL_RE = re.compile(r"[.!?:][\"'”’)\]]*$")
-
-
-def _heading(line: str) -> str | None:
-    m = _MD_HEADING_RE.match(line)
-    if m:
-        return m.group(1).strip()
-    if _NUM_HEADING_RE.match(line) or line.strip().rstrip(":").lower() in _KNOWN:
-        return line.strip().rstrip(":")
-    return None
 
 
 def _region(section: str) -> str:
@@ -129,6 +119,7 @@ def text_paragraphs(text: str) -> tuple[str, list[Paragraph], list[str]]:
     header: tuple[str, ...] | None = None  # the header row of the table being read
     warnings: list[str] = []
     seen_title = False
+    headings = HeadingReader()
     for raw in lines:
         line = raw.strip()
         if not line:
@@ -137,7 +128,7 @@ def text_paragraphs(text: str) -> tuple[str, list[Paragraph], list[str]]:
         if not seen_title and line.lstrip("# ").strip() == title:
             seen_title = True
             continue
-        head = _heading(line)
+        head = headings.read(line)
         if head:
             section, region, current = head, _region(head), None
             continue
