@@ -26,8 +26,9 @@ Timed, side by side, on the same claims:
   sentence-transformers, loads the model and the sentence matrix, encodes, semantic_search); and
   ``claimlab verify`` on a larger file (--whole-claims restated claims), where start-up amortises.
   Each whole process reports its wall time and peak RSS (``wait4``).
-- with --int8: the int8 ONNX encoder against the fp32 one: cosine of the same texts, top-5
-  evidence agreement and verdict-label agreement (calibrator not refitted), encoder speed.
+- with --int8: the int8 ONNX encoder (the default runtime) against the fp32 one (``--embed-backend
+  onnx``): cosine of the same texts, top-5 evidence agreement and verdict-label agreement (one
+  calibrator for both), encoder speed.
 - with --nli-model (a folder `claimlab nli train` made, or 'claimlab-nli'): the NLI stage's cost,
   in process on the same claims (embeddings cached, both ways: everything but the encoder) with
   and without it, and ``claimlab verify --nli-model`` as a whole process next to the plain one.
@@ -130,7 +131,7 @@ def run_whole(cmd: list[str], n_claims: int, tmp: Path) -> dict[str, float]:
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     launched = subprocess.run(
         [sys.executable, str(tmp / "launcher.py"), "-", str(out), str(err), *cmd],
-        capture_output=True, text=True, env=env, check=True,
+        capture_output=True, text=True, env=env, check=True, cwd=REPO,
     )  # fmt: skip
     stats = json.loads(launched.stdout)
     if stats["rc"] != 0:
@@ -156,8 +157,8 @@ def whole_processes(lib_dir: Path, tmp: Path, claims: list[str], matrix, whole_c
 
     from synth.embed import resolve_model
 
-    cli = str(REPO / ".venv" / "bin" / "claimlab")
-    verify = [cli, "verify", "--json", "--library", str(lib_dir)]
+    # This tree's code (the venv's `claimlab` script runs the tree it was installed from).
+    verify = [sys.executable, "-m", "claimlab", "verify", "--json", "--library", str(lib_dir)]
     files = {}
     for tag, n in (("restated", len(claims)), ("torch", len(claims)), ("big", whole_claims),
                    ("baseline", len(claims))):  # fmt: skip
@@ -193,12 +194,12 @@ def search_side_by_side(searcher: HybridSearcher, claims: list[str]) -> dict[str
 
 
 def int8_agreement(library: Library, verifier: Verifier, claims: list[str]) -> dict:
-    """The int8 ONNX encoder against the default one: vectors, evidence, labels, speed."""
+    """The int8 ONNX encoder against the fp32 one: vectors, evidence, labels, speed."""
     import numpy as np
 
     from synth.embed import Embedder, EmbedSettings
 
-    fp32 = verifier.searcher.embedder
+    fp32 = Embedder(EmbedSettings(backend="onnx"), library)
     int8 = Embedder(EmbedSettings(backend="onnx-int8"), library)
     texts = [r.text for r in verifier.searcher.rows[:2000]] + claims
     cos = (fp32.encode(texts, use_cache=False) * int8.encode(texts, use_cache=False)).sum(axis=1)
@@ -208,22 +209,24 @@ def int8_agreement(library: Library, verifier: Verifier, claims: list[str]) -> d
             t0 = time.perf_counter()
             emb.encode(claims, use_cache=False)
             speed[name].append(time.perf_counter() - t0)
+
     # The verifier's own settings (its top_k too), only the encoder's runtime changed.
-    search = verifier.settings.search.model_copy(update={"embed": int8.settings})
-    settings = verifier.settings.model_copy(update={"search": search})
-    v8 = Verifier(library, settings)  # embeds the library with int8 (its own cache stamp)
+    def with_runtime(emb: Embedder) -> Verifier:
+        search = verifier.settings.search.model_copy(update={"embed": emb.settings})
+        return Verifier(library, verifier.settings.model_copy(update={"search": search}))
+
+    v32, v8 = with_runtime(fp32), with_runtime(int8)  # each library embedded under its stamp
     items = [(str(i), c) for i, c in enumerate(claims)]
-    a, b = verifier.verify_many(items), v8.verify_many(items)
+    a, b = v32.verify_many(items), v8.verify_many(items)
     ev_a = [
-        [e.sentence_id for e in x]
-        for x in verifier.searcher.search_many(claims, fp32.encode(claims))
+        [e.sentence_id for e in x] for x in v32.searcher.search_many(claims, fp32.encode(claims))
     ]
     ev_b = [
         [e.sentence_id for e in x] for x in v8.searcher.search_many(claims, int8.encode(claims))
     ]
     pairs = [(x[:5], y[:5]) for x, y in zip(ev_a, ev_b, strict=True)]
     return {
-        "backend_fp32": fp32.backend,
+        "backend_default": verifier.searcher.embedder.backend,
         "stamp_int8": int8.stamp,
         "cosine_mean": round(float(cos.mean()), 5),
         "cosine_min": round(float(cos.min()), 5),
@@ -252,8 +255,8 @@ def nli_cost(
         verdicts = v.verify_many(items)
         timed[name] = (time.perf_counter() - t0, verdicts)
     (tmp / "claims-nli.txt").write_text(restated(claims, len(claims), "nli"))
-    cli = str(REPO / ".venv" / "bin" / "claimlab")
-    cmd = [cli, "verify", "--json", "--library", str(library.directory), "--nli-model", nli_model]
+    cmd = [sys.executable, "-m", "claimlab", "verify", "--json", "--library",
+           str(library.directory), "--nli-model", nli_model]  # fmt: skip
     return {
         "nli_model": nli.models["nli_id"],
         "calibrator_with_nli": nli.models["calibrator"],
