@@ -5,6 +5,7 @@ batchmates; fallbacks."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -114,6 +115,26 @@ def test_int8_is_a_different_encoder(library: Library):
     assert EmbedSettings(backend="onnx-int8").settings_hash() == EmbedSettings().settings_hash()
 
 
+def test_int8_is_opt_in_close_to_fp32_and_read_back_under_its_own_key(library: Library):
+    """Session 25 judged int8 as the default on the speed track: DO NOT KEEP (written log loss
+    0.7719 -> 0.7752), so 'auto' stays fp32 and the int8 graph a setting with its own key."""
+    auto = Embedder(EmbedSettings(), library)
+    int8 = Embedder(EmbedSettings(backend="onnx-int8"), library)
+    assert auto.backend == "onnx" and auto.stamp == resolve_model("all-MiniLM-L6-v2")[1]
+    assert int8.backend == "onnx-int8" and int8.stamp.endswith(INT8_SUFFIX)
+    assert int8.onnx_path() != auto.onnx_path()  # two graphs, and two cache keys
+    a, b = int8.encode(TEXTS), auto.encode(TEXTS)
+    cos = (a * b).sum(axis=1)
+    assert cos.min() > 0.985 and cos.mean() > 0.99  # tuning claims: mean 0.9966, min 0.989
+    assert not np.array_equal(a, b)
+    for stamp, want in ((int8.stamp, a), (auto.stamp, b)):  # each read back under its own key
+        rows = library.conn.execute(
+            "SELECT vector FROM embeddings WHERE model=? AND content_hash=?",
+            (stamp, content_hash(TEXTS[0])),
+        ).fetchall()
+        assert len(rows) == 1 and np.array_equal(np.frombuffer(rows[0][0], np.float32), want[0])
+
+
 def test_int8_vector_does_not_depend_on_its_batchmates(library: Library):
     """Each token's activations have their own scale: a text's vector is the same alone, beside
     other texts, padded to a longer one, and in another order."""
@@ -172,6 +193,7 @@ def test_verify_process_does_not_import_torch(library: Library, tmp_path: Path):
              for t in TEXTS],
         )  # fmt: skip
         Embedder(EmbedSettings(), lib).encode(TEXTS)  # export + cache, as a first run would
+        Embedder(EmbedSettings(backend="onnx-int8"), lib).encode(TEXTS)  # and the int8 graph
     script = textwrap.dedent(
         f"""
         import sys
@@ -180,12 +202,23 @@ def test_verify_process_does_not_import_torch(library: Library, tmp_path: Path):
         lib = Library({str(lib_dir)!r})
         v = Verifier(lib).verify_many([("1", "English and Turkish differ by about 6.15%.")])
         assert v[0].models["embedding"].startswith("all-MiniLM-L6-v2@"), v[0].models
+        assert not v[0].models["embedding"].endswith({INT8_SUFFIX!r}), v[0].models
+        # The int8 graph is a setting; it loads offline too, and its verdicts say which it was.
+        from synth.embed import EmbedSettings
+        from synth.search import SearchSettings
+        from synth.verify import VerifySettings
+        int8 = VerifySettings(search=SearchSettings(embed=EmbedSettings(backend="onnx-int8")))
+        w = Verifier(lib, int8).verify_many([("1", "English and Turkish differ by about 6.15%.")])
+        assert w[0].models["embedding"].endswith({INT8_SUFFIX!r}), w[0].models
+        assert w[0].checks["calibrated"] is False  # the calibrator was fitted on fp32 vectors
         print(sorted(m for m in ("torch", "transformers", "sentence_transformers") if m in sys.modules))
         """
     )
+    offline = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     out = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
-    )
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True,
+        env=offline,
+    )  # fmt: skip
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
