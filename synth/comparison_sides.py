@@ -65,6 +65,8 @@ _GENERIC = frozenset(
 # A preposition between the comparative and "than" introduces the first side.
 # So does a condition ("faster when suggestions were shown than when they were hidden").
 _MID_PREPS = frozenset({"on", "in", "for", "at", "with", "when", "if", "under", "during"})
+# An effect's nouns: "a larger impact on X than Y" compares X with Y.
+_EFFECT_NOUNS = frozenset("impact impacts effect effects influence gain gains".split())
 _BOUND = re.compile(
     r"(?:an? |one |the )?(?:\d|(?:two|three|four|five|six|seven|eight|nine|ten|hundred|thousand"
     r"|half|quarter|third|twice|double)\b)"
@@ -194,17 +196,18 @@ def _before(tokens: list[str], at: int) -> list[str]:
     return out
 
 
-def _past_predicate(before: list[str]) -> list[str]:
+def _past_predicate(before: list[str], keep_object: bool = False) -> list[str]:
     """The first side's tokens (nearest first) past a predicate's verb and its object: "classical
     models cope with noisy inputs better than" -> "models classical"; "the small scorer helped
     more than" -> "scorer small". A verb that affects its object keeps the object as the side
-    ("helps SWITCHMLM more than"); with no side word before the verb, the tokens stay."""
+    ("helps SWITCHMLM more than"), as does any verb with ``keep_object`` (the second side is
+    "ones" of the object's kind); with no side word before the verb, the tokens stay."""
     for k, tok in enumerate(before):
         low = tok.lower()
         # "pseudo data made by simulating ...": a participle's modifier, no predicate
         if low not in _PREDICATE_VERBS or (k and before[k - 1].lower() == "by"):
             continue
-        if low in _AFFECT_VERBS and any(_content(t) for t in before[:k]):
+        if (low in _AFFECT_VERBS or keep_object) and any(_content(t) for t in before[:k]):
             return before
         rest = before[k + 1 :]
         return rest if any(_content(t) for t in rest) else before
@@ -273,7 +276,11 @@ def comparison_frames(text: str) -> tuple[Frame, ...]:
             second_at = i + 3 if low[i + 1] == "short" and low[i + 2 : i + 3] == ["of"] else i + 2
         if second_at is None:
             continue
-        first = _side(_past_predicate(_before(toks, first_at)), backward=True)
+        before = _before(toks, first_at)
+        # "handled right-branching paths better than left-branching ones": "ones" is of the
+        # object's kind, so the object is the side, not the subject before the verb
+        ones = _after(toks, second_at)[-1:] in (["ones"], ["one"])
+        first = _side(_past_predicate(before, keep_object=ones), backward=True)
         if not first and word == i and low[i].endswith("ing") and low[i - 1] == ",":
             # "DAMP achieves 20.5, outperforming even MT5-XXL": the main clause's subject
             first = _side(_subject(toks), backward=True)
@@ -284,6 +291,14 @@ def comparison_frames(text: str) -> tuple[Frame, ...]:
         # both sides ("longer in word count than English ones": the first names a measure)
         parallel = tok == "than" and i + 1 < len(low) and low[i + 1] in _MID_PREPS
         mid = [j for j in range(first_at + 1, i) if low[j] in _MID_PREPS] if parallel else []
+        if not mid and tok == "than":
+            # "a larger impact on X than Y" (the effect's object is the side), and "perform
+            # better on X than Y" when the subject names nothing ("all of our models")
+            mid = [
+                j
+                for j in range(first_at + 1, i)
+                if low[j] in _MID_PREPS and (low[j - 1] in _EFFECT_NOUNS or not first)
+            ][:1]
         if mid:
             first = _side(_after(toks, mid[-1] + 1))
         second = _side(_after(toks, second_at))

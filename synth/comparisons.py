@@ -18,7 +18,7 @@ from synth.comparison_sides import (  # noqa: F401 (comparison_core: re-exported
     comparison_core,
     comparison_frames,
 )
-from synth.directions import trend_flip
+from synth.directions import opposite_before_same_word, trend_flip
 from synth.search import stem
 from synth.superlatives import superlative_flip
 from synth.textchecks import (
@@ -53,6 +53,20 @@ _WAY: dict[str, tuple[str, int]] = {
     for sign, words in ((1, up), (-1, down))
     for w in words.split()
 }
+# Adjectives and adverbs of how well something works: with "more" / "less" they compare quality
+# ("more accurate than" / "worse than", "less robust than" / "outperforms"), as "better" does.
+_GOOD_QUALITIES = frozenset(
+    "accurate accurately robust robustly effective effectively reliable reliably efficient "
+    "efficiently successful successfully useful helpful beneficial capable competitive stable "
+    "precise precisely fluent fluently correct correctly".split()
+)
+# Words after "more" / "less" that name no measure: the verb before them is compared by amount
+# ("matters more for X than for Y", "used more by X than by Y", "hallucinates more often"); so
+# do words of how much an effect is ("a more prominent impact on X than on Y").
+_AMOUNT_AFTER = frozenset(
+    "often frequently for by in on at with when among across during under "
+    "impact effect influence important prominent pronounced".split()
+)
 # Measures where smaller is better: "better" there is a lower value, so quality and amount part.
 # (Also read by synth.tablechecks: one list of each, for sentences and for table comparisons.)
 LOWER_IS_BETTER = frozenset({"loss", "error", "perplex", "perplexity", "wer", "cer", "latency"})
@@ -75,8 +89,16 @@ def _way(frame: Frame) -> tuple[str, int] | None:
     word = low[at]
     if word in ("more", "less") and at + 1 < len(low) and low[at + 1] not in ("than", ","):
         nxt = low[at + 1]
-        dim, sign = _WAY.get(nxt, (stem(nxt), 1))
-        way = (dim if dim != "amount" else nxt, sign * (1 if word == "more" else -1))
+        if nxt in _GOOD_QUALITIES:
+            dim, sign = "quality", 1
+        elif nxt in _AMOUNT_AFTER:
+            dim, sign = "amount", 1
+        else:
+            dim, sign = _WAY.get(nxt, (stem(nxt), 1))
+        way = (
+            dim if dim != "amount" or nxt in _AMOUNT_AFTER else nxt,
+            sign * (1 if word == "more" else -1),
+        )
     elif word in _WAY:
         way = _WAY[word]
     elif word.endswith("er"):
@@ -121,6 +143,8 @@ def _inflected(a: str, b: str) -> bool:
     if " " in a or " " in b:  # a name with its version ("gemma 2") is no inflection of it
         return False
     short, long = sorted((a, b), key=len)
+    if len(short) >= 3 and long == short + "s":  # a short name's plural ("RNN" / "RNNs")
+        return True
     return len(short) >= 5 and long.startswith(short) and len(long) - len(short) <= 2
 
 
@@ -156,6 +180,8 @@ def comparison_flip(claim: str, evidence: str) -> float:
                 strength = 1.0
             elif same[0] and not crossed[1]:
                 strength = 0.5  # the same subject, its other side named in other words
+            elif crossed[0] and not same[1]:
+                strength = 0.5  # the claim's subject on the evidence's other side
             else:
                 continue
             if opposite == any(same):
@@ -172,14 +198,19 @@ def _lined_up(
     its other side (``crossed``). Both sides crossed with twice the shared words of a one-sided
     match are swapped sides (and the reverse): a side cut at three stems may miss a word the
     other sentence's side keeps ("pair-wise synthesis" read as pair-wise, pair, wise)."""
-    same = (bool(ca & ea), bool(cb & eb))
-    crossed = (bool(ca & eb), bool(cb & ea))
-    n_same, n_crossed = len(ca & ea) + len(cb & eb), len(ca & eb) + len(cb & ea)
+    (aa, bb), (ab, ba) = (_common(ca, ea), _common(cb, eb)), (_common(ca, eb), _common(cb, ea))
+    same, crossed = (bool(aa), bool(bb)), (bool(ab), bool(ba))
+    n_same, n_crossed = len(aa) + len(bb), len(ab) + len(ba)
     if all(crossed) and not all(same) and n_crossed >= 2 * n_same:
         return (False, False), crossed
     if all(same) and not all(crossed) and n_same >= 2 * n_crossed:
         return same, (False, False)
     return same, crossed
+
+
+def _common(side: frozenset[str], other: frozenset[str]) -> frozenset[str]:
+    """The words of ``side`` that ``other`` has, in any inflection (:func:`_inflected`)."""
+    return side & other or frozenset(w for w in side if any(_inflected(w, o) for o in other))
 
 
 def _same_measure(a: str, b: str, claim: str, evidence: str) -> bool:
@@ -236,7 +267,13 @@ def word_checks(
     sided = missing == 0.0
     # A strict opposite ("higher" / "lower") still counts when the evidence names one side and
     # refers to the other ("these results are lower than those on WIKIPEDIA").
-    flip = direction_flip(claim, evidence) if missing <= 0.5 else 0.0
+    # With neither side named, only the same measure said the other way ("less parameter-
+    # efficient than general-purpose LLMs" / "more parameter-efficient than non-specialized LLMs").
+    flip = (
+        direction_flip(claim, evidence)
+        if missing <= 0.5
+        else opposite_before_same_word(claim, evidence)
+    )
     return {
         "negation": negation_mismatch(claim, evidence) if sided else 0.0,
         "direction": max(

@@ -77,6 +77,10 @@ _MORE_OPPOSITES = (
     "hurts:helps hurt:help degrades:improves degrade:improve degraded:improved "
     "drops:increases dropped:increased declines:increases declined:increased "
     "simpler:harder outscores:lags outscored:lagged "
+    # losing and gaining ("lost F1" / "improvements ... for Urdu"), hindering and helping
+    "loses:gains lose:gain lost:gained losing:gaining lost:improved loses:improves "
+    "hinders:helps hinder:help hindered:helped impairs:improves impaired:improved "
+    "worsens:improves worsened:improved "
     "confirms:contradicts confirm:contradict confirmed:contradicted confirms:contradict "
     "confirm:contradicts success:unsuccessful successful:unsuccessful succeeded:failed "
     "successfully:unsuccessfully "
@@ -111,7 +115,7 @@ _DOWN = frozenset(DIRECTION_ANTONYMS.values()) | frozenset(
     "degrades degrade degraded degrading declines decline declined declining drops dropped "
     "drop dropping fall falling deteriorates deteriorated worsens worsened shrinks shrink shrank "
     "lags lag lagged poorer poorly fails failed lowered lowering reduced reducing diminishes "
-    "diminished weakens weakened narrows narrowed".split()
+    "diminished weakens weakened narrows narrowed hinders hindered impairs impaired".split()
 )
 # The same word sets for other modules (``synth.untested`` reads them as outcome words).
 UP_WORDS, DOWN_WORDS = _UP, _DOWN
@@ -132,11 +136,8 @@ def direction_flip(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     # "higher accuracy" against "lower accuracy", even when both sentences use both words.
     # Whole hyphenated words: "low-resource" and "high-quality" state no direction.
     ctoks, etoks = _compounds(claim.text), _compounds(evidence.text)
-    ebigrams = set(zip(etoks, etoks[1:], strict=False))
-    for w, nxt in zip(ctoks, ctoks[1:], strict=False):
-        for opp in _BEFORE_SAME_WORD.get(w, ()):
-            if (opp, nxt) in ebigrams and (w, nxt) not in ebigrams:
-                return 1.0
+    if opposite_before_same_word(claim, evidence):
+        return 1.0
     only_claim, only_evidence = set(ctoks) - set(etoks), set(etoks) - set(ctoks)
     for w in only_claim:
         if _OPPOSITES.get(w, frozenset()) & only_evidence:
@@ -149,6 +150,19 @@ def direction_flip(claim: SentenceFacts, evidence: SentenceFacts) -> float:
     # at first and then drops", "helps on X but lowers Y"), and which one the other sentence
     # speaks of no word count tells.
     return float((up_c != down_c) and (up_e != down_e) and up_c != up_e) * 0.5
+
+
+def opposite_before_same_word(claim: SentenceFacts, evidence: SentenceFacts) -> float:
+    """1.0 when the two sentences put opposite words before one word ("less parameter-efficient"
+    / "more parameter-efficient", "higher accuracy" / "lower accuracy") and the evidence never
+    puts the claim's word there: the same measure said the other way, whatever else differs."""
+    ctoks, etoks = _compounds(claim.text), _compounds(evidence.text)
+    ebigrams = set(zip(etoks, etoks[1:], strict=False))
+    for w, nxt in zip(ctoks, ctoks[1:], strict=False):
+        for opp in _BEFORE_SAME_WORD.get(w, ()):
+            if (opp, nxt) in ebigrams and (w, nxt) not in ebigrams:
+                return 1.0
+    return 0.0
 
 
 # A verb of falling before "behind", read as one word with it (see _compounds).

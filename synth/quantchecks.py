@@ -71,9 +71,16 @@ def comparative_before(tokens: Sequence[str], than_at: int) -> int:
     """
     if than_at > 0 and tokens[than_at - 1] in ("rather", "other"):
         return than_at - 1
-    fallback = -1
+    fallback, depth = -1, 0
     for j in range(than_at - 1, max(-1, than_at - 1 - _REACH), -1):
         word = tokens[j]
+        # an aside in brackets ("on sequence-level tasks (SR-B, SR-T, Taxi1500) than") is
+        # read past: its commas break no clause
+        if word in ("(", ")"):
+            depth = max(0, depth + (1 if word == ")" else -1))
+            continue
+        if depth:
+            continue
         if word in (",", ";", ":", "than"):
             break
         if word in DEGREE_WORDS:
