@@ -300,7 +300,7 @@ def comparison_frames(text: str) -> tuple[Frame, ...]:
                 if low[j] in _MID_PREPS and (low[j - 1] in _EFFECT_NOUNS or not first)
             ][:1]
         if mid:
-            first = _side(_after(toks, mid[-1] + 1))
+            first = _side(_after(toks[:i], mid[-1] + 1))
         second = _side(_after(toks, second_at))
         # "more than a quarter", "more than five million people": a bound, no two sides
         bound = bool(_BOUND.match(" ".join(low[second_at : second_at + 2])))
