@@ -266,7 +266,12 @@ def comparison_frames(text: str) -> tuple[Frame, ...]:
                 # it says the way, and the first side is read before that
                 word = comparative_before(low, i)
                 first_at = word if word >= 0 else i
-        elif tok == "as" and i + 2 < len(low) and "as" in low[i + 2 : i + 6]:
+        elif (
+            tok == "as"
+            and (i == 0 or low[i - 1] != "such")  # "metrics such as BLEU as the fitness"
+            and i + 2 < len(low)
+            and "as" in low[i + 2 : i + 6]
+        ):
             first_at, second_at = i, low.index("as", i + 2) + 1
         elif _COMPARE_VERBS.match(tok) and i > 0:
             first_at, second_at, word = i, i + 1, i

@@ -76,3 +76,9 @@ def test_losing_and_gaining_are_opposites():
     assert direction_flip(claim, facts("Swahili gained accuracy after adding the noisy data."))
     assert direction_flip(claim, facts("Swahili improved after adding the noisy data."))
     assert not direction_flip(claim, facts("Swahili lost accuracy after adding noisy data too."))
+
+
+def test_such_as_is_no_equivalence():
+    claim = "With overlap metrics such as BLEU or ChrF as the fitness, search keeps rewriting."
+    assert comparison_core(claim) is None
+    assert comparison_core("The small model is as fast as the large one.") is not None
