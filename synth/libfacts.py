@@ -15,6 +15,7 @@ from synth.search import EVIDENCE_KINDS_SKIPPED, content_words
 from synth.tablechecks import Cell, abbreviations, expand, table_cells
 from synth.textchecks import SentenceFacts, facts, number_keys, slot_index
 from synth.textchecks import paper_entities as _paper_entities
+from synth.undone import undone_sentences
 from synth.untested import tested_words
 
 
@@ -35,6 +36,7 @@ class LibraryFacts:
         self._papers: dict[str, dict[str, frozenset[str]]] = {}
         self._vocab: dict[str, frozenset[str]] = {}
         self._tested: dict[str, frozenset[str]] = {}
+        self._undone: dict[str, frozenset[int]] = {}
         self._slots: dict[str, dict[str, frozenset[str]]] = {}
         self._aliases: dict[str, frozenset[str]] = {}
         self._tables: dict[str, list[Cell]] = {}
@@ -254,6 +256,16 @@ class LibraryFacts:
         if paper_id not in self._tested:
             self._tested[paper_id] = tested_words(self._sentences(paper_id))
         return self._tested[paper_id]
+
+    def paper_undone(self, paper_id: str) -> frozenset[int]:
+        """The positions, among a paper's evidence-eligible sentences in reading order (the
+        sentences of ``predicates.paper_index``), of those saying a thing was not done
+        (``undone.undone_sentences``), once."""
+        if paper_id not in self._undone:
+            sents = self._sentences(paper_id)
+            texts = (s.text for s in sents if s.kind not in EVIDENCE_KINDS_SKIPPED)
+            self._undone[paper_id] = undone_sentences(texts)
+        return self._undone[paper_id]
 
     def paper_quantities(self, paper_id: str) -> tuple[Quantity, ...]:
         """Every figure a paper's evidence-eligible sentences state, with its context, once."""

@@ -53,6 +53,7 @@ from synth.textchecks import (
     quantifier_conflict,
     slot_swap,
 )
+from synth.undone import undone_match
 from synth.untested import untested_names
 from synth.wordfamily import family_cover
 
@@ -353,6 +354,15 @@ class Verifier:
             # The claim's names its paper uses but no passage of it holds together: a relation
             # between things the paper names apart (names survive a paraphrase; words do not).
             "names_apart": names_apart(claim, paper_index(self.known, best.paper_id)),
+            # The paper's sentence holding most of the claim says the thing was not done (future
+            # work, a limitation, a comparison not made), and no other holds as much (NEI).
+            "undone_match": undone_match(
+                claim,
+                cwords,
+                paper_index(self.known, best.paper_id),
+                self.known.paper_undone(best.paper_id),
+                self.known.idf_weights(cwords),
+            ),
             "num_match": num_match,
             "num_conflict": num_conflict,
             "num_unmatched": max(0.0, 1.0 - num_match - num_conflict) if cf.numbers else 0.0,
