@@ -67,7 +67,7 @@ FEATURES: tuple[str, ...] = (
     # where the evidence does not carry the claim either (a predicate the paper never states)
     "names_apart",  # the claim's names its paper uses, never together in one passage of it: a
     # relation between things the paper names apart (NEI)
-    "undone_match",  # the paper's sentence holding most of the claim says it was not done
+    "undone_match",  # 1: the paper's sentence holding most of the claim says it was not done
     # (future work, a limitation, a comparison not made): a claim made of what it left open (NEI)
 )
 DEFAULT_PATH = Path(__file__).with_name("verify_calibrator.json")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from synth.predicates import PaperWordIndex
 from synth.search import content_words
 from synth.undone import says_undone, undone_match, undone_sentences
@@ -42,13 +40,11 @@ def test_a_claim_made_of_the_future_work_reads_it():
     claim = (
         "A routing mechanism deciding for each example whether to apply correction improves COMET."
     )
-    got = _match(claim, PAPER)
     # The future-work sentence holds more of the claim (routing, mechanism, example, correction)
     # than any sentence stating a result (correction, COMET).
-    assert got > 0.0
     words = content_words(claim)
-    held = len(words & content_words(PAPER[3]))
-    assert got == pytest.approx(held / len(words))
+    assert len(words & content_words(PAPER[3])) > len(words & content_words(PAPER[0]))
+    assert _match(claim, PAPER) == 1.0
 
 
 def test_a_claim_a_done_sentence_holds_as_well_reads_nothing():
