@@ -200,7 +200,7 @@ def verify_and_store(lib: Any, verifier: Any, items: list[tuple[str, str, str | 
     done = {
         row[0]
         for row in lib.conn.execute(
-            "SELECT claim_key FROM verdicts WHERE settings_hash=?", (verifier.settings_hash,)
+            "SELECT claim_key FROM verdicts WHERE settings_hash=?", (verifier.store_key,)
         )
     }
     todo = [(cid, text, own) for cid, text, own in items if cid not in done]
@@ -213,11 +213,12 @@ def verify_and_store(lib: Any, verifier: Any, items: list[tuple[str, str, str | 
             exclude=[(own,) if own else () for *_, own in todo],
             progress=lambda n: bar.advance(task, n),
         )
-    # synth stores claims but leaves verdict storage to its callers: one row per claim x settings.
+    # synth stores claims but leaves verdict storage to its callers: one row per claim x settings
+    # and models (``Verifier.store_key``: a refitted calibrator or another encoder verifies anew).
     with lib.transaction() as conn:
         conn.executemany(
             "INSERT OR REPLACE INTO verdicts (claim_key, settings_hash, payload) VALUES (?,?,?)",
-            [(v.claim_id, verifier.settings_hash, json.dumps(v.to_dict())) for v in verdicts],
+            [(v.claim_id, verifier.store_key, json.dumps(v.to_dict())) for v in verdicts],
         )
     return len(verdicts)
 
@@ -244,7 +245,7 @@ def audit_seed(ctx: DemoContext) -> str:
                 replace(a.claim, paper_id=paper_id, page=a.claim.page or 1) for a in result.claims
             ]
             new = verify_and_store(lib, verifier, [(c.claim_id, c.text, None) for c in claims])
-            verdicts = _stored_verdicts(lib, [c.claim_id for c in claims], verifier.settings_hash)
+            verdicts = _stored_verdicts(lib, [c.claim_id for c in claims], verifier.store_key)
             audited = [replace(a, verdict=verdicts.get(a.claim.claim_id)) for a in result.claims]
             issues = [claim_issues(a) for a in audited]
             _store_audit(lib, seed, paper_id, result, claims, issues)

@@ -12,7 +12,9 @@ human-written evidence.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
+import json
 import math
 from collections.abc import Callable, Sequence
 
@@ -160,6 +162,18 @@ class Verifier:
         if not hasattr(self, "_settings_hash"):
             self._settings_hash = self.settings.settings_hash()
         return self._settings_hash
+
+    @property
+    def store_key(self) -> str:
+        """What a stored verdict is reused under: the settings hash and every model stamped on
+        verdicts (the encoder as it runs, int8 included; the calibrator as fitted; claimlab's
+        version; the NLI model). A verdict stored under one encoder or calibrator is never
+        reused under another, though the settings hash (which leaves the runtime out) is equal."""
+        if not hasattr(self, "_store_key"):
+            stamps = json.dumps(self.models, sort_keys=True)
+            digest = hashlib.sha256(f"{self.settings_hash}|{stamps}".encode()).hexdigest()
+            self._store_key = f"{self.settings_hash}-{digest[:12]}"
+        return self._store_key
 
     # === Step 0: candidate evidence ============================================================
     def candidates(

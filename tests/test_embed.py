@@ -349,3 +349,24 @@ def test_device_is_part_of_the_verdicts_settings_hash():
     }
     assert on["cpu"].settings_hash() == VerifySettings(search=SearchSettings()).settings_hash()
     assert on["cuda"].settings_hash() != on["cpu"].settings_hash()
+
+
+def test_stored_verdicts_are_keyed_by_the_encoder_and_calibrator_too(library: Library, tmp_path):
+    """The demo reuses a stored verdict only under ``Verifier.store_key``: the settings hash
+    (runtime left out) and the stamped models, so an int8 encoder or another calibrator verifies
+    anew instead of reading fp32's verdicts."""
+    from synth.calibrate import prior_calibrator
+    from synth.search import SearchSettings
+    from synth.verify import Verifier, VerifySettings
+
+    def verifier(backend: str = "auto", calibrator: str | None = None) -> Verifier:
+        search = SearchSettings(top_k=10, embed=EmbedSettings(backend=backend))
+        return Verifier(library, VerifySettings(search=search, calibrator=calibrator))
+
+    prior = tmp_path / "prior.json"
+    prior_calibrator().save(prior)
+    fp32, int8, other = verifier(), verifier("onnx-int8"), verifier(calibrator=str(prior))
+    assert fp32.settings_hash == int8.settings_hash  # the runtime is not a setting ...
+    assert fp32.store_key != int8.store_key  # ... but it is part of what a verdict is stored under
+    assert fp32.store_key != other.store_key  # so is the calibrator
+    assert fp32.store_key == verifier().store_key and fp32.store_key.startswith(fp32.settings_hash)

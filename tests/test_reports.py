@@ -327,6 +327,7 @@ class _CountingVerifier:
     """Stands in for synth.verify.Verifier: records what it was asked to verify."""
 
     settings_hash = "vtest"
+    store_key = "vtest-models1"
 
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
@@ -346,7 +347,9 @@ def test_demo_verification_is_stored_and_reused(tmp_path: Path) -> None:
     with Library(lib_dir) as lib:
         assert verify_and_store(lib, verifier, items) == 2
         assert verify_and_store(lib, verifier, [*items, ("c", "Claim c.", None)]) == 1
-    assert verifier.calls == [["a", "b"], ["c"]]
+        verifier.store_key = "vtest-models2"  # another calibrator or encoder: verified anew
+        assert verify_and_store(lib, verifier, items) == 2
+    assert verifier.calls == [["a", "b"], ["c"], ["a", "b"]]
     seed = tmp_path / "seed.txt"
     seed.write_text("References\n- <http://arxiv.org/abs/2005.13013v2>\n- arxiv.org/pdf/2104.08645")
     assert seed_arxiv_ids([seed]) == ["2005.13013v2", "2104.08645"]
