@@ -165,6 +165,12 @@ class LibraryFacts:
         """One paper's sentences in reading order (read from the store once)."""
         return self._sentences(paper_id)
 
+    def passage_texts(self, paper_id: str) -> list[str]:
+        """The texts of a paper's sentences that passages are made of (those not skipped as
+        evidence, in reading order): ``predicates.paper_index``'s sentences, whose positions
+        ``paper_undone`` gives."""
+        return [s.text for s in self._sentences(paper_id) if s.kind not in EVIDENCE_KINDS_SKIPPED]
+
     def weighted_cover(self, words: set[str], covered: frozenset[str]) -> float:
         """Coverage with rare words weighing more; words the library never uses weigh most."""
         weights = self.idf_weights(words)
@@ -262,9 +268,7 @@ class LibraryFacts:
         sentences of ``predicates.paper_index``), of those saying a thing was not done
         (``undone.undone_sentences``), once."""
         if paper_id not in self._undone:
-            sents = self._sentences(paper_id)
-            texts = (s.text for s in sents if s.kind not in EVIDENCE_KINDS_SKIPPED)
-            self._undone[paper_id] = undone_sentences(texts)
+            self._undone[paper_id] = undone_sentences(self.passage_texts(paper_id))
         return self._undone[paper_id]
 
     def paper_quantities(self, paper_id: str) -> tuple[Quantity, ...]:

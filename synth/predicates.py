@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from synth.libfacts import LibraryFacts
-from synth.search import EVIDENCE_KINDS_SKIPPED, content_words
+from synth.search import content_words
 
 # Sentences either side of one using a word that count as its passage: a claim often joins a
 # sentence and the next ("We prune heads. This cuts latency by 20%").
@@ -105,10 +105,7 @@ def paper_index(known: LibraryFacts, paper_id: str) -> PaperWordIndex:
     known.load_paper(paper_id)
     per = known._word_index
     if paper_id not in per:
-        sents = known.paper_sentences(paper_id)
-        per[paper_id] = PaperWordIndex(
-            s.text for s in sents if s.kind not in EVIDENCE_KINDS_SKIPPED
-        )
+        per[paper_id] = PaperWordIndex(known.passage_texts(paper_id))
     return per[paper_id]
 
 

@@ -351,6 +351,7 @@ class Verifier:
         # no labelled data" beside "trained on labeled data in the second stage").
         negation_rival = self._clean_rival(cf, cands, core) if checks["negation"] >= 1.0 else 0.0
         links = paper_links(self.known, best.paper_id, cwords, claim)  # claim words said together
+        pindex = paper_index(self.known, best.paper_id)  # its passages (names_apart, undone_match)
         feats = {
             "sim": sim,
             "sim_max": max(c[1] for c in cands),
@@ -367,13 +368,13 @@ class Verifier:
             "link_gap": (1.0 - links["paper_link"]) * (1.0 - cover),
             # The claim's names its paper uses but no passage of it holds together: a relation
             # between things the paper names apart (names survive a paraphrase; words do not).
-            "names_apart": names_apart(claim, paper_index(self.known, best.paper_id)),
+            "names_apart": names_apart(claim, pindex),
             # The paper's sentence holding most of the claim says the thing was not done (future
             # work, a limitation, a comparison not made), and no other holds as much (NEI).
             "undone_match": undone_match(
                 claim,
                 cwords,
-                paper_index(self.known, best.paper_id),
+                pindex,
                 self.known.paper_undone(best.paper_id),
                 self.known.idf_weights(cwords),
             ),
